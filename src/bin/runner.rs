@@ -1,0 +1,8 @@
+//! The runner Web Worker: the only bundle that contains wasmer (see `runner` in the library).
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    traverse_playground::runner::worker::start();
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("the runner is a Web Worker of the playground: build it with trunk (scripts/serve)");
+}

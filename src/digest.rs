@@ -1,0 +1,64 @@
+//! Digests of package binaries, in the text form Traverse writes them.
+//!
+//! Traverse checks a package's `binary.expected_digest` against [`fnv1a64`] of the raw `.wasm`
+//! bytes, by exact string equality (SPEC §3). `sha256:` digests appear only in registry and
+//! bundle records; the playground shows [`sha256`] for cross-checking.
+
+use sha2::{Digest, Sha256};
+
+const FNV_OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// `fnv1a64:` followed by the 16 lowercase hex digits of FNV-1a 64 over `bytes`.
+pub fn fnv1a64(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(FNV_OFFSET_BASIS, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
+    });
+    format!("fnv1a64:{hash:016x}")
+}
+
+/// `sha256:` followed by the 64 lowercase hex digits of SHA-256 over `bytes`.
+pub fn sha256(bytes: &[u8]) -> String {
+    format!("sha256:{:x}", Sha256::digest(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a64_matches_the_published_vectors() {
+        // SPEC §3 and the FNV reference test suite.
+        assert_eq!(fnv1a64(b""), "fnv1a64:cbf29ce484222325");
+        assert_eq!(fnv1a64(b"a"), "fnv1a64:af63dc4c8601ec8c");
+        assert_eq!(fnv1a64(b"foobar"), "fnv1a64:85944171f73967e8");
+    }
+
+    #[test]
+    fn fnv1a64_of_traverse_template_placeholder_module() {
+        // `(module (func (export "_start")))`: the 36 bytes behind the digest in Traverse's
+        // manifest.template.json.
+        let module: [u8; 36] = [
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+            0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: () -> ()
+            0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+            0x07, 0x0a, 0x01, 0x06, b'_', b's', b't', b'a', b'r', b't', 0x00, 0x00, // export
+            0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b, // code section: empty body
+        ];
+        assert_eq!(fnv1a64(&module), "fnv1a64:dffc31d6401c84d6");
+    }
+
+    #[test]
+    fn fnv1a64_keeps_leading_zero_digits() {
+        // The hash of "13900" is below 2^56, so unpadded hex would be two digits short.
+        assert_eq!(fnv1a64(b"13900"), "fnv1a64:00f5898e9456454c");
+    }
+
+    #[test]
+    fn sha256_is_lowercase_prefixed_hex() {
+        assert_eq!(
+            sha256(b"abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! Traverse Playground: check and run Traverse governed capability packages in the browser.
+//!
+//! The crate is a pure core with a thin web shell (see ARCHITECTURE.md):
+//! - [`digest`] and [`runner::protocol`] are plain Rust over bytes and values, tested natively;
+//! - [`runner`] owns wasmer, inside a Web Worker, behind [`runner::protocol`] (wasm32 only);
+//! - `ui` holds the Leptos components, which render state and forward events (wasm32 only).
+
+pub mod digest;
+pub mod runner;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,19 @@
+//! Running a module: the only part of the playground that touches wasmer.
+//!
+//! Invariant: wasmer runs only inside the runner Web Worker (`src/bin/runner.rs`), so the page
+//! bundle stays small and a runaway module is stopped by terminating the worker while the page
+//! stays responsive. The page and the worker speak [`protocol`]; nothing else crosses.
+//!
+//! - [`protocol`]: the messages, pure data (native and wasm32);
+//! - `client`: the page side, which owns the worker, its wall-clock limit and its replacement;
+//! - `worker`: the worker side, which decodes a request and answers with an outcome;
+//! - `engine`: one run on wasmer-wasix's JS backend, in memory.
+
+pub mod protocol;
+
+#[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
+mod engine;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

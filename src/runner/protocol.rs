@@ -1,0 +1,117 @@
+//! What the page sends the runner worker and what it gets back.
+//!
+//! Both directions are serde values (sent with `serde-wasm-bindgen`, so byte buffers travel as
+//! `Uint8Array`s). This module has no web types: the UI and native tests use it alike.
+
+use serde::{Deserialize, Serialize};
+
+/// The wall-clock limit of a run unless the user changes it. A backstop, not Traverse's limit:
+/// Traverse stops modules by fuel (SPEC §8.6) and has no wall clock.
+pub const DEFAULT_WALL_TIME_LIMIT_MS: u32 = 5_000;
+
+/// Limits the page enforces on one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Milliseconds the module may run before its worker is terminated.
+    pub wall_time_ms: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            wall_time_ms: DEFAULT_WALL_TIME_LIMIT_MS,
+        }
+    }
+}
+
+/// One run: the module's bytes, the exact bytes of its stdin, and the limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRequest {
+    #[serde(with = "serde_bytes")]
+    pub module: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    pub stdin: Vec<u8>,
+    pub limits: Limits,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum RunEnd {
+    /// The entry point returned normally.
+    Returned,
+    /// The module called `proc_exit` with this code.
+    Exited(i32),
+    /// The module trapped (a guest panic is an `unreachable` trap); the engine's message.
+    Trapped(String),
+    /// Compiling, linking or instantiating failed, so the module never ran.
+    SetupFailed(String),
+    /// The wall-clock limit passed; the worker was terminated and replaced.
+    TimedOut { limit_ms: u32 },
+    /// The worker could not start or died; it was replaced.
+    WorkerFailed(String),
+}
+
+impl RunEnd {
+    /// A short label for the end reason, stable for display and tests.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Returned => "returned",
+            Self::Exited(_) => "exited",
+            Self::Trapped(_) => "trapped",
+            Self::SetupFailed(_) => "setup failed",
+            Self::TimedOut { .. } => "timed out",
+            Self::WorkerFailed(_) => "worker failed",
+        }
+    }
+
+    /// The detail that goes with [`Self::label`], empty when there is none.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Returned => String::new(),
+            Self::Exited(code) => format!("proc_exit({code})"),
+            Self::Trapped(message) | Self::SetupFailed(message) | Self::WorkerFailed(message) => {
+                message.clone()
+            }
+            Self::TimedOut { limit_ms } => {
+                format!(
+                    "no result within the {limit_ms} ms wall-clock limit; the runner was restarted"
+                )
+            }
+        }
+    }
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunOutcome {
+    #[serde(with = "serde_bytes")]
+    pub stdout: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    pub stderr: Vec<u8>,
+    pub end: RunEnd,
+    /// Milliseconds from receiving the request to the end: compile, instantiate and run.
+    pub wall_time_ms: f64,
+}
+
+impl RunOutcome {
+    /// An outcome with no output, for runs that ended outside the module.
+    pub fn without_output(end: RunEnd, wall_time_ms: f64) -> Self {
+        Self {
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            end,
+            wall_time_ms,
+        }
+    }
+}
+
+/// A message from the runner worker to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WorkerMessage {
+    /// The worker has loaded and listens for requests; messages sent before this are lost.
+    Ready,
+    /// The outcome of the request the page sent last.
+    Finished(RunOutcome),
+}

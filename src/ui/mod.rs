@@ -1,0 +1,14 @@
+//! The Leptos shell. Invariant: components render state and forward events; digests, checks
+//! and runs are called from here, never implemented here.
+
+mod app;
+mod module_picker;
+mod outcome_view;
+
+pub use app::App;
+
+/// Mounts the playground on the page's `<body>`.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,75 @@
+// The foundation's user stories, in the built page in headless Chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadFixture, openPlayground, runAndWait } from './harness.mjs';
+
+let playground;
+before(async () => { playground = await openPlayground(); });
+after(async () => { await playground?.close(); });
+
+const text = (page, id) => page.getByTestId(id).textContent();
+
+test('the JSON guest greets the name it reads on stdin', async () => {
+  const { page, problems } = await playground.newPage();
+  await loadFixture(page, 'hello');
+  await page.getByTestId('stdin').fill('{"name":"Ada \\"the Countess\\""}');
+  await runAndWait(page);
+
+  assert.equal(await text(page, 'stdout'), '{"greeting":"Hello, Ada \\"the Countess\\"!","name":"Ada \\"the Countess\\""}');
+  assert.equal(await text(page, 'stderr'), '');
+  assert.equal(await text(page, 'end-reason'), 'returned');
+  assert.match(await text(page, 'wall-time'), /^\d+\.\d ms$/);
+  assert.deepEqual(problems, []);
+});
+
+test('the JSON guest answers input that is not a named object with a structured denial', async () => {
+  const { page } = await playground.newPage();
+  await loadFixture(page, 'hello');
+  await page.getByTestId('stdin').fill('[1, 2]');
+  await runAndWait(page);
+
+  assert.equal(
+    await text(page, 'stdout'),
+    '{"error":"invalid_input","message":"stdin must be a JSON object with a string `name`"}',
+  );
+  assert.equal(await text(page, 'end-reason'), 'returned');
+});
+
+test('a runaway module is stopped by the time limit, the page stays responsive, and the next run works', async () => {
+  const { page, problems } = await playground.newPage();
+  await loadFixture(page, 'runaway');
+  const run = runAndWait(page);
+
+  // While the guest spins in the worker, the page still handles input at once.
+  await page.getByTestId('stdin').fill('{"name":"still here"}');
+  const started = Date.now();
+  assert.equal(await page.evaluate(() => document.querySelector('[data-testid="stdin"]').value), '{"name":"still here"}');
+  assert.ok(Date.now() - started < 1_000, 'the page answered while the module ran');
+
+  await run;
+  assert.equal(await text(page, 'end-reason'), 'timed out');
+  assert.match(await text(page, 'end-detail'), /5000 ms wall-clock limit/);
+
+  await loadFixture(page, 'hello');
+  await runAndWait(page);
+  assert.equal(await text(page, 'end-reason'), 'returned');
+  assert.equal(await text(page, 'stdout'), '{"greeting":"Hello, still here!","name":"still here"}');
+  assert.deepEqual(problems, []);
+});
+
+test('a file that is not WebAssembly fails to compile with a message, and nothing is lost', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('stdin').fill('{"name":"kept"}');
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'picture.wasm',
+    mimeType: 'application/wasm',
+    buffer: Buffer.from('\x89PNG\r\n\x1a\n not a module'),
+  });
+  await page.getByTestId('module-name').filter({ hasText: 'picture.wasm' }).waitFor();
+  await runAndWait(page);
+
+  assert.equal(await text(page, 'end-reason'), 'setup failed');
+  assert.match(await text(page, 'end-detail'), /^module compile: /);
+  assert.equal(await page.getByTestId('stdin').inputValue(), '{"name":"kept"}');
+  assert.deepEqual(problems, []);
+});
