@@ -22,6 +22,24 @@ pub fn sha256(bytes: &[u8]) -> String {
     format!("sha256:{:x}", Sha256::digest(bytes))
 }
 
+/// Why `declared` can never equal an [`fnv1a64`] digest, or `None` when its form is right.
+pub fn fnv1a64_form_problem(declared: &str) -> Option<&'static str> {
+    let Some(hex) = declared.strip_prefix("fnv1a64:") else {
+        return Some(if declared.starts_with("sha256:") {
+            "a sha256: digest; package manifests hold the fnv1a64: digest of the binary"
+        } else {
+            "not of the form fnv1a64: followed by 16 lowercase hex digits"
+        });
+    };
+    if hex.len() != 16 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Some("not of the form fnv1a64: followed by 16 lowercase hex digits")
+    } else if hex.bytes().any(|b| b.is_ascii_uppercase()) {
+        Some("upper-case hex; Traverse compares digests exactly, so the hex must be lowercase")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,16 @@
 //! - [`runner`] owns wasmer, inside a Web Worker, behind [`runner::protocol`] (wasm32 only);
 //! - `ui` holds the Leptos components, which render state and forward events (wasm32 only).
 
+pub mod check;
+pub mod contract;
+pub mod diagnostic;
 pub mod digest;
+pub mod host_abi;
+pub mod limits;
+pub mod linkage;
+pub mod manifest;
+pub mod module_info;
+pub mod package;
 pub mod runner;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

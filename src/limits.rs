@@ -1,0 +1,12 @@
+//! Traverse's execution limits, in one place (SPEC §8.6, wasmtime's store limits there).
+
+/// Linear memory per memory: 8 MiB. More initial pages fail; growing past it traps.
+pub const MEMORY_LIMIT_PAGES: u64 = 128;
+/// Bytes per WebAssembly page.
+pub const PAGE_BYTES: u64 = 65_536;
+/// Elements per table.
+pub const TABLE_ELEMENTS_LIMIT: u64 = 1_024;
+/// Memories per module instance.
+pub const MAX_MEMORIES: usize = 1;
+/// Tables per module instance.
+pub const MAX_TABLES: usize = 8;

@@ -1,0 +1,255 @@
+//! A validated description of a core WebAssembly module: what the checks need to know of it.
+//!
+//! Pure data read with wasmparser: imports of every kind, exports, memories, tables, function
+//! signatures of the entry points, and the `producers` section. Compiling and running the
+//! module is the runner's business, not this module's.
+
+use wasmparser::{
+    CompositeInnerType, ExternalKind, FuncType, KnownCustom, Parser, Payload, TypeRef, Validator,
+    WasmFeatures,
+};
+
+/// What kind of thing an import or export is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExternKind {
+    Function,
+    Table,
+    Memory,
+    Global,
+    Tag,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub kind: ExternKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Export {
+    pub name: String,
+    pub kind: ExternKind,
+    /// For a function: its parameter and result counts (an entry must have none of either).
+    pub signature: Option<Signature>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Signature {
+    pub params: usize,
+    pub results: usize,
+}
+
+/// Limits of a memory (in 64 KiB pages) or a table (in elements).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Limits {
+    pub initial: u64,
+    pub maximum: Option<u64>,
+    pub imported: bool,
+}
+
+/// The function Traverse calls, chosen as Traverse chooses it (SPEC §8.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entry {
+    /// An export with the empty name, preferred over `_start`.
+    EmptyName,
+    Start,
+    /// Neither: Traverse runs nothing.
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ModuleInfo {
+    /// In the module's own order.
+    pub imports: Vec<Import>,
+    pub exports: Vec<Export>,
+    pub memories: Vec<Limits>,
+    pub tables: Vec<Limits>,
+    /// `producers` section fields: (field, [(name, version)]).
+    pub producers: Vec<(String, Vec<(String, String)>)>,
+}
+
+impl ModuleInfo {
+    pub fn export(&self, name: &str) -> Option<&Export> {
+        self.exports
+            .iter()
+            .find(|export| export.name == name && export.kind == ExternKind::Function)
+    }
+
+    pub fn entry(&self) -> Entry {
+        if self.export("").is_some() {
+            Entry::EmptyName
+        } else if self.export("_start").is_some() {
+            Entry::Start
+        } else {
+            Entry::None
+        }
+    }
+
+    /// The entry's export, when there is one.
+    pub fn entry_export(&self) -> Option<&Export> {
+        match self.entry() {
+            Entry::EmptyName => self.export(""),
+            Entry::Start => self.export("_start"),
+            Entry::None => None,
+        }
+    }
+}
+
+/// Why bytes are not a module Traverse could run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InspectError {
+    /// A component-model binary, not a core module.
+    Component,
+    /// Not WebAssembly, or invalid WebAssembly: the validator's message.
+    Invalid(String),
+}
+
+/// Validates `bytes` as a core module and describes it.
+pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, InspectError> {
+    if Parser::is_component(bytes) {
+        return Err(InspectError::Component);
+    }
+    Validator::new_with_features(WasmFeatures::default())
+        .validate_all(bytes)
+        .map_err(|error| InspectError::Invalid(error.to_string()))?;
+    describe(bytes).map_err(|error| InspectError::Invalid(error.to_string()))
+}
+
+fn describe(bytes: &[u8]) -> wasmparser::Result<ModuleInfo> {
+    let mut info = ModuleInfo {
+        imports: vec![],
+        exports: vec![],
+        memories: vec![],
+        tables: vec![],
+        producers: vec![],
+    };
+    let mut types: Vec<Option<FuncType>> = Vec::new();
+    let mut function_types: Vec<u32> = Vec::new();
+    let mut exports = Vec::new();
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload? {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    for sub_type in group?.into_types() {
+                        types.push(match sub_type.composite_type.inner {
+                            CompositeInnerType::Func(func) => Some(func),
+                            _ => None,
+                        });
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import?;
+                    let kind = match import.ty {
+                        TypeRef::Func(index) | TypeRef::FuncExact(index) => {
+                            function_types.push(index);
+                            ExternKind::Function
+                        }
+                        TypeRef::Table(table) => {
+                            info.tables.push(Limits {
+                                initial: table.initial,
+                                maximum: table.maximum,
+                                imported: true,
+                            });
+                            ExternKind::Table
+                        }
+                        TypeRef::Memory(memory) => {
+                            info.memories.push(Limits {
+                                initial: memory.initial,
+                                maximum: memory.maximum,
+                                imported: true,
+                            });
+                            ExternKind::Memory
+                        }
+                        TypeRef::Global(_) => ExternKind::Global,
+                        TypeRef::Tag(_) => ExternKind::Tag,
+                    };
+                    info.imports.push(Import {
+                        module: import.module.into(),
+                        name: import.name.into(),
+                        kind,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for type_index in reader {
+                    function_types.push(type_index?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let ty = table?.ty;
+                    info.tables.push(Limits {
+                        initial: ty.initial,
+                        maximum: ty.maximum,
+                        imported: false,
+                    });
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for memory in reader {
+                    let memory = memory?;
+                    info.memories.push(Limits {
+                        initial: memory.initial,
+                        maximum: memory.maximum,
+                        imported: false,
+                    });
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export?;
+                    exports.push((export.name.to_owned(), export.kind, export.index));
+                }
+            }
+            Payload::CustomSection(reader) => {
+                if let KnownCustom::Producers(fields) = reader.as_known() {
+                    for field in fields {
+                        let field = field?;
+                        let values = field
+                            .values
+                            .into_iter()
+                            .map(|value| value.map(|v| (v.name.to_owned(), v.version.to_owned())))
+                            .collect::<wasmparser::Result<_>>()?;
+                        info.producers.push((field.name.to_owned(), values));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    info.exports = exports
+        .into_iter()
+        .map(|(name, kind, index)| {
+            let kind = match kind {
+                ExternalKind::Func | ExternalKind::FuncExact => ExternKind::Function,
+                ExternalKind::Table => ExternKind::Table,
+                ExternalKind::Memory => ExternKind::Memory,
+                ExternalKind::Global => ExternKind::Global,
+                ExternalKind::Tag => ExternKind::Tag,
+            };
+            let signature = (kind == ExternKind::Function)
+                .then(|| {
+                    function_types
+                        .get(index as usize)
+                        .and_then(|&ty| types.get(ty as usize))
+                })
+                .flatten()
+                .and_then(Option::as_ref)
+                .map(|func| Signature {
+                    params: func.params().len(),
+                    results: func.results().len(),
+                });
+            Export {
+                name,
+                kind,
+                signature,
+            }
+        })
+        .collect();
+    Ok(info)
+}

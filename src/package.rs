@@ -1,0 +1,175 @@
+//! A package as a set of files keyed by relative path, and Traverse's path rules over it.
+//!
+//! Traverse reads a manifest's files from disk, joining each raw relative path to the manifest's
+//! folder (`../` allowed) and printing that join un-normalised (`pkg/./src/agent.rs`). Here the
+//! files come from an upload or a folder, so lookups use the normalised join, and messages keep
+//! Traverse's form (SPEC §2.2, §10).
+
+use std::collections::BTreeMap;
+
+/// The files of a package (and anything beside it that its paths reach), by normalised path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageFiles {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl PackageFiles {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds or replaces a file; `path` is relative (`pkg/manifest.json`, `./contract.json`).
+    pub fn insert(&mut self, path: &str, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(normalize(path), bytes.into());
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(&normalize(path)).map(Vec::as_slice)
+    }
+
+    pub fn remove(&mut self, path: &str) -> Option<Vec<u8>> {
+        self.files.remove(&normalize(path))
+    }
+
+    /// All paths, normalised, in byte order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Reads every file under `root`, keyed by its path relative to `root`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn read_dir(root: &std::path::Path) -> std::io::Result<Self> {
+        fn walk(
+            root: &std::path::Path,
+            dir: &std::path::Path,
+            files: &mut PackageFiles,
+        ) -> std::io::Result<()> {
+            for entry in std::fs::read_dir(dir)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    walk(root, &path, files)?;
+                } else if let Ok(relative) = path.strip_prefix(root) {
+                    files.insert(
+                        &relative.to_string_lossy().replace('\\', "/"),
+                        std::fs::read(&path)?,
+                    );
+                }
+            }
+            Ok(())
+        }
+        let mut files = Self::new();
+        walk(root, root, &mut files)?;
+        Ok(files)
+    }
+}
+
+/// A path from a manifest, resolved against the manifest's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedPath {
+    /// The join as Traverse prints it: folder + `/` + raw string, not normalised.
+    pub display: String,
+    /// The normalised join, the key to look the file up with.
+    pub key: String,
+}
+
+/// Joins `raw` to the folder of `manifest_path`, as Rust's `Path::join` does for Traverse.
+pub fn resolve(manifest_path: &str, raw: &str) -> ResolvedPath {
+    let folder = manifest_path
+        .rsplit_once('/')
+        .map_or("", |(folder, _)| folder);
+    let display = if folder.is_empty() || raw.starts_with('/') {
+        raw.to_owned()
+    } else {
+        format!("{}/{raw}", folder.trim_end_matches('/'))
+    };
+    ResolvedPath {
+        key: normalize(&display),
+        display,
+    }
+}
+
+/// Drops `.` and empty segments and folds `dir/..`; a `..` above the start is kept, so such a
+/// path names a file outside the package that the user must add under that name.
+pub fn normalize(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." if segments.last().is_some_and(|last| *last != "..") => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    let joined = segments.join("/");
+    if path.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_like_traverse_and_looks_up_normalised() {
+        let cases = [
+            (
+                "pkg/manifest.json",
+                "./src/agent.rs",
+                "pkg/./src/agent.rs",
+                "pkg/src/agent.rs",
+            ),
+            (
+                "manifest.json",
+                "./contract.json",
+                "./contract.json",
+                "contract.json",
+            ),
+            (
+                "examples/hello-world/say-hello-agent/manifest.json",
+                "../../../contracts/examples/hello-world/capabilities/say-hello/contract.json",
+                "examples/hello-world/say-hello-agent/../../../contracts/examples/hello-world/capabilities/say-hello/contract.json",
+                "contracts/examples/hello-world/capabilities/say-hello/contract.json",
+            ),
+            (
+                "pkg/manifest.json",
+                "../../outside.json",
+                "pkg/../../outside.json",
+                "../outside.json",
+            ),
+            (
+                "pkg/manifest.json",
+                "/abs/contract.json",
+                "/abs/contract.json",
+                "/abs/contract.json",
+            ),
+        ];
+        for (manifest, raw, display, key) in cases {
+            assert_eq!(
+                resolve(manifest, raw),
+                ResolvedPath {
+                    display: display.into(),
+                    key: key.into()
+                },
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn files_are_found_by_any_spelling_of_their_path() {
+        let mut files = PackageFiles::new();
+        files.insert("./pkg//artifacts/agent.wasm", b"\0asm".to_vec());
+        assert_eq!(
+            files.get("pkg/artifacts/../artifacts/agent.wasm"),
+            Some(&b"\0asm"[..])
+        );
+        assert_eq!(
+            files.paths().collect::<Vec<_>>(),
+            ["pkg/artifacts/agent.wasm"]
+        );
+    }
+}

@@ -1,0 +1,596 @@
+//! SPEC §9.1 as data: a good package of ours, mutated one way per case, with the verdict
+//! Traverse gives for that mutation. The base mirrors the spec's: the hello-world contract
+//! beside the manifest, a source file, and our own `hello` guest as `./artifacts/agent.wasm`.
+
+use serde_json::{Value, json};
+use traverse_playground::{
+    check::{Verdict, check_package},
+    digest,
+    package::PackageFiles,
+};
+
+const MANIFEST: &str = "pkg/manifest.json";
+const HELLO_WASM: &[u8] = include_bytes!("fixtures/hello.wasm");
+
+fn reference_dir() -> std::path::PathBuf {
+    let dir = std::env::var_os("TRAVERSE_REFERENCE")
+        .map(Into::into)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/traverse/reference")
+        });
+    assert!(
+        dir.is_dir(),
+        "Traverse's reference data is not at {} (set TRAVERSE_REFERENCE)",
+        dir.display()
+    );
+    dir
+}
+
+fn reference_json(path: &str) -> Value {
+    let bytes = std::fs::read(reference_dir().join(path)).expect("reference file");
+    serde_json::from_slice(&bytes).expect("reference JSON")
+}
+
+/// One package under test, as values that a case mutates before it is checked.
+struct Case {
+    manifest: Value,
+    contract: Value,
+    contract_path: &'static str,
+    binary: Vec<u8>,
+    with_source: bool,
+}
+
+impl Case {
+    fn base() -> Self {
+        let mut manifest = reference_json("examples/hello-world/say-hello-agent/manifest.json");
+        manifest["capability_ref"]["contract_path"] = json!("./contract.json");
+        manifest["source"]["path"] = json!("./src/agent.rs");
+        manifest["binary"]["path"] = json!("./artifacts/agent.wasm");
+        manifest["binary"]["expected_digest"] = json!(digest::fnv1a64(HELLO_WASM));
+        Self {
+            manifest,
+            contract: reference_json(
+                "contracts/examples/hello-world/capabilities/say-hello/contract.json",
+            ),
+            contract_path: "./contract.json",
+            binary: HELLO_WASM.to_vec(),
+            with_source: true,
+        }
+    }
+
+    /// Replaces the binary and declares its true digest, as the spec's *WAT* cases do.
+    fn with_module(mut self, wat: &str) -> Self {
+        self.binary = wat::parse_str(wat).expect("test module");
+        self.manifest["binary"]["expected_digest"] = json!(digest::fnv1a64(&self.binary));
+        self
+    }
+
+    fn files(&self) -> PackageFiles {
+        let mut files = PackageFiles::new();
+        files.insert(MANIFEST, serde_json::to_vec_pretty(&self.manifest).unwrap());
+        files.insert(
+            &format!("pkg/{}", self.contract_path),
+            serde_json::to_vec_pretty(&self.contract).unwrap(),
+        );
+        if self.with_source {
+            files.insert("pkg/src/agent.rs", "// source".as_bytes());
+        }
+        files.insert("pkg/artifacts/agent.wasm", self.binary.clone());
+        files
+    }
+}
+
+/// What a case is expected to produce: the diagnostic codes, and Traverse's lines.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    codes: Vec<&'static str>,
+    inspect: Option<String>,
+    execute: Option<String>,
+}
+
+fn check(case: &Case) -> Outcome {
+    let report = check_package(&case.files(), MANIFEST);
+    let line = |verdict: Verdict| match verdict {
+        Verdict::Passes => None,
+        Verdict::Fails(stop) => Some(stop.message),
+    };
+    let codes = report
+        .diagnostics()
+        .filter(|d| d.severity != traverse_playground::diagnostic::Severity::Info)
+        .map(|d| d.code)
+        .collect();
+    Outcome {
+        codes,
+        inspect: line(report.load_verdict()),
+        execute: line(report.execute_verdict()),
+    }
+}
+
+fn fails_to_load(codes: &[&'static str], message: &str) -> Outcome {
+    Outcome {
+        codes: codes.to_vec(),
+        inspect: Some(message.into()),
+        execute: Some(message.into()),
+    }
+}
+
+fn fails_to_execute(codes: &[&'static str], runtime_error: &str) -> Outcome {
+    Outcome {
+        codes: codes.to_vec(),
+        inspect: None,
+        execute: Some(format!("runtime execution failed: {runtime_error}")),
+    }
+}
+
+fn passes() -> Outcome {
+    Outcome {
+        codes: vec![],
+        inspect: None,
+        execute: None,
+    }
+}
+
+const COLLAPSED: &str = "execution failed: registered artifact execution failed";
+
+/// A module like the spec's *WAT* cases: fd_write and proc_exit, a 1-page memory, `_start`.
+fn wat_module(extra_imports: &str, memory_pages: u32) -> String {
+    format!(
+        r#"(module
+             (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+             (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+             {extra_imports}
+             (memory (export "memory") {memory_pages})
+             (func (export "_start")))"#
+    )
+}
+
+#[test]
+fn baseline_hello_passes_both_stages() {
+    assert_eq!(check(&Case::base()), passes());
+}
+
+#[test]
+fn digest_cases() {
+    let computed = digest::fnv1a64(HELLO_WASM);
+    let sha256_form = digest::sha256(HELLO_WASM);
+    let upper = computed.replacen(
+        &computed["fnv1a64:".len()..],
+        &computed["fnv1a64:".len()..].to_uppercase(),
+        1,
+    );
+    for (declared, code) in [
+        ("fnv1a64:0000000000000000".to_owned(), "digest.mismatch"),
+        (sha256_form, "digest.format"),
+        (upper, "digest.format"),
+    ] {
+        let mut case = Case::base();
+        case.manifest["binary"]["expected_digest"] = json!(declared);
+        let message = format!(
+            "capability binary digest mismatch for pkg/./artifacts/agent.wasm: expected {declared}, got {computed}"
+        );
+        assert_eq!(check(&case), fails_to_load(&[code], &message), "{declared}");
+    }
+}
+
+#[test]
+fn manifest_field_cases() {
+    let cases: Vec<(&str, fn(&mut Value), Outcome)> = vec![
+        (
+            "conflicting_compositions",
+            |m| {
+                m["known_compositions"] =
+                    json!([{"workflow_id": "other.workflow", "workflow_version": "1.0.0"}])
+            },
+            fails_to_load(
+                &["manifest.conflicting_compositions"],
+                "conflicting_composition_metadata: known_compositions and deprecated workflow_refs must match when both are present",
+            ),
+        ),
+        (
+            "known_compositions_only_unresolvable",
+            |m| {
+                m.as_object_mut().unwrap().remove("workflow_refs");
+                m["known_compositions"] =
+                    json!([{"workflow_id": "does.not.exist", "workflow_version": "9.9.9"}]);
+            },
+            passes(),
+        ),
+        (
+            "no_compositions_no_model_deps",
+            |m| {
+                m.as_object_mut().unwrap().remove("workflow_refs");
+                m.as_object_mut().unwrap().remove("model_dependencies");
+            },
+            passes(),
+        ),
+        (
+            "unknown_extra_manifest_field",
+            |m| m["x_extra"] = json!({"anything": true}),
+            passes(),
+        ),
+        ("empty_summary", |m| m["summary"] = json!(""), passes()),
+        (
+            "binary_format_wasm32",
+            |m| m["binary"]["format"] = json!("wasm32"),
+            fails_to_load(
+                &["manifest.binary_format"],
+                "capability package binary.format must equal wasm",
+            ),
+        ),
+        (
+            "abi_version_2",
+            |m| m["binary"]["abi_version"] = json!("2.0.0"),
+            fails_to_load(
+                &["manifest.abi_version"],
+                "capability package binary.abi_version must equal 1.0.0",
+            ),
+        ),
+        (
+            "manifest_network_required",
+            |m| m["constraints"]["network_access"] = json!("required"),
+            fails_to_load(
+                &["linkage.constraints"],
+                "capability package capability hello.world.say-hello must keep network_access=forbidden",
+            ),
+        ),
+        (
+            "manifest_bogus_fs_value",
+            |m| m["constraints"]["filesystem_access"] = json!("read_only"),
+            fails_to_load(
+                &["linkage.constraints"],
+                "capability package capability hello.world.say-hello must keep filesystem_access=none",
+            ),
+        ),
+        (
+            "schema_version_2",
+            |m| m["schema_version"] = json!("2.0.0"),
+            fails_to_load(
+                &["manifest.schema_version"],
+                "capability package manifest pkg/manifest.json must declare schema_version=1.0.0",
+            ),
+        ),
+        (
+            "capability_ref_version_mismatch",
+            |m| m["capability_ref"]["version"] = json!("1.0.1"),
+            fails_to_load(
+                &["linkage.capability_ref"],
+                "capability package capability_ref hello.world.say-hello@1.0.1 does not match contract hello.world.say-hello@1.0.0",
+            ),
+        ),
+        (
+            "kind_and_blank_package_id_report_both_and_stop_at_the_first",
+            |m| {
+                m["kind"] = json!("capability");
+                m["package_id"] = json!("  ");
+            },
+            fails_to_load(
+                &["manifest.kind", "manifest.package_id"],
+                "capability package manifest pkg/manifest.json must declare kind=capability_package",
+            ),
+        ),
+    ];
+    for (name, mutate, expected) in cases {
+        let mut case = Case::base();
+        mutate(&mut case.manifest);
+        assert_eq!(check(&case), expected, "{name}");
+    }
+}
+
+#[test]
+fn model_dependencies_as_strings_fail_to_parse_with_serde_text() {
+    let mut case = Case::base();
+    case.manifest["model_dependencies"] = json!(["hello-world-greeting-v1"]);
+    let outcome = check(&case);
+    assert_eq!(outcome.codes, ["manifest.parse"]);
+    let message = outcome.inspect.unwrap();
+    let prefix = "failed to parse capability package manifest pkg/manifest.json: invalid type: string \
+                  \"hello-world-greeting-v1\", expected struct PackageModelDependency at line ";
+    assert!(message.starts_with(prefix), "{message}");
+}
+
+#[test]
+fn missing_files_are_reported_with_traverse_path_and_the_file_to_add() {
+    let mut case = Case::base();
+    case.with_source = false;
+    assert_eq!(
+        check(&case),
+        fails_to_load(
+            &["files.missing"],
+            "missing capability source file pkg/./src/agent.rs"
+        )
+    );
+    let report = check_package(&case.files(), MANIFEST);
+    let missing = report
+        .diagnostics()
+        .find(|d| d.code == "files.missing")
+        .unwrap();
+    assert!(
+        missing.message.ends_with("add pkg/src/agent.rs"),
+        "{}",
+        missing.message
+    );
+}
+
+#[test]
+fn contract_cases() {
+    let cases: Vec<(&str, fn(&mut Value), Outcome)> = vec![
+        (
+            "contract_entrypoint_start",
+            |c| c["execution"]["entrypoint"]["command"] = json!("start"),
+            fails_to_load(
+                &["linkage.entrypoint"],
+                "capability package capability hello.world.say-hello must declare a wasi-command entrypoint named run",
+            ),
+        ),
+        (
+            "contract_draft_lifecycle",
+            |c| c["lifecycle"] = json!("draft"),
+            fails_to_execute(
+                &["runtime.lifecycle_not_runnable"],
+                "matching capabilities were found but none were runnable locally",
+            ),
+        ),
+        (
+            "contract_not_local_target",
+            |c| c["execution"]["preferred_targets"] = json!(["browser"]),
+            fails_to_execute(
+                &["runtime.not_runnable_locally"],
+                "matching capabilities were found but none were runnable locally",
+            ),
+        ),
+        (
+            "contract_stateful_browser",
+            |c| {
+                c["service_type"] = json!("stateful");
+                c["permitted_targets"] = json!(["local", "browser"]);
+            },
+            fails_to_load(
+                &["contract.invalid"],
+                "capability contract pkg/./contract.json is invalid: Stateful capabilities cannot target Browser \
+                 environments; browsers cannot provide managed persistence guarantees. at $.permitted_targets",
+            ),
+        ),
+        (
+            "two_contract_violations_are_joined",
+            |c| {
+                c["version"] = json!("v1.0");
+                c["side_effects"] = json!([]);
+            },
+            fails_to_load(
+                &[
+                    "contract.invalid",
+                    "contract.invalid",
+                    "linkage.capability_ref",
+                ],
+                "capability contract pkg/./contract.json is invalid: version must match MAJOR.MINOR.PATCH at $.version; \
+                 side_effects must contain at least one item at $.side_effects",
+            ),
+        ),
+    ];
+    for (name, mutate, expected) in cases {
+        let mut case = Case::base();
+        mutate(&mut case.contract);
+        assert_eq!(check(&case), expected, "{name}");
+    }
+}
+
+#[test]
+fn contract_parse_errors_carry_serde_text_and_at_dollar() {
+    let mut case = Case::base();
+    case.contract["use_cases"] =
+        json!([{"scenario": "s", "input_example": {}, "output_example": {}}]);
+    let message = check(&case).inspect.unwrap();
+    assert!(
+        message.starts_with(
+            "capability contract pkg/./contract.json is invalid: missing field `happy` at line "
+        ),
+        "{message}"
+    );
+    assert!(message.ends_with(" at $"), "{message}");
+
+    let mut case = Case::base();
+    case.contract["service_type"] = json!("idempotent");
+    let message = check(&case).inspect.unwrap();
+    assert!(
+        message.contains(
+            "unknown variant `idempotent`, expected one of `stateless`, `subscribable`, `stateful`"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn contract_under_a_drafts_folder_loads_but_does_not_execute() {
+    let mut case = Case::base();
+    case.contract_path = "./drafts/contract.json";
+    case.manifest["capability_ref"]["contract_path"] = json!("./drafts/contract.json");
+    assert_eq!(
+        check(&case),
+        fails_to_execute(
+            &["runtime.draft_artifact"],
+            "draft artifacts are not executable"
+        )
+    );
+}
+
+#[test]
+fn module_cases() {
+    let cases = vec![
+        (
+            "wasm_initial_memory_128_pages",
+            wat_module("", 128),
+            passes(),
+        ),
+        (
+            "wasm_initial_memory_129_pages",
+            wat_module("", 129),
+            fails_to_execute(&["limits.initial_memory"], COLLAPSED),
+        ),
+        (
+            "wasm_unauthorized_import",
+            wat_module(
+                r#"(import "wasi_snapshot_preview1" "environ_get" (func (param i32 i32) (result i32)))"#,
+                1,
+            ),
+            fails_to_execute(&["abi.unauthorized_import"], COLLAPSED),
+        ),
+        (
+            "import_traverse_capability_id_unlinked",
+            wat_module(
+                r#"(import "traverse_host" "capability_id" (func (param i32 i32) (result i32)))"#,
+                1,
+            ),
+            fails_to_execute(&["abi.unlinked_import"], COLLAPSED),
+        ),
+        (
+            "import_memory_from_env",
+            r#"(module (import "env" "memory" (memory 1)) (func (export "_start")))"#.into(),
+            fails_to_execute(&["abi.unauthorized_import"], COLLAPSED),
+        ),
+        (
+            "no_entry_export",
+            r#"(module (memory (export "memory") 1))"#.into(),
+            fails_to_execute(&["module.no_entry"], COLLAPSED),
+        ),
+        (
+            "empty_string_export_only",
+            r#"(module (func (export "")))"#.into(),
+            passes(),
+        ),
+        (
+            "start_with_params",
+            r#"(module (func (export "_start") (param i32)))"#.into(),
+            fails_to_execute(&["module.entry_signature"], COLLAPSED),
+        ),
+        (
+            "command_and_reactor",
+            r#"(module (func (export "_start")) (func (export "_initialize")))"#.into(),
+            fails_to_execute(&["module.command_and_reactor"], COLLAPSED),
+        ),
+    ];
+    for (name, wat, expected) in cases {
+        assert_eq!(check(&Case::base().with_module(&wat)), expected, "{name}");
+    }
+}
+
+#[test]
+fn imports_are_judged_in_traverse_order_and_all_reported() {
+    let report = check_package(
+        &Case::base()
+            .with_module(&wat_module(
+                r#"(import "wasi_snapshot_preview1" "sock_open" (func))
+                   (import "traverse_host" "runtime_config" (func))
+                   (import "env" "abort" (func))"#,
+                1,
+            ))
+            .files(),
+        MANIFEST,
+    );
+    let imports: Vec<_> = report
+        .diagnostics()
+        .filter(|d| d.code.starts_with("abi."))
+        .map(|d| (d.code, d.location.to_string()))
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            (
+                "abi.unauthorized_import",
+                "pkg/artifacts/agent.wasm import env::abort".to_owned()
+            ),
+            (
+                "abi.unauthorized_import",
+                "pkg/artifacts/agent.wasm import wasi_snapshot_preview1::sock_open".to_owned()
+            ),
+            (
+                "abi.unlinked_import",
+                "pkg/artifacts/agent.wasm import traverse_host::runtime_config".to_owned()
+            ),
+        ]
+    );
+    let first = report
+        .diagnostics()
+        .find(|d| d.code.starts_with("abi."))
+        .unwrap();
+    assert_eq!(
+        first.message,
+        "unauthorized_host_import: ABI 1.0.0 does not allow import env::abort"
+    );
+}
+
+#[test]
+fn binaries_that_are_not_core_modules_are_named_as_such() {
+    for (bytes, expected) in [
+        (
+            b"\x89PNG\r\n\x1a\n0000".to_vec(),
+            "malformed_wasm_artifact: module compile: ",
+        ),
+        (
+            wat::parse_str("(component)").unwrap(),
+            "malformed_wasm_artifact: module compile: this is a WebAssembly component",
+        ),
+        (
+            HELLO_WASM[..HELLO_WASM.len() / 2].to_vec(),
+            "malformed_wasm_artifact: module compile: ",
+        ),
+    ] {
+        let mut case = Case::base();
+        case.manifest["binary"]["expected_digest"] = json!(digest::fnv1a64(&bytes));
+        case.binary = bytes;
+        let report = check_package(&case.files(), MANIFEST);
+        let invalid = report
+            .diagnostics()
+            .find(|d| d.code == "module.invalid")
+            .expect("module.invalid");
+        assert!(invalid.message.starts_with(expected), "{}", invalid.message);
+        assert_eq!(
+            report.load_verdict(),
+            Verdict::Passes,
+            "loading never inspects the module"
+        );
+    }
+}
+
+#[test]
+fn traverse_reference_packages_fail_only_for_their_absent_sources() {
+    let files = PackageFiles::read_dir(&reference_dir()).unwrap();
+    for (manifest, source) in [
+        ("examples/core-authorize/manifest.json", None),
+        (
+            "examples/core-calculate-deadline-pressure/manifest.json",
+            None,
+        ),
+        ("examples/core-transition-action-status/manifest.json", None),
+        (
+            "examples/hello-world/say-hello-agent/manifest.json",
+            Some("./src/agent.rs"),
+        ),
+    ] {
+        let report = check_package(&files, manifest);
+        let folder = manifest.trim_end_matches("/manifest.json");
+        let source = source.map_or_else(
+            || {
+                let value: Value = serde_json::from_slice(files.get(manifest).unwrap()).unwrap();
+                value["source"]["path"].as_str().unwrap().to_owned()
+            },
+            str::to_owned,
+        );
+        let expected = format!("missing capability source file {folder}/{source}");
+        assert_eq!(
+            report.load_verdict(),
+            Verdict::Fails(traverse_playground::diagnostic::TraverseStop::load(
+                expected
+            ))
+        );
+        let codes: Vec<_> = report
+            .diagnostics()
+            .filter(|d| d.severity != traverse_playground::diagnostic::Severity::Info)
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(
+            codes,
+            ["files.missing", "files.missing"],
+            "{manifest}: source and binary are absent, all else holds"
+        );
+    }
+}
