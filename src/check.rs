@@ -74,9 +74,7 @@ impl Report {
     }
 
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.sections
-            .iter()
-            .flat_map(|section| &section.diagnostics)
+        self.sections.iter().flat_map(|section| &section.diagnostics)
     }
 
     /// `capability-package inspect`: the first load-stage stop, or a pass.
@@ -100,12 +98,8 @@ impl Report {
 
 /// Checks the package whose manifest is `manifest_path` among `files`.
 pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
-    let mut report = Report {
-        manifest_path: manifest_path.to_owned(),
-        sections: Vec::new(),
-        binary: None,
-        module: None,
-    };
+    let mut report =
+        Report { manifest_path: manifest_path.to_owned(), sections: Vec::new(), binary: None, module: None };
 
     let Some(bytes) = files.get(manifest_path) else {
         let missing = Diagnostic::error("manifest.missing", Location::file(manifest_path), "there is no manifest file")
@@ -118,7 +112,7 @@ pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
     let manifest = match manifest::parse(manifest_path, bytes) {
         Ok(manifest) => manifest,
         Err(diagnostic) => {
-            report.push(Check::Manifest, vec![diagnostic]);
+            report.push(Check::Manifest, vec![*diagnostic]);
             return report;
         }
     };
@@ -141,19 +135,13 @@ pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
                     Location::json(manifest_path, json_path),
                     format!("the {role} file is missing: add {}", resolved.key),
                 )
-                .stops(TraverseStop::load(format!(
-                    "missing capability {role} file {}",
-                    resolved.display
-                ))),
+                .stops(TraverseStop::load(format!("missing capability {role} file {}", resolved.display))),
             );
         }
         found.map(|bytes| (resolved, bytes))
     };
-    let contract_file = find(
-        "contract",
-        "$.capability_ref.contract_path",
-        &manifest.capability_ref.contract_path,
-    );
+    let contract_file =
+        find("contract", "$.capability_ref.contract_path", &manifest.capability_ref.contract_path);
     find("source", "$.source.path", &manifest.source.path);
     let binary_file = find("binary", "$.binary.path", &manifest.binary.path);
     report.push(Check::Files, file_diagnostics);
@@ -162,35 +150,23 @@ pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
         let (diagnostics, contract) = check_contract(&resolved, bytes);
         report.push(Check::Contract, diagnostics);
         if let Some(contract) = &contract {
-            report.push(
-                Check::Linkage,
-                linkage::manifest_against_contract(manifest_path, &manifest, contract),
-            );
+            report
+                .push(Check::Linkage, linkage::manifest_against_contract(manifest_path, &manifest, contract));
         }
         if let Some((binary, bytes)) = &binary_file {
-            let (diagnostics, facts) = check_digest(
-                manifest_path,
-                &manifest.binary.expected_digest,
-                binary,
-                bytes,
-            );
+            let (diagnostics, facts) =
+                check_digest(manifest_path, &manifest.binary.expected_digest, binary, bytes);
             report.binary = Some(facts);
             report.push(Check::Digest, diagnostics);
         }
         if let Some(contract) = &contract {
-            report.push(
-                Check::Runtime,
-                linkage::contract_runnable(&resolved.key, &resolved.display, contract),
-            );
+            report
+                .push(Check::Runtime, linkage::contract_runnable(&resolved.key, &resolved.display, contract));
         }
     } else if let Some((binary, bytes)) = &binary_file {
         // Without a contract Traverse stops before the digest; it is still worth showing.
-        let (diagnostics, facts) = check_digest(
-            manifest_path,
-            &manifest.binary.expected_digest,
-            binary,
-            bytes,
-        );
+        let (diagnostics, facts) =
+            check_digest(manifest_path, &manifest.binary.expected_digest, binary, bytes);
         report.binary = Some(facts);
         report.push(Check::Digest, diagnostics);
     }
@@ -207,15 +183,12 @@ pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
 fn check_contract(resolved: &ResolvedPath, bytes: &[u8]) -> (Vec<Diagnostic>, Option<Contract>) {
     let file = &resolved.key;
     let Ok(text) = std::str::from_utf8(bytes) else {
-        let diagnostic = Diagnostic::error(
-            "contract.read",
-            Location::file(file),
-            "the contract is not valid UTF-8 text",
-        )
-        .stops(TraverseStop::load(format!(
-            "failed to read capability contract {}: stream did not contain valid UTF-8",
-            resolved.display
-        )));
+        let diagnostic =
+            Diagnostic::error("contract.read", Location::file(file), "the contract is not valid UTF-8 text")
+                .stops(TraverseStop::load(format!(
+                    "failed to read capability contract {}: stream did not contain valid UTF-8",
+                    resolved.display
+                )));
         return (vec![diagnostic], None);
     };
     let contract = match contract::parse(text) {
@@ -304,13 +277,7 @@ fn check_module(file: &str, bytes: &[u8]) -> (Vec<Diagnostic>, Option<ModuleInfo
                     format!("malformed_wasm_artifact: module compile: {detail}")
                 }
             };
-            (
-                vec![
-                    Diagnostic::error("module.invalid", Location::file(file), message)
-                        .stops(collapsed),
-                ],
-                None,
-            )
+            (vec![Diagnostic::error("module.invalid", Location::file(file), message).stops(collapsed)], None)
         }
     }
 }

@@ -141,14 +141,7 @@ pub enum Target {
 
 impl Target {
     fn all() -> Vec<Self> {
-        vec![
-            Self::Local,
-            Self::Browser,
-            Self::Edge,
-            Self::Cloud,
-            Self::Worker,
-            Self::Device,
-        ]
+        vec![Self::Local, Self::Browser, Self::Edge, Self::Cloud, Self::Worker, Self::Device]
     }
 }
 
@@ -313,12 +306,7 @@ pub fn validate(contract: &Contract) -> Vec<Violation> {
         "InvalidFormat",
         "namespace must be dot-separated lowercase kebab-case segments",
     );
-    out.check(
-        !is_kebab_case(&c.name),
-        "$.name",
-        "InvalidFormat",
-        "name must be lowercase kebab-case",
-    );
+    out.check(!is_kebab_case(&c.name), "$.name", "InvalidFormat", "name must be lowercase kebab-case");
     out.check(
         c.id != format!("{}.{}", c.namespace, c.name),
         "$.id",
@@ -353,24 +341,13 @@ pub fn validate(contract: &Contract) -> Vec<Violation> {
         "InvalidFormat",
         "schema must be a JSON object",
     );
-    for (list, name) in [
-        (&c.preconditions, "preconditions"),
-        (&c.postconditions, "postconditions"),
-    ] {
+    for (list, name) in [(&c.preconditions, "preconditions"), (&c.postconditions, "postconditions")] {
         let mut seen = HashSet::new();
         for (i, condition) in list.iter().enumerate() {
             let path = format!("$.{name}[{i}].id");
             out.non_blank(&condition.id, &path);
-            out.check(
-                !seen.insert(&condition.id),
-                &path,
-                "DuplicateItem",
-                "condition ids must be unique",
-            );
-            out.non_blank(
-                &condition.description,
-                &format!("$.{name}[{i}].description"),
-            );
+            out.check(!seen.insert(&condition.id), &path, "DuplicateItem", "condition ids must be unique");
+            out.non_blank(&condition.description, &format!("$.{name}[{i}].description"));
         }
     }
     out.check(
@@ -380,10 +357,7 @@ pub fn validate(contract: &Contract) -> Vec<Violation> {
         "side_effects must contain at least one item",
     );
     for (i, effect) in c.side_effects.iter().enumerate() {
-        out.non_blank(
-            &effect.description,
-            &format!("$.side_effects[{i}].description"),
-        );
+        out.non_blank(&effect.description, &format!("$.side_effects[{i}].description"));
     }
     for (list, name) in [(&c.emits, "emits"), (&c.consumes, "consumes")] {
         let mut seen = HashSet::new();
@@ -399,10 +373,7 @@ pub fn validate(contract: &Contract) -> Vec<Violation> {
         }
     }
     out.ids(&c.permissions, "permissions");
-    out.non_blank(
-        &c.execution.entrypoint.command,
-        "$.execution.entrypoint.command",
-    );
+    out.non_blank(&c.execution.entrypoint.command, "$.execution.entrypoint.command");
     let targets = &c.execution.preferred_targets;
     out.check(
         targets.is_empty(),
@@ -429,11 +400,7 @@ pub fn validate(contract: &Contract) -> Vec<Violation> {
         out.non_blank(&dependency.id, &format!("$.dependencies[{i}].id"));
         out.semver(&dependency.version, &format!("$.dependencies[{i}].version"));
         out.check(
-            !seen.insert((
-                dependency.artifact_type,
-                &dependency.id,
-                &dependency.version,
-            )),
+            !seen.insert((dependency.artifact_type, &dependency.id, &dependency.version)),
             &format!("$.dependencies[{i}]"),
             "DuplicateItem",
             "dependencies must be unique by artifact_type, id, and version",
@@ -441,10 +408,7 @@ pub fn validate(contract: &Contract) -> Vec<Violation> {
     }
     let mut seen = HashSet::new();
     for (i, requirement) in c.connector_requirements.iter().enumerate() {
-        out.non_blank(
-            &requirement.connector_id,
-            &format!("$.connector_requirements[{i}].connector_id"),
-        );
+        out.non_blank(&requirement.connector_id, &format!("$.connector_requirements[{i}].connector_id"));
         out.check(
             semver::VersionReq::parse(&requirement.version).is_err(),
             &format!("$.connector_requirements[{i}].version"),
@@ -464,16 +428,8 @@ pub fn validate(contract: &Contract) -> Vec<Violation> {
         out.non_blank(spec_ref, "$.provenance.spec_ref");
     }
     for (list, name, message) in [
-        (
-            &c.provenance.adr_refs,
-            "adr_refs",
-            "adr_refs must be unique",
-        ),
-        (
-            &c.provenance.exception_refs,
-            "exception_refs",
-            "exception_refs must be unique",
-        ),
+        (&c.provenance.adr_refs, "adr_refs", "adr_refs must be unique"),
+        (&c.provenance.exception_refs, "exception_refs", "exception_refs must be unique"),
     ] {
         out.check(
             list.iter().collect::<HashSet<_>>().len() != list.len(),
@@ -495,9 +451,7 @@ pub fn validate(contract: &Contract) -> Vec<Violation> {
     }
     let prose = format!("{} {}", c.summary, c.description).to_lowercase();
     out.check(
-        NON_BUSINESS_PHRASES
-            .iter()
-            .any(|phrase| prose.contains(phrase)),
+        NON_BUSINESS_PHRASES.iter().any(|phrase| prose.contains(phrase)),
         "$.summary",
         "InvalidCapabilityBoundary",
         "capability must represent one meaningful business action",
@@ -509,8 +463,7 @@ pub fn validate(contract: &Contract) -> Vec<Violation> {
         "Stateful capabilities cannot target Browser environments; browsers cannot provide managed persistence guarantees.",
     );
     out.check(
-        c.service_type == ServiceType::Subscribable
-            && c.event_trigger.as_deref().is_none_or(str::is_empty),
+        c.service_type == ServiceType::Subscribable && c.event_trigger.as_deref().is_none_or(str::is_empty),
         "$.event_trigger",
         "MissingEventTrigger",
         "Subscribable capabilities must declare a non-empty event_trigger field.",
@@ -520,11 +473,7 @@ pub fn validate(contract: &Contract) -> Vec<Violation> {
 
 /// Traverse's joined message for a failed `validate_contract`: `{message} at {path}; …`.
 pub fn joined_message(violations: &[Violation]) -> String {
-    violations
-        .iter()
-        .map(|v| format!("{} at {}", v.message, v.path))
-        .collect::<Vec<_>>()
-        .join("; ")
+    violations.iter().map(|v| format!("{} at {}", v.message, v.path)).collect::<Vec<_>>().join("; ")
 }
 
 #[derive(Default)]
@@ -533,21 +482,12 @@ struct Violations(Vec<Violation>);
 impl Violations {
     fn check(&mut self, fails: bool, path: &str, code: &'static str, message: &'static str) {
         if fails {
-            self.0.push(Violation {
-                path: path.to_owned(),
-                code,
-                message,
-            });
+            self.0.push(Violation { path: path.to_owned(), code, message });
         }
     }
 
     fn non_blank(&mut self, value: &str, path: &str) {
-        self.check(
-            value.trim().is_empty(),
-            path,
-            "MissingRequiredField",
-            "value must be non-empty",
-        );
+        self.check(value.trim().is_empty(), path, "MissingRequiredField", "value must be non-empty");
     }
 
     fn semver(&mut self, value: &str, path: &str) {
@@ -564,22 +504,14 @@ impl Violations {
         for (i, item) in list.iter().enumerate() {
             let path = format!("$.{name}[{i}].id");
             self.non_blank(&item.id, &path);
-            self.check(
-                !seen.insert(&item.id),
-                &path,
-                "DuplicateItem",
-                "ids must be unique",
-            );
+            self.check(!seen.insert(&item.id), &path, "DuplicateItem", "ids must be unique");
         }
     }
 }
 
 /// Lowercase kebab-case: `-`-separated, non-empty runs of `[a-z0-9]`.
 fn is_kebab_case(segment: &str) -> bool {
-    segment.split('-').all(|part| {
-        !part.is_empty()
-            && part
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    })
+    segment
+        .split('-')
+        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }

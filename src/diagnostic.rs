@@ -26,11 +26,7 @@ pub enum Location {
     /// A value inside a JSON file, by JSON path (`$.binary.expected_digest`).
     Json { file: String, path: String },
     /// An import of a module.
-    Import {
-        file: String,
-        module: String,
-        name: String,
-    },
+    Import { file: String, module: String, name: String },
 }
 
 impl fmt::Display for Location {
@@ -67,11 +63,7 @@ pub struct TraverseStop {
 impl TraverseStop {
     /// A load failure: `traverse-cli` prints the message and exits 4.
     pub fn load(message: impl Into<String>) -> Self {
-        Self {
-            stage: Stage::Load,
-            exit_code: 4,
-            message: message.into(),
-        }
+        Self { stage: Stage::Load, exit_code: 4, message: message.into() }
     }
 
     /// A runtime result with `status: error` and this `error.message`: exit 1.
@@ -99,27 +91,15 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, location: Location, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            severity: Severity::Error,
-            location,
-            message: message.into(),
-            traverse: None,
-        }
+        Self { code, severity: Severity::Error, location, message: message.into(), traverse: None }
     }
 
     pub fn warning(code: &'static str, location: Location, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            ..Self::error(code, location, message)
-        }
+        Self { severity: Severity::Warning, ..Self::error(code, location, message) }
     }
 
     pub fn info(code: &'static str, location: Location, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Info,
-            ..Self::error(code, location, message)
-        }
+        Self { severity: Severity::Info, ..Self::error(code, location, message) }
     }
 
     /// Marks this diagnostic as one Traverse stops on.
@@ -131,15 +111,10 @@ impl Diagnostic {
 
 impl Location {
     pub fn file(file: &str) -> Self {
-        Self::File {
-            file: file.to_owned(),
-        }
+        Self::File { file: file.to_owned() }
     }
 
     pub fn json(file: &str, path: impl Into<String>) -> Self {
-        Self::Json {
-            file: file.to_owned(),
-            path: path.into(),
-        }
+        Self::Json { file: file.to_owned(), path: path.into() }
     }
 }

@@ -11,9 +11,8 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// `fnv1a64:` followed by the 16 lowercase hex digits of FNV-1a 64 over `bytes`.
 pub fn fnv1a64(bytes: &[u8]) -> String {
-    let hash = bytes.iter().fold(FNV_OFFSET_BASIS, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
-    });
+    let hash =
+        bytes.iter().fold(FNV_OFFSET_BASIS, |hash, &byte| (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME));
     format!("fnv1a64:{hash:016x}")
 }
 
@@ -74,9 +73,6 @@ mod tests {
 
     #[test]
     fn sha256_is_lowercase_prefixed_hex() {
-        assert_eq!(
-            sha256(b"abc"),
-            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(sha256(b"abc"), "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

@@ -20,12 +20,7 @@ const fn import(
     category: &'static str,
     linked: bool,
 ) -> HostImport {
-    HostImport {
-        module,
-        name,
-        category,
-        linked,
-    }
+    HostImport { module, name, category, linked }
 }
 
 pub const WHITELIST: &[HostImport] = &[
@@ -33,37 +28,15 @@ pub const WHITELIST: &[HostImport] = &[
     import("wasi_snapshot_preview1", "fd_write", "stdio", true),
     import("wasi_snapshot_preview1", "proc_exit", "stdio", true),
     import("traverse_host", "capability_id", "environment_query", false),
-    import(
-        "traverse_host",
-        "capability_version",
-        "environment_query",
-        false,
-    ),
-    import(
-        "traverse_host",
-        "runtime_config",
-        "environment_query",
-        false,
-    ),
-    import(
-        "traverse_host",
-        "trace_context",
-        "execution_metadata",
-        false,
-    ),
+    import("traverse_host", "capability_version", "environment_query", false),
+    import("traverse_host", "runtime_config", "environment_query", false),
+    import("traverse_host", "trace_context", "execution_metadata", false),
     import("traverse_host", "execution_id", "execution_metadata", false),
     import("traverse_host", "emit_event", "event_publish", true),
-    import(
-        "traverse_host",
-        "connector_invoke",
-        "mediated_connector_invocation",
-        true,
-    ),
+    import("traverse_host", "connector_invoke", "mediated_connector_invocation", true),
 ];
 
 /// The whitelist entry for `module::name`, whatever kind of import it is.
 pub fn lookup(module: &str, name: &str) -> Option<&'static HostImport> {
-    WHITELIST
-        .iter()
-        .find(|entry| entry.module == module && entry.name == name)
+    WHITELIST.iter().find(|entry| entry.module == module && entry.name == name)
 }

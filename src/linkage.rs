@@ -16,8 +16,7 @@ use crate::{
 };
 
 /// The runtime error every executor failure becomes (SPEC §8.9).
-pub const COLLAPSED_EXECUTION_ERROR: &str =
-    "execution failed: registered artifact execution failed";
+pub const COLLAPSED_EXECUTION_ERROR: &str = "execution failed: registered artifact execution failed";
 
 /// Step 7 of loading: the manifest's reference and constraints against the contract.
 pub fn manifest_against_contract(
@@ -116,10 +115,7 @@ pub fn contract_runnable(
     let at = |path: &str| Location::json(contract_file, path);
     let not_runnable =
         TraverseStop::execute("matching capabilities were found but none were runnable locally");
-    if !matches!(
-        contract.lifecycle,
-        Lifecycle::Active | Lifecycle::Deprecated
-    ) {
+    if !matches!(contract.lifecycle, Lifecycle::Active | Lifecycle::Deprecated) {
         found.push(
             Diagnostic::error(
                 "runtime.lifecycle_not_runnable",
@@ -129,11 +125,7 @@ pub fn contract_runnable(
             .stops(not_runnable.clone()),
         );
     }
-    if !contract
-        .execution
-        .preferred_targets
-        .contains(&Target::Local)
-    {
+    if !contract.execution.preferred_targets.contains(&Target::Local) {
         found.push(
             Diagnostic::error(
                 "runtime.not_runnable_locally",
@@ -143,10 +135,7 @@ pub fn contract_runnable(
             .stops(not_runnable),
         );
     }
-    if contract_display_path
-        .split('/')
-        .any(|segment| segment == "drafts")
-    {
+    if contract_display_path.split('/').any(|segment| segment == "drafts") {
         found.push(
             Diagnostic::error(
                 "runtime.draft_artifact",
@@ -178,9 +167,7 @@ pub fn contract_runnable(
                 at("$.permitted_targets"),
                 "permitted_targets is empty, so the placement router has nowhere to run it",
             )
-            .stops(TraverseStop::execute(
-                "placement constraints rejected the capability execution request",
-            )),
+            .stops(TraverseStop::execute("placement constraints rejected the capability execution request")),
         );
     }
     found
@@ -238,39 +225,28 @@ pub fn module_against_host(binary_file: &str, module: &ModuleInfo) -> Vec<Diagno
     if module.export("_initialize").is_some() && module.export("_start").is_some() {
         found.push(module_error(
             "module.command_and_reactor",
-            "runtime setup failed: module link: Program cannot be both a Command and a Reactor"
-                .into(),
+            "runtime setup failed: module link: Program cannot be both a Command and a Reactor".into(),
         ));
     }
-    if let Some(signature) = module.entry_export().and_then(|export| export.signature) {
-        if signature.params > 0 || signature.results > 0 {
-            let which = if signature.params > 0 {
-                "parameters"
-            } else {
-                "results"
-            };
-            found.push(module_error(
-                "module.entry_signature",
-                format!("runtime setup failed: typed: type mismatch with {which} (the entry must be () -> ())"),
-            ));
-        }
+    if let Some(signature) = module.entry_export().and_then(|export| export.signature)
+        && (signature.params > 0 || signature.results > 0)
+    {
+        let which = if signature.params > 0 { "parameters" } else { "results" };
+        found.push(module_error(
+            "module.entry_signature",
+            format!("runtime setup failed: typed: type mismatch with {which} (the entry must be () -> ())"),
+        ));
     }
     if module.memories.len() > MAX_MEMORIES {
         found.push(module_error(
             "limits.memories",
-            format!(
-                "resource limit exceeded: {} memories, at most {MAX_MEMORIES}",
-                module.memories.len()
-            ),
+            format!("resource limit exceeded: {} memories, at most {MAX_MEMORIES}", module.memories.len()),
         ));
     }
     if module.tables.len() > MAX_TABLES {
         found.push(module_error(
             "limits.tables",
-            format!(
-                "resource limit exceeded: {} tables, at most {MAX_TABLES}",
-                module.tables.len()
-            ),
+            format!("resource limit exceeded: {} tables, at most {MAX_TABLES}", module.tables.len()),
         ));
     }
     for memory in &module.memories {

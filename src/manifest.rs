@@ -82,23 +82,20 @@ pub const BINARY_FORMAT: &str = "wasm";
 impl Manifest {
     /// The compositions Traverse uses: `known_compositions` if present, else `workflow_refs`.
     pub fn compositions(&self) -> &[PackageWorkflowReference] {
-        self.known_compositions
-            .as_deref()
-            .or(self.workflow_refs.as_deref())
-            .unwrap_or_default()
+        self.known_compositions.as_deref().or(self.workflow_refs.as_deref()).unwrap_or_default()
     }
 }
 
 /// Steps 1 and 2 of loading (SPEC §2.2): the bytes must be UTF-8 and parse as a manifest.
 /// `manifest_path` is the path as the user gave it, which Traverse prints.
-pub fn parse(manifest_path: &str, bytes: &[u8]) -> Result<Manifest, Diagnostic> {
+pub fn parse(manifest_path: &str, bytes: &[u8]) -> Result<Manifest, Box<Diagnostic>> {
     let location = || Location::file(manifest_path);
     let text = std::str::from_utf8(bytes).map_err(|_| {
-        Diagnostic::error("manifest.read", location(), "the manifest is not valid UTF-8 text").stops(
+        Box::new(Diagnostic::error("manifest.read", location(), "the manifest is not valid UTF-8 text").stops(
             TraverseStop::load(format!(
                 "failed to read capability package manifest {manifest_path}: stream did not contain valid UTF-8"
             )),
-        )
+        ))
     })?;
     serde_json::from_str(text).map_err(|error| {
         let hint = if text.starts_with('\u{feff}') {
@@ -106,8 +103,8 @@ pub fn parse(manifest_path: &str, bytes: &[u8]) -> Result<Manifest, Diagnostic> 
         } else {
             "the manifest is not a valid capability_package document"
         };
-        Diagnostic::error("manifest.parse", location(), format!("{hint}: {error}")).stops(TraverseStop::load(
-            format!("failed to parse capability package manifest {manifest_path}: {error}"),
+        Box::new(Diagnostic::error("manifest.parse", location(), format!("{hint}: {error}")).stops(
+            TraverseStop::load(format!("failed to parse capability package manifest {manifest_path}: {error}")),
         ))
     })
 }
@@ -118,33 +115,24 @@ pub fn check_shape(manifest_path: &str, manifest: &Manifest) -> Vec<Diagnostic> 
     let at = |path: &str| Location::json(manifest_path, path);
     let blank = |value: &str| value.trim().is_empty();
     let mut found = Vec::new();
-    let mut rule =
-        |fails: bool, code: &'static str, path: &str, message: String, traverse: String| {
-            if fails {
-                found.push(
-                    Diagnostic::error(code, at(path), message).stops(TraverseStop::load(traverse)),
-                );
-            }
-        };
+    let mut rule = |fails: bool, code: &'static str, path: &str, message: String, traverse: String| {
+        if fails {
+            found.push(Diagnostic::error(code, at(path), message).stops(TraverseStop::load(traverse)));
+        }
+    };
 
     rule(
         manifest.kind != MANIFEST_KIND,
         "manifest.kind",
         "$.kind",
-        format!(
-            "kind is {:?}; it must be \"{MANIFEST_KIND}\"",
-            manifest.kind
-        ),
+        format!("kind is {:?}; it must be \"{MANIFEST_KIND}\"", manifest.kind),
         format!("capability package manifest {manifest_path} must declare kind={MANIFEST_KIND}"),
     );
     rule(
         manifest.schema_version != MANIFEST_SCHEMA_VERSION,
         "manifest.schema_version",
         "$.schema_version",
-        format!(
-            "schema_version is {:?}; it must be \"{MANIFEST_SCHEMA_VERSION}\"",
-            manifest.schema_version
-        ),
+        format!("schema_version is {:?}; it must be \"{MANIFEST_SCHEMA_VERSION}\"", manifest.schema_version),
         format!(
             "capability package manifest {manifest_path} must declare schema_version={MANIFEST_SCHEMA_VERSION}"
         ),
@@ -164,12 +152,10 @@ pub fn check_shape(manifest_path: &str, manifest: &Manifest) -> Vec<Diagnostic> 
         "capability package version must be non-empty".into(),
     );
     let reference = &manifest.capability_ref;
-    let blank_ref = [
-        ("$.capability_ref.id", &reference.id),
-        ("$.capability_ref.version", &reference.version),
-    ]
-    .into_iter()
-    .find(|(_, value)| blank(value));
+    let blank_ref =
+        [("$.capability_ref.id", &reference.id), ("$.capability_ref.version", &reference.version)]
+            .into_iter()
+            .find(|(_, value)| blank(value));
     rule(
         blank_ref.is_some(),
         "manifest.capability_ref",
@@ -181,16 +167,12 @@ pub fn check_shape(manifest_path: &str, manifest: &Manifest) -> Vec<Diagnostic> 
         blank(&reference.contract_path),
         "manifest.contract_path",
         "$.capability_ref.contract_path",
-        "capability_ref.contract_path is blank: give the contract's path relative to the manifest"
-            .into(),
+        "capability_ref.contract_path is blank: give the contract's path relative to the manifest".into(),
         "capability package capability_ref.contract_path must be non-empty".into(),
     );
-    let blank_source = [
-        ("$.source.path", &manifest.source.path),
-        ("$.source.entry", &manifest.source.entry),
-    ]
-    .into_iter()
-    .find(|(_, value)| blank(value));
+    let blank_source = [("$.source.path", &manifest.source.path), ("$.source.entry", &manifest.source.entry)]
+        .into_iter()
+        .find(|(_, value)| blank(value));
     rule(
         blank_source.is_some(),
         "manifest.source",
@@ -225,10 +207,7 @@ pub fn check_shape(manifest_path: &str, manifest: &Manifest) -> Vec<Diagnostic> 
         manifest.binary.format != BINARY_FORMAT,
         "manifest.binary_format",
         "$.binary.format",
-        format!(
-            "binary.format is {:?}; it must be \"{BINARY_FORMAT}\"",
-            manifest.binary.format
-        ),
+        format!("binary.format is {:?}; it must be \"{BINARY_FORMAT}\"", manifest.binary.format),
         format!("capability package binary.format must equal {BINARY_FORMAT}"),
     );
     if let (Some(known), Some(legacy)) = (&manifest.known_compositions, &manifest.workflow_refs) {

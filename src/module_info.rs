@@ -73,9 +73,7 @@ pub struct ModuleInfo {
 
 impl ModuleInfo {
     pub fn export(&self, name: &str) -> Option<&Export> {
-        self.exports
-            .iter()
-            .find(|export| export.name == name && export.kind == ExternKind::Function)
+        self.exports.iter().find(|export| export.name == name && export.kind == ExternKind::Function)
     }
 
     pub fn entry(&self) -> Entry {
@@ -119,13 +117,8 @@ pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, InspectError> {
 }
 
 fn describe(bytes: &[u8]) -> wasmparser::Result<ModuleInfo> {
-    let mut info = ModuleInfo {
-        imports: vec![],
-        exports: vec![],
-        memories: vec![],
-        tables: vec![],
-        producers: vec![],
-    };
+    let mut info =
+        ModuleInfo { imports: vec![], exports: vec![], memories: vec![], tables: vec![], producers: vec![] };
     let mut types: Vec<Option<FuncType>> = Vec::new();
     let mut function_types: Vec<u32> = Vec::new();
     let mut exports = Vec::new();
@@ -183,11 +176,7 @@ fn describe(bytes: &[u8]) -> wasmparser::Result<ModuleInfo> {
             Payload::TableSection(reader) => {
                 for table in reader {
                     let ty = table?.ty;
-                    info.tables.push(Limits {
-                        initial: ty.initial,
-                        maximum: ty.maximum,
-                        imported: false,
-                    });
+                    info.tables.push(Limits { initial: ty.initial, maximum: ty.maximum, imported: false });
                 }
             }
             Payload::MemorySection(reader) => {
@@ -233,22 +222,11 @@ fn describe(bytes: &[u8]) -> wasmparser::Result<ModuleInfo> {
                 ExternalKind::Tag => ExternKind::Tag,
             };
             let signature = (kind == ExternKind::Function)
-                .then(|| {
-                    function_types
-                        .get(index as usize)
-                        .and_then(|&ty| types.get(ty as usize))
-                })
+                .then(|| function_types.get(index as usize).and_then(|&ty| types.get(ty as usize)))
                 .flatten()
                 .and_then(Option::as_ref)
-                .map(|func| Signature {
-                    params: func.params().len(),
-                    results: func.results().len(),
-                });
-            Export {
-                name,
-                kind,
-                signature,
-            }
+                .map(|func| Signature { params: func.params().len(), results: func.results().len() });
+            Export { name, kind, signature }
         })
         .collect();
     Ok(info)

@@ -49,10 +49,7 @@ impl PackageFiles {
                 if path.is_dir() {
                     walk(root, &path, files)?;
                 } else if let Ok(relative) = path.strip_prefix(root) {
-                    files.insert(
-                        &relative.to_string_lossy().replace('\\', "/"),
-                        std::fs::read(&path)?,
-                    );
+                    files.insert(&relative.to_string_lossy().replace('\\', "/"), std::fs::read(&path)?);
                 }
             }
             Ok(())
@@ -74,18 +71,13 @@ pub struct ResolvedPath {
 
 /// Joins `raw` to the folder of `manifest_path`, as Rust's `Path::join` does for Traverse.
 pub fn resolve(manifest_path: &str, raw: &str) -> ResolvedPath {
-    let folder = manifest_path
-        .rsplit_once('/')
-        .map_or("", |(folder, _)| folder);
+    let folder = manifest_path.rsplit_once('/').map_or("", |(folder, _)| folder);
     let display = if folder.is_empty() || raw.starts_with('/') {
         raw.to_owned()
     } else {
         format!("{}/{raw}", folder.trim_end_matches('/'))
     };
-    ResolvedPath {
-        key: normalize(&display),
-        display,
-    }
+    ResolvedPath { key: normalize(&display), display }
 }
 
 /// Drops `.` and empty segments and folds `dir/..`; a `..` above the start is kept, so such a
@@ -102,11 +94,7 @@ pub fn normalize(path: &str) -> String {
         }
     }
     let joined = segments.join("/");
-    if path.starts_with('/') {
-        format!("/{joined}")
-    } else {
-        joined
-    }
+    if path.starts_with('/') { format!("/{joined}") } else { joined }
 }
 
 #[cfg(test)]
@@ -116,44 +104,21 @@ mod tests {
     #[test]
     fn joins_like_traverse_and_looks_up_normalised() {
         let cases = [
-            (
-                "pkg/manifest.json",
-                "./src/agent.rs",
-                "pkg/./src/agent.rs",
-                "pkg/src/agent.rs",
-            ),
-            (
-                "manifest.json",
-                "./contract.json",
-                "./contract.json",
-                "contract.json",
-            ),
+            ("pkg/manifest.json", "./src/agent.rs", "pkg/./src/agent.rs", "pkg/src/agent.rs"),
+            ("manifest.json", "./contract.json", "./contract.json", "contract.json"),
             (
                 "examples/hello-world/say-hello-agent/manifest.json",
                 "../../../contracts/examples/hello-world/capabilities/say-hello/contract.json",
                 "examples/hello-world/say-hello-agent/../../../contracts/examples/hello-world/capabilities/say-hello/contract.json",
                 "contracts/examples/hello-world/capabilities/say-hello/contract.json",
             ),
-            (
-                "pkg/manifest.json",
-                "../../outside.json",
-                "pkg/../../outside.json",
-                "../outside.json",
-            ),
-            (
-                "pkg/manifest.json",
-                "/abs/contract.json",
-                "/abs/contract.json",
-                "/abs/contract.json",
-            ),
+            ("pkg/manifest.json", "../../outside.json", "pkg/../../outside.json", "../outside.json"),
+            ("pkg/manifest.json", "/abs/contract.json", "/abs/contract.json", "/abs/contract.json"),
         ];
         for (manifest, raw, display, key) in cases {
             assert_eq!(
                 resolve(manifest, raw),
-                ResolvedPath {
-                    display: display.into(),
-                    key: key.into()
-                },
+                ResolvedPath { display: display.into(), key: key.into() },
                 "{raw}"
             );
         }
@@ -163,13 +128,7 @@ mod tests {
     fn files_are_found_by_any_spelling_of_their_path() {
         let mut files = PackageFiles::new();
         files.insert("./pkg//artifacts/agent.wasm", b"\0asm".to_vec());
-        assert_eq!(
-            files.get("pkg/artifacts/../artifacts/agent.wasm"),
-            Some(&b"\0asm"[..])
-        );
-        assert_eq!(
-            files.paths().collect::<Vec<_>>(),
-            ["pkg/artifacts/agent.wasm"]
-        );
+        assert_eq!(files.get("pkg/artifacts/../artifacts/agent.wasm"), Some(&b"\0asm"[..]));
+        assert_eq!(files.paths().collect::<Vec<_>>(), ["pkg/artifacts/agent.wasm"]);
     }
 }

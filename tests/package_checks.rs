@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 use traverse_playground::{
     check::{Verdict, check_package},
+    diagnostic::{Severity, TraverseStop},
     digest,
     package::PackageFiles,
 };
@@ -13,16 +14,10 @@ const MANIFEST: &str = "pkg/manifest.json";
 const HELLO_WASM: &[u8] = include_bytes!("fixtures/hello.wasm");
 
 fn reference_dir() -> std::path::PathBuf {
-    let dir = std::env::var_os("TRAVERSE_REFERENCE")
-        .map(Into::into)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/traverse/reference")
-        });
-    assert!(
-        dir.is_dir(),
-        "Traverse's reference data is not at {} (set TRAVERSE_REFERENCE)",
-        dir.display()
-    );
+    let dir = std::env::var_os("TRAVERSE_REFERENCE").map(Into::into).unwrap_or_else(|| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/traverse/reference")
+    });
+    assert!(dir.is_dir(), "Traverse's reference data is not at {} (set TRAVERSE_REFERENCE)", dir.display());
     dir
 }
 
@@ -49,9 +44,7 @@ impl Case {
         manifest["binary"]["expected_digest"] = json!(digest::fnv1a64(HELLO_WASM));
         Self {
             manifest,
-            contract: reference_json(
-                "contracts/examples/hello-world/capabilities/say-hello/contract.json",
-            ),
+            contract: reference_json("contracts/examples/hello-world/capabilities/say-hello/contract.json"),
             contract_path: "./contract.json",
             binary: HELLO_WASM.to_vec(),
             with_source: true,
@@ -94,24 +87,15 @@ fn check(case: &Case) -> Outcome {
         Verdict::Passes => None,
         Verdict::Fails(stop) => Some(stop.message),
     };
-    let codes = report
-        .diagnostics()
-        .filter(|d| d.severity != traverse_playground::diagnostic::Severity::Info)
-        .map(|d| d.code)
-        .collect();
-    Outcome {
-        codes,
-        inspect: line(report.load_verdict()),
-        execute: line(report.execute_verdict()),
-    }
+    let codes = report.diagnostics().filter(|d| d.severity != Severity::Info).map(|d| d.code).collect();
+    Outcome { codes, inspect: line(report.load_verdict()), execute: line(report.execute_verdict()) }
 }
 
+/// A case that mutates one JSON document: its name, the change, and what Traverse does.
+type Mutation = (&'static str, fn(&mut Value), Outcome);
+
 fn fails_to_load(codes: &[&'static str], message: &str) -> Outcome {
-    Outcome {
-        codes: codes.to_vec(),
-        inspect: Some(message.into()),
-        execute: Some(message.into()),
-    }
+    Outcome { codes: codes.to_vec(), inspect: Some(message.into()), execute: Some(message.into()) }
 }
 
 fn fails_to_execute(codes: &[&'static str], runtime_error: &str) -> Outcome {
@@ -123,11 +107,7 @@ fn fails_to_execute(codes: &[&'static str], runtime_error: &str) -> Outcome {
 }
 
 fn passes() -> Outcome {
-    Outcome {
-        codes: vec![],
-        inspect: None,
-        execute: None,
-    }
+    Outcome { codes: vec![], inspect: None, execute: None }
 }
 
 const COLLAPSED: &str = "execution failed: registered artifact execution failed";
@@ -153,11 +133,8 @@ fn baseline_hello_passes_both_stages() {
 fn digest_cases() {
     let computed = digest::fnv1a64(HELLO_WASM);
     let sha256_form = digest::sha256(HELLO_WASM);
-    let upper = computed.replacen(
-        &computed["fnv1a64:".len()..],
-        &computed["fnv1a64:".len()..].to_uppercase(),
-        1,
-    );
+    let upper =
+        computed.replacen(&computed["fnv1a64:".len()..], &computed["fnv1a64:".len()..].to_uppercase(), 1);
     for (declared, code) in [
         ("fnv1a64:0000000000000000".to_owned(), "digest.mismatch"),
         (sha256_form, "digest.format"),
@@ -174,7 +151,7 @@ fn digest_cases() {
 
 #[test]
 fn manifest_field_cases() {
-    let cases: Vec<(&str, fn(&mut Value), Outcome)> = vec![
+    let cases: Vec<Mutation> = vec![
         (
             "conflicting_compositions",
             |m| {
@@ -203,19 +180,12 @@ fn manifest_field_cases() {
             },
             passes(),
         ),
-        (
-            "unknown_extra_manifest_field",
-            |m| m["x_extra"] = json!({"anything": true}),
-            passes(),
-        ),
+        ("unknown_extra_manifest_field", |m| m["x_extra"] = json!({"anything": true}), passes()),
         ("empty_summary", |m| m["summary"] = json!(""), passes()),
         (
             "binary_format_wasm32",
             |m| m["binary"]["format"] = json!("wasm32"),
-            fails_to_load(
-                &["manifest.binary_format"],
-                "capability package binary.format must equal wasm",
-            ),
+            fails_to_load(&["manifest.binary_format"], "capability package binary.format must equal wasm"),
         ),
         (
             "abi_version_2",
@@ -294,26 +264,16 @@ fn missing_files_are_reported_with_traverse_path_and_the_file_to_add() {
     case.with_source = false;
     assert_eq!(
         check(&case),
-        fails_to_load(
-            &["files.missing"],
-            "missing capability source file pkg/./src/agent.rs"
-        )
+        fails_to_load(&["files.missing"], "missing capability source file pkg/./src/agent.rs")
     );
     let report = check_package(&case.files(), MANIFEST);
-    let missing = report
-        .diagnostics()
-        .find(|d| d.code == "files.missing")
-        .unwrap();
-    assert!(
-        missing.message.ends_with("add pkg/src/agent.rs"),
-        "{}",
-        missing.message
-    );
+    let missing = report.diagnostics().find(|d| d.code == "files.missing").unwrap();
+    assert!(missing.message.ends_with("add pkg/src/agent.rs"), "{}", missing.message);
 }
 
 #[test]
 fn contract_cases() {
-    let cases: Vec<(&str, fn(&mut Value), Outcome)> = vec![
+    let cases: Vec<Mutation> = vec![
         (
             "contract_entrypoint_start",
             |c| c["execution"]["entrypoint"]["command"] = json!("start"),
@@ -357,11 +317,7 @@ fn contract_cases() {
                 c["side_effects"] = json!([]);
             },
             fails_to_load(
-                &[
-                    "contract.invalid",
-                    "contract.invalid",
-                    "linkage.capability_ref",
-                ],
+                &["contract.invalid", "contract.invalid", "linkage.capability_ref"],
                 "capability contract pkg/./contract.json is invalid: version must match MAJOR.MINOR.PATCH at $.version; \
                  side_effects must contain at least one item at $.side_effects",
             ),
@@ -377,8 +333,7 @@ fn contract_cases() {
 #[test]
 fn contract_parse_errors_carry_serde_text_and_at_dollar() {
     let mut case = Case::base();
-    case.contract["use_cases"] =
-        json!([{"scenario": "s", "input_example": {}, "output_example": {}}]);
+    case.contract["use_cases"] = json!([{"scenario": "s", "input_example": {}, "output_example": {}}]);
     let message = check(&case).inspect.unwrap();
     assert!(
         message.starts_with(
@@ -406,21 +361,14 @@ fn contract_under_a_drafts_folder_loads_but_does_not_execute() {
     case.manifest["capability_ref"]["contract_path"] = json!("./drafts/contract.json");
     assert_eq!(
         check(&case),
-        fails_to_execute(
-            &["runtime.draft_artifact"],
-            "draft artifacts are not executable"
-        )
+        fails_to_execute(&["runtime.draft_artifact"], "draft artifacts are not executable")
     );
 }
 
 #[test]
 fn module_cases() {
     let cases = vec![
-        (
-            "wasm_initial_memory_128_pages",
-            wat_module("", 128),
-            passes(),
-        ),
+        ("wasm_initial_memory_128_pages", wat_module("", 128), passes()),
         (
             "wasm_initial_memory_129_pages",
             wat_module("", 129),
@@ -436,10 +384,7 @@ fn module_cases() {
         ),
         (
             "import_traverse_capability_id_unlinked",
-            wat_module(
-                r#"(import "traverse_host" "capability_id" (func (param i32 i32) (result i32)))"#,
-                1,
-            ),
+            wat_module(r#"(import "traverse_host" "capability_id" (func (param i32 i32) (result i32)))"#, 1),
             fails_to_execute(&["abi.unlinked_import"], COLLAPSED),
         ),
         (
@@ -452,11 +397,7 @@ fn module_cases() {
             r#"(module (memory (export "memory") 1))"#.into(),
             fails_to_execute(&["module.no_entry"], COLLAPSED),
         ),
-        (
-            "empty_string_export_only",
-            r#"(module (func (export "")))"#.into(),
-            passes(),
-        ),
+        ("empty_string_export_only", r#"(module (func (export "")))"#.into(), passes()),
         (
             "start_with_params",
             r#"(module (func (export "_start") (param i32)))"#.into(),
@@ -494,10 +435,7 @@ fn imports_are_judged_in_traverse_order_and_all_reported() {
     assert_eq!(
         imports,
         [
-            (
-                "abi.unauthorized_import",
-                "pkg/artifacts/agent.wasm import env::abort".to_owned()
-            ),
+            ("abi.unauthorized_import", "pkg/artifacts/agent.wasm import env::abort".to_owned()),
             (
                 "abi.unauthorized_import",
                 "pkg/artifacts/agent.wasm import wasi_snapshot_preview1::sock_open".to_owned()
@@ -508,46 +446,27 @@ fn imports_are_judged_in_traverse_order_and_all_reported() {
             ),
         ]
     );
-    let first = report
-        .diagnostics()
-        .find(|d| d.code.starts_with("abi."))
-        .unwrap();
-    assert_eq!(
-        first.message,
-        "unauthorized_host_import: ABI 1.0.0 does not allow import env::abort"
-    );
+    let first = report.diagnostics().find(|d| d.code.starts_with("abi.")).unwrap();
+    assert_eq!(first.message, "unauthorized_host_import: ABI 1.0.0 does not allow import env::abort");
 }
 
 #[test]
 fn binaries_that_are_not_core_modules_are_named_as_such() {
     for (bytes, expected) in [
-        (
-            b"\x89PNG\r\n\x1a\n0000".to_vec(),
-            "malformed_wasm_artifact: module compile: ",
-        ),
+        (b"\x89PNG\r\n\x1a\n0000".to_vec(), "malformed_wasm_artifact: module compile: "),
         (
             wat::parse_str("(component)").unwrap(),
             "malformed_wasm_artifact: module compile: this is a WebAssembly component",
         ),
-        (
-            HELLO_WASM[..HELLO_WASM.len() / 2].to_vec(),
-            "malformed_wasm_artifact: module compile: ",
-        ),
+        (HELLO_WASM[..HELLO_WASM.len() / 2].to_vec(), "malformed_wasm_artifact: module compile: "),
     ] {
         let mut case = Case::base();
         case.manifest["binary"]["expected_digest"] = json!(digest::fnv1a64(&bytes));
         case.binary = bytes;
         let report = check_package(&case.files(), MANIFEST);
-        let invalid = report
-            .diagnostics()
-            .find(|d| d.code == "module.invalid")
-            .expect("module.invalid");
+        let invalid = report.diagnostics().find(|d| d.code == "module.invalid").expect("module.invalid");
         assert!(invalid.message.starts_with(expected), "{}", invalid.message);
-        assert_eq!(
-            report.load_verdict(),
-            Verdict::Passes,
-            "loading never inspects the module"
-        );
+        assert_eq!(report.load_verdict(), Verdict::Passes, "loading never inspects the module");
     }
 }
 
@@ -556,15 +475,9 @@ fn traverse_reference_packages_fail_only_for_their_absent_sources() {
     let files = PackageFiles::read_dir(&reference_dir()).unwrap();
     for (manifest, source) in [
         ("examples/core-authorize/manifest.json", None),
-        (
-            "examples/core-calculate-deadline-pressure/manifest.json",
-            None,
-        ),
+        ("examples/core-calculate-deadline-pressure/manifest.json", None),
         ("examples/core-transition-action-status/manifest.json", None),
-        (
-            "examples/hello-world/say-hello-agent/manifest.json",
-            Some("./src/agent.rs"),
-        ),
+        ("examples/hello-world/say-hello-agent/manifest.json", Some("./src/agent.rs")),
     ] {
         let report = check_package(&files, manifest);
         let folder = manifest.trim_end_matches("/manifest.json");
@@ -576,17 +489,9 @@ fn traverse_reference_packages_fail_only_for_their_absent_sources() {
             str::to_owned,
         );
         let expected = format!("missing capability source file {folder}/{source}");
-        assert_eq!(
-            report.load_verdict(),
-            Verdict::Fails(traverse_playground::diagnostic::TraverseStop::load(
-                expected
-            ))
-        );
-        let codes: Vec<_> = report
-            .diagnostics()
-            .filter(|d| d.severity != traverse_playground::diagnostic::Severity::Info)
-            .map(|d| d.code)
-            .collect();
+        assert_eq!(report.load_verdict(), Verdict::Fails(TraverseStop::load(expected)));
+        let codes: Vec<_> =
+            report.diagnostics().filter(|d| d.severity != Severity::Info).map(|d| d.code).collect();
         assert_eq!(
             codes,
             ["files.missing", "files.missing"],

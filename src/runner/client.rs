@@ -29,9 +29,7 @@ pub struct Runner {
 impl Runner {
     /// Starts a worker at once, so that the first run does not wait for it to load.
     pub fn new() -> Self {
-        Self {
-            idle: RefCell::new(RunnerWorker::spawn().ok()),
-        }
+        Self { idle: RefCell::new(RunnerWorker::spawn().ok()) }
     }
 
     /// Runs one request. Never fails: every way a run can end is a [`RunEnd`].
@@ -83,18 +81,11 @@ impl RunnerWorker {
         });
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
             event.prevent_default();
-            let _ = error_sender
-                .unbounded_send(Err(format!("the runner crashed: {}", event.message())));
+            let _ = error_sender.unbounded_send(Err(format!("the runner crashed: {}", event.message())));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Self {
-            worker,
-            inbox,
-            ready: false,
-            _on_message: on_message,
-            _on_error: on_error,
-        })
+        Ok(Self { worker, inbox, ready: false, _on_message: on_message, _on_error: on_error })
     }
 
     /// The outcome, or the [`RunEnd`] of a run that must be abandoned with its worker.
@@ -103,9 +94,7 @@ impl RunnerWorker {
             match self.next_message(WORKER_START_LIMIT_MS).await {
                 Some(Ok(WorkerMessage::Ready)) => self.ready = true,
                 Some(Ok(WorkerMessage::Finished(_))) => {
-                    return Err(RunEnd::WorkerFailed(
-                        "the runner answered before it was ready".into(),
-                    ));
+                    return Err(RunEnd::WorkerFailed("the runner answered before it was ready".into()));
                 }
                 Some(Err(error)) => return Err(RunEnd::WorkerFailed(error)),
                 None => {
@@ -116,18 +105,15 @@ impl RunnerWorker {
                 }
             }
         }
-        let message = serde_wasm_bindgen::to_value(request).map_err(|error| {
-            RunEnd::WorkerFailed(format!("the request could not be sent: {error}"))
-        })?;
-        self.worker
-            .post_message(&message)
-            .map_err(|error| RunEnd::WorkerFailed(describe_js(&error)))?;
+        let message = serde_wasm_bindgen::to_value(request)
+            .map_err(|error| RunEnd::WorkerFailed(format!("the request could not be sent: {error}")))?;
+        self.worker.post_message(&message).map_err(|error| RunEnd::WorkerFailed(describe_js(&error)))?;
         let limit_ms = request.limits.wall_time_ms;
         match self.next_message(limit_ms).await {
             Some(Ok(WorkerMessage::Finished(outcome))) => Ok(outcome),
-            Some(Ok(WorkerMessage::Ready)) => Err(RunEnd::WorkerFailed(
-                "the runner restarted during the run".into(),
-            )),
+            Some(Ok(WorkerMessage::Ready)) => {
+                Err(RunEnd::WorkerFailed("the runner restarted during the run".into()))
+            }
             Some(Err(error)) => Err(RunEnd::WorkerFailed(error)),
             None => Err(RunEnd::TimedOut { limit_ms }),
         }

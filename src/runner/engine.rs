@@ -17,8 +17,7 @@ use futures::future::BoxFuture;
 use wasm_bindgen::JsCast;
 use wasmer::{Module, Store};
 use wasmer_wasix::{
-    Pipe, PluggableRuntime, UnsupportedVirtualNetworking, WasiEnvBuilder, WasiError,
-    WasiThreadError,
+    Pipe, PluggableRuntime, UnsupportedVirtualNetworking, WasiEnvBuilder, WasiError, WasiThreadError,
     runtime::{
         resolver::MultiSource,
         task_manager::{TaskWasm, VirtualTaskManager},
@@ -37,12 +36,7 @@ pub fn run(request: &RunRequest) -> RunOutcome {
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let end = run_captured(request, &mut stdout, &mut stderr);
-    RunOutcome {
-        stdout,
-        stderr,
-        end,
-        wall_time_ms: now_ms() - started,
-    }
+    RunOutcome { stdout, stderr, end, wall_time_ms: now_ms() - started }
 }
 
 fn run_captured(request: &RunRequest, stdout: &mut Vec<u8>, stderr: &mut Vec<u8>) -> RunEnd {
@@ -61,8 +55,7 @@ fn run_captured(request: &RunRequest, stdout: &mut Vec<u8>, stderr: &mut Vec<u8>
     }
     stdin_host.close();
 
-    let filesystem: Arc<dyn virtual_fs::FileSystem + Send + Sync> =
-        Arc::new(mem_fs::FileSystem::default());
+    let filesystem: Arc<dyn virtual_fs::FileSystem + Send + Sync> = Arc::new(mem_fs::FileSystem::default());
     let instantiated = WasiEnvBuilder::new(PROGRAM_NAME)
         .stdin(Box::new(stdin_guest))
         .stdout(Box::new(stdout_guest))
@@ -126,9 +119,7 @@ struct InlineTaskManager;
 
 impl VirtualTaskManager for InlineTaskManager {
     fn sleep_now(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + Sync>> {
-        Box::pin(Sleep {
-            until_ms: now_ms() + duration.as_secs_f64() * 1000.0,
-        })
+        Box::pin(Sleep { until_ms: now_ms() + duration.as_secs_f64() * 1000.0 })
     }
 
     fn task_shared(
@@ -142,10 +133,7 @@ impl VirtualTaskManager for InlineTaskManager {
         Err(WasiThreadError::Unsupported)
     }
 
-    fn task_dedicated(
-        &self,
-        _task: Box<dyn FnOnce() + Send + 'static>,
-    ) -> Result<(), WasiThreadError> {
+    fn task_dedicated(&self, _task: Box<dyn FnOnce() + Send + 'static>) -> Result<(), WasiThreadError> {
         Err(WasiThreadError::Unsupported)
     }
 

@@ -18,9 +18,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            wall_time_ms: DEFAULT_WALL_TIME_LIMIT_MS,
-        }
+        Self { wall_time_ms: DEFAULT_WALL_TIME_LIMIT_MS }
     }
 }
 
@@ -74,9 +72,7 @@ impl RunEnd {
                 message.clone()
             }
             Self::TimedOut { limit_ms } => {
-                format!(
-                    "no result within the {limit_ms} ms wall-clock limit; the runner was restarted"
-                )
+                format!("no result within the {limit_ms} ms wall-clock limit; the runner was restarted")
             }
         }
     }
@@ -97,12 +93,7 @@ pub struct RunOutcome {
 impl RunOutcome {
     /// An outcome with no output, for runs that ended outside the module.
     pub fn without_output(end: RunEnd, wall_time_ms: f64) -> Self {
-        Self {
-            stdout: Vec::new(),
-            stderr: Vec::new(),
-            end,
-            wall_time_ms,
-        }
+        Self { stdout: Vec::new(), stderr: Vec::new(), end, wall_time_ms }
     }
 }
 

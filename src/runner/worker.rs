@@ -34,7 +34,5 @@ fn post(scope: &DedicatedWorkerGlobalScope, message: &WorkerMessage) {
     // Our own plain structs always convert; were it ever not so, the panic reaches the page as
     // the worker's error event and is reported there, with the worker replaced.
     let value = serde_wasm_bindgen::to_value(message).expect("protocol messages convert to JS");
-    scope
-        .post_message(&value)
-        .expect("a worker can always post to its page");
+    scope.post_message(&value).expect("a worker can always post to its page");
 }

@@ -38,9 +38,7 @@ pub fn ModulePicker(module: RwSignal<Option<LoadedModule>>) -> impl IntoView {
         };
         let name = file.name();
         spawn_local(async move {
-            let bytes = read_as_bytes(&Blob::from(file))
-                .await
-                .map_err(|error| error.to_string());
+            let bytes = read_as_bytes(&Blob::from(file)).await.map_err(|error| error.to_string());
             load(name, bytes);
         });
     };
@@ -97,11 +95,7 @@ async fn fetch_fixture(name: &str) -> Result<Vec<u8>, String> {
         .await
         .map_err(|error| error.to_string())?;
     if !response.ok() {
-        return Err(format!(
-            "HTTP {} {}",
-            response.status(),
-            response.status_text()
-        ));
+        return Err(format!("HTTP {} {}", response.status(), response.status_text()));
     }
     response.binary().await.map_err(|error| error.to_string())
 }

@@ -9,9 +9,7 @@ pub fn OutcomeView(outcome: ReadSignal<Option<RunOutcome>>) -> impl IntoView {
     let text = move |pick: fn(&RunOutcome) -> &[u8]| {
         move || {
             outcome.with(|o| {
-                o.as_ref()
-                    .map(|o| String::from_utf8_lossy(pick(o)).into_owned())
-                    .unwrap_or_default()
+                o.as_ref().map(|o| String::from_utf8_lossy(pick(o)).into_owned()).unwrap_or_default()
             })
         }
     };

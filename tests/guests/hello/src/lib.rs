@@ -37,26 +37,14 @@ pub extern "C" fn _start() {
     let mut output = [0u8; OUTPUT_CAP];
 
     let written = match wasi_io::read_stdin(&mut input) {
-        Err(_) => deny(
-            &mut output,
-            "stdin could not be read in full (at most 16 KiB)",
-        ),
+        Err(_) => deny(&mut output, "stdin could not be read in full (at most 16 KiB)"),
         Ok(stdin) => match serde_json_core::from_slice_escaped::<Input>(stdin, &mut unescaped) {
-            Err(_) => deny(
-                &mut output,
-                "stdin must be a JSON object with a string `name`",
-            ),
+            Err(_) => deny(&mut output, "stdin must be a JSON object with a string `name`"),
             Ok((Input { name }, _)) => {
                 // Cannot overflow: the name is shorter than the input it came from.
                 let _ = write!(greeting, "Hello, {name}!");
-                serde_json_core::to_slice(
-                    &Greeting {
-                        greeting: &greeting,
-                        name: &name,
-                    },
-                    &mut output,
-                )
-                .unwrap_or(0)
+                serde_json_core::to_slice(&Greeting { greeting: &greeting, name: &name }, &mut output)
+                    .unwrap_or(0)
             }
         },
     };
@@ -64,14 +52,7 @@ pub extern "C" fn _start() {
 }
 
 fn deny(output: &mut [u8], message: &str) -> usize {
-    serde_json_core::to_slice(
-        &Denial {
-            error: "invalid_input",
-            message,
-        },
-        output,
-    )
-    .unwrap_or(0)
+    serde_json_core::to_slice(&Denial { error: "invalid_input", message }, output).unwrap_or(0)
 }
 
 #[panic_handler]

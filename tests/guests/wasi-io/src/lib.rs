@@ -51,10 +51,7 @@ pub fn read_stdin(buf: &mut [u8]) -> Result<&[u8], IoError> {
 }
 
 fn read_once(buf: &mut [u8]) -> Result<usize, IoError> {
-    let iov = IoVec {
-        buf: buf.as_mut_ptr(),
-        len: buf.len(),
-    };
+    let iov = IoVec { buf: buf.as_mut_ptr(), len: buf.len() };
     let mut nread = 0;
     // SAFETY: the iovec describes `buf`, which outlives the call.
     match unsafe { fd_read(STDIN, &iov, 1, &mut nread) } {
@@ -66,10 +63,7 @@ fn read_once(buf: &mut [u8]) -> Result<usize, IoError> {
 /// Writes all of `bytes` to `fd`.
 pub fn write_all(fd: i32, mut bytes: &[u8]) -> Result<(), IoError> {
     while !bytes.is_empty() {
-        let iov = IoVec {
-            buf: bytes.as_ptr(),
-            len: bytes.len(),
-        };
+        let iov = IoVec { buf: bytes.as_ptr(), len: bytes.len() };
         let mut written = 0;
         // SAFETY: the iovec describes `bytes`, which outlives the call.
         match unsafe { fd_write(fd, &iov, 1, &mut written) } {

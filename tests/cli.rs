@@ -1,0 +1,87 @@
+//! The command line on a package written to disk: its exit codes and its JSON report.
+
+use std::{path::PathBuf, process::Command};
+
+use serde_json::{Value, json};
+use traverse_playground::digest;
+
+mod common;
+
+use common::{HELLO_WASM, reference_dir};
+
+/// A fresh folder holding a complete package of ours whose manifest declares `declared_digest`.
+fn package_on_disk(name: &str, declared_digest: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("traverse-playground-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("pkg/artifacts")).unwrap();
+    std::fs::create_dir_all(dir.join("pkg/src")).unwrap();
+    std::fs::create_dir_all(dir.join("contracts")).unwrap();
+    std::fs::copy(
+        reference_dir().join("contracts/examples/hello-world/capabilities/say-hello/contract.json"),
+        dir.join("contracts/say-hello.json"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("pkg/src/agent.rs"), "// source").unwrap();
+    std::fs::write(dir.join("pkg/artifacts/agent.wasm"), HELLO_WASM).unwrap();
+    let manifest = json!({
+        "kind": "capability_package", "schema_version": "1.0.0",
+        "package_id": "hello.world.say-hello-agent", "version": "1.0.0", "summary": "",
+        "capability_ref": { "id": "hello.world.say-hello", "version": "1.0.0", "contract_path": "../contracts/say-hello.json" },
+        "source": { "path": "./src/agent.rs", "language": "rust", "entry": "run" },
+        "binary": { "path": "./artifacts/agent.wasm", "format": "wasm", "expected_digest": declared_digest, "abi_version": "1.0.0" },
+        "constraints": { "host_api_access": "none", "network_access": "forbidden", "filesystem_access": "none" }
+    });
+    std::fs::write(dir.join("pkg/manifest.json"), serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    dir
+}
+
+fn run(dir: &PathBuf, args: &[&str]) -> (i32, String) {
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_traverse-playground")).args(args).current_dir(dir).output().unwrap();
+    (output.status.code().unwrap(), String::from_utf8(output.stdout).unwrap())
+}
+
+#[test]
+fn a_good_package_exits_0_and_a_wrong_digest_exits_4_with_traverse_line() {
+    let good = package_on_disk("good", &digest::fnv1a64(HELLO_WASM));
+    let (code, text) = run(&good, &["check", "pkg/manifest.json"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("traverse inspect: passes"), "{text}");
+
+    let bad = package_on_disk("bad", "fnv1a64:0000000000000000");
+    let (code, text) = run(&bad, &["check", "pkg/manifest.json"]);
+    assert_eq!(code, 4, "{text}");
+    let line = format!(
+        "traverse inspect: exit 4: capability binary digest mismatch for pkg/./artifacts/agent.wasm: \
+         expected fnv1a64:0000000000000000, got {}",
+        digest::fnv1a64(HELLO_WASM)
+    );
+    assert!(text.contains(&line), "{text}");
+}
+
+#[test]
+fn json_report_is_versioned_and_carries_both_verdicts_and_digests() {
+    let dir = package_on_disk("json", "fnv1a64:0000000000000000");
+    let (code, text) = run(&dir, &["check", "pkg/manifest.json", "--json"]);
+    assert_eq!(code, 4);
+    let report: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["inspect"]["status"], "fails");
+    assert_eq!(report["inspect"]["exit_code"], 4);
+    assert_eq!(report["binary"]["sha256"], digest::sha256(HELLO_WASM));
+    let codes: Vec<_> = report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["diagnostics"].as_array().unwrap())
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["digest.mismatch"]);
+}
+
+#[test]
+fn a_missing_manifest_exits_4_and_bad_usage_exits_5() {
+    let dir = std::env::temp_dir();
+    assert_eq!(run(&dir, &["check", "no/such/manifest.json"]).0, 4);
+    assert_eq!(run(&dir, &["inspect"]).0, 5);
+}
