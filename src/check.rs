@@ -7,10 +7,11 @@ use serde::Serialize;
 
 use crate::{
     contract::{self, Contract},
-    diagnostic::{Diagnostic, Location, Stage, TraverseStop},
+    diagnostic::{Diagnostic, Location, Stage, TraverseStop, step},
     digest, linkage, manifest,
     module_info::{self, InspectError, ModuleInfo},
     package::{PackageFiles, ResolvedPath, resolve},
+    request, workflow,
 };
 
 /// The checks, in the order they run and are shown.
@@ -24,6 +25,7 @@ pub enum Check {
     Digest,
     Runtime,
     Module,
+    Workflows,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,6 +61,17 @@ impl Verdict {
     }
 }
 
+/// One runtime request checked against the package.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestReport {
+    pub file: String,
+    /// `None` when the request does not parse.
+    pub request_id: Option<String>,
+    /// The exact stdin Traverse would write for it, when it parses.
+    pub stdin: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub manifest_path: String,
@@ -66,6 +79,7 @@ pub struct Report {
     pub sections: Vec<Section>,
     pub binary: Option<BinaryFacts>,
     pub module: Option<ModuleInfo>,
+    pub requests: Vec<RequestReport>,
 }
 
 impl Report {
@@ -83,23 +97,72 @@ impl Report {
     }
 
     /// `capability-package execute` with a valid request that selects this capability: the
-    /// first stop of any stage.
+    /// first stop of any stage, in pipeline order.
     pub fn execute_verdict(&self) -> Verdict {
         self.first_stop(|_| true)
     }
 
+    /// `capability-package execute` with this request, up to running the module: a load
+    /// failure first, then the request's parse failure, then the earliest pipeline step that
+    /// fails, whether it is the request's problem or the package's.
+    pub fn request_verdict(&self, request: &RequestReport) -> Verdict {
+        let load = self.load_verdict();
+        if load != Verdict::Passes {
+            return load;
+        }
+        first_in_pipeline_order(request.diagnostics.iter().chain(self.diagnostics()), |_| true)
+    }
+
     fn first_stop(&self, stage: impl Fn(Stage) -> bool) -> Verdict {
-        self.diagnostics()
-            .filter_map(|diagnostic| diagnostic.traverse.as_ref())
-            .find(|stop| stage(stop.stage))
-            .map_or(Verdict::Passes, |stop| Verdict::Fails(stop.clone()))
+        first_in_pipeline_order(self.diagnostics(), stage)
     }
 }
 
-/// Checks the package whose manifest is `manifest_path` among `files`.
+fn first_in_pipeline_order<'a>(
+    diagnostics: impl Iterator<Item = &'a Diagnostic>,
+    stage: impl Fn(Stage) -> bool,
+) -> Verdict {
+    diagnostics
+        .filter_map(|diagnostic| diagnostic.traverse.as_ref())
+        .filter(|stop| stage(stop.stage))
+        // The first of equals wins, so emission order decides within a step.
+        .min_by_key(|stop| (stop.stage, stop.step))
+        .map_or(Verdict::Passes, |stop| Verdict::Fails(stop.clone()))
+}
+
+/// Checks the package whose manifest is `manifest_path` among `files`, with every runtime
+/// request and workflow definition among them: recognised by their `kind`, and, for requests,
+/// by lying in a `runtime-requests/` folder as Traverse's examples do, so that a request with a
+/// wrong `kind` or broken JSON is still checked (and told so).
 pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
-    let mut report =
-        Report { manifest_path: manifest_path.to_owned(), sections: Vec::new(), binary: None, module: None };
+    let (mut requests, mut workflows) = (Vec::new(), Vec::new());
+    for path in files.paths().filter(|path| path.ends_with(".json")) {
+        let value = files.get(path).and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
+        let in_requests_folder = path.split('/').any(|segment| segment == "runtime-requests");
+        match value {
+            Some(value) if workflow::is_workflow(&value) => workflows.push(path.to_owned()),
+            Some(value) if request::is_request(&value) => requests.push(path.to_owned()),
+            _ if in_requests_folder => requests.push(path.to_owned()),
+            _ => {}
+        }
+    }
+    check_package_with(files, manifest_path, &requests, &workflows)
+}
+
+/// Checks the package with exactly these request and workflow files (paths into `files`).
+pub fn check_package_with(
+    files: &PackageFiles,
+    manifest_path: &str,
+    request_paths: &[String],
+    workflow_paths: &[String],
+) -> Report {
+    let mut report = Report {
+        manifest_path: manifest_path.to_owned(),
+        sections: Vec::new(),
+        binary: None,
+        module: None,
+        requests: Vec::new(),
+    };
 
     let Some(bytes) = files.get(manifest_path) else {
         let missing = Diagnostic::error("manifest.missing", Location::file(manifest_path), "there is no manifest file")
@@ -146,8 +209,10 @@ pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
     let binary_file = find("binary", "$.binary.path", &manifest.binary.path);
     report.push(Check::Files, file_diagnostics);
 
+    let mut contract = None;
     if let Some((resolved, bytes)) = contract_file {
-        let (diagnostics, contract) = check_contract(&resolved, bytes);
+        let (diagnostics, parsed) = check_contract(&resolved, bytes);
+        contract = parsed;
         report.push(Check::Contract, diagnostics);
         if let Some(contract) = &contract {
             report
@@ -175,6 +240,35 @@ pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
         let (diagnostics, module) = check_module(&binary.key, bytes);
         report.module = module;
         report.push(Check::Module, diagnostics);
+    }
+
+    let mut workflow_diagnostics = Vec::new();
+    let mut parsed_workflows = Vec::new();
+    for path in workflow_paths {
+        let text = files.get(path).map(String::from_utf8_lossy).unwrap_or_default();
+        let (diagnostics, parsed) = workflow::check(path, &text);
+        workflow_diagnostics.extend(diagnostics);
+        parsed_workflows.extend(parsed.map(|parsed| (path.clone(), parsed)));
+    }
+    workflow_diagnostics.extend(workflow::resolve_refs(manifest_path, &manifest, &parsed_workflows));
+    report.push(Check::Workflows, workflow_diagnostics);
+
+    for path in request_paths {
+        let bytes = files.get(path).unwrap_or_default();
+        report.requests.push(match request::parse(path, bytes) {
+            Ok(parsed) => RequestReport {
+                file: path.clone(),
+                request_id: Some(parsed.request_id.clone()),
+                stdin: Some(request::stdin_bytes(&parsed)),
+                diagnostics: request::check(path, &parsed, contract.as_ref()),
+            },
+            Err(diagnostic) => RequestReport {
+                file: path.clone(),
+                request_id: None,
+                stdin: None,
+                diagnostics: vec![*diagnostic],
+            },
+        });
     }
     report
 }
@@ -263,7 +357,7 @@ fn check_digest(
 
 /// The executor's view of the module (never part of loading, SPEC §2.2).
 fn check_module(file: &str, bytes: &[u8]) -> (Vec<Diagnostic>, Option<ModuleInfo>) {
-    let collapsed = TraverseStop::execute(linkage::COLLAPSED_EXECUTION_ERROR);
+    let collapsed = TraverseStop::execute(step::EXECUTOR, linkage::COLLAPSED_EXECUTION_ERROR);
     match module_info::inspect(bytes) {
         Ok(module) => (linkage::module_against_host(file, &module), Some(module)),
         Err(error) => {

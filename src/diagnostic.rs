@@ -55,6 +55,9 @@ pub enum Stage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TraverseStop {
     pub stage: Stage,
+    /// For the execute stage, the step of the runtime pipeline (SPEC §7.3) that fails, which
+    /// orders a request's problems against the package's; 0 elsewhere (emission order rules).
+    pub step: u8,
     pub exit_code: u8,
     /// The exact line on stderr.
     pub message: String,
@@ -63,17 +66,36 @@ pub struct TraverseStop {
 impl TraverseStop {
     /// A load failure: `traverse-cli` prints the message and exits 4.
     pub fn load(message: impl Into<String>) -> Self {
-        Self { stage: Stage::Load, exit_code: 4, message: message.into() }
+        Self { stage: Stage::Load, step: 0, exit_code: 4, message: message.into() }
     }
 
-    /// A runtime result with `status: error` and this `error.message`: exit 1.
-    pub fn execute(runtime_error_message: &str) -> Self {
+    /// A runtime request that does not parse: exit 2.
+    pub fn request_parse(message: impl Into<String>) -> Self {
+        Self { stage: Stage::Request, step: 0, exit_code: 2, message: message.into() }
+    }
+
+    /// A runtime result with `status: error` and this `error.message`, from pipeline `step`: exit 1.
+    pub fn execute(step: u8, runtime_error_message: &str) -> Self {
         Self {
             stage: Stage::Execute,
+            step,
             exit_code: 1,
             message: format!("runtime execution failed: {runtime_error_message}"),
         }
     }
+}
+
+/// Runtime pipeline steps (SPEC §7.3) that the checks can decide before running the module.
+pub mod step {
+    pub const VALIDATE_REQUEST: u8 = 1;
+    pub const FIND_CANDIDATES: u8 = 2;
+    pub const REJECT_CANDIDATES: u8 = 3;
+    pub const DRAFTS: u8 = 4;
+    pub const REQUESTED_TARGET: u8 = 5;
+    pub const DEPENDENCIES: u8 = 7;
+    pub const INPUT_SCHEMA: u8 = 8;
+    pub const PLACEMENT: u8 = 9;
+    pub const EXECUTOR: u8 = 10;
 }
 
 /// One problem (or note) found by a check.

@@ -15,6 +15,9 @@ pub mod linkage;
 pub mod manifest;
 pub mod module_info;
 pub mod package;
+pub mod request;
 pub mod runner;
+pub mod schema_subset;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+pub mod workflow;

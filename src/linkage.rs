@@ -8,7 +8,7 @@
 
 use crate::{
     contract::{Contract, FilesystemAccess, HostApiAccess, Lifecycle, NetworkAccess, Target},
-    diagnostic::{Diagnostic, Location, TraverseStop},
+    diagnostic::{Diagnostic, Location, TraverseStop, step},
     host_abi::{self, ABI_VERSION},
     limits::{MAX_MEMORIES, MAX_TABLES, MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT},
     manifest::Manifest,
@@ -113,8 +113,10 @@ pub fn contract_runnable(
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let at = |path: &str| Location::json(contract_file, path);
-    let not_runnable =
-        TraverseStop::execute("matching capabilities were found but none were runnable locally");
+    let not_runnable = TraverseStop::execute(
+        step::REJECT_CANDIDATES,
+        "matching capabilities were found but none were runnable locally",
+    );
     if !matches!(contract.lifecycle, Lifecycle::Active | Lifecycle::Deprecated) {
         found.push(
             Diagnostic::error(
@@ -142,7 +144,7 @@ pub fn contract_runnable(
                 Location::file(contract_file),
                 format!("the contract lies under a drafts/ folder ({contract_display_path}); drafts are quarantined and never run"),
             )
-            .stops(TraverseStop::execute("draft artifacts are not executable")),
+            .stops(TraverseStop::execute(step::DRAFTS, "draft artifacts are not executable")),
         );
     }
     for (i, dependency) in contract.dependencies.iter().enumerate() {
@@ -156,7 +158,7 @@ pub fn contract_runnable(
                         dependency.id, dependency.version
                     ),
                 )
-                .stops(TraverseStop::execute("dependency resolution failed before execution")),
+                .stops(TraverseStop::execute(step::DEPENDENCIES, "dependency resolution failed before execution")),
             );
         }
     }
@@ -167,7 +169,10 @@ pub fn contract_runnable(
                 at("$.permitted_targets"),
                 "permitted_targets is empty, so the placement router has nowhere to run it",
             )
-            .stops(TraverseStop::execute("placement constraints rejected the capability execution request")),
+            .stops(TraverseStop::execute(
+                step::PLACEMENT,
+                "placement constraints rejected the capability execution request",
+            )),
         );
     }
     found
@@ -175,7 +180,7 @@ pub fn contract_runnable(
 
 /// The module against the host ABI and Traverse's limits, in the order the executor meets them.
 pub fn module_against_host(binary_file: &str, module: &ModuleInfo) -> Vec<Diagnostic> {
-    let collapsed = || TraverseStop::execute(COLLAPSED_EXECUTION_ERROR);
+    let collapsed = || TraverseStop::execute(step::EXECUTOR, COLLAPSED_EXECUTION_ERROR);
     let mut found = Vec::new();
     let mut imports: Vec<_> = module.imports.iter().collect();
     imports.sort_by(|a, b| {

@@ -85,3 +85,30 @@ fn a_missing_manifest_exits_4_and_bad_usage_exits_5() {
     assert_eq!(run(&dir, &["check", "no/such/manifest.json"]).0, 4);
     assert_eq!(run(&dir, &["inspect"]).0, 5);
 }
+
+#[test]
+fn requests_are_checked_and_an_unparsable_one_exits_2() {
+    let dir = package_on_disk("requests", &digest::fnv1a64(HELLO_WASM));
+    let good = json!({
+        "kind": "runtime_request", "schema_version": "1.0.0", "request_id": "r1",
+        "governing_spec": "006-runtime-request-execution",
+        "intent": { "capability_id": "hello.world.say-hello", "capability_version": "1.0.0" },
+        "input": { "name": "Ada" }, "lookup": { "scope": "public_only", "allow_ambiguity": false },
+        "context": { "requested_target": "local" }
+    });
+    std::fs::write(dir.join("good.json"), good.to_string()).unwrap();
+    std::fs::write(dir.join("bad.json"), r#"{"kind": "runtime_request""#).unwrap();
+
+    let (code, text) = run(&dir, &["check", "pkg/manifest.json", "--request", "good.json"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("stdin {\"name\":\"Ada\"}\n"), "{text}");
+    assert!(text.contains("traverse execute good.json: passes"), "{text}");
+
+    let (code, text) =
+        run(&dir, &["check", "pkg/manifest.json", "--request", "good.json", "--request", "bad.json"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("traverse execute bad.json: exit 2: failed to parse runtime request bad.json: EOF while parsing an object"),
+        "{text}"
+    );
+}

@@ -33,6 +33,8 @@ struct Case {
     contract_path: &'static str,
     binary: Vec<u8>,
     with_source: bool,
+    /// Further JSON files (requests, workflows) by path inside `pkg/`.
+    extra: Vec<(&'static str, Value)>,
 }
 
 impl Case {
@@ -48,6 +50,7 @@ impl Case {
             contract_path: "./contract.json",
             binary: HELLO_WASM.to_vec(),
             with_source: true,
+            extra: vec![],
         }
     }
 
@@ -69,6 +72,9 @@ impl Case {
             files.insert("pkg/src/agent.rs", "// source".as_bytes());
         }
         files.insert("pkg/artifacts/agent.wasm", self.binary.clone());
+        for (path, value) in &self.extra {
+            files.insert(&format!("pkg/{path}"), serde_json::to_vec_pretty(value).unwrap());
+        }
         files
     }
 }
@@ -497,5 +503,216 @@ fn traverse_reference_packages_fail_only_for_their_absent_sources() {
             ["files.missing", "files.missing"],
             "{manifest}: source and binary are absent, all else holds"
         );
+    }
+}
+
+fn hello_request() -> Value {
+    reference_json("examples/hello-world/runtime-requests/say-hello.json")
+}
+
+/// The verdict of `execute` with one request, mutated by `mutate`, against `case`.
+fn request_verdict(mut case: Case, mutate: fn(&mut Value)) -> (Vec<&'static str>, Option<String>) {
+    let mut request = hello_request();
+    mutate(&mut request);
+    case.extra.push(("runtime-requests/say-hello.json", request));
+    let report = check_package(&case.files(), MANIFEST);
+    assert_eq!(report.requests.len(), 1, "the request is found by its kind");
+    let request = &report.requests[0];
+    let codes = request.diagnostics.iter().map(|d| d.code).collect();
+    match report.request_verdict(request) {
+        Verdict::Passes => (codes, None),
+        Verdict::Fails(stop) => (codes, Some(stop.message)),
+    }
+}
+
+#[test]
+fn request_cases() {
+    let failed = |message: &str| Some(format!("runtime execution failed: {message}"));
+    let input_invalid =
+        failed("runtime request input does not satisfy the selected capability input contract");
+    let cases: Vec<(&str, fn(&mut Value), Vec<&str>, Option<String>)> = vec![
+        ("baseline", |_| {}, vec![], None),
+        (
+            "request_input_missing_required",
+            |r| r["input"] = json!({}),
+            vec!["request.input_schema"],
+            input_invalid.clone(),
+        ),
+        (
+            "request_input_wrong_type",
+            |r| r["input"] = json!({"name": 42}),
+            vec!["request.input_schema"],
+            input_invalid.clone(),
+        ),
+        ("request_input_null", |r| r["input"] = json!(null), vec!["request.input_schema"], input_invalid),
+        (
+            "request_input_extra_prop_additionalProperties_false",
+            |r| r["input"] = json!({"name": "x", "extra": 1}),
+            vec![],
+            None,
+        ),
+        (
+            "request_target_browser",
+            |r| r["context"]["requested_target"] = json!("browser"),
+            vec!["request.placement_unsupported"],
+            failed("requested placement target is not supported by the available executor set"),
+        ),
+        (
+            "request_version_not_registered",
+            |r| r["intent"]["capability_version"] = json!("1.0.1"),
+            vec!["request.no_match"],
+            failed("no eligible capability matched the runtime request"),
+        ),
+        (
+            "request_allow_ambiguity",
+            |r| r["lookup"]["allow_ambiguity"] = json!(true),
+            vec!["request.invalid"],
+            failed("allow_ambiguity must be false in this runtime slice"),
+        ),
+        (
+            "request_wrong_governing_spec",
+            |r| r["governing_spec"] = json!("x"),
+            vec!["request.invalid"],
+            failed("governing_spec must equal 006-runtime-request-execution"),
+        ),
+        (
+            "request_version_range",
+            |r| {
+                r["intent"].as_object_mut().unwrap().remove("capability_version");
+                r["intent"]["version_range"] = json!("^1.0.0");
+            },
+            vec![],
+            None,
+        ),
+        ("request_lookup_public_only", |r| r["lookup"]["scope"] = json!("public_only"), vec![], None),
+        (
+            "validation_stops_first_but_all_is_reported",
+            |r| {
+                r["kind"] = json!("request");
+                r["context"]["requested_target"] = json!("edge");
+            },
+            vec!["request.invalid", "request.placement_unsupported"],
+            failed("kind must equal runtime_request"),
+        ),
+    ];
+    for (name, mutate, codes, verdict) in cases {
+        assert_eq!(request_verdict(Case::base(), mutate), (codes, verdict), "{name}");
+    }
+}
+
+#[test]
+fn an_unparsable_request_exits_2_with_serde_text() {
+    let (codes, verdict) = request_verdict(Case::base(), |r| {
+        r.as_object_mut().unwrap().remove("lookup");
+    });
+    assert_eq!(codes, ["request.parse"]);
+    let verdict = verdict.unwrap();
+    assert!(
+        verdict.starts_with(
+            "failed to parse runtime request pkg/runtime-requests/say-hello.json: missing field `lookup`"
+        ),
+        "{verdict}"
+    );
+}
+
+#[test]
+fn a_request_meets_the_package_problems_in_pipeline_order() {
+    // Candidates are rejected (step 3) before the requested target is looked at (step 5).
+    let mut case = Case::base();
+    case.contract["lifecycle"] = json!("draft");
+    let (_, verdict) = request_verdict(case, |r| r["context"]["requested_target"] = json!("cloud"));
+    assert_eq!(
+        verdict.unwrap(),
+        "runtime execution failed: matching capabilities were found but none were runnable locally"
+    );
+
+    // An invalid input (step 8) stops the run before the module's forbidden import (step 10).
+    let case = Case::base().with_module(&wat_module(r#"(import "env" "f" (func))"#, 1));
+    let (_, verdict) = request_verdict(case, |r| r["input"] = json!({}));
+    assert_eq!(
+        verdict.unwrap(),
+        "runtime execution failed: runtime request input does not satisfy the selected capability input contract"
+    );
+
+    // A package that does not load never gets to the request.
+    let mut case = Case::base();
+    case.manifest["binary"]["format"] = json!("wat");
+    let (_, verdict) = request_verdict(case, |r| r["kind"] = json!("x"));
+    assert_eq!(verdict.unwrap(), "capability package binary.format must equal wasm");
+}
+
+#[test]
+fn reference_requests_are_valid_and_their_stdin_is_traverse_bytes() {
+    let files = PackageFiles::read_dir(&reference_dir()).unwrap();
+    let expected_runs = reference_json("expected-runs.json");
+    let runs = expected_runs.as_array().unwrap();
+    assert_eq!(runs.len(), 28);
+    for run in runs {
+        let package = run["package_dir"].as_str().unwrap();
+        let report = check_package(&files, &format!("{package}/manifest.json"));
+        let file = run["request_file"].as_str().unwrap();
+        let request =
+            report.requests.iter().find(|r| r.file == file).unwrap_or_else(|| panic!("{file} found"));
+        assert_eq!(request.diagnostics, [], "{file}");
+        assert_eq!(request.stdin.as_deref(), run["stdin"].as_str(), "{file}: stdin bytes");
+    }
+}
+
+#[test]
+fn workflow_cases() {
+    let base = reference_json("workflows/examples/hello-world/say-hello/workflow.json");
+    let cases: Vec<(&str, fn(&mut Value), Vec<(&str, &str)>)> = vec![
+        ("valid", |_| {}, vec![]),
+        (
+            "governing_spec",
+            |w| w["governing_spec"] = json!("x"),
+            vec![("$.governing_spec", "governing_spec must equal 007-workflow-registry-traversal")],
+        ),
+        (
+            "start_node",
+            |w| w["start_node"] = json!("nowhere"),
+            vec![("$.start_node", "start_node must reference a declared node")],
+        ),
+        (
+            "duplicate_nodes_and_cycle",
+            |w| {
+                let node = w["nodes"][0].clone();
+                w["nodes"].as_array_mut().unwrap().push(
+                    json!({"node_id": "second", "capability_id": "x.y", "capability_version": "1.0.0"}),
+                );
+                w["nodes"].as_array_mut().unwrap().push(node);
+                w["edges"] = json!([
+                    {"edge_id": "a", "from": "say_hello", "to": "second", "trigger": "direct"},
+                    {"edge_id": "b", "from": "second", "to": "say_hello", "trigger": "direct", "event": {"event_id": "e", "version": "1.0.0"}}
+                ]);
+            },
+            vec![
+                ("$.nodes[2].node_id", "node_id values must be unique within one workflow definition"),
+                ("$.edges[1].event", "direct edges must not declare an event reference"),
+                ("$.edges", "deterministic workflow cycles are not allowed in v0.1"),
+            ],
+        ),
+    ];
+    for (name, mutate, expected) in cases {
+        let mut workflow = base.clone();
+        mutate(&mut workflow);
+        let mut case = Case::base();
+        case.extra.push(("workflows/say-hello.json", workflow));
+        let report = check_package(&case.files(), MANIFEST);
+        let workflow_problems: Vec<_> = report
+            .diagnostics()
+            .filter(|d| d.code == "workflow.invalid")
+            .map(|d| match &d.location {
+                traverse_playground::diagnostic::Location::Json { path, .. } => {
+                    (path.as_str(), d.message.as_str())
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(workflow_problems, expected, "{name}");
+        assert_eq!(report.load_verdict(), Verdict::Passes, "{name}: workflows never block a package");
+        let resolved: Vec<_> =
+            report.diagnostics().filter(|d| d.code.starts_with("workflow.ref_")).map(|d| d.code).collect();
+        assert_eq!(resolved, ["workflow.ref_resolved"], "{name}");
     }
 }

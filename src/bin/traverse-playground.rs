@@ -1,6 +1,7 @@
-//! `traverse-playground check <manifest.json> [--json]`: the playground's package checks on
-//! the command line, for CI pipelines. Exits as `traverse-cli capability-package inspect`
-//! would: 0 when Traverse loads the package, 4 when it does not, 5 on a usage error.
+//! `traverse-playground check <manifest.json> [--request <file>]… [--workflow <file>]… [--json]`:
+//! the playground's package checks on the command line, for CI pipelines. Exits as `traverse-cli`
+//! does for loading: 0 when Traverse loads the package, 4 when it does not, 2 when it loads but a
+//! request does not parse, 5 on a usage error.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -17,34 +18,71 @@ mod native {
     use serde::Serialize;
     use serde_json::Value;
     use traverse_playground::{
-        check::{Report, Verdict, check_package},
-        diagnostic::Severity,
+        check::{Report, RequestReport, Verdict, check_package_with},
+        diagnostic::{Severity, Stage},
         package::{PackageFiles, resolve},
     };
 
-    const USAGE: &str = "usage: traverse-playground check <manifest.json> [--json]";
+    const USAGE: &str = "usage: traverse-playground check <manifest.json> [--request <file>]... [--workflow <file>]... [--json]";
     /// Version of the `--json` document; bumped on any incompatible change (docs/report-json.md).
     const REPORT_FORMAT_VERSION: u32 = 1;
     const USAGE_EXIT: u8 = 5;
 
+    struct Arguments {
+        manifest: String,
+        requests: Vec<String>,
+        workflows: Vec<String>,
+        json: bool,
+    }
+
+    fn arguments() -> Option<Arguments> {
+        let mut args = std::env::args().skip(1);
+        if args.next()? != "check" {
+            return None;
+        }
+        let (mut manifest, mut requests, mut workflows, mut json) = (None, vec![], vec![], false);
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--json" => json = true,
+                "--request" => requests.push(args.next()?),
+                "--workflow" => workflows.push(args.next()?),
+                _ if manifest.is_none() && !arg.starts_with("--") => manifest = Some(arg),
+                _ => return None,
+            }
+        }
+        Some(Arguments { manifest: manifest?, requests, workflows, json })
+    }
+
     pub fn main() -> ExitCode {
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        let json = args.iter().any(|arg| arg == "--json");
-        let positional: Vec<&str> = args.iter().filter(|arg| *arg != "--json").map(String::as_str).collect();
-        let ["check", manifest] = positional[..] else {
+        let Some(args) = arguments() else {
             eprintln!("{USAGE}");
             return ExitCode::from(USAGE_EXIT);
         };
-        let report = check_package(&read_package(manifest), manifest);
-        if json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&JsonReport::new(&report)).expect("reports serialise")
-            );
+        let mut files = read_package(&args.manifest);
+        for path in args.requests.iter().chain(&args.workflows) {
+            // An unreadable file stays out of `files` and is then reported as empty input.
+            if let Ok(bytes) = std::fs::read(path) {
+                files.insert(path, bytes);
+            }
+        }
+        let report = check_package_with(&files, &args.manifest, &args.requests, &args.workflows);
+        if args.json {
+            let json = serde_json::to_string_pretty(&JsonReport::new(&report)).expect("reports serialise");
+            println!("{json}");
         } else {
             print!("{}", render(&report));
         }
-        ExitCode::from(report.load_verdict().exit_code())
+        ExitCode::from(exit_code(&report))
+    }
+
+    /// `traverse-cli`'s exit for loading and reading requests: 4, then 2, else 0.
+    fn exit_code(report: &Report) -> u8 {
+        let load = report.load_verdict();
+        if load != Verdict::Passes {
+            return load.exit_code();
+        }
+        let stops = report.requests.iter().flat_map(|r| &r.diagnostics).filter_map(|d| d.traverse.as_ref());
+        stops.filter(|stop| stop.stage == Stage::Request).map(|stop| stop.exit_code).next().unwrap_or(0)
     }
 
     /// The manifest and the files it names, read from disk relative to the manifest's folder.
@@ -76,6 +114,15 @@ mod native {
         execute: Verdict,
         #[serde(flatten)]
         report: &'a Report,
+        /// Replaces the report's own `requests`, adding each one's verdict.
+        requests: Vec<JsonRequest<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct JsonRequest<'a> {
+        #[serde(flatten)]
+        request: &'a RequestReport,
+        verdict: Verdict,
     }
 
     impl<'a> JsonReport<'a> {
@@ -85,6 +132,11 @@ mod native {
                 inspect: report.load_verdict(),
                 execute: report.execute_verdict(),
                 report,
+                requests: report
+                    .requests
+                    .iter()
+                    .map(|request| JsonRequest { request, verdict: report.request_verdict(request) })
+                    .collect(),
             }
         }
     }
@@ -110,12 +162,32 @@ mod native {
             let _ = writeln!(out, "  computed {}", binary.fnv1a64);
             let _ = writeln!(out, "  {}", binary.sha256);
         }
-        for (stage, verdict) in [("inspect", report.load_verdict()), ("execute", report.execute_verdict())] {
-            let line = match &verdict {
-                Verdict::Passes => "passes".to_owned(),
-                Verdict::Fails(stop) => format!("exit {}: {}", stop.exit_code, stop.message),
-            };
-            let _ = writeln!(out, "traverse {stage}: {line}");
+        for request in &report.requests {
+            let id = request.request_id.as_deref().unwrap_or("unparsable");
+            let _ = writeln!(out, "request {} ({id})", request.file);
+            if let Some(stdin) = &request.stdin {
+                let _ = writeln!(out, "  stdin {stdin}");
+            }
+            for d in &request.diagnostics {
+                let severity = format!("{:?}", d.severity).to_lowercase();
+                let _ = writeln!(out, "    {severity} {} at {}: {}", d.code, d.location, d.message);
+            }
+        }
+        let verdict_line = |verdict: Verdict| match verdict {
+            Verdict::Passes => "passes".to_owned(),
+            Verdict::Fails(stop) => format!("exit {}: {}", stop.exit_code, stop.message),
+        };
+        let _ = writeln!(out, "traverse inspect: {}", verdict_line(report.load_verdict()));
+        if report.requests.is_empty() {
+            let _ = writeln!(out, "traverse execute: {}", verdict_line(report.execute_verdict()));
+        }
+        for request in &report.requests {
+            let _ = writeln!(
+                out,
+                "traverse execute {}: {}",
+                request.file,
+                verdict_line(report.request_verdict(request))
+            );
         }
         out
     }
