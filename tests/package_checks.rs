@@ -525,12 +525,15 @@ fn request_verdict(mut case: Case, mutate: fn(&mut Value)) -> (Vec<&'static str>
     }
 }
 
+/// A request mutation, the request's diagnostic codes, and Traverse's line (`None`: it runs).
+type RequestCase = (&'static str, fn(&mut Value), Vec<&'static str>, Option<String>);
+
 #[test]
 fn request_cases() {
     let failed = |message: &str| Some(format!("runtime execution failed: {message}"));
     let input_invalid =
         failed("runtime request input does not satisfy the selected capability input contract");
-    let cases: Vec<(&str, fn(&mut Value), Vec<&str>, Option<String>)> = vec![
+    let cases: Vec<RequestCase> = vec![
         ("baseline", |_| {}, vec![], None),
         (
             "request_input_missing_required",
@@ -658,10 +661,13 @@ fn reference_requests_are_valid_and_their_stdin_is_traverse_bytes() {
     }
 }
 
+/// A workflow mutation and the registration errors it must give, as (JSON path, message).
+type WorkflowCase = (&'static str, fn(&mut Value), Vec<(&'static str, &'static str)>);
+
 #[test]
 fn workflow_cases() {
     let base = reference_json("workflows/examples/hello-world/say-hello/workflow.json");
-    let cases: Vec<(&str, fn(&mut Value), Vec<(&str, &str)>)> = vec![
+    let cases: Vec<WorkflowCase> = vec![
         ("valid", |_| {}, vec![]),
         (
             "governing_spec",
