@@ -18,6 +18,7 @@ pub mod package;
 pub mod request;
 pub mod runner;
 pub mod schema_subset;
+pub mod strict_lint;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 pub mod workflow;

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::{
     contract::{Contract, Target},
     diagnostic::{Diagnostic, Location, TraverseStop, step},
-    schema_subset,
+    schema_subset, strict_lint,
 };
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -130,7 +130,11 @@ pub fn check(file: &str, request: &Request, contract: Option<&Contract>) -> Vec<
         step::INPUT_SCHEMA,
         "runtime request input does not satisfy the selected capability input contract",
     );
-    for violation in schema_subset::violations(&request.input, &contract.inputs.schema) {
+    let violations = schema_subset::violations(&request.input, &contract.inputs.schema);
+    if violations.is_empty() {
+        found.extend(strict_lint::lint(file, &request.input, &contract.inputs.schema));
+    }
+    for violation in violations {
         let path = format!("$.input{}", &violation.path[1..]);
         found.push(
             Diagnostic::error(

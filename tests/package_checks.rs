@@ -548,10 +548,11 @@ fn request_cases() {
             input_invalid.clone(),
         ),
         ("request_input_null", |r| r["input"] = json!(null), vec!["request.input_schema"], input_invalid),
+        // Traverse runs it; only the strict lint warns about the extra key.
         (
             "request_input_extra_prop_additionalProperties_false",
             |r| r["input"] = json!({"name": "x", "extra": 1}),
-            vec![],
+            vec!["request.strict_schema"],
             None,
         ),
         (
@@ -656,7 +657,13 @@ fn reference_requests_are_valid_and_their_stdin_is_traverse_bytes() {
         let file = run["request_file"].as_str().unwrap();
         let request =
             report.requests.iter().find(|r| r.file == file).unwrap_or_else(|| panic!("{file} found"));
-        assert_eq!(request.diagnostics, [], "{file}");
+        let errors: Vec<_> = request.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        assert_eq!(errors, Vec::<&traverse_playground::diagnostic::Diagnostic>::new(), "{file}");
+        assert_eq!(
+            report.request_verdict(request),
+            report.load_verdict(),
+            "{file}: only the absent files stop it"
+        );
         assert_eq!(request.stdin.as_deref(), run["stdin"].as_str(), "{file}: stdin bytes");
     }
 }
@@ -721,4 +728,24 @@ fn workflow_cases() {
             report.diagnostics().filter(|d| d.code.starts_with("workflow.ref_")).map(|d| d.code).collect();
         assert_eq!(resolved, ["workflow.ref_resolved"], "{name}");
     }
+}
+
+#[test]
+fn the_strict_lint_flags_a_request_that_relies_on_traverse_leniency() {
+    // core-authorize uc10 sends an empty action to get its structured `invalid_action` denial:
+    // Traverse accepts it, while the schema's minLength does not.
+    let files = PackageFiles::read_dir(&reference_dir()).unwrap();
+    let report = check_package(&files, "examples/core-authorize/manifest.json");
+    let uc10 = report.requests.iter().find(|r| r.file.ends_with("uc10-invalid-action-deny.json")).unwrap();
+    let strict: Vec<_> =
+        uc10.diagnostics.iter().map(|d| (d.code, d.severity, d.location.to_string())).collect();
+    assert_eq!(
+        strict,
+        [(
+            "request.strict_schema",
+            Severity::Warning,
+            "examples/core-authorize/runtime-requests/uc10-invalid-action-deny.json $.input.action"
+                .to_owned()
+        )]
+    );
 }
