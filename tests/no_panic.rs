@@ -1,0 +1,123 @@
+//! No check panics, whatever the files hold: random bytes, a good package with one JSON value
+//! replaced anywhere by any value, and our module with bytes flipped or cut.
+//!
+//! `PROPTEST_CASES` sets the number of cases per property (256 by default); README records a
+//! long run. (`cargo fuzz` needs a nightly toolchain, which these machines cannot fetch.)
+
+mod common;
+
+use common::{HELLO_WASM, reference_dir};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use traverse_playground::{check::check_package, digest, package::PackageFiles};
+
+fn base_files() -> (Value, Value, Value) {
+    let read = |path: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(reference_dir().join(path)).unwrap()).unwrap()
+    };
+    let mut manifest = read("examples/hello-world/say-hello-agent/manifest.json");
+    manifest["capability_ref"]["contract_path"] = json!("./contract.json");
+    manifest["source"]["path"] = json!("./src/agent.rs");
+    manifest["binary"]["path"] = json!("./artifacts/agent.wasm");
+    manifest["binary"]["expected_digest"] = json!(digest::fnv1a64(HELLO_WASM));
+    let contract = read("contracts/examples/hello-world/capabilities/say-hello/contract.json");
+    let request = read("examples/hello-world/runtime-requests/say-hello.json");
+    (manifest, contract, request)
+}
+
+fn package(manifest: &[u8], contract: &[u8], request: &[u8], binary: &[u8]) -> PackageFiles {
+    let mut files = PackageFiles::new();
+    files.insert("pkg/manifest.json", manifest.to_vec());
+    files.insert("pkg/contract.json", contract.to_vec());
+    files.insert("pkg/src/agent.rs", b"// source".to_vec());
+    files.insert("pkg/artifacts/agent.wasm", binary.to_vec());
+    files.insert("pkg/runtime-requests/r.json", request.to_vec());
+    files
+}
+
+/// Checks the package and reads everything a caller would, so a panic anywhere shows.
+fn check_all(files: &PackageFiles) {
+    let report = check_package(files, "pkg/manifest.json");
+    let _ = (report.load_verdict(), report.execute_verdict());
+    for request in &report.requests {
+        let _ = report.request_verdict(request);
+    }
+    serde_json::to_string(&report).expect("a report always serialises");
+}
+
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        ".{0,12}".prop_map(Value::from),
+        Just(json!("../../../../etc/passwd")),
+        Just(json!("fnv1a64:0000000000000000")),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+            prop::collection::btree_map(".{0,8}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Replaces the value at the `choice`-th position of a depth-first walk (objects and arrays
+/// included) with `replacement`.
+fn replace_nth(value: &mut Value, choice: &mut usize, replacement: &Value) -> bool {
+    if *choice == 0 {
+        *value = replacement.clone();
+        return true;
+    }
+    *choice -= 1;
+    match value {
+        Value::Object(map) => map.values_mut().any(|child| replace_nth(child, choice, replacement)),
+        Value::Array(items) => items.iter_mut().any(|child| replace_nth(child, choice, replacement)),
+        _ => false,
+    }
+}
+
+proptest! {
+    #[test]
+    fn random_bytes_in_every_file(
+        manifest in prop::collection::vec(any::<u8>(), 0..256),
+        contract in prop::collection::vec(any::<u8>(), 0..256),
+        request in prop::collection::vec(any::<u8>(), 0..256),
+        binary in prop::collection::vec(any::<u8>(), 0..256),
+    ) {
+        check_all(&package(&manifest, &contract, &request, &binary));
+    }
+
+    #[test]
+    fn one_json_value_replaced_anywhere(
+        which in 0..3usize,
+        position in 0..200usize,
+        replacement in any_json(),
+    ) {
+        let (manifest, contract, request) = base_files();
+        let mut documents = [manifest, contract, request];
+        replace_nth(&mut documents[which], &mut position.clone(), &replacement);
+        let [manifest, contract, request] = documents;
+        let bytes = |v: &Value| serde_json::to_vec(v).unwrap();
+        check_all(&package(&bytes(&manifest), &bytes(&contract), &bytes(&request), HELLO_WASM));
+    }
+
+    #[test]
+    fn module_bytes_flipped_or_cut(
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+        keep in any::<prop::sample::Index>(),
+    ) {
+        let mut binary = HELLO_WASM.to_vec();
+        for (index, byte) in flips {
+            let i = index.index(binary.len());
+            binary[i] ^= byte;
+        }
+        binary.truncate(keep.index(binary.len() + 1));
+        let (mut manifest, contract, request) = base_files();
+        manifest["binary"]["expected_digest"] = json!(digest::fnv1a64(&binary));
+        let bytes = |v: &Value| serde_json::to_vec(v).unwrap();
+        check_all(&package(&bytes(&manifest), &bytes(&contract), &bytes(&request), &binary));
+    }
+}
