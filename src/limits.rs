@@ -10,3 +10,7 @@ pub const TABLE_ELEMENTS_LIMIT: u64 = 1_024;
 pub const MAX_MEMORIES: usize = 1;
 /// Tables per module instance.
 pub const MAX_TABLES: usize = 8;
+/// Stdout pipe capacity; later bytes are dropped silently and the run goes on.
+pub const STDOUT_CAP_BYTES: usize = 65_536;
+/// Largest `emit_event` payload and `connector_invoke` request or response buffer.
+pub const HOST_CALL_CAP_BYTES: i32 = 65_536;
