@@ -355,8 +355,9 @@ fn check_digest(
     (diagnostics, facts)
 }
 
-/// The executor's view of the module (never part of loading, SPEC §2.2).
-fn check_module(file: &str, bytes: &[u8]) -> (Vec<Diagnostic>, Option<ModuleInfo>) {
+/// The executor's view of the module (never part of loading, SPEC §2.2): what stops it before
+/// it runs. Also used alone, for a module run without its package.
+pub fn check_module(file: &str, bytes: &[u8]) -> (Vec<Diagnostic>, Option<ModuleInfo>) {
     let collapsed = TraverseStop::execute(step::EXECUTOR, linkage::COLLAPSED_EXECUTION_ERROR);
     match module_info::inspect(bytes) {
         Ok(module) => (linkage::module_against_host(file, &module), Some(module)),

@@ -9,6 +9,7 @@ pub mod check;
 pub mod contract;
 pub mod diagnostic;
 pub mod digest;
+pub mod execution;
 pub mod host;
 pub mod host_abi;
 pub mod limits;

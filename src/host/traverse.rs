@@ -70,7 +70,7 @@ pub fn connector_invoke(
     resp_ptr: i32,
     resp_cap: i32,
 ) -> i32 {
-    if resp_ptr < 0 || resp_cap < 0 || resp_cap > HOST_CALL_CAP_BYTES {
+    if resp_ptr < 0 || !(0..=HOST_CALL_CAP_BYTES).contains(&resp_cap) {
         return CONNECTOR_INVALID_REQUEST;
     }
     let Some(request) = read_json(memory, req_ptr, req_len) else { return CONNECTOR_INVALID_REQUEST };
@@ -87,7 +87,7 @@ pub fn connector_invoke(
 
 /// The JSON at `ptr..ptr + len`, if the arguments are in range and the bytes parse.
 fn read_json(memory: Option<&impl GuestMemory>, ptr: i32, len: i32) -> Option<Value> {
-    if ptr < 0 || len < 0 || len > HOST_CALL_CAP_BYTES {
+    if ptr < 0 || !(0..=HOST_CALL_CAP_BYTES).contains(&len) {
         return None;
     }
     let bytes = memory?.read(ptr as u32, len as u32)?;

@@ -115,7 +115,7 @@ fn first_non_empty_iovec(
 }
 
 fn aligned(pointer: u32, alignment: u32) -> Result<(), HostStop> {
-    if pointer % alignment == 0 {
+    if pointer.is_multiple_of(alignment) {
         Ok(())
     } else {
         Err(HostStop::Trap(format!("pointer not aligned: {pointer:#x} is not a multiple of {alignment}")))

@@ -7,13 +7,16 @@
 //! - [`protocol`]: the messages, pure data (native and wasm32);
 //! - `client`: the page side, which owns the worker, its wall-clock limit and its replacement;
 //! - `worker`: the worker side, which decodes a request and answers with an outcome;
-//! - `engine`: one run on wasmer-wasix's JS backend, in memory.
+//! - `governed`: a run as Traverse runs it, on wasmer with only Traverse's host functions;
+//! - `sandbox`: a run with full WASI on wasmer-wasix (not Traverse), in memory.
 
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 pub mod client;
 #[cfg(target_arch = "wasm32")]
-mod engine;
+mod governed;
+#[cfg(target_arch = "wasm32")]
+mod sandbox;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::host::traverse::{EmittedEvent, EventPolicy};
+
 /// The wall-clock limit of a run unless the user changes it. A backstop, not Traverse's limit:
 /// Traverse stops modules by fuel (SPEC §8.6) and has no wall clock.
 pub const DEFAULT_WALL_TIME_LIMIT_MS: u32 = 5_000;
@@ -22,13 +24,26 @@ impl Default for Limits {
     }
 }
 
-/// One run: the module's bytes, the exact bytes of its stdin, and the limits.
+/// Which host the module runs against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Mode {
+    /// As Traverse runs a governed package: only `fd_read`, `fd_write`, `proc_exit`,
+    /// `emit_event` and `connector_invoke`, with Traverse's semantics; no args, env or files.
+    Governed { events: EventPolicy },
+    /// Not Traverse: full WASI preview 1 (wasmer-wasix) with an in-memory filesystem, for
+    /// modules built with Rust `std`. Still no network.
+    Sandbox,
+}
+
+/// One run: the module's bytes, the exact bytes of its stdin, the host and the limits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRequest {
     #[serde(with = "serde_bytes")]
     pub module: Vec<u8>,
     #[serde(with = "serde_bytes")]
     pub stdin: Vec<u8>,
+    pub mode: Mode,
     pub limits: Limits,
 }
 
@@ -88,12 +103,23 @@ pub struct RunOutcome {
     pub end: RunEnd,
     /// Milliseconds from receiving the request to the end: compile, instantiate and run.
     pub wall_time_ms: f64,
+    /// Events `emit_event` accepted (governed mode); Traverse publishes them only on success.
+    pub events: Vec<EmittedEvent>,
+    /// Stdout bytes past Traverse's 65,536-byte cap, dropped (governed mode).
+    pub stdout_dropped: u64,
 }
 
 impl RunOutcome {
     /// An outcome with no output, for runs that ended outside the module.
     pub fn without_output(end: RunEnd, wall_time_ms: f64) -> Self {
-        Self { stdout: Vec::new(), stderr: Vec::new(), end, wall_time_ms }
+        Self {
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            end,
+            wall_time_ms,
+            events: Vec::new(),
+            stdout_dropped: 0,
+        }
     }
 }
 

@@ -1,12 +1,13 @@
 //! The worker's side of [`protocol`](super::protocol): announce readiness, then answer every
-//! request with the outcome of one [`engine`](super::engine) run.
+//! request with the outcome of one run, governed or sandboxed as the request says.
 
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::{
-    engine,
-    protocol::{RunEnd, RunOutcome, RunRequest, WorkerMessage},
+    governed,
+    protocol::{Mode, RunEnd, RunOutcome, RunRequest, WorkerMessage},
+    sandbox,
 };
 
 /// Entry point of the runner worker (`src/bin/runner.rs`).
@@ -16,7 +17,10 @@ pub fn start() {
     let replies = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let outcome = match serde_wasm_bindgen::from_value::<RunRequest>(event.data()) {
-            Ok(request) => engine::run(&request),
+            Ok(request) => match &request.mode {
+                Mode::Governed { events } => governed::run(&request, events),
+                Mode::Sandbox => sandbox::run(&request),
+            },
             Err(error) => RunOutcome::without_output(
                 RunEnd::WorkerFailed(format!("the runner could not read the request: {error}")),
                 0.0,

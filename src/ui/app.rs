@@ -1,46 +1,84 @@
-//! The foundation page: pick a module, edit stdin, run it, see what it did.
+//! The page: pick a module (and optionally its contract), write its input, run it governed as
+//! Traverse runs it or in the WASI sandbox, and see what it did and what Traverse makes of it.
 
 use std::rc::Rc;
 
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{
+    contract_picker::{ContractPicker, LoadedContract},
     module_picker::{LoadedModule, ModulePicker},
-    outcome_view::OutcomeView,
+    outcome_view::{OutcomeView, RunView},
 };
-use crate::runner::{
-    client::Runner,
-    protocol::{Limits, RunOutcome, RunRequest},
+use crate::{
+    check, execution,
+    runner::{
+        client::Runner,
+        protocol::{Limits, Mode, RunRequest},
+    },
 };
 
-const INITIAL_STDIN: &str = r#"{"name":"Traverse"}"#;
+const INITIAL_STDIN: &str = r#"{"name": "Traverse"}"#;
+/// The request id of runs made from the page, for the ids in Traverse's result.
+const PLAYGROUND_REQUEST_ID: &str = "playground";
+
+/// The exact bytes Traverse would write for `text`: the JSON value, compact, keys sorted.
+fn governed_stdin(text: &str) -> Result<String, String> {
+    serde_json::from_str::<serde_json::Value>(text)
+        .map(|value| value.to_string())
+        .map_err(|error| error.to_string())
+}
 
 #[component]
 pub fn App() -> impl IntoView {
     let runner = StoredValue::new_local(Rc::new(Runner::new()));
     let module = RwSignal::new(None::<LoadedModule>);
+    let contract = RwSignal::new(None::<LoadedContract>);
+    let governed = RwSignal::new(true);
     let stdin = RwSignal::new(INITIAL_STDIN.to_owned());
-    let outcome = RwSignal::new(None::<RunOutcome>);
+    let view = RwSignal::new(None::<RunView>);
     let running = RwSignal::new(false);
     let runs = RwSignal::new(0u32);
 
+    let sent =
+        Memo::new(move |_| if governed.get() { governed_stdin(&stdin.get()) } else { Ok(stdin.get()) });
+    let finish = move |result: RunView| {
+        view.set(Some(result));
+        running.set(false);
+        runs.update(|count| *count += 1);
+    };
+
     let run = move || {
-        let Some(loaded) = module.get_untracked() else {
-            return;
+        let (Some(loaded), Ok(stdin_bytes)) = (module.get_untracked(), sent.get_untracked()) else { return };
+        let contract = contract.get_untracked().map(|loaded| loaded.contract);
+        let is_governed = governed.get_untracked();
+        running.set(true);
+        view.set(None);
+        if is_governed {
+            // Traverse refuses such modules before running them; so does the playground.
+            let (problems, _) = check::check_module(&loaded.name, &loaded.bytes);
+            let refusals: Vec<_> = problems.into_iter().filter(|d| d.traverse.is_some()).collect();
+            if !refusals.is_empty() {
+                return finish(RunView::Refused { problems: refusals });
+            }
+        }
+        let mode = if is_governed {
+            Mode::Governed { events: execution::event_policy(contract.as_ref()) }
+        } else {
+            Mode::Sandbox
         };
         let request = RunRequest {
             module: loaded.bytes,
-            stdin: stdin.get_untracked().into_bytes(),
+            stdin: stdin_bytes.into_bytes(),
+            mode,
             limits: Limits::default(),
         };
         let runner = runner.get_value();
-        running.set(true);
-        outcome.set(None);
         spawn_local(async move {
-            let result = runner.run(&request).await;
-            outcome.set(Some(result));
-            running.set(false);
-            runs.update(|count| *count += 1);
+            let outcome = runner.run(&request).await;
+            let account =
+                is_governed.then(|| execution::account(&outcome, contract.as_ref(), PLAYGROUND_REQUEST_ID));
+            finish(RunView::Ran { outcome, account });
         });
     };
 
@@ -48,18 +86,25 @@ pub fn App() -> impl IntoView {
         <header>
             <h1>"Traverse Playground"</h1>
             <p class="note">
-                "Foundation build: runs a WASI module in a Web Worker with wasmer-wasix, stdin in, "
-                "stdout and stderr out. Traverse's package checks, governed linking and fuel are "
-                "not applied yet, so a run here is not a Traverse verdict."
+                "Runs a WebAssembly module in a Web Worker, entirely in this page. Governed mode links only "
+                "what Traverse links and reports what Traverse would. Not yet applied: the fuel budget and "
+                "the memory-growth trap (the wall-clock limit stands in) and the package checks (use the "
+                "command line)."
             </p>
         </header>
         <main>
             <section class="pane">
                 <h2>"Module"</h2>
                 <ModulePicker module=module />
+                <ContractPicker contract=contract />
             </section>
             <section class="pane">
-                <h2><label for="stdin">"stdin"</label></h2>
+                <h2><label for="stdin">"Input"</label></h2>
+                <label class="mode">
+                    <input type="checkbox" data-testid="mode-governed" prop:checked=move || governed.get()
+                        on:change=move |event| governed.set(event_target_checked(&event)) />
+                    " Governed (as Traverse runs a package). Off: WASI sandbox, not Traverse."
+                </label>
                 <textarea
                     id="stdin"
                     data-testid="stdin"
@@ -68,10 +113,19 @@ pub fn App() -> impl IntoView {
                     prop:value=move || stdin.get()
                     on:input=move |event| stdin.set(event_target_value(&event))
                 ></textarea>
-                <p class="note">"Sent byte for byte as written, followed by end of file."</p>
+                {move || match sent.get() {
+                    Ok(bytes) if governed.get() => view! {
+                        <p class="note">"Sent on stdin as Traverse writes it (compact, keys sorted): "
+                            <code data-testid="stdin-sent">{bytes}</code></p>
+                    }.into_any(),
+                    Ok(_) => view! { <p class="note">"Sent byte for byte as written, then end of file."</p> }.into_any(),
+                    Err(error) => view! {
+                        <p class="error" data-testid="stdin-error" role="alert">"The input is not JSON: " {error}</p>
+                    }.into_any(),
+                }}
                 <button
                     data-testid="run"
-                    disabled=move || running.get() || module.with(Option::is_none)
+                    disabled=move || running.get() || module.with(Option::is_none) || sent.with(Result::is_err)
                     on:click=move |_| run()
                 >
                     {move || if running.get() { "Running…" } else { "Run" }}
@@ -81,7 +135,7 @@ pub fn App() -> impl IntoView {
                     <span data-testid="run-count">{move || runs.get()}</span>
                 </span>
             </section>
-            <OutcomeView outcome=outcome.read_only() />
+            <OutcomeView view=view.read_only() />
         </main>
     }
 }

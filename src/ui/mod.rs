@@ -2,6 +2,7 @@
 //! and runs are called from here, never implemented here.
 
 mod app;
+mod contract_picker;
 mod module_picker;
 mod outcome_view;
 

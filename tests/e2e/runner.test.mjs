@@ -18,6 +18,7 @@ test('the JSON guest greets the name it reads on stdin', async () => {
   assert.equal(await text(page, 'stdout'), '{"greeting":"Hello, Ada \\"the Countess\\"!","name":"Ada \\"the Countess\\""}');
   assert.equal(await text(page, 'stderr'), '');
   assert.equal(await text(page, 'end-reason'), 'returned');
+  assert.equal(await text(page, 'verdict'), 'status: completed');
   assert.match(await text(page, 'wall-time'), /^\d+\.\d ms$/);
   assert.deepEqual(problems, []);
 });
@@ -57,7 +58,7 @@ test('a runaway module is stopped by the time limit, the page stays responsive, 
   assert.deepEqual(problems, []);
 });
 
-test('a file that is not WebAssembly fails to compile with a message, and nothing is lost', async () => {
+test('a file that is not WebAssembly is refused with Traverse\'s verdict, and nothing is lost', async () => {
   const { page, problems } = await playground.newPage();
   await page.getByTestId('stdin').fill('{"name":"kept"}');
   await page.getByTestId('file-input').setInputFiles({
@@ -68,8 +69,22 @@ test('a file that is not WebAssembly fails to compile with a message, and nothin
   await page.getByTestId('module-name').filter({ hasText: 'picture.wasm' }).waitFor();
   await runAndWait(page);
 
-  assert.equal(await text(page, 'end-reason'), 'setup failed');
-  assert.match(await text(page, 'end-detail'), /^module compile: /);
+  assert.equal(await text(page, 'end-reason'), 'refused');
+  assert.match(await text(page, 'end-detail'), /^malformed_wasm_artifact: module compile: /);
+  assert.equal(await text(page, 'verdict'), 'runtime execution failed: execution failed: registered artifact execution failed');
   assert.equal(await page.getByTestId('stdin').inputValue(), '{"name":"kept"}');
   assert.deepEqual(problems, []);
+});
+
+test('in the sandbox, a file that is not WebAssembly fails to compile', async () => {
+  const { page } = await playground.newPage();
+  await page.getByTestId('mode-governed').uncheck();
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'picture.wasm', mimeType: 'application/wasm', buffer: Buffer.from('not a module'),
+  });
+  await page.getByTestId('module-name').filter({ hasText: 'picture.wasm' }).waitFor();
+  await runAndWait(page);
+  assert.equal(await text(page, 'end-reason'), 'setup failed');
+  assert.match(await text(page, 'end-detail'), /^module compile: /);
+  assert.equal(await text(page, 'verdict'), '', 'the sandbox makes no Traverse verdict');
 });

@@ -1,4 +1,5 @@
-//! One run of a WASI command module on wasmer-wasix's JS backend, entirely in memory.
+//! Sandbox mode (not Traverse): one run of a WASI command module on wasmer-wasix's JS backend,
+//! entirely in memory, with the whole of WASI preview 1.
 //!
 //! Host policy lives here, apart from the engine: stdin is a byte buffer, stdout and stderr are
 //! captured, the filesystem is an empty in-memory tree with no preopened directory, and there
@@ -36,7 +37,14 @@ pub fn run(request: &RunRequest) -> RunOutcome {
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let end = run_captured(request, &mut stdout, &mut stderr);
-    RunOutcome { stdout, stderr, end, wall_time_ms: now_ms() - started }
+    RunOutcome {
+        stdout,
+        stderr,
+        end,
+        wall_time_ms: now_ms() - started,
+        events: Vec::new(),
+        stdout_dropped: 0,
+    }
 }
 
 fn run_captured(request: &RunRequest, stdout: &mut Vec<u8>, stderr: &mut Vec<u8>) -> RunEnd {
@@ -162,7 +170,7 @@ impl Future for Sleep {
 }
 
 /// The worker's monotonic clock, in milliseconds.
-fn now_ms() -> f64 {
+pub(super) fn now_ms() -> f64 {
     js_sys::global()
         .unchecked_into::<web_sys::WorkerGlobalScope>()
         .performance()

@@ -1,0 +1,195 @@
+//! Governed mode: a module runs as Traverse's executor runs a package (SPEC §8.3–§8.8), on plain
+//! wasmer with exactly five host functions linked, implemented in [`crate::host`]. Anything else
+//! the module imports fails to link; there are no args, no environment and no files.
+
+use std::fmt;
+
+use wasmer::{
+    Function, FunctionEnv, FunctionEnvMut, Instance, InstantiationError, Memory, MemoryView, Module,
+    RuntimeError, Store, TypedFunction, imports,
+};
+
+use super::{
+    protocol::{RunEnd, RunOutcome, RunRequest},
+    sandbox::now_ms,
+};
+use crate::host::{
+    GuestMemory, HostStop,
+    traverse::{self, EmittedEvent, EventPolicy},
+    wasi::Stdio,
+};
+
+/// What the host functions share during one run.
+struct Host {
+    stdio: Stdio,
+    policy: EventPolicy,
+    events: Vec<EmittedEvent>,
+    /// The module's exported `memory`, once instantiated.
+    memory: Option<Memory>,
+}
+
+/// Runs `request.module` with `request.stdin` against Traverse's host.
+pub fn run(request: &RunRequest, policy: &EventPolicy) -> RunOutcome {
+    let started = now_ms();
+    let mut store = Store::default();
+    let host = Host {
+        stdio: Stdio::new(request.stdin.clone()),
+        policy: policy.clone(),
+        events: vec![],
+        memory: None,
+    };
+    let env = FunctionEnv::new(&mut store, host);
+    let end = run_in(&mut store, &env, &request.module);
+    let host = env.as_mut(&mut store);
+    let stdio = std::mem::take(&mut host.stdio);
+    RunOutcome {
+        stdout: stdio.stdout,
+        stderr: stdio.stderr,
+        end,
+        wall_time_ms: now_ms() - started,
+        events: std::mem::take(&mut host.events),
+        stdout_dropped: stdio.stdout_dropped,
+    }
+}
+
+fn run_in(store: &mut Store, env: &FunctionEnv<Host>, bytes: &[u8]) -> RunEnd {
+    let module = match Module::new(&*store, bytes) {
+        Ok(module) => module,
+        Err(error) => return RunEnd::SetupFailed(format!("module compile: {error}")),
+    };
+    let imports = imports! {
+        "wasi_snapshot_preview1" => {
+            "fd_read" => Function::new_typed_with_env(store, env, fd_read),
+            "fd_write" => Function::new_typed_with_env(store, env, fd_write),
+            "proc_exit" => Function::new_typed_with_env(store, env, proc_exit),
+        },
+        "traverse_host" => {
+            "emit_event" => Function::new_typed_with_env(store, env, emit_event),
+            "connector_invoke" => Function::new_typed_with_env(store, env, connector_invoke),
+        },
+    };
+    let instance = match Instance::new(store, &module, &imports) {
+        Ok(instance) => instance,
+        // A start section that traps is a trap of the run, as when wasmtime instantiates `_start` modules.
+        Err(InstantiationError::Start(trap)) => return ended_by(trap),
+        Err(error) => return RunEnd::SetupFailed(format!("module link: {error}")),
+    };
+    env.as_mut(store).memory = instance.exports.get_memory("memory").ok().cloned();
+
+    let exported = |name: &str| instance.exports.get_function(name).is_ok();
+    // A reactor (no `_start`) is initialised first, as wasmtime's linker does.
+    if !exported("_start")
+        && exported("_initialize")
+        && let Err(end) = call(store, &instance, "_initialize")
+    {
+        return end;
+    }
+    // `""` before `_start`; with neither, nothing runs (SPEC §8.3).
+    let entry = ["", "_start"].into_iter().find(|name| exported(name));
+    match entry {
+        None => RunEnd::Returned,
+        Some(entry) => call(store, &instance, entry).err().unwrap_or(RunEnd::Returned),
+    }
+}
+
+fn call(store: &mut Store, instance: &Instance, name: &str) -> Result<(), RunEnd> {
+    let function: TypedFunction<(), ()> = instance
+        .exports
+        .get_typed_function(&*store, name)
+        .map_err(|error| RunEnd::SetupFailed(format!("typed: {error}")))?;
+    function.call(store).map_err(ended_by)
+}
+
+/// `proc_exit` travels up through the guest as a user error; anything else is a trap.
+fn ended_by(error: RuntimeError) -> RunEnd {
+    match error.downcast::<ProcExit>() {
+        Ok(ProcExit(code)) => RunEnd::Exited(code as i32),
+        Err(trap) => RunEnd::Trapped(trap.message()),
+    }
+}
+
+#[derive(Debug)]
+struct ProcExit(u32);
+
+impl fmt::Display for ProcExit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "proc_exit({})", self.0)
+    }
+}
+
+impl std::error::Error for ProcExit {}
+
+fn stopped(stop: HostStop) -> RuntimeError {
+    match stop {
+        HostStop::Trap(message) => RuntimeError::new(message),
+        HostStop::Exit(code) => RuntimeError::user(Box::new(ProcExit(code))),
+    }
+}
+
+/// The guest's memory through wasmer, for the host functions.
+struct View<'a>(MemoryView<'a>);
+
+impl GuestMemory for View<'_> {
+    fn read(&self, offset: u32, len: u32) -> Option<Vec<u8>> {
+        let mut bytes = vec![0; len as usize];
+        self.0.read(u64::from(offset), &mut bytes).ok()?;
+        Some(bytes)
+    }
+
+    fn write(&mut self, offset: u32, bytes: &[u8]) -> Option<()> {
+        self.0.write(u64::from(offset), bytes).ok()
+    }
+}
+
+/// WASI calls need the guest's memory; wasmtime traps without one, and so do we.
+fn memory_of(host: &Host) -> Result<Memory, RuntimeError> {
+    host.memory.clone().ok_or_else(|| RuntimeError::new("missing required memory export"))
+}
+
+fn fd_read(
+    mut env: FunctionEnvMut<Host>,
+    fd: i32,
+    iovs: i32,
+    iovs_len: i32,
+    nread: i32,
+) -> Result<i32, RuntimeError> {
+    let (host, store) = env.data_and_store_mut();
+    let memory = memory_of(host)?;
+    let mut view = View(memory.view(&store));
+    host.stdio.fd_read(&mut view, fd, iovs as u32, iovs_len as u32, nread as u32).map_err(stopped)
+}
+
+fn fd_write(
+    mut env: FunctionEnvMut<Host>,
+    fd: i32,
+    iovs: i32,
+    iovs_len: i32,
+    nwritten: i32,
+) -> Result<i32, RuntimeError> {
+    let (host, store) = env.data_and_store_mut();
+    let memory = memory_of(host)?;
+    let mut view = View(memory.view(&store));
+    host.stdio.fd_write(&mut view, fd, iovs as u32, iovs_len as u32, nwritten as u32).map_err(stopped)
+}
+
+fn proc_exit(_env: FunctionEnvMut<Host>, code: i32) -> Result<(), RuntimeError> {
+    Err(stopped(Stdio::proc_exit(code as u32)))
+}
+
+fn emit_event(mut env: FunctionEnvMut<Host>, ptr: i32, len: i32) -> i32 {
+    let (host, store) = env.data_and_store_mut();
+    let view = host.memory.as_ref().map(|memory| View(memory.view(&store)));
+    traverse::emit_event(&host.policy, view.as_ref(), ptr, len, &mut host.events)
+}
+
+fn connector_invoke(
+    mut env: FunctionEnvMut<Host>,
+    req_ptr: i32,
+    req_len: i32,
+    resp_ptr: i32,
+    resp_cap: i32,
+) -> i32 {
+    let (host, store) = env.data_and_store_mut();
+    let view = host.memory.as_ref().map(|memory| View(memory.view(&store)));
+    traverse::connector_invoke(view.as_ref(), req_ptr, req_len, resp_ptr, resp_cap)
+}
