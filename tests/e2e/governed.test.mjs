@@ -1,0 +1,146 @@
+// SPEC §9.2 and §9.3 in the browser: each executor edge case, run governed, ends as Traverse's
+// executor ends it, with the same stdout bytes and Traverse's collapsed line.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { openPlayground, runAndWait } from './harness.mjs';
+
+const FIXTURES = resolve(import.meta.dirname, '../fixtures');
+const REFERENCE = process.env.TRAVERSE_REFERENCE ?? resolve(import.meta.dirname, '../../../shared/traverse/reference');
+const INPUT = '{"b":1,"a":{"d":1,"c":2}}';
+const COMPLETED = 'status: completed';
+const COLLAPSED = 'runtime execution failed: execution failed: registered artifact execution failed';
+
+let playground;
+before(async () => { playground = await openPlayground(); });
+after(async () => { await playground?.close(); });
+
+const text = (page, id) => page.getByTestId(id).textContent();
+
+async function run(page, fixture, stdin = INPUT) {
+  await page.getByTestId('file-input').setInputFiles(resolve(FIXTURES, `${fixture}.wasm`));
+  await page.getByTestId('module-name').filter({ hasText: new RegExp(`^${fixture}\\.wasm$`) }).waitFor();
+  await page.getByTestId('stdin').fill(stdin);
+  await runAndWait(page);
+  return {
+    end: await text(page, 'end-reason'),
+    detail: await text(page, 'end-detail'),
+    stdout: await text(page, 'stdout'),
+    stderr: await text(page, 'stderr'),
+    verdict: await text(page, 'verdict'),
+    cause: await text(page, 'executor-error'),
+    events: await text(page, 'events'),
+  };
+}
+
+/** Checks the fields a case names: strings exactly, regular expressions by match. */
+function expectFields(actual, expected, name) {
+  for (const [field, want] of Object.entries(expected)) {
+    if (want instanceof RegExp) assert.match(actual[field], want, `${name}: ${field}`);
+    else assert.equal(actual[field], want, `${name}: ${field}`);
+  }
+}
+
+const ok = (stdout) => ({ end: 'returned', stdout, verdict: COMPLETED, cause: '' });
+const refused = (detail) => ({ end: 'refused', detail, verdict: COLLAPSED, stdout: '' });
+
+const CASES = [
+  ['write-json', ok('{"ok":true}')],
+  ['proc-exit-0', { end: 'exited', detail: 'proc_exit(0)', stdout: '{"ok":true}', verdict: COLLAPSED, cause: /^execution failed: the guest called proc_exit\(0\)/ }],
+  ['proc-exit-3', { end: 'exited', detail: 'proc_exit(3)', verdict: COLLAPSED }],
+  ['no-entry', refused(/exports neither "" nor _start/)],
+  ['empty-name-entry', ok('{"ok":true}')],
+  ['both-entries', ok('{"ok":true}')],
+  ['grow-small', ok('{"ok":true}')],
+  ['initial-200-pages', refused(/^resource exhausted: forcing trap when growing memory to 13107200 bytes/)],
+  ['unreachable', { end: 'trapped', verdict: COLLAPSED, cause: /^execution failed: / }],
+  ['trailing-newline', ok('{"ok":true}\n')],
+  ['two-values', { end: 'returned', verdict: COLLAPSED,
+    cause: 'output deserialization failed: stdout is not valid JSON: trailing characters at line 1 column 12 — raw: {"ok":true}{"ok":true}' }],
+  ['not-json', { end: 'returned', verdict: COLLAPSED,
+    cause: 'output deserialization failed: stdout is not valid JSON: expected ident at line 1 column 2 — raw: not-json' }],
+  ['scalar', ok('42')],
+  ['stderr-then-stdout', { ...ok('{"ok":true}'), stderr: 'oops!' }],
+  ['write-past-memory', { end: 'trapped', detail: /pointer out of bounds/, stdout: '', verdict: COLLAPSED }],
+  ['stdin-probe', ok('{"sorted":true}')],
+  ['import-environ-get', refused('unauthorized_host_import: ABI 1.0.0 does not allow import wasi_snapshot_preview1::environ_get')],
+  ['import-capability-id', refused(/^runtime setup failed: module link: unknown import: `traverse_host::capability_id` has not been defined/)],
+  ['import-env-memory', refused('unauthorized_host_import: ABI 1.0.0 does not allow import env::memory')],
+  ['start-with-params', refused(/^runtime setup failed: typed: type mismatch with parameters/)],
+  ['emit-event', { ...ok('{"rc":-3}'), events: '' }],
+  ['connector-invoke', ok('{"rc":-2}')],
+  ['two-iovec-write', { end: 'returned', stdout: '{"ok":', verdict: COLLAPSED,
+    cause: 'output deserialization failed: stdout is not valid JSON: EOF while parsing a value at line 1 column 6 — raw: {"ok":' }],
+  ['two-iovec-read', ok('{"n":3}')],
+];
+
+describe('executor edge cases, governed', () => {
+  let page;
+  let problems;
+  before(async () => { ({ page, problems } = await playground.newPage()); });
+
+  test('stdin is sent as Traverse writes it: compact, keys sorted', async () => {
+    await page.getByTestId('stdin').fill('{ "b": 1, "a": { "d": 1, "c": 2 } }');
+    assert.equal(await text(page, 'stdin-sent'), '{"a":{"c":2,"d":1},"b":1}');
+  });
+
+  for (const [fixture, expected] of CASES) {
+    test(fixture, async () => expectFields(await run(page, fixture), expected, fixture));
+  }
+
+  test('an endless loop is stopped, reported as a timeout, and the next run works', async () => {
+    expectFields(await run(page, 'infinite-loop'), { end: 'timed out', verdict: COLLAPSED, cause: /^execution timed out: / }, 'loop');
+    expectFields(await run(page, 'write-json'), ok('{"ok":true}'), 'after the loop');
+  });
+
+  test('no page or console errors', () => assert.deepEqual(problems, []));
+});
+
+describe('the 65,536-byte stdout cap (SPEC §9.3)', () => {
+  let page;
+  before(async () => { ({ page } = await playground.newPage()); });
+  const json = (n) => `"${'a'.repeat(n - 2)}"`;
+  for (const writes of [[65534], [65535], [65536], [32768, 32767], [32768, 32768]]) {
+    test(`${writes.join(' + ')} bytes run`, async () => {
+      const total = writes.reduce((a, b) => a + b);
+      expectFields(await run(page, 'stdout-cap', JSON.stringify({ writes })), ok(json(total)), String(writes));
+    });
+  }
+  for (const writes of [[65537], [40000, 40000]]) {
+    test(`${writes.join(' + ')} bytes are cut at 65,536 and fail to parse`, async () => {
+      const result = await run(page, 'stdout-cap', JSON.stringify({ writes }));
+      const total = writes.reduce((a, b) => a + b);
+      assert.equal(result.stdout.length, 65536);
+      assert.equal(result.verdict, COLLAPSED);
+      assert.match(result.cause, /^output deserialization failed: stdout is not valid JSON: EOF while parsing a string at line 1 column 65536/);
+      assert.equal(await text(page, 'stdout-dropped'), `${total - 65536} more bytes were dropped: Traverse keeps the first 65,536 bytes of stdout.`);
+    });
+  }
+});
+
+describe('emit_event against the contract', () => {
+  async function contractFile(emits) {
+    const contract = JSON.parse(await readFile(resolve(REFERENCE, 'contracts/examples/hello-world/capabilities/say-hello/contract.json')));
+    Object.assign(contract, { id: 'demo.cap', namespace: 'demo', name: 'cap', service_type: 'subscribable', event_trigger: 'demo.go', emits });
+    contract.outputs.schema = { type: 'object' };
+    return { name: 'contract.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(contract)) };
+  }
+
+  test('a subscribable capability that declares the event: accepted, and published after success', async () => {
+    const { page } = await playground.newPage();
+    await page.getByTestId('contract-input').setInputFiles(await contractFile([{ event_id: 'demo.thing-happened', version: '1.0.0' }]));
+    await page.getByTestId('contract-name').filter({ hasText: 'demo.cap@1.0.0' }).waitFor();
+    expectFields(await run(page, 'emit-event'), { ...ok('{"rc":0}'), events: 'demo.thing-happened@1.0.0 {"x":1}' }, 'declared');
+    const result = JSON.parse(await text(page, 'runtime-result'));
+    assert.equal(result.status, 'completed');
+    assert.deepEqual(result.warnings.map((w) => w.code), ['unsigned_local_dev_artifact']);
+  });
+
+  test('a subscribable capability that does not declare it: -2, no event', async () => {
+    const { page } = await playground.newPage();
+    await page.getByTestId('contract-input').setInputFiles(await contractFile([]));
+    await page.getByTestId('contract-name').filter({ hasText: 'demo.cap@1.0.0' }).waitFor();
+    expectFields(await run(page, 'emit-event'), { ...ok('{"rc":-2}'), events: '' }, 'undeclared');
+  });
+});

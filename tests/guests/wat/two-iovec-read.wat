@@ -1,0 +1,18 @@
+;; One fd_read with two 3-byte iovecs, then writes how many bytes it got as {"n":N}.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 1024) "{\"n\":?}")
+  (func $write (param $fd i32) (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "_start")
+    (i32.store (i32.const 16) (i32.const 4096))
+    (i32.store (i32.const 20) (i32.const 3))
+    (i32.store (i32.const 24) (i32.const 4200))
+    (i32.store (i32.const 28) (i32.const 3))
+    (drop (call $fd_read (i32.const 0) (i32.const 16) (i32.const 2) (i32.const 32)))
+    (i32.store8 (i32.const 1029) (i32.add (i32.const 48) (i32.load (i32.const 32))))
+    (call $write (i32.const 1) (i32.const 1024) (i32.const 7))))

@@ -1,0 +1,18 @@
+;; One fd_write with two iovecs, {"ok": and true}: only the first is written.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  
+  (memory (export "memory") 1)
+  (data (i32.const 1024) "{\"ok\":true}")
+  (func $write (param $fd i32) (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8))))
+  
+  (func (export "_start")
+    (i32.store (i32.const 16) (i32.const 1024))
+    (i32.store (i32.const 20) (i32.const 6))
+    (i32.store (i32.const 24) (i32.const 1030))
+    (i32.store (i32.const 28) (i32.const 5))
+    (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 2) (i32.const 32)))))
