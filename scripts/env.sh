@@ -8,6 +8,8 @@ export ROOT
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/traverse-playground/target}"
 export GUEST_TARGET_DIR="${GUEST_TARGET_DIR:-$HOME/.cache/traverse-playground/guest-target}"
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+# Python tools of the tests (wasmtime, the reference engine), outside the clone like the builds.
+export VENV="${VENV:-$HOME/.cache/traverse-playground/venv}"
 export PATH="$ROOT/node_modules/.bin:$CARGO_HOME/bin:$PATH"
 
 TRUNK_VERSION="0.21.14"

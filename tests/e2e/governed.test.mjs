@@ -144,3 +144,27 @@ describe('emit_event against the contract', () => {
     expectFields(await run(page, 'emit-event'), { ...ok('{"rc":-2}'), events: '' }, 'undeclared');
   });
 });
+
+describe('the same runs in wasmtime 44, Traverse\'s engine', () => {
+  // Written by tests/reference/wasmtime_runs.py, which scripts/test runs first.
+  const runsFile = process.env.WASMTIME_RUNS;
+  let page;
+  before(async () => {
+    assert.ok(runsFile, 'WASMTIME_RUNS is not set: run the browser tests through scripts/test');
+    ({ page } = await playground.newPage());
+  });
+
+  test('every run ends the same way, with the same stdout and stderr bytes', async () => {
+    const records = JSON.parse(await readFile(runsFile, 'utf8'));
+    assert.ok(records.length >= 20, `${records.length} reference runs`);
+    for (const reference of records) {
+      const name = `${reference.fixture} ${reference.stdin.slice(0, 40)}`;
+      const result = await run(page, reference.fixture, reference.stdin);
+      assert.equal(await text(page, 'stdin-sent'), reference.stdin, `${name}: stdin bytes`);
+      assert.equal(result.end, reference.end, `${name}: end`);
+      assert.equal(result.stdout, reference.stdout, `${name}: stdout`);
+      assert.equal(result.stderr, reference.stderr, `${name}: stderr`);
+      if (reference.end === 'exited') assert.equal(result.detail, reference.detail, `${name}: exit code`);
+    }
+  });
+});
