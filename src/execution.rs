@@ -71,12 +71,10 @@ pub fn classify(outcome: &RunOutcome, output_schema: &Value) -> Execution {
         RunEnd::Exited(code) => failed(ExecutorError::ExecutionFailed(format!(
             "the guest called proc_exit({code}); Traverse fails every proc_exit, 0 included"
         ))),
-        RunEnd::Trapped(message) if message.contains("all fuel consumed by WebAssembly") => {
-            failed(ExecutorError::Timeout(message.clone()))
-        }
-        RunEnd::Trapped(message) if message.contains("forcing trap when growing") => {
-            failed(ExecutorError::ResourceExhausted(message.clone()))
-        }
+        RunEnd::OutOfFuel { .. } => failed(ExecutorError::Timeout("all fuel consumed by WebAssembly".into())),
+        RunEnd::MemoryLimit { bytes } => failed(ExecutorError::ResourceExhausted(format!(
+            "forcing trap when growing memory to {bytes} bytes"
+        ))),
         RunEnd::Trapped(message) => failed(ExecutorError::ExecutionFailed(message.clone())),
         RunEnd::SetupFailed(message) => failed(ExecutorError::RuntimeSetupFailed(message.clone())),
         RunEnd::TimedOut { limit_ms } => failed(ExecutorError::Timeout(format!(
@@ -291,13 +289,13 @@ mod tests {
     fn ends_are_classified_as_traverse_classifies_them() {
         let end = |end| error_text(classify(&outcome("{}", end), &json!({})));
         assert!(end(RunEnd::Exited(0)).starts_with("execution failed: the guest called proc_exit(0)"));
-        assert!(
-            end(RunEnd::Trapped("forcing trap when growing memory to 13172736 bytes".into()))
-                .starts_with("resource exhausted: forcing trap")
+        assert_eq!(
+            end(RunEnd::MemoryLimit { bytes: 13_172_736 }),
+            "resource exhausted: forcing trap when growing memory to 13172736 bytes"
         );
-        assert!(
-            end(RunEnd::Trapped("all fuel consumed by WebAssembly".into()))
-                .starts_with("execution timed out: ")
+        assert_eq!(
+            end(RunEnd::OutOfFuel { budget: 5 }),
+            "execution timed out: all fuel consumed by WebAssembly"
         );
         assert!(end(RunEnd::TimedOut { limit_ms: 5000 }).starts_with("execution timed out: "));
         assert_eq!(end(RunEnd::Trapped("unreachable".into())), "execution failed: unreachable");

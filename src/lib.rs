@@ -12,6 +12,7 @@ pub mod digest;
 pub mod execution;
 pub mod host;
 pub mod host_abi;
+pub mod instrument;
 pub mod limits;
 pub mod linkage;
 pub mod manifest;

@@ -14,3 +14,5 @@ pub const MAX_TABLES: usize = 8;
 pub const STDOUT_CAP_BYTES: usize = 65_536;
 /// Largest `emit_event` payload and `connector_invoke` request or response buffer.
 pub const HOST_CALL_CAP_BYTES: i32 = 65_536;
+/// Fuel per call, in wasmtime's units (one per operator, with the exceptions in `instrument`).
+pub const FUEL_BUDGET: u64 = 5_000_000;

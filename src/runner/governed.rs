@@ -1,22 +1,28 @@
 //! Governed mode: a module runs as Traverse's executor runs a package (SPEC §8.3–§8.8), on plain
 //! wasmer with exactly five host functions linked, implemented in [`crate::host`]. Anything else
-//! the module imports fails to link; there are no args, no environment and no files.
+//! the module imports fails to link; there are no args, no environment and no files. The module
+//! runs as [`crate::instrument`] rewrites it, so fuel and memory growth are limited as in wasmtime.
 
 use std::fmt;
 
+use wasm_bindgen::JsCast;
+
 use wasmer::{
     Function, FunctionEnv, FunctionEnvMut, Instance, InstantiationError, Memory, MemoryView, Module,
-    RuntimeError, Store, TypedFunction, imports,
+    RuntimeError, Store, TypedFunction, imports, js::AsJs,
 };
 
 use super::{
     protocol::{RunEnd, RunOutcome, RunRequest},
     sandbox::now_ms,
 };
-use crate::host::{
-    GuestMemory, HostStop,
-    traverse::{self, EmittedEvent, EventPolicy},
-    wasi::Stdio,
+use crate::{
+    host::{
+        GuestMemory, HostStop,
+        traverse::{self, EmittedEvent, EventPolicy},
+        wasi::Stdio,
+    },
+    instrument::{self, FUEL_EXPORT, GROW_EXPORT},
 };
 
 /// What the host functions share during one run.
@@ -39,7 +45,11 @@ pub fn run(request: &RunRequest, policy: &EventPolicy) -> RunOutcome {
         memory: None,
     };
     let env = FunctionEnv::new(&mut store, host);
-    let end = run_in(&mut store, &env, &request.module);
+    let budget = request.limits.fuel_budget;
+    let (end, fuel) = match instrument::instrument(&request.module, budget) {
+        Ok(bytes) => run_in(&mut store, &env, &bytes, budget),
+        Err(error) => (RunEnd::SetupFailed(format!("module compile: {error}")), None),
+    };
     let host = env.as_mut(&mut store);
     let stdio = std::mem::take(&mut host.stdio);
     RunOutcome {
@@ -49,13 +59,15 @@ pub fn run(request: &RunRequest, policy: &EventPolicy) -> RunOutcome {
         wall_time_ms: now_ms() - started,
         events: std::mem::take(&mut host.events),
         stdout_dropped: stdio.stdout_dropped,
+        fuel_consumed: fuel.map(|fuel| fuel.min(budget)),
     }
 }
 
-fn run_in(store: &mut Store, env: &FunctionEnv<Host>, bytes: &[u8]) -> RunEnd {
+/// How the run ended, and the fuel it consumed once the module was instantiated.
+fn run_in(store: &mut Store, env: &FunctionEnv<Host>, bytes: &[u8], budget: u64) -> (RunEnd, Option<u64>) {
     let module = match Module::new(&*store, bytes) {
         Ok(module) => module,
-        Err(error) => return RunEnd::SetupFailed(format!("module compile: {error}")),
+        Err(error) => return (RunEnd::SetupFailed(format!("module compile: {error}")), None),
     };
     let imports = imports! {
         "wasi_snapshot_preview1" => {
@@ -71,16 +83,35 @@ fn run_in(store: &mut Store, env: &FunctionEnv<Host>, bytes: &[u8]) -> RunEnd {
     let instance = match Instance::new(store, &module, &imports) {
         Ok(instance) => instance,
         // A start section that traps is a trap of the run, as when wasmtime instantiates `_start` modules.
-        Err(InstantiationError::Start(trap)) => return ended_by(trap),
-        Err(error) => return RunEnd::SetupFailed(format!("module link: {error}")),
+        Err(InstantiationError::Start(trap)) => return (ended_by(trap), None),
+        Err(error) => return (RunEnd::SetupFailed(format!("module link: {error}")), None),
     };
     env.as_mut(store).memory = instance.exports.get_memory("memory").ok().cloned();
+    let end = run_entry(store, &instance);
+    let counter = |name| instance.exports.get_global(name).ok().and_then(|global| read_i64(store, global));
+    let (fuel, grown_to) = (counter(FUEL_EXPORT).unwrap_or(0), counter(GROW_EXPORT).unwrap_or(0));
+    // The rewritten module traps with `unreachable` for both limits; its counters say which.
+    let end = match end {
+        RunEnd::Trapped(_) if grown_to > 0 => RunEnd::MemoryLimit { bytes: grown_to },
+        RunEnd::Trapped(_) if fuel > budget => RunEnd::OutOfFuel { budget },
+        end => end,
+    };
+    (end, Some(fuel))
+}
 
+/// An i64 global's value. wasmer 7.4.2's JS backend reads every global as a JS number, and an
+/// i64 global holds a BigInt, so `Global::get` answers 0; read the JS global ourselves.
+fn read_i64(store: &Store, global: &wasmer::Global) -> Option<u64> {
+    let value = js_sys::Reflect::get(&global.as_jsvalue(store), &"value".into()).ok()?;
+    u64::try_from(value.dyn_into::<js_sys::BigInt>().ok()?).ok()
+}
+
+fn run_entry(store: &mut Store, instance: &Instance) -> RunEnd {
     let exported = |name: &str| instance.exports.get_function(name).is_ok();
     // A reactor (no `_start`) is initialised first, as wasmtime's linker does.
     if !exported("_start")
         && exported("_initialize")
-        && let Err(end) = call(store, &instance, "_initialize")
+        && let Err(end) = call(store, instance, "_initialize")
     {
         return end;
     }
@@ -88,7 +119,7 @@ fn run_in(store: &mut Store, env: &FunctionEnv<Host>, bytes: &[u8]) -> RunEnd {
     let entry = ["", "_start"].into_iter().find(|name| exported(name));
     match entry {
         None => RunEnd::Returned,
-        Some(entry) => call(store, &instance, entry).err().unwrap_or(RunEnd::Returned),
+        Some(entry) => call(store, instance, entry).err().unwrap_or(RunEnd::Returned),
     }
 }
 

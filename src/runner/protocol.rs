@@ -5,7 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::host::traverse::{EmittedEvent, EventPolicy};
+use crate::{
+    host::traverse::{EmittedEvent, EventPolicy},
+    limits::FUEL_BUDGET,
+};
 
 /// The wall-clock limit of a run unless the user changes it. A backstop, not Traverse's limit:
 /// Traverse stops modules by fuel (SPEC §8.6) and has no wall clock.
@@ -16,11 +19,13 @@ pub const DEFAULT_WALL_TIME_LIMIT_MS: u32 = 5_000;
 pub struct Limits {
     /// Milliseconds the module may run before its worker is terminated.
     pub wall_time_ms: u32,
+    /// Fuel for a governed run, in wasmtime's units.
+    pub fuel_budget: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { wall_time_ms: DEFAULT_WALL_TIME_LIMIT_MS }
+        Self { wall_time_ms: DEFAULT_WALL_TIME_LIMIT_MS, fuel_budget: FUEL_BUDGET }
     }
 }
 
@@ -59,6 +64,10 @@ pub enum RunEnd {
     Trapped(String),
     /// Compiling, linking or instantiating failed, so the module never ran.
     SetupFailed(String),
+    /// A governed run spent its fuel budget.
+    OutOfFuel { budget: u64 },
+    /// A governed run grew memory past Traverse's limit (or the module's maximum) to this size.
+    MemoryLimit { bytes: u64 },
     /// The wall-clock limit passed; the worker was terminated and replaced.
     TimedOut { limit_ms: u32 },
     /// The worker could not start or died; it was replaced.
@@ -73,6 +82,8 @@ impl RunEnd {
             Self::Exited(_) => "exited",
             Self::Trapped(_) => "trapped",
             Self::SetupFailed(_) => "setup failed",
+            Self::OutOfFuel { .. } => "timed out",
+            Self::MemoryLimit { .. } => "resource exhausted",
             Self::TimedOut { .. } => "timed out",
             Self::WorkerFailed(_) => "worker failed",
         }
@@ -86,6 +97,8 @@ impl RunEnd {
             Self::Trapped(message) | Self::SetupFailed(message) | Self::WorkerFailed(message) => {
                 message.clone()
             }
+            Self::OutOfFuel { budget } => format!("all fuel consumed by WebAssembly (budget {budget})"),
+            Self::MemoryLimit { bytes } => format!("forcing trap when growing memory to {bytes} bytes"),
             Self::TimedOut { limit_ms } => {
                 format!("no result within the {limit_ms} ms wall-clock limit; the runner was restarted")
             }
@@ -107,6 +120,8 @@ pub struct RunOutcome {
     pub events: Vec<EmittedEvent>,
     /// Stdout bytes past Traverse's 65,536-byte cap, dropped (governed mode).
     pub stdout_dropped: u64,
+    /// Fuel the run consumed, at most the budget (governed mode).
+    pub fuel_consumed: Option<u64>,
 }
 
 impl RunOutcome {
@@ -119,6 +134,7 @@ impl RunOutcome {
             wall_time_ms,
             events: Vec::new(),
             stdout_dropped: 0,
+            fuel_consumed: None,
         }
     }
 }

@@ -37,14 +37,7 @@ pub fn run(request: &RunRequest) -> RunOutcome {
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let end = run_captured(request, &mut stdout, &mut stderr);
-    RunOutcome {
-        stdout,
-        stderr,
-        end,
-        wall_time_ms: now_ms() - started,
-        events: Vec::new(),
-        stdout_dropped: 0,
-    }
+    RunOutcome { stdout, stderr, ..RunOutcome::without_output(end, now_ms() - started) }
 }
 
 fn run_captured(request: &RunRequest, stdout: &mut Vec<u8>, stderr: &mut Vec<u8>) -> RunEnd {

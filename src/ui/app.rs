@@ -12,6 +12,7 @@ use super::{
 };
 use crate::{
     check, execution,
+    limits::FUEL_BUDGET,
     runner::{
         client::Runner,
         protocol::{Limits, Mode, RunRequest},
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
     let contract = RwSignal::new(None::<LoadedContract>);
     let governed = RwSignal::new(true);
     let stdin = RwSignal::new(INITIAL_STDIN.to_owned());
+    let fuel_budget = RwSignal::new(FUEL_BUDGET);
     let view = RwSignal::new(None::<RunView>);
     let running = RwSignal::new(false);
     let runs = RwSignal::new(0u32);
@@ -67,12 +69,8 @@ pub fn App() -> impl IntoView {
         } else {
             Mode::Sandbox
         };
-        let request = RunRequest {
-            module: loaded.bytes,
-            stdin: stdin_bytes.into_bytes(),
-            mode,
-            limits: Limits::default(),
-        };
+        let limits = Limits { fuel_budget: fuel_budget.get_untracked(), ..Limits::default() };
+        let request = RunRequest { module: loaded.bytes, stdin: stdin_bytes.into_bytes(), mode, limits };
         let runner = runner.get_value();
         spawn_local(async move {
             let outcome = runner.run(&request).await;
@@ -87,9 +85,8 @@ pub fn App() -> impl IntoView {
             <h1>"Traverse Playground"</h1>
             <p class="note">
                 "Runs a WebAssembly module in a Web Worker, entirely in this page. Governed mode links only "
-                "what Traverse links and reports what Traverse would. Not yet applied: the fuel budget and "
-                "the memory-growth trap (the wall-clock limit stands in) and the package checks (use the "
-                "command line)."
+                "what Traverse links, meters fuel and limits memory as Traverse does, and reports what "
+                "Traverse would. The package checks are on the command line for now."
             </p>
         </header>
         <main>
@@ -130,8 +127,19 @@ pub fn App() -> impl IntoView {
                 >
                     {move || if running.get() { "Running…" } else { "Run" }}
                 </button>
+                <label class="note">
+                    " Fuel budget "
+                    <input type="number" min="1" data-testid="fuel-budget" prop:value=move || fuel_budget.get().to_string()
+                        on:change=move |event| {
+                            // A value that is not a positive whole number leaves the budget as it was.
+                            if let Ok(budget @ 1..) = event_target_value(&event).trim().parse::<u64>() {
+                                fuel_budget.set(budget);
+                            }
+                        } />
+                    {move || (fuel_budget.get() != FUEL_BUDGET).then_some(" (not Traverse's 5,000,000)")}
+                </label>
                 <span class="note">
-                    " Wall-clock limit " {Limits::default().wall_time_ms} " ms. Runs: "
+                    " Wall-clock backstop " {Limits::default().wall_time_ms} " ms. Runs: "
                     <span data-testid="run-count">{move || runs.get()}</span>
                 </span>
             </section>

@@ -76,6 +76,8 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
                 <dd data-testid="end-detail">{end_detail}</dd>
                 <dt>"time"</dt>
                 <dd data-testid="wall-time">{move || outcome().map(|o| format!("{:.1} ms", o.wall_time_ms))}</dd>
+                <dt>"fuel"</dt>
+                <dd data-testid="fuel">{move || outcome().and_then(|o| o.fuel_consumed)}</dd>
                 <dt>"traverse"</dt>
                 <dd><code data-testid="verdict">{traverse_line}</code></dd>
                 <dt>"cause"</dt>

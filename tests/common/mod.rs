@@ -1,4 +1,5 @@
-//! Shared by the native integration tests.
+//! Shared by the native integration tests; each test crate uses only some of it.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 

@@ -31,6 +31,7 @@ async function run(page, fixture, stdin = INPUT) {
     verdict: await text(page, 'verdict'),
     cause: await text(page, 'executor-error'),
     events: await text(page, 'events'),
+    fuel: await text(page, 'fuel'),
   };
 }
 
@@ -53,6 +54,8 @@ const CASES = [
   ['empty-name-entry', ok('{"ok":true}')],
   ['both-entries', ok('{"ok":true}')],
   ['grow-small', ok('{"ok":true}')],
+  ['grow-past-limit', { end: 'resource exhausted', detail: 'forcing trap when growing memory to 13172736 bytes', verdict: COLLAPSED,
+    cause: 'resource exhausted: forcing trap when growing memory to 13172736 bytes' }],
   ['initial-200-pages', refused(/^resource exhausted: forcing trap when growing memory to 13107200 bytes/)],
   ['unreachable', { end: 'trapped', verdict: COLLAPSED, cause: /^execution failed: / }],
   ['trailing-newline', ok('{"ok":true}\n')],
@@ -89,9 +92,22 @@ describe('executor edge cases, governed', () => {
     test(fixture, async () => expectFields(await run(page, fixture), expected, fixture));
   }
 
-  test('an endless loop is stopped, reported as a timeout, and the next run works', async () => {
-    expectFields(await run(page, 'infinite-loop'), { end: 'timed out', verdict: COLLAPSED, cause: /^execution timed out: / }, 'loop');
-    expectFields(await run(page, 'write-json'), ok('{"ok":true}'), 'after the loop');
+  test('an endless loop spends its fuel and ends as Traverse\'s timeout; the next run works', async () => {
+    expectFields(await run(page, 'infinite-loop'), {
+      end: 'timed out', detail: 'all fuel consumed by WebAssembly (budget 5000000)', fuel: '5000000',
+      verdict: COLLAPSED, cause: 'execution timed out: all fuel consumed by WebAssembly',
+    }, 'loop');
+    expectFields(await run(page, 'write-json'), { ...ok('{"ok":true}'), fuel: '17' }, 'after the loop');
+  });
+
+  test('a smaller fuel budget is used and labelled as not Traverse\'s', async () => {
+    await page.getByTestId('fuel-budget').fill('1000');
+    await page.getByTestId('fuel-budget').press('Enter');
+    await page.getByText("(not Traverse's 5,000,000)").waitFor();
+    expectFields(await run(page, 'infinite-loop'), { end: 'timed out', fuel: '1000' }, 'budget 1000');
+    await page.getByTestId('fuel-budget').fill('5000000');
+    await page.getByTestId('fuel-budget').press('Enter');
+    assert.equal(await page.getByText("(not Traverse's 5,000,000)").count(), 0);
   });
 
   test('no page or console errors', () => assert.deepEqual(problems, []));
@@ -154,7 +170,7 @@ describe('the same runs in wasmtime 44, Traverse\'s engine', () => {
     ({ page } = await playground.newPage());
   });
 
-  test('every run ends the same way, with the same stdout and stderr bytes', async () => {
+  test('every run ends the same way, with the same stdout and stderr bytes and the same fuel', async () => {
     const records = JSON.parse(await readFile(runsFile, 'utf8'));
     assert.ok(records.length >= 20, `${records.length} reference runs`);
     for (const reference of records) {
@@ -165,6 +181,7 @@ describe('the same runs in wasmtime 44, Traverse\'s engine', () => {
       assert.equal(result.stdout, reference.stdout, `${name}: stdout`);
       assert.equal(result.stderr, reference.stderr, `${name}: stderr`);
       if (reference.end === 'exited') assert.equal(result.detail, reference.detail, `${name}: exit code`);
+      assert.equal(result.fuel, String(reference.fuel_consumed), `${name}: fuel`);
     }
   });
 });

@@ -36,8 +36,20 @@ test('the JSON guest answers input that is not a named object with a structured 
   assert.equal(await text(page, 'end-reason'), 'returned');
 });
 
-test('a runaway module is stopped by the time limit, the page stays responsive, and the next run works', async () => {
+test('a runaway module ends as a fuel timeout within a fraction of a second', async () => {
   const { page, problems } = await playground.newPage();
+  await loadFixture(page, 'runaway');
+  await runAndWait(page);
+  assert.equal(await text(page, 'end-reason'), 'timed out');
+  assert.equal(await text(page, 'fuel'), '5000000');
+  const ms = Number((await text(page, 'wall-time')).replace(' ms', ''));
+  assert.ok(ms < 1000, `ended after ${ms} ms`);
+  assert.deepEqual(problems, []);
+});
+
+test('in the sandbox, a runaway module is stopped by the wall clock, the page stays responsive, and the next run works', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('mode-governed').uncheck();
   await loadFixture(page, 'runaway');
   const run = runAndWait(page);
 

@@ -1,0 +1,374 @@
+//! Rewrites a module before a governed run so that the browser enforces what wasmtime enforces
+//! for Traverse (SPEC §8.6), since browsers meter nothing:
+//!
+//! - **fuel**, with wasmtime's default costs: one unit per operator, none for `nop`, `drop`,
+//!   `block`, `loop`, `unreachable`, `return`, `else` and `end`, one more per function entry.
+//!   Each straight-line run of operators is charged once, on entry, into an exported counter;
+//!   the budget is checked where wasmtime checks it, at function entry and loop headers.
+//! - **memory growth**: `memory.grow` past 128 pages, or past the module's own maximum, traps
+//!   (wasmtime's limiter traps; a plain engine would return −1), recording the size it asked for.
+//!
+//! The counters are exported as [`FUEL_EXPORT`] and [`GROW_EXPORT`] for the runner to read after
+//! the run. The digest is always computed on the original bytes, never on these.
+
+use std::convert::Infallible;
+
+use wasm_encoder::{
+    CodeSection, ConstExpr, ExportKind, ExportSection, Function, FunctionSection, GlobalSection, GlobalType,
+    Instruction, Module, SectionId, TypeSection, ValType,
+    reencode::{Error, Reencode, utils},
+};
+use wasmparser::{FunctionBody, Operator, Parser, Payload, TypeRef};
+
+use crate::limits::{MEMORY_LIMIT_PAGES, PAGE_BYTES};
+
+/// Fuel consumed so far, an exported mutable i64.
+pub const FUEL_EXPORT: &str = "__traverse_playground_fuel";
+/// Bytes a trapped `memory.grow` asked for (0 when none did), an exported mutable i64.
+pub const GROW_EXPORT: &str = "__traverse_playground_grow_bytes";
+
+/// The instrumented module, or why the bytes cannot be instrumented.
+pub fn instrument(bytes: &[u8], fuel_budget: u64) -> Result<Vec<u8>, String> {
+    let facts = Facts::read(bytes).map_err(|error| error.to_string())?;
+    let mut rewriter = Rewriter::new(facts, fuel_budget);
+    let mut module = Module::new();
+    rewriter.parse_core_module(&mut module, Parser::new(0), bytes).map_err(|error| error.to_string())?;
+    Ok(module.finish())
+}
+
+/// What the rewrite needs to know of the module before it starts.
+#[derive(Debug, Default)]
+struct Facts {
+    types: u32,
+    functions: u32,
+    globals: u32,
+    /// The page limit of memory 0 when some function grows it: min(128, its maximum).
+    grow_limit: Option<u64>,
+}
+
+impl Facts {
+    fn read(bytes: &[u8]) -> wasmparser::Result<Self> {
+        let mut facts = Self::default();
+        let (mut memory, mut grows) = (None, false);
+        for payload in Parser::new(0).parse_all(bytes) {
+            match payload? {
+                Payload::TypeSection(reader) => {
+                    for group in reader {
+                        facts.types += group?.types().len() as u32;
+                    }
+                }
+                Payload::ImportSection(reader) => {
+                    for import in reader.into_imports() {
+                        match import?.ty {
+                            TypeRef::Func(_) | TypeRef::FuncExact(_) => facts.functions += 1,
+                            TypeRef::Global(_) => facts.globals += 1,
+                            TypeRef::Memory(ty) if memory.is_none() => memory = Some(ty),
+                            _ => {}
+                        }
+                    }
+                }
+                Payload::FunctionSection(reader) => facts.functions += reader.count(),
+                Payload::GlobalSection(reader) => facts.globals += reader.count(),
+                Payload::MemorySection(reader) if memory.is_none() => {
+                    memory = reader.into_iter().next().transpose()?;
+                }
+                Payload::CodeSectionEntry(body) => {
+                    let mut operators = body.get_operators_reader()?;
+                    while !operators.eof() {
+                        grows |= matches!(operators.read()?, Operator::MemoryGrow { mem: 0 });
+                    }
+                }
+                _ => {}
+            }
+        }
+        facts.grow_limit = memory
+            .filter(|memory| grows && !memory.memory64)
+            .map(|memory| memory.maximum.map_or(MEMORY_LIMIT_PAGES, |max| max.min(MEMORY_LIMIT_PAGES)));
+        Ok(facts)
+    }
+}
+
+struct Rewriter {
+    facts: Facts,
+    budget: u64,
+    globals_added: bool,
+    exports_added: bool,
+}
+
+impl Rewriter {
+    fn new(facts: Facts, budget: u64) -> Self {
+        Self { facts, budget, globals_added: false, exports_added: false }
+    }
+
+    fn fuel_global(&self) -> u32 {
+        self.facts.globals
+    }
+
+    fn grow_global(&self) -> u32 {
+        self.facts.globals + 1
+    }
+
+    /// The grow guard, appended after every other function, of a type appended after all types.
+    fn guard_function(&self) -> u32 {
+        self.facts.functions
+    }
+
+    fn add_globals(&mut self, globals: &mut GlobalSection) {
+        let counter = GlobalType { val_type: ValType::I64, mutable: true, shared: false };
+        globals.global(counter, &ConstExpr::i64_const(0));
+        globals.global(counter, &ConstExpr::i64_const(0));
+        self.globals_added = true;
+    }
+
+    fn add_exports(&mut self, exports: &mut ExportSection) {
+        exports.export(FUEL_EXPORT, ExportKind::Global, self.fuel_global());
+        exports.export(GROW_EXPORT, ExportKind::Global, self.grow_global());
+        self.exports_added = true;
+    }
+
+    fn charge(&self, function: &mut Function, cost: u64) {
+        if cost > 0 {
+            function
+                .instruction(&Instruction::GlobalGet(self.fuel_global()))
+                .instruction(&Instruction::I64Const(cost as i64))
+                .instruction(&Instruction::I64Add)
+                .instruction(&Instruction::GlobalSet(self.fuel_global()));
+        }
+    }
+
+    /// Traps when more than the budget is consumed; the runner tells it apart from other traps
+    /// by the counter.
+    fn check(&self, function: &mut Function) {
+        function
+            .instruction(&Instruction::GlobalGet(self.fuel_global()))
+            .instruction(&Instruction::I64Const(self.budget as i64))
+            .instruction(&Instruction::I64GtU)
+            .instruction(&Instruction::If(wasm_encoder::BlockType::Empty))
+            .instruction(&Instruction::Unreachable)
+            .instruction(&Instruction::End);
+    }
+
+    /// `(delta: i32) -> i32`: traps past `limit` pages, recording the bytes asked for, else grows.
+    fn guard_body(&self, limit: u64) -> Function {
+        let mut guard = Function::new([(1, ValType::I64)]);
+        let pages_after = 1;
+        guard
+            .instruction(&Instruction::LocalGet(0))
+            .instruction(&Instruction::I64ExtendI32U)
+            .instruction(&Instruction::MemorySize(0))
+            .instruction(&Instruction::I64ExtendI32U)
+            .instruction(&Instruction::I64Add)
+            .instruction(&Instruction::LocalTee(pages_after))
+            .instruction(&Instruction::I64Const(limit as i64))
+            .instruction(&Instruction::I64GtU)
+            .instruction(&Instruction::If(wasm_encoder::BlockType::Empty))
+            .instruction(&Instruction::LocalGet(pages_after))
+            .instruction(&Instruction::I64Const(PAGE_BYTES as i64))
+            .instruction(&Instruction::I64Mul)
+            .instruction(&Instruction::GlobalSet(self.grow_global()))
+            .instruction(&Instruction::Unreachable)
+            .instruction(&Instruction::End)
+            .instruction(&Instruction::LocalGet(0))
+            .instruction(&Instruction::MemoryGrow(0))
+            .instruction(&Instruction::End);
+        guard
+    }
+}
+
+/// wasmtime's default fuel cost of one operator.
+fn cost(operator: &Operator) -> u64 {
+    match operator {
+        Operator::Nop
+        | Operator::Drop
+        | Operator::Block { .. }
+        | Operator::Loop { .. }
+        | Operator::Unreachable
+        | Operator::Return
+        | Operator::Else
+        | Operator::End => 0,
+        _ => 1,
+    }
+}
+
+/// Whether control may leave or re-enter the straight line after `operator`, so that the
+/// operators after it are charged separately.
+fn ends_straight_line(operator: &Operator) -> bool {
+    matches!(
+        operator,
+        Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::Else
+            | Operator::End
+            | Operator::Br { .. }
+            | Operator::BrIf { .. }
+            | Operator::BrTable { .. }
+            | Operator::BrOnNull { .. }
+            | Operator::BrOnNonNull { .. }
+            | Operator::BrOnCast { .. }
+            | Operator::BrOnCastFail { .. }
+            | Operator::Return
+            | Operator::Unreachable
+            | Operator::Call { .. }
+            | Operator::CallIndirect { .. }
+            | Operator::CallRef { .. }
+            | Operator::ReturnCall { .. }
+            | Operator::ReturnCallIndirect { .. }
+            | Operator::ReturnCallRef { .. }
+            | Operator::Throw { .. }
+            | Operator::ThrowRef
+            | Operator::TryTable { .. }
+    )
+}
+
+/// The order sections must appear in, to place the ones a module lacks.
+fn section_rank(id: Option<SectionId>, missing_after: bool) -> u32 {
+    match id {
+        None if missing_after => 0,
+        None => u32::MAX,
+        Some(SectionId::Custom) => 0,
+        Some(SectionId::Type) => 1,
+        Some(SectionId::Import) => 2,
+        Some(SectionId::Function) => 3,
+        Some(SectionId::Table) => 4,
+        Some(SectionId::Memory) => 5,
+        Some(SectionId::Tag) => 6,
+        Some(SectionId::Global) => 7,
+        Some(SectionId::Export) => 8,
+        Some(SectionId::Start) => 9,
+        Some(SectionId::Element) => 10,
+        Some(SectionId::DataCount) => 11,
+        Some(SectionId::Code) => 12,
+        Some(SectionId::Data) => 13,
+    }
+}
+
+impl Reencode for Rewriter {
+    type Error = Infallible;
+
+    fn parse_type_section(
+        &mut self,
+        types: &mut TypeSection,
+        section: wasmparser::TypeSectionReader<'_>,
+    ) -> Result<(), Error<Infallible>> {
+        utils::parse_type_section(self, types, section)?;
+        if self.facts.grow_limit.is_some() {
+            types.ty().function([ValType::I32], [ValType::I32]);
+        }
+        Ok(())
+    }
+
+    fn parse_function_section(
+        &mut self,
+        functions: &mut FunctionSection,
+        section: wasmparser::FunctionSectionReader<'_>,
+    ) -> Result<(), Error<Infallible>> {
+        utils::parse_function_section(self, functions, section)?;
+        if self.facts.grow_limit.is_some() {
+            functions.function(self.facts.types);
+        }
+        Ok(())
+    }
+
+    fn parse_global_section(
+        &mut self,
+        globals: &mut GlobalSection,
+        section: wasmparser::GlobalSectionReader<'_>,
+    ) -> Result<(), Error<Infallible>> {
+        utils::parse_global_section(self, globals, section)?;
+        self.add_globals(globals);
+        Ok(())
+    }
+
+    fn parse_export_section(
+        &mut self,
+        exports: &mut ExportSection,
+        section: wasmparser::ExportSectionReader<'_>,
+    ) -> Result<(), Error<Infallible>> {
+        utils::parse_export_section(self, exports, section)?;
+        self.add_exports(exports);
+        Ok(())
+    }
+
+    fn parse_code_section(
+        &mut self,
+        code: &mut CodeSection,
+        section: wasmparser::CodeSectionReader<'_>,
+    ) -> Result<(), Error<Infallible>> {
+        utils::parse_code_section(self, code, section)?;
+        if let Some(limit) = self.facts.grow_limit {
+            code.function(&self.guard_body(limit));
+        }
+        Ok(())
+    }
+
+    fn parse_function_body(
+        &mut self,
+        code: &mut CodeSection,
+        body: FunctionBody<'_>,
+    ) -> Result<(), Error<Infallible>> {
+        let mut function = self.new_function_with_parsed_locals(&body)?;
+        let mut reader = body.get_operators_reader()?;
+        let mut operators = Vec::new();
+        while !reader.eof() {
+            operators.push(reader.read()?);
+        }
+        // Each straight line's cost, charged at its first operator.
+        let mut line_cost = vec![0u64; operators.len()];
+        let mut line_start = 0;
+        for (i, operator) in operators.iter().enumerate() {
+            line_cost[line_start] += cost(operator);
+            if ends_straight_line(operator) {
+                line_start = i + 1;
+            }
+        }
+        let after_loop: Vec<bool> = (0..operators.len())
+            .map(|i| i > 0 && matches!(operators[i - 1], Operator::Loop { .. }))
+            .collect();
+        let starts_line: Vec<bool> =
+            (0..operators.len()).map(|i| i == 0 || ends_straight_line(&operators[i - 1])).collect();
+
+        self.charge(&mut function, 1);
+        self.check(&mut function);
+        for (i, operator) in operators.into_iter().enumerate() {
+            if after_loop[i] {
+                self.check(&mut function);
+            }
+            if starts_line[i] {
+                self.charge(&mut function, line_cost[i]);
+            }
+            match operator {
+                Operator::MemoryGrow { mem: 0 } if self.facts.grow_limit.is_some() => {
+                    function.instruction(&Instruction::Call(self.guard_function()));
+                }
+                operator => {
+                    function.instruction(&self.instruction(operator)?);
+                }
+            }
+        }
+        code.function(&function);
+        Ok(())
+    }
+
+    fn intersperse_section_hook(
+        &mut self,
+        module: &mut Module,
+        after: Option<SectionId>,
+        before: Option<SectionId>,
+    ) -> Result<(), Error<Infallible>> {
+        let between = |id| {
+            let rank = section_rank(Some(id), false);
+            section_rank(after, true) < rank && rank < section_rank(before, false)
+        };
+        if !self.globals_added && between(SectionId::Global) {
+            let mut globals = GlobalSection::new();
+            self.add_globals(&mut globals);
+            module.section(&globals);
+        }
+        if !self.exports_added && between(SectionId::Export) {
+            let mut exports = ExportSection::new();
+            self.add_exports(&mut exports);
+            module.section(&exports);
+        }
+        Ok(())
+    }
+}
