@@ -112,3 +112,16 @@ fn requests_are_checked_and_an_unparsable_one_exits_2() {
         "{text}"
     );
 }
+
+#[test]
+fn instrument_writes_the_module_governed_mode_runs() {
+    let dir = std::env::temp_dir().join(format!("traverse-playground-cli-{}-instrument", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("in.wasm"), HELLO_WASM).unwrap();
+    assert_eq!(run(&dir, &["instrument", "in.wasm", "out.wasm", "--fuel", "1000"]).0, 0);
+    let rewritten = std::fs::read(dir.join("out.wasm")).unwrap();
+    let exports = traverse_playground::module_info::inspect(&rewritten).unwrap().exports;
+    assert!(exports.iter().any(|e| e.name == traverse_playground::instrument::FUEL_EXPORT));
+    assert_eq!(run(&dir, &["instrument", "in.wasm", "out.wasm", "--fuel", "lots"]).0, 5);
+    assert_eq!(run(&dir, &["instrument", "missing.wasm", "out.wasm"]).0, 1);
+}

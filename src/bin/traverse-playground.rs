@@ -1,7 +1,12 @@
-//! `traverse-playground check <manifest.json> [--request <file>]… [--workflow <file>]… [--json]`:
-//! the playground's package checks on the command line, for CI pipelines. Exits as `traverse-cli`
-//! does for loading: 0 when Traverse loads the package, 4 when it does not, 2 when it loads but a
-//! request does not parse, 5 on a usage error.
+//! The playground's core on the command line:
+//!
+//! - `traverse-playground check <manifest.json> [--request <file>]… [--workflow <file>]… [--json]`:
+//!   the package checks, for CI pipelines. Exits as `traverse-cli` does for loading: 0 when
+//!   Traverse loads the package, 4 when it does not, 2 when it loads but a request does not parse;
+//! - `traverse-playground instrument <in.wasm> <out.wasm> [--fuel <budget>]`: the module as
+//!   governed mode runs it, fuel-metered and memory-limited (see `instrument`).
+//!
+//! A usage error exits 5.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -20,6 +25,8 @@ mod native {
     use traverse_playground::{
         check::{Report, RequestReport, Verdict, check_package_with},
         diagnostic::{Severity, Stage},
+        instrument::instrument,
+        limits::FUEL_BUDGET,
         package::{PackageFiles, resolve},
     };
 
@@ -54,6 +61,9 @@ mod native {
     }
 
     pub fn main() -> ExitCode {
+        if std::env::args().nth(1).as_deref() == Some("instrument") {
+            return instrument_command();
+        }
         let Some(args) = arguments() else {
             eprintln!("{USAGE}");
             return ExitCode::from(USAGE_EXIT);
@@ -73,6 +83,32 @@ mod native {
             print!("{}", render(&report));
         }
         ExitCode::from(exit_code(&report))
+    }
+
+    fn instrument_command() -> ExitCode {
+        let args: Vec<String> = std::env::args().skip(2).collect();
+        let parsed = match &args[..] {
+            [input, output] => Some((input, output, FUEL_BUDGET)),
+            [input, output, flag, budget] if flag == "--fuel" => {
+                budget.parse().ok().map(|budget| (input, output, budget))
+            }
+            _ => None,
+        };
+        let Some((input, output, budget)) = parsed else {
+            eprintln!("{USAGE}");
+            return ExitCode::from(USAGE_EXIT);
+        };
+        let rewritten = std::fs::read(input)
+            .map_err(|error| format!("{input}: {error}"))
+            .and_then(|bytes| instrument(&bytes, budget).map_err(|error| format!("{input}: {error}")))
+            .and_then(|bytes| std::fs::write(output, bytes).map_err(|error| format!("{output}: {error}")));
+        match rewritten {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("{error}");
+                ExitCode::FAILURE
+            }
+        }
     }
 
     /// `traverse-cli`'s exit for loading and reading requests: 4, then 2, else 0.
