@@ -3,8 +3,11 @@
 //!
 //! - **fuel**, with wasmtime's default costs: one unit per operator, none for `nop`, `drop`,
 //!   `block`, `loop`, `unreachable`, `return`, `else` and `end`, one more per function entry.
-//!   Each straight-line run of operators is charged once, on entry, into an exported counter;
-//!   the budget is checked where wasmtime checks it, at function entry and loop headers.
+//!   As in wasmtime, each function keeps its count in a local and saves it to the exported
+//!   counter only before calls, `return`, `unreachable` and the function's end, so units charged
+//!   after the last save are lost when an instruction traps (a division by zero, an access out of
+//!   bounds), exactly as wasmtime loses them. The budget is
+//!   checked where wasmtime checks it, at function entry and loop headers.
 //! - **memory growth**: `memory.grow` past 128 pages, or past the module's own maximum, traps
 //!   (wasmtime's limiter traps; a plain engine would return −1), recording the size it asked for.
 //!
@@ -18,7 +21,7 @@ use wasm_encoder::{
     Instruction, Module, SectionId, TypeSection, ValType,
     reencode::{Error, Reencode, utils},
 };
-use wasmparser::{FunctionBody, Operator, Parser, Payload, TypeRef};
+use wasmparser::{CompositeInnerType, FuncType, FunctionBody, Operator, Parser, Payload, TypeRef};
 
 use crate::limits::{MEMORY_LIMIT_PAGES, PAGE_BYTES};
 
@@ -42,6 +45,10 @@ struct Facts {
     types: u32,
     functions: u32,
     globals: u32,
+    /// Every type, `None` for types that are not function types.
+    func_types: Vec<Option<FuncType>>,
+    /// The type of each defined function, in code-section order.
+    defined_types: Vec<u32>,
     /// The page limit of memory 0 when some function grows it: min(128, its maximum).
     grow_limit: Option<u64>,
 }
@@ -54,7 +61,13 @@ impl Facts {
             match payload? {
                 Payload::TypeSection(reader) => {
                     for group in reader {
-                        facts.types += group?.types().len() as u32;
+                        for sub_type in group?.into_types() {
+                            facts.types += 1;
+                            facts.func_types.push(match sub_type.composite_type.inner {
+                                CompositeInnerType::Func(func) => Some(func),
+                                _ => None,
+                            });
+                        }
                     }
                 }
                 Payload::ImportSection(reader) => {
@@ -67,7 +80,12 @@ impl Facts {
                         }
                     }
                 }
-                Payload::FunctionSection(reader) => facts.functions += reader.count(),
+                Payload::FunctionSection(reader) => {
+                    facts.functions += reader.count();
+                    for type_index in reader {
+                        facts.defined_types.push(type_index?);
+                    }
+                }
                 Payload::GlobalSection(reader) => facts.globals += reader.count(),
                 Payload::MemorySection(reader) if memory.is_none() => {
                     memory = reader.into_iter().next().transpose()?;
@@ -93,11 +111,13 @@ struct Rewriter {
     budget: u64,
     globals_added: bool,
     exports_added: bool,
+    /// Which defined function the next code entry is.
+    next_body: usize,
 }
 
 impl Rewriter {
     fn new(facts: Facts, budget: u64) -> Self {
-        Self { facts, budget, globals_added: false, exports_added: false }
+        Self { facts, budget, globals_added: false, exports_added: false, next_body: 0 }
     }
 
     fn fuel_global(&self) -> u32 {
@@ -126,26 +146,40 @@ impl Rewriter {
         self.exports_added = true;
     }
 
-    fn charge(&self, function: &mut Function, cost: u64) {
+    /// Adds `cost` to the function's unsaved count (`pending`, an i64 local).
+    fn charge(&self, function: &mut Function, pending: u32, cost: u64) {
         if cost > 0 {
             function
-                .instruction(&Instruction::GlobalGet(self.fuel_global()))
+                .instruction(&Instruction::LocalGet(pending))
                 .instruction(&Instruction::I64Const(cost as i64))
                 .instruction(&Instruction::I64Add)
-                .instruction(&Instruction::GlobalSet(self.fuel_global()));
+                .instruction(&Instruction::LocalSet(pending));
         }
     }
 
-    /// Traps when more than the budget is consumed; the runner tells it apart from other traps
-    /// by the counter.
-    fn check(&self, function: &mut Function) {
+    /// Saves the unsaved count into the exported counter, as wasmtime saves its fuel register.
+    fn flush(&self, function: &mut Function, pending: u32) {
         function
             .instruction(&Instruction::GlobalGet(self.fuel_global()))
+            .instruction(&Instruction::LocalGet(pending))
+            .instruction(&Instruction::I64Add)
+            .instruction(&Instruction::GlobalSet(self.fuel_global()))
+            .instruction(&Instruction::I64Const(0))
+            .instruction(&Instruction::LocalSet(pending));
+    }
+
+    /// Traps when more than the budget is consumed, counting the unsaved units as wasmtime counts
+    /// its register; the count is saved on the way out so the runner can tell this trap apart.
+    fn check(&self, function: &mut Function, pending: u32) {
+        function
+            .instruction(&Instruction::GlobalGet(self.fuel_global()))
+            .instruction(&Instruction::LocalGet(pending))
+            .instruction(&Instruction::I64Add)
             .instruction(&Instruction::I64Const(self.budget as i64))
             .instruction(&Instruction::I64GtU)
-            .instruction(&Instruction::If(wasm_encoder::BlockType::Empty))
-            .instruction(&Instruction::Unreachable)
-            .instruction(&Instruction::End);
+            .instruction(&Instruction::If(wasm_encoder::BlockType::Empty));
+        self.flush(function, pending);
+        function.instruction(&Instruction::Unreachable).instruction(&Instruction::End);
     }
 
     /// `(delta: i32) -> i32`: traps past `limit` pages, recording the bytes asked for, else grows.
@@ -188,6 +222,19 @@ fn cost(operator: &Operator) -> u64 {
         | Operator::End => 0,
         _ => 1,
     }
+}
+
+/// Whether `operator` calls a function, before which wasmtime saves its fuel.
+fn is_call(operator: &Operator) -> bool {
+    matches!(
+        operator,
+        Operator::Call { .. }
+            | Operator::CallIndirect { .. }
+            | Operator::CallRef { .. }
+            | Operator::ReturnCall { .. }
+            | Operator::ReturnCallIndirect { .. }
+            | Operator::ReturnCallRef { .. }
+    )
 }
 
 /// Whether control may leave or re-enter the straight line after `operator`, so that the
@@ -306,12 +353,29 @@ impl Reencode for Rewriter {
         code: &mut CodeSection,
         body: FunctionBody<'_>,
     ) -> Result<(), Error<Infallible>> {
-        let mut function = self.new_function_with_parsed_locals(&body)?;
+        let ty = self
+            .facts
+            .defined_types
+            .get(self.next_body)
+            .and_then(|&ty| self.facts.func_types.get(ty as usize));
+        let ty = ty.cloned().flatten().unwrap_or_else(|| FuncType::new([], []));
+        self.next_body += 1;
+        let mut locals = Vec::new();
+        for declared in body.get_locals_reader()? {
+            let (count, val_type) = declared?;
+            locals.push((count, self.val_type(val_type)?));
+        }
+        let pending = ty.params().len() as u32 + locals.iter().map(|(count, _)| count).sum::<u32>();
+        locals.push((1, ValType::I64));
+        let mut function = Function::new(locals);
+
         let mut reader = body.get_operators_reader()?;
         let mut operators = Vec::new();
         while !reader.eof() {
             operators.push(reader.read()?);
         }
+        // The body's final `end` closes the function; it is emitted after the last save.
+        operators.pop();
         // Each straight line's cost, charged at its first operator.
         let mut line_cost = vec![0u64; operators.len()];
         let mut line_start = 0;
@@ -327,14 +391,29 @@ impl Reencode for Rewriter {
         let starts_line: Vec<bool> =
             (0..operators.len()).map(|i| i == 0 || ends_straight_line(&operators[i - 1])).collect();
 
-        self.charge(&mut function, 1);
-        self.check(&mut function);
+        self.charge(&mut function, pending, 1);
+        self.check(&mut function, pending);
+        // Branches to the function's own label land after this block, where the count is saved
+        // as on any return. (Functions with several results, which neither Rust nor Traverse's
+        // guests produce, keep their label: such a branch leaves without saving.)
+        let wrapper = match ty.results() {
+            [] => Some(wasm_encoder::BlockType::Empty),
+            [single] => Some(wasm_encoder::BlockType::Result(self.val_type(*single)?)),
+            _ => None,
+        };
+        if let Some(wrapper) = wrapper {
+            function.instruction(&Instruction::Block(wrapper));
+        }
         for (i, operator) in operators.into_iter().enumerate() {
             if after_loop[i] {
-                self.check(&mut function);
+                self.check(&mut function, pending);
             }
             if starts_line[i] {
-                self.charge(&mut function, line_cost[i]);
+                self.charge(&mut function, pending, line_cost[i]);
+            }
+            // wasmtime saves before calls and explicit exits, not before implicit traps.
+            if is_call(&operator) || matches!(operator, Operator::Return | Operator::Unreachable) {
+                self.flush(&mut function, pending);
             }
             match operator {
                 Operator::MemoryGrow { mem: 0 } if self.facts.grow_limit.is_some() => {
@@ -345,6 +424,11 @@ impl Reencode for Rewriter {
                 }
             }
         }
+        if wrapper.is_some() {
+            function.instruction(&Instruction::End);
+        }
+        self.flush(&mut function, pending);
+        function.instruction(&Instruction::End);
         code.function(&function);
         Ok(())
     }

@@ -93,6 +93,17 @@ fn our_json_guest_costs_what_wasmtime_reports() {
 }
 
 #[test]
+fn a_trap_loses_the_units_not_yet_saved_as_in_wasmtime() {
+    // Five rounds of 14 units and the entry (71), then the sixth round's 5 units before the call
+    // are saved; the callee's entry and body (4) are not, when its division by zero traps.
+    let divided = run_with_budget(include_bytes!("guests/wat/trap-after-calls.wat"), 5_000_000);
+    assert_eq!((divided.trapped, divided.fuel), (true, 76));
+    // An explicit `unreachable` is an exit: the entry unit is saved before it.
+    let unreachable = run_with_budget(include_bytes!("guests/wat/unreachable.wat"), 5_000_000);
+    assert_eq!((unreachable.trapped, unreachable.fuel), (true, 1));
+}
+
+#[test]
 fn an_endless_loop_traps_once_the_budget_is_spent() {
     let run = run_with_budget(include_bytes!("guests/wat/infinite-loop.wat"), 1_000);
     assert!(run.trapped);
