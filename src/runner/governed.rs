@@ -60,6 +60,7 @@ pub fn run(request: &RunRequest, policy: &EventPolicy) -> RunOutcome {
         events: std::mem::take(&mut host.events),
         stdout_dropped: stdio.stdout_dropped,
         fuel_consumed: fuel.map(|fuel| fuel.min(budget)),
+        files: Vec::new(),
     }
 }
 

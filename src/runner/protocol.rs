@@ -36,9 +36,31 @@ pub enum Mode {
     /// As Traverse runs a governed package: only `fd_read`, `fd_write`, `proc_exit`,
     /// `emit_event` and `connector_invoke`, with Traverse's semantics; no args, env or files.
     Governed { events: EventPolicy },
-    /// Not Traverse: full WASI preview 1 (wasmer-wasix) with an in-memory filesystem, for
-    /// modules built with Rust `std`. Still no network.
-    Sandbox,
+    /// Not Traverse: full WASI preview 1 (wasmer-wasix) with these arguments (after argv[0]),
+    /// environment and files in an in-memory filesystem, for modules built with Rust `std`.
+    /// Still no network.
+    Sandbox { args: Vec<String>, env: Vec<(String, String)>, files: Vec<SandboxFile> },
+}
+
+/// Environment variables from `KEY=VALUE` lines; blank lines are skipped, and a line without
+/// `=` or with an empty key is an error naming it.
+pub fn parse_env(text: &str) -> Result<Vec<(String, String)>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| match line.split_once('=') {
+            Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+            _ => Err(format!("\"{line}\" is not KEY=VALUE")),
+        })
+        .collect()
+}
+
+/// A file of the sandbox's in-memory filesystem, by absolute path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxFile {
+    pub path: String,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
 }
 
 /// One run: the module's bytes, the exact bytes of its stdin, the host and the limits.
@@ -122,6 +144,8 @@ pub struct RunOutcome {
     pub stdout_dropped: u64,
     /// Fuel the run consumed, at most the budget (governed mode).
     pub fuel_consumed: Option<u64>,
+    /// Every file of the in-memory filesystem after the run (sandbox mode).
+    pub files: Vec<SandboxFile>,
 }
 
 impl RunOutcome {
@@ -135,6 +159,7 @@ impl RunOutcome {
             events: Vec::new(),
             stdout_dropped: 0,
             fuel_consumed: None,
+            files: Vec::new(),
         }
     }
 }
@@ -147,4 +172,18 @@ pub enum WorkerMessage {
     Ready,
     /// The outcome of the request the page sent last.
     Finished(RunOutcome),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_lines_are_key_value_pairs() {
+        let pairs = |text| parse_env(text).unwrap();
+        assert_eq!(pairs("A=1\n\n  B = x=y \n"), [("A".into(), "1".into()), ("B ".into(), " x=y".into())]);
+        assert_eq!(pairs(""), []);
+        assert_eq!(parse_env("A=1\nnot a pair"), Err("\"not a pair\" is not KEY=VALUE".into()));
+        assert_eq!(parse_env("=value"), Err("\"=value\" is not KEY=VALUE".into()));
+    }
 }

@@ -2,19 +2,21 @@
 //! entirely in memory, with the whole of WASI preview 1.
 //!
 //! Host policy lives here, apart from the engine: stdin is a byte buffer, stdout and stderr are
-//! captured, the filesystem is an empty in-memory tree with no preopened directory, and there
-//! is no network, no package source and no HTTP client. Runs are synchronous: the worker's
-//! thread is the guest's thread, which is why the page puts a wall-clock limit around it.
+//! captured, the filesystem is an in-memory tree preopened at `/` holding the user's files (and
+//! read back after the run), arguments and environment are the user's, and there is no network,
+//! no package source and no HTTP client. Runs are synchronous: the worker's thread is the
+//! guest's thread, which is why the page puts a wall-clock limit around it.
 
 use std::{
     future::Future,
+    path::{Path, PathBuf},
     pin::Pin,
     sync::Arc,
     task::{Context, Poll},
     time::Duration,
 };
 
-use futures::future::BoxFuture;
+use futures::{executor::block_on, future::BoxFuture};
 use wasm_bindgen::JsCast;
 use wasmer::{Module, Store};
 use wasmer_wasix::{
@@ -23,24 +25,43 @@ use wasmer_wasix::{
         resolver::MultiSource,
         task_manager::{TaskWasm, VirtualTaskManager},
     },
-    virtual_fs::{self, mem_fs},
+    virtual_fs::{self, AsyncReadExt, AsyncWriteExt, FileSystem, mem_fs},
 };
 
-use super::protocol::{RunEnd, RunOutcome, RunRequest};
+use super::protocol::{RunEnd, RunOutcome, RunRequest, SandboxFile};
 
 /// argv[0] of every guest; Traverse passes no arguments at all.
 const PROGRAM_NAME: &str = "guest";
 
-/// Compiles and runs `request.module` with `request.stdin`, reporting how it ended.
-pub fn run(request: &RunRequest) -> RunOutcome {
+/// Compiles and runs `request.module` with `request.stdin`, `args`, `env` and `files`, reporting
+/// how it ended and every file left in the filesystem.
+pub fn run(
+    request: &RunRequest,
+    args: &[String],
+    env: &[(String, String)],
+    files: &[SandboxFile],
+) -> RunOutcome {
     let started = now_ms();
+    let filesystem = mem_fs::FileSystem::default();
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
-    let end = run_captured(request, &mut stdout, &mut stderr);
-    RunOutcome { stdout, stderr, ..RunOutcome::without_output(end, now_ms() - started) }
+    let end = match put_files(&filesystem, files) {
+        Ok(()) => run_captured(request, args, env, &filesystem, &mut stdout, &mut stderr),
+        Err(error) => RunEnd::SetupFailed(error),
+    };
+    let mut left = Vec::new();
+    collect_files(&filesystem, Path::new("/"), &mut left);
+    RunOutcome { stdout, stderr, files: left, ..RunOutcome::without_output(end, now_ms() - started) }
 }
 
-fn run_captured(request: &RunRequest, stdout: &mut Vec<u8>, stderr: &mut Vec<u8>) -> RunEnd {
+fn run_captured(
+    request: &RunRequest,
+    args: &[String],
+    env: &[(String, String)],
+    filesystem: &mem_fs::FileSystem,
+    stdout: &mut Vec<u8>,
+    stderr: &mut Vec<u8>,
+) -> RunEnd {
     let mut store = Store::default();
     let module = match Module::new(&store, &request.module) {
         Ok(module) => module,
@@ -56,14 +77,20 @@ fn run_captured(request: &RunRequest, stdout: &mut Vec<u8>, stderr: &mut Vec<u8>
     }
     stdin_host.close();
 
-    let filesystem: Arc<dyn virtual_fs::FileSystem + Send + Sync> = Arc::new(mem_fs::FileSystem::default());
-    let instantiated = WasiEnvBuilder::new(PROGRAM_NAME)
+    // A clone shares the same storage, so the files can be read back after the run.
+    let shared: Arc<dyn virtual_fs::FileSystem + Send + Sync> = Arc::new(filesystem.clone());
+    let builder = WasiEnvBuilder::new(PROGRAM_NAME)
+        .args(args)
+        .envs(env.iter().map(|(key, value)| (key, value)))
         .stdin(Box::new(stdin_guest))
         .stdout(Box::new(stdout_guest))
         .stderr(Box::new(stderr_guest))
-        .fs(filesystem)
-        .runtime(Arc::new(offline_runtime()))
-        .instantiate(module, &mut store);
+        .fs(shared)
+        .preopen_dir("/");
+    let instantiated = match builder {
+        Ok(builder) => builder.runtime(Arc::new(offline_runtime())).instantiate(module, &mut store),
+        Err(error) => return RunEnd::SetupFailed(format!("preopen /: {error}")),
+    };
     let (instance, wasi_env) = match instantiated {
         Ok(pair) => pair,
         Err(error) => return RunEnd::SetupFailed(format!("instantiate: {error}")),
@@ -101,6 +128,46 @@ fn drain(pipe: &mut Pipe, into: &mut Vec<u8>) {
             break;
         }
         into.extend_from_slice(&chunk[..read]);
+    }
+}
+
+/// Writes the user's files, creating the folders they name.
+fn put_files(filesystem: &mem_fs::FileSystem, files: &[SandboxFile]) -> Result<(), String> {
+    for file in files {
+        let path = Path::new(&file.path);
+        let mut folder = PathBuf::from("/");
+        for part in path.parent().into_iter().flat_map(Path::components).skip(1) {
+            folder.push(part);
+            // An existing folder is fine; a real failure shows when the file is opened.
+            let _ = filesystem.create_dir(&folder);
+        }
+        let mut handle = filesystem
+            .new_open_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .map_err(|error| format!("{}: {error}", file.path))?;
+        // mem_fs completes writes at once, so blocking on them never waits.
+        block_on(handle.write_all(&file.bytes)).map_err(|error| format!("{}: {error}", file.path))?;
+    }
+    Ok(())
+}
+
+/// Every file under `folder`, depth first, in name order.
+fn collect_files(filesystem: &mem_fs::FileSystem, folder: &Path, into: &mut Vec<SandboxFile>) {
+    let Ok(entries) = filesystem.read_dir(folder) else { return };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    for entry in entries {
+        if entry.metadata.as_ref().is_ok_and(|metadata| metadata.is_dir()) {
+            collect_files(filesystem, &entry.path, into);
+        } else if let Ok(mut handle) = filesystem.new_open_options().read(true).open(&entry.path) {
+            let mut bytes = Vec::new();
+            if block_on(handle.read_to_end(&mut bytes)).is_ok() {
+                into.push(SandboxFile { path: entry.path.to_string_lossy().into_owned(), bytes });
+            }
+        }
     }
 }
 

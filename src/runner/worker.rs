@@ -19,7 +19,7 @@ pub fn start() {
         let outcome = match serde_wasm_bindgen::from_value::<RunRequest>(event.data()) {
             Ok(request) => match &request.mode {
                 Mode::Governed { events } => governed::run(&request, events),
-                Mode::Sandbox => sandbox::run(&request),
+                Mode::Sandbox { args, env, files } => sandbox::run(&request, args, env, files),
             },
             Err(error) => RunOutcome::without_output(
                 RunEnd::WorkerFailed(format!("the runner could not read the request: {error}")),

@@ -9,13 +9,14 @@ use super::{
     contract_picker::{ContractPicker, LoadedContract},
     module_picker::{LoadedModule, ModulePicker},
     outcome_view::{OutcomeView, RunView},
+    sandbox_settings::SandboxSettings,
 };
 use crate::{
     check, execution,
     limits::FUEL_BUDGET,
     runner::{
         client::Runner,
-        protocol::{Limits, Mode, RunRequest},
+        protocol::{Limits, Mode, RunRequest, SandboxFile, parse_env},
     },
 };
 
@@ -38,6 +39,9 @@ pub fn App() -> impl IntoView {
     let governed = RwSignal::new(true);
     let stdin = RwSignal::new(INITIAL_STDIN.to_owned());
     let fuel_budget = RwSignal::new(FUEL_BUDGET);
+    let sandbox_args = RwSignal::new(String::new());
+    let sandbox_env = RwSignal::new(String::new());
+    let sandbox_files = RwSignal::new(Vec::<SandboxFile>::new());
     let view = RwSignal::new(None::<RunView>);
     let running = RwSignal::new(false);
     let runs = RwSignal::new(0u32);
@@ -67,7 +71,11 @@ pub fn App() -> impl IntoView {
         let mode = if is_governed {
             Mode::Governed { events: execution::event_policy(contract.as_ref()) }
         } else {
-            Mode::Sandbox
+            Mode::Sandbox {
+                args: sandbox_args.get_untracked().split_whitespace().map(str::to_owned).collect(),
+                env: parse_env(&sandbox_env.get_untracked()).unwrap_or_default(),
+                files: sandbox_files.get_untracked(),
+            }
         };
         let limits = Limits { fuel_budget: fuel_budget.get_untracked(), ..Limits::default() };
         let request = RunRequest { module: loaded.bytes, stdin: stdin_bytes.into_bytes(), mode, limits };
@@ -102,6 +110,9 @@ pub fn App() -> impl IntoView {
                         on:change=move |event| governed.set(event_target_checked(&event)) />
                     " Governed (as Traverse runs a package). Off: WASI sandbox, not Traverse."
                 </label>
+                {move || (!governed.get()).then(|| view! {
+                    <SandboxSettings args=sandbox_args env=sandbox_env files=sandbox_files />
+                })}
                 <textarea
                     id="stdin"
                     data-testid="stdin"
@@ -122,7 +133,12 @@ pub fn App() -> impl IntoView {
                 }}
                 <button
                     data-testid="run"
-                    disabled=move || running.get() || module.with(Option::is_none) || sent.with(Result::is_err)
+                    disabled=move || {
+                        running.get()
+                            || module.with(Option::is_none)
+                            || sent.with(Result::is_err)
+                            || (!governed.get() && sandbox_env.with(|text| parse_env(text).is_err()))
+                    }
                     on:click=move |_| run()
                 >
                     {move || if running.get() { "Running…" } else { "Run" }}

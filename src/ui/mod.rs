@@ -5,6 +5,7 @@ mod app;
 mod contract_picker;
 mod module_picker;
 mod outcome_view;
+mod sandbox_settings;
 
 pub use app::App;
 

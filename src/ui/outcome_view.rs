@@ -102,6 +102,17 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
             <h3>"stderr"</h3>
             <pre data-testid="stderr">{text(|o| &o.stderr)}</pre>
             {move || account().map(|_| view! { <p class="note">"Traverse discards stderr; it is shown here for you."</p> })}
+            {move || outcome().filter(|o| !o.files.is_empty()).map(|o| view! {
+                <h3>"files after the run"</h3>
+                <ul data-testid="sandbox-files-after">
+                    {o.files.into_iter().map(|file| view! {
+                        <li data-testid="sandbox-file">
+                            <code>{file.path}</code>{format!(" ({} bytes)", file.bytes.len())}
+                            <pre>{String::from_utf8_lossy(&file.bytes).into_owned()}</pre>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
             <h3>"events"</h3>
             <pre data-testid="events">{move || outcome().map(|o| o.events.iter()
                 .map(|e| format!("{}@{} {}", e.event_id, e.version, e.data)).collect::<Vec<_>>().join("\n"))}</pre>

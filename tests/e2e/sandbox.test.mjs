@@ -1,0 +1,56 @@
+// The sandbox mode (not Traverse): a Rust std program gets arguments, environment and files,
+// and the files it leaves are shown; governed mode refuses the same module as Traverse does.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { openPlayground, runAndWait } from './harness.mjs';
+
+const FIXTURE = resolve(import.meta.dirname, '../fixtures/sandbox-std.wasm');
+let playground;
+before(async () => { playground = await openPlayground(); });
+after(async () => { await playground?.close(); });
+
+const text = (page, id) => page.getByTestId(id).textContent();
+
+async function loadStdGuest(page) {
+  await page.getByTestId('file-input').setInputFiles(FIXTURE);
+  await page.getByTestId('module-name').filter({ hasText: 'sandbox-std.wasm' }).waitFor();
+}
+
+test('a std program gets its arguments, environment and files, and its files are read back', async () => {
+  const { page, problems } = await playground.newPage();
+  await loadStdGuest(page);
+  await page.getByTestId('mode-governed').uncheck();
+  await page.getByTestId('sandbox-args').fill('one  two');
+  await page.getByTestId('sandbox-env').fill('GREETING=hi there\n');
+  await page.getByTestId('sandbox-files').setInputFiles({ name: 'input.txt', mimeType: 'text/plain', buffer: Buffer.from('hello sandbox\n') });
+  await page.getByText('/data/input.txt').waitFor();
+  await page.getByTestId('stdin').fill('abc');
+  await runAndWait(page);
+
+  assert.equal(await text(page, 'end-reason'), 'returned');
+  assert.equal(await text(page, 'stdout'),
+    '{"args":["one","two"],"greeting":"hi there","input":"hello sandbox","stdin_bytes":3,"wrote_output":true}\n');
+  const files = await page.getByTestId('sandbox-file').allTextContents();
+  assert.deepEqual(files, ['/data/input.txt (14 bytes)hello sandbox\n', '/data/output.txt (14 bytes)HELLO SANDBOX\n']);
+  assert.equal(await text(page, 'verdict'), '', 'no Traverse verdict for a sandbox run');
+  assert.deepEqual(problems, []);
+});
+
+test('an environment line that is not KEY=VALUE is named and blocks the run', async () => {
+  const { page } = await playground.newPage();
+  await loadStdGuest(page);
+  await page.getByTestId('mode-governed').uncheck();
+  await page.getByTestId('sandbox-env').fill('GREETING');
+  assert.equal(await text(page, 'sandbox-env-error'), '"GREETING" is not KEY=VALUE');
+  assert.equal(await page.getByTestId('run').isDisabled(), true);
+});
+
+test('governed mode refuses the same module, naming the first import Traverse rejects', async () => {
+  const { page } = await playground.newPage();
+  await loadStdGuest(page);
+  await page.getByTestId('stdin').fill('{}');
+  await runAndWait(page);
+  assert.equal(await text(page, 'end-reason'), 'refused');
+  assert.equal(await text(page, 'end-detail'), 'unauthorized_host_import: ABI 1.0.0 does not allow import wasi_snapshot_preview1::args_get');
+});
