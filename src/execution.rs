@@ -72,9 +72,9 @@ pub fn classify(outcome: &RunOutcome, output_schema: &Value) -> Execution {
             "the guest called proc_exit({code}); Traverse fails every proc_exit, 0 included"
         ))),
         RunEnd::OutOfFuel { .. } => failed(ExecutorError::Timeout("all fuel consumed by WebAssembly".into())),
-        RunEnd::MemoryLimit { bytes } => failed(ExecutorError::ResourceExhausted(format!(
-            "forcing trap when growing memory to {bytes} bytes"
-        ))),
+        RunEnd::MemoryLimit { .. } | RunEnd::TableLimit { .. } => {
+            failed(ExecutorError::ResourceExhausted(outcome.end.detail()))
+        }
         RunEnd::Trapped(message) => failed(ExecutorError::ExecutionFailed(message.clone())),
         RunEnd::SetupFailed(message) => failed(ExecutorError::RuntimeSetupFailed(message.clone())),
         RunEnd::TimedOut { limit_ms } => failed(ExecutorError::Timeout(format!(

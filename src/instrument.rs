@@ -8,11 +8,12 @@
 //!   after the last save are lost when an instruction traps (a division by zero, an access out of
 //!   bounds), exactly as wasmtime loses them. The budget is
 //!   checked where wasmtime checks it, at function entry and loop headers.
-//! - **memory growth**: `memory.grow` past 128 pages, or past the module's own maximum, traps
-//!   (wasmtime's limiter traps; a plain engine would return −1), recording the size it asked for.
+//! - **growth**: `memory.grow` past 128 pages and `table.grow` past 1,024 elements, or past the
+//!   module's own maximum, trap (wasmtime's limiter traps; a plain engine would return −1),
+//!   recording the size asked for.
 //!
-//! The counters are exported as [`FUEL_EXPORT`] and [`GROW_EXPORT`] for the runner to read after
-//! the run. The digest is always computed on the original bytes, never on these.
+//! The counters are exported as [`FUEL_EXPORT`], [`GROW_EXPORT`] and [`TABLE_GROW_EXPORT`] for
+//! the runner to read after the run. The digest is always computed on the original bytes, never on these.
 
 use std::convert::Infallible;
 
@@ -23,12 +24,14 @@ use wasm_encoder::{
 };
 use wasmparser::{CompositeInnerType, FuncType, FunctionBody, Operator, Parser, Payload, TypeRef};
 
-use crate::limits::{MEMORY_LIMIT_PAGES, PAGE_BYTES};
+use crate::limits::{MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT};
 
 /// Fuel consumed so far, an exported mutable i64.
 pub const FUEL_EXPORT: &str = "__traverse_playground_fuel";
 /// Bytes a trapped `memory.grow` asked for (0 when none did), an exported mutable i64.
 pub const GROW_EXPORT: &str = "__traverse_playground_grow_bytes";
+/// Elements a trapped `table.grow` asked for (0 when none did), an exported mutable i64.
+pub const TABLE_GROW_EXPORT: &str = "__traverse_playground_table_grow_elements";
 
 /// The instrumented module, or why the bytes cannot be instrumented.
 pub fn instrument(bytes: &[u8], fuel_budget: u64) -> Result<Vec<u8>, String> {
@@ -51,12 +54,24 @@ struct Facts {
     defined_types: Vec<u32>,
     /// The page limit of memory 0 when some function grows it: min(128, its maximum).
     grow_limit: Option<u64>,
+    /// One guard per table some function grows, in table order.
+    table_guards: Vec<TableGuard>,
+}
+
+#[derive(Debug)]
+struct TableGuard {
+    table: u32,
+    element: wasmparser::RefType,
+    /// min(1,024, the table's maximum).
+    limit: u64,
 }
 
 impl Facts {
     fn read(bytes: &[u8]) -> wasmparser::Result<Self> {
         let mut facts = Self::default();
         let (mut memory, mut grows) = (None, false);
+        let mut tables = Vec::new();
+        let mut grown_tables = std::collections::BTreeSet::new();
         for payload in Parser::new(0).parse_all(bytes) {
             match payload? {
                 Payload::TypeSection(reader) => {
@@ -76,6 +91,7 @@ impl Facts {
                             TypeRef::Func(_) | TypeRef::FuncExact(_) => facts.functions += 1,
                             TypeRef::Global(_) => facts.globals += 1,
                             TypeRef::Memory(ty) if memory.is_none() => memory = Some(ty),
+                            TypeRef::Table(ty) => tables.push(ty),
                             _ => {}
                         }
                     }
@@ -87,13 +103,24 @@ impl Facts {
                     }
                 }
                 Payload::GlobalSection(reader) => facts.globals += reader.count(),
+                Payload::TableSection(reader) => {
+                    for table in reader {
+                        tables.push(table?.ty);
+                    }
+                }
                 Payload::MemorySection(reader) if memory.is_none() => {
                     memory = reader.into_iter().next().transpose()?;
                 }
                 Payload::CodeSectionEntry(body) => {
                     let mut operators = body.get_operators_reader()?;
                     while !operators.eof() {
-                        grows |= matches!(operators.read()?, Operator::MemoryGrow { mem: 0 });
+                        match operators.read()? {
+                            Operator::MemoryGrow { mem: 0 } => grows = true,
+                            Operator::TableGrow { table } => {
+                                grown_tables.insert(table);
+                            }
+                            _ => {}
+                        }
                     }
                 }
                 _ => {}
@@ -102,6 +129,14 @@ impl Facts {
         facts.grow_limit = memory
             .filter(|memory| grows && !memory.memory64)
             .map(|memory| memory.maximum.map_or(MEMORY_LIMIT_PAGES, |max| max.min(MEMORY_LIMIT_PAGES)));
+        facts.table_guards = grown_tables
+            .into_iter()
+            .filter_map(|table| {
+                let ty = tables.get(table as usize).filter(|ty| !ty.table64)?;
+                let limit = ty.maximum.map_or(TABLE_ELEMENTS_LIMIT, |max| max.min(TABLE_ELEMENTS_LIMIT));
+                Some(TableGuard { table, element: ty.element_type, limit })
+            })
+            .collect();
         Ok(facts)
     }
 }
@@ -128,21 +163,38 @@ impl Rewriter {
         self.facts.globals + 1
     }
 
-    /// The grow guard, appended after every other function, of a type appended after all types.
+    fn table_grow_global(&self) -> u32 {
+        self.facts.globals + 2
+    }
+
+    /// How many guard functions come before the table guards: the memory guard, if any.
+    fn memory_guards(&self) -> u32 {
+        u32::from(self.facts.grow_limit.is_some())
+    }
+
+    /// The memory grow guard, appended after every other function, of a type appended after
+    /// all types; the table guards follow it, in the same order in both.
     fn guard_function(&self) -> u32 {
         self.facts.functions
     }
 
+    fn table_guard_function(&self, table: u32) -> Option<u32> {
+        let position = self.facts.table_guards.iter().position(|guard| guard.table == table)?;
+        Some(self.facts.functions + self.memory_guards() + position as u32)
+    }
+
     fn add_globals(&mut self, globals: &mut GlobalSection) {
         let counter = GlobalType { val_type: ValType::I64, mutable: true, shared: false };
-        globals.global(counter, &ConstExpr::i64_const(0));
-        globals.global(counter, &ConstExpr::i64_const(0));
+        for _ in 0..3 {
+            globals.global(counter, &ConstExpr::i64_const(0));
+        }
         self.globals_added = true;
     }
 
     fn add_exports(&mut self, exports: &mut ExportSection) {
         exports.export(FUEL_EXPORT, ExportKind::Global, self.fuel_global());
         exports.export(GROW_EXPORT, ExportKind::Global, self.grow_global());
+        exports.export(TABLE_GROW_EXPORT, ExportKind::Global, self.table_grow_global());
         self.exports_added = true;
     }
 
@@ -206,6 +258,31 @@ impl Rewriter {
             .instruction(&Instruction::MemoryGrow(0))
             .instruction(&Instruction::End);
         guard
+    }
+
+    /// `(init, delta: i32) -> i32`: traps past the guard's limit, recording the elements asked
+    /// for, else grows the table.
+    fn table_guard_body(&self, guard: &TableGuard) -> Function {
+        let mut body = Function::new([(1, ValType::I64)]);
+        let elements_after = 2;
+        body.instruction(&Instruction::TableSize(guard.table))
+            .instruction(&Instruction::I64ExtendI32U)
+            .instruction(&Instruction::LocalGet(1))
+            .instruction(&Instruction::I64ExtendI32U)
+            .instruction(&Instruction::I64Add)
+            .instruction(&Instruction::LocalTee(elements_after))
+            .instruction(&Instruction::I64Const(guard.limit as i64))
+            .instruction(&Instruction::I64GtU)
+            .instruction(&Instruction::If(wasm_encoder::BlockType::Empty))
+            .instruction(&Instruction::LocalGet(elements_after))
+            .instruction(&Instruction::GlobalSet(self.table_grow_global()))
+            .instruction(&Instruction::Unreachable)
+            .instruction(&Instruction::End)
+            .instruction(&Instruction::LocalGet(0))
+            .instruction(&Instruction::LocalGet(1))
+            .instruction(&Instruction::TableGrow(guard.table))
+            .instruction(&Instruction::End);
+        body
     }
 }
 
@@ -301,6 +378,10 @@ impl Reencode for Rewriter {
         if self.facts.grow_limit.is_some() {
             types.ty().function([ValType::I32], [ValType::I32]);
         }
+        for index in 0..self.facts.table_guards.len() {
+            let element = self.ref_type(self.facts.table_guards[index].element)?;
+            types.ty().function([ValType::Ref(element), ValType::I32], [ValType::I32]);
+        }
         Ok(())
     }
 
@@ -310,8 +391,9 @@ impl Reencode for Rewriter {
         section: wasmparser::FunctionSectionReader<'_>,
     ) -> Result<(), Error<Infallible>> {
         utils::parse_function_section(self, functions, section)?;
-        if self.facts.grow_limit.is_some() {
-            functions.function(self.facts.types);
+        let guards = self.memory_guards() + self.facts.table_guards.len() as u32;
+        for guard in 0..guards {
+            functions.function(self.facts.types + guard);
         }
         Ok(())
     }
@@ -344,6 +426,9 @@ impl Reencode for Rewriter {
         utils::parse_code_section(self, code, section)?;
         if let Some(limit) = self.facts.grow_limit {
             code.function(&self.guard_body(limit));
+        }
+        for guard in &self.facts.table_guards {
+            code.function(&self.table_guard_body(guard));
         }
         Ok(())
     }
@@ -415,14 +500,17 @@ impl Reencode for Rewriter {
             if is_call(&operator) || matches!(operator, Operator::Return | Operator::Unreachable) {
                 self.flush(&mut function, pending);
             }
-            match operator {
+            let guard = match &operator {
                 Operator::MemoryGrow { mem: 0 } if self.facts.grow_limit.is_some() => {
-                    function.instruction(&Instruction::Call(self.guard_function()));
+                    Some(self.guard_function())
                 }
-                operator => {
-                    function.instruction(&self.instruction(operator)?);
-                }
-            }
+                Operator::TableGrow { table } => self.table_guard_function(*table),
+                _ => None,
+            };
+            match guard {
+                Some(guard) => function.instruction(&Instruction::Call(guard)),
+                None => function.instruction(&self.instruction(operator)?),
+            };
         }
         if wrapper.is_some() {
             function.instruction(&Instruction::End);

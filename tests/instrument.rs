@@ -4,7 +4,7 @@
 mod common;
 
 use common::HELLO_WASM;
-use traverse_playground::instrument::{FUEL_EXPORT, GROW_EXPORT, instrument};
+use traverse_playground::instrument::{FUEL_EXPORT, GROW_EXPORT, TABLE_GROW_EXPORT, instrument};
 use wasmi::{Engine, Linker, Module, Store, Val};
 
 /// How an instrumented run ended, with its counters.
@@ -13,6 +13,7 @@ struct Run {
     trapped: bool,
     fuel: i64,
     grow_bytes: i64,
+    table_elements: i64,
 }
 
 fn run_with_budget(wat_or_wasm: &[u8], budget: u64) -> Run {
@@ -34,7 +35,12 @@ fn run_with_budget(wat_or_wasm: &[u8], budget: u64) -> Run {
         Val::I64(value) => value,
         other => panic!("{name}: {other:?}"),
     };
-    Run { trapped, fuel: counter(FUEL_EXPORT), grow_bytes: counter(GROW_EXPORT) }
+    Run {
+        trapped,
+        fuel: counter(FUEL_EXPORT),
+        grow_bytes: counter(GROW_EXPORT),
+        table_elements: counter(TABLE_GROW_EXPORT),
+    }
 }
 
 fn fuel_of(wat: &str) -> i64 {
@@ -132,6 +138,22 @@ fn memory_growth_past_the_limit_traps_with_the_size_asked_for() {
 }
 
 #[test]
+fn table_growth_past_the_limit_traps_with_the_elements_asked_for() {
+    let grow = |table: &str, elements: u32| {
+        let wat = format!(
+            r#"(module (table {table} funcref)
+                 (func (export "_start") (drop (table.grow (ref.null func) (i32.const {elements})))))"#
+        );
+        run_with_budget(wat.as_bytes(), 5_000_000)
+    };
+    let past = grow("1", 2_000);
+    assert_eq!((past.trapped, past.table_elements), (true, 2_001));
+    assert_eq!((grow("1", 1_023).trapped, grow("1", 1_024).trapped), (false, true));
+    let own_max = grow("1 5", 10);
+    assert_eq!((own_max.trapped, own_max.table_elements), (true, 11));
+}
+
+#[test]
 fn imports_exports_and_behaviour_are_kept() {
     let original = wat::parse_str(include_str!("guests/wat/emit-event.wat")).unwrap();
     let rewritten = instrument(&original, 5_000_000).unwrap();
@@ -141,8 +163,9 @@ fn imports_exports_and_behaviour_are_kept() {
     let names = |info: &traverse_playground::module_info::ModuleInfo| {
         info.exports.iter().map(|e| e.name.clone()).collect::<Vec<_>>()
     };
-    assert_eq!(names(&after), [names(&before), vec![FUEL_EXPORT.into(), GROW_EXPORT.into()]].concat());
+    let counters = vec![FUEL_EXPORT.to_owned(), GROW_EXPORT.to_owned(), TABLE_GROW_EXPORT.to_owned()];
+    assert_eq!(names(&after), [names(&before), counters.clone()].concat());
     // A module without globals or exports gets both sections, in the right place.
     let bare = instrument(&wat::parse_str("(module (func))").unwrap(), 10).unwrap();
-    assert_eq!(names(&describe(&bare)), [FUEL_EXPORT, GROW_EXPORT]);
+    assert_eq!(names(&describe(&bare)), counters);
 }

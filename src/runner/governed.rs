@@ -22,7 +22,7 @@ use crate::{
         traverse::{self, EmittedEvent, EventPolicy},
         wasi::Stdio,
     },
-    instrument::{self, FUEL_EXPORT, GROW_EXPORT},
+    instrument::{self, FUEL_EXPORT, GROW_EXPORT, TABLE_GROW_EXPORT},
 };
 
 /// What the host functions share during one run.
@@ -90,10 +90,13 @@ fn run_in(store: &mut Store, env: &FunctionEnv<Host>, bytes: &[u8], budget: u64)
     env.as_mut(store).memory = instance.exports.get_memory("memory").ok().cloned();
     let end = run_entry(store, &instance);
     let counter = |name| instance.exports.get_global(name).ok().and_then(|global| read_i64(store, global));
-    let (fuel, grown_to) = (counter(FUEL_EXPORT).unwrap_or(0), counter(GROW_EXPORT).unwrap_or(0));
-    // The rewritten module traps with `unreachable` for both limits; its counters say which.
+    let fuel = counter(FUEL_EXPORT).unwrap_or(0);
+    let (grown_to, table_grown_to) =
+        (counter(GROW_EXPORT).unwrap_or(0), counter(TABLE_GROW_EXPORT).unwrap_or(0));
+    // The rewritten module traps with `unreachable` for every limit; its counters say which.
     let end = match end {
         RunEnd::Trapped(_) if grown_to > 0 => RunEnd::MemoryLimit { bytes: grown_to },
+        RunEnd::Trapped(_) if table_grown_to > 0 => RunEnd::TableLimit { elements: table_grown_to },
         RunEnd::Trapped(_) if fuel > budget => RunEnd::OutOfFuel { budget },
         end => end,
     };

@@ -90,6 +90,8 @@ pub enum RunEnd {
     OutOfFuel { budget: u64 },
     /// A governed run grew memory past Traverse's limit (or the module's maximum) to this size.
     MemoryLimit { bytes: u64 },
+    /// A governed run grew a table past Traverse's limit (or the table's maximum) to this size.
+    TableLimit { elements: u64 },
     /// The wall-clock limit passed; the worker was terminated and replaced.
     TimedOut { limit_ms: u32 },
     /// The worker could not start or died; it was replaced.
@@ -105,7 +107,7 @@ impl RunEnd {
             Self::Trapped(_) => "trapped",
             Self::SetupFailed(_) => "setup failed",
             Self::OutOfFuel { .. } => "timed out",
-            Self::MemoryLimit { .. } => "resource exhausted",
+            Self::MemoryLimit { .. } | Self::TableLimit { .. } => "resource exhausted",
             Self::TimedOut { .. } => "timed out",
             Self::WorkerFailed(_) => "worker failed",
         }
@@ -121,6 +123,9 @@ impl RunEnd {
             }
             Self::OutOfFuel { budget } => format!("all fuel consumed by WebAssembly (budget {budget})"),
             Self::MemoryLimit { bytes } => format!("forcing trap when growing memory to {bytes} bytes"),
+            Self::TableLimit { elements } => {
+                format!("forcing trap when growing table to {elements} elements")
+            }
             Self::TimedOut { limit_ms } => {
                 format!("no result within the {limit_ms} ms wall-clock limit; the runner was restarted")
             }

@@ -57,6 +57,8 @@ const CASES = [
   ['grow-past-limit', { end: 'resource exhausted', detail: 'forcing trap when growing memory to 13172736 bytes', verdict: COLLAPSED,
     cause: 'resource exhausted: forcing trap when growing memory to 13172736 bytes' }],
   ['initial-200-pages', refused(/^resource exhausted: forcing trap when growing memory to 13107200 bytes/)],
+  ['grow-table-past-limit', { end: 'resource exhausted', detail: 'forcing trap when growing table to 2001 elements', verdict: COLLAPSED,
+    cause: 'resource exhausted: forcing trap when growing table to 2001 elements' }],
   ['unreachable', { end: 'trapped', verdict: COLLAPSED, cause: /^execution failed: / }],
   ['trailing-newline', ok('{"ok":true}\n')],
   ['two-values', { end: 'returned', verdict: COLLAPSED,
