@@ -27,10 +27,6 @@ impl PackageFiles {
         self.files.get(&normalize(path)).map(Vec::as_slice)
     }
 
-    pub fn remove(&mut self, path: &str) -> Option<Vec<u8>> {
-        self.files.remove(&normalize(path))
-    }
-
     /// All paths, normalised, in byte order.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
