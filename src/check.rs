@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::{
     contract::{self, Contract},
-    diagnostic::{Diagnostic, Location, Stage, TraverseStop, step},
+    diagnostic::{Diagnostic, Location, Stage, TraverseStop},
     digest, linkage, manifest,
     module_info::{self, InspectError, ModuleInfo},
     package::{PackageFiles, ResolvedPath, resolve},
@@ -358,7 +358,7 @@ fn check_digest(
 /// The executor's view of the module (never part of loading, SPEC §2.2): what stops it before
 /// it runs. Also used alone, for a module run without its package.
 pub fn check_module(file: &str, bytes: &[u8]) -> (Vec<Diagnostic>, Option<ModuleInfo>) {
-    let collapsed = TraverseStop::execute(step::EXECUTOR, linkage::COLLAPSED_EXECUTION_ERROR);
+    let collapsed = linkage::collapsed_stop();
     match module_info::inspect(bytes) {
         Ok(module) => (linkage::module_against_host(file, &module), Some(module)),
         Err(error) => {

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use serde::Serialize;
+use serde_json::{Value, json};
 
 /// How much a diagnostic matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -61,26 +62,30 @@ pub struct TraverseStop {
     pub exit_code: u8,
     /// The exact line on stderr.
     pub message: String,
+    /// For the execute stage, the `error` of Traverse's `runtime_result`: code, message, details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_error: Option<Value>,
 }
 
 impl TraverseStop {
     /// A load failure: `traverse-cli` prints the message and exits 4.
     pub fn load(message: impl Into<String>) -> Self {
-        Self { stage: Stage::Load, step: 0, exit_code: 4, message: message.into() }
+        Self { stage: Stage::Load, step: 0, exit_code: 4, message: message.into(), runtime_error: None }
     }
 
     /// A runtime request that does not parse: exit 2.
     pub fn request_parse(message: impl Into<String>) -> Self {
-        Self { stage: Stage::Request, step: 0, exit_code: 2, message: message.into() }
+        Self { stage: Stage::Request, step: 0, exit_code: 2, message: message.into(), runtime_error: None }
     }
 
-    /// A runtime result with `status: error` and this `error.message`, from pipeline `step`: exit 1.
-    pub fn execute(step: u8, runtime_error_message: &str) -> Self {
+    /// A runtime result with `status: error` and this error, from pipeline `step`: exit 1.
+    pub fn execute(step: u8, code: &str, message: &str, details: Value) -> Self {
         Self {
             stage: Stage::Execute,
             step,
             exit_code: 1,
-            message: format!("runtime execution failed: {runtime_error_message}"),
+            message: format!("runtime execution failed: {message}"),
+            runtime_error: Some(json!({"code": code, "message": message, "details": details})),
         }
     }
 }

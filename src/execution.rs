@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::{
     contract::{Contract, ServiceType},
+    diagnostic::{Stage, TraverseStop, step},
     host::traverse::{EmittedEvent, EventPolicy},
     linkage::COLLAPSED_EXECUTION_ERROR,
     runner::protocol::{RunEnd, RunOutcome},
@@ -243,6 +244,67 @@ fn trace(execution_id: &str, contract_emits: bool, execution: &Execution, result
     })
 }
 
+/// The `runtime_result` and trace of a request Traverse rejects before running the module
+/// (SPEC §7.3 steps 1–9, §7.5): fully determined without a run. `None` for other stops.
+pub fn refused_result(request_id: &str, stop: &TraverseStop) -> Option<(Value, Value)> {
+    let error =
+        stop.runtime_error.clone().filter(|_| stop.stage == Stage::Execute && stop.step < step::EXECUTOR)?;
+    let execution_id = format!("exec_{request_id}");
+    // Artifact verification (step 6) adds the warning to every later result.
+    let warnings =
+        if stop.step > step::REQUESTED_TARGET { vec![unsigned_artifact_warning()] } else { vec![] };
+    let result = json!({
+        "kind": "runtime_result", "schema_version": "1.0.0", "execution_id": execution_id,
+        "request_id": request_id, "status": "error", "trace_ref": format!("trace_{execution_id}"),
+        "output": null, "error": error, "warnings": warnings,
+    });
+    let failure_reason = match stop.step {
+        step::VALIDATE_REQUEST | step::INPUT_SCHEMA => "contract_input_invalid",
+        step::FIND_CANDIDATES | step::REJECT_CANDIDATES | step::DRAFTS => "artifact_not_runnable",
+        step::DEPENDENCIES => "artifact_missing",
+        _ => "placement_unsupported",
+    };
+    let mut steps = vec![
+        ("idle", "loading_registry", "runtime_initialization_started"),
+        ("loading_registry", "ready", "registry_loaded"),
+        ("ready", "discovering", "request_started"),
+    ];
+    match stop.step {
+        step::FIND_CANDIDATES => {
+            steps.extend([("discovering", "error", "no_match"), ("error", "ready", "execution_closed")])
+        }
+        step::VALIDATE_REQUEST | step::REJECT_CANDIDATES => steps.extend([
+            ("discovering", "evaluating_constraints", "candidates_collected"),
+            ("evaluating_constraints", "error", "constraint_validation_failed"),
+            ("error", "ready", "execution_closed"),
+        ]),
+        _ => steps.extend([
+            ("discovering", "evaluating_constraints", "candidates_collected"),
+            ("evaluating_constraints", "selecting", "constraints_evaluated"),
+            ("selecting", "error", "selection_failed"),
+            ("error", "ready", "execution_closed"),
+        ]),
+    }
+    let transitions: Vec<Value> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, (from, to, trigger))| {
+            json!({"event_id": format!("rse_{execution_id}_{i:04}"), "from_state": from, "to_state": to,
+                   "trigger": trigger, "timestamp": logical_time(i as u32)})
+        })
+        .collect();
+    let trace = json!({
+        "trace_id": format!("trace_{execution_id}"),
+        "execution_id": execution_id,
+        "terminal_outcome": {"runtime_status": "error", "execution_status": "not_started",
+                             "failure_reason": failure_reason, "error": result["error"]},
+        "state_transitions": transitions,
+        "emitted_events": [],
+        "result": result,
+    });
+    Some((result, trace))
+}
+
 fn logical_time(second: u32) -> String {
     format!("1970-01-01T00:00:{second:02}Z")
 }
@@ -365,6 +427,50 @@ mod tests {
         );
         let lost = account(&outcome("", RunEnd::WorkerFailed("gone".into())), None, "p");
         assert_eq!((lost.traverse_line, lost.runtime_result), (None, None));
+    }
+
+    #[test]
+    fn refusals_before_the_executor_have_their_own_result_and_transitions() {
+        let input = TraverseStop::execute(
+            step::INPUT_SCHEMA,
+            "request_invalid",
+            "runtime request input does not satisfy the selected capability input contract",
+            json!({"violations": [{"path": "$.name", "message": "required property is missing"}]}),
+        );
+        let (result, trace) = refused_result("r", &input).unwrap();
+        assert_eq!(result["error"]["details"]["violations"][0]["path"], "$.name");
+        assert_eq!(result["warnings"], json!([unsigned_artifact_warning()]));
+        let last: Vec<_> = trace["state_transitions"].as_array().unwrap()[3..]
+            .iter()
+            .map(|t| {
+                (
+                    t["to_state"].as_str().unwrap(),
+                    t["trigger"].as_str().unwrap(),
+                    t["timestamp"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            last,
+            [
+                ("evaluating_constraints", "candidates_collected", "1970-01-01T00:00:03Z"),
+                ("selecting", "constraints_evaluated", "1970-01-01T00:00:04Z"),
+                ("error", "selection_failed", "1970-01-01T00:00:05Z"),
+                ("ready", "execution_closed", "1970-01-01T00:00:06Z"),
+            ]
+        );
+        assert_eq!(trace["terminal_outcome"]["failure_reason"], "contract_input_invalid");
+
+        // Before artifact verification there is no warning; no candidate ends at no_match.
+        let no_match = TraverseStop::execute(step::FIND_CANDIDATES, "capability_not_found", "m", json!({}));
+        let (result, trace) = refused_result("r", &no_match).unwrap();
+        assert_eq!(result["warnings"], json!([]));
+        assert_eq!(trace["state_transitions"][3]["trigger"], "no_match");
+        assert_eq!(
+            refused_result("r", &crate::linkage::collapsed_stop()),
+            None,
+            "the executor's failures need a run"
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! reports every executor failure as one collapsed error (§8.9), so each such diagnostic
 //! carries the detailed cause as its message and the collapsed line as its Traverse stop.
 
+use serde_json::{Value, json};
+
 use crate::{
     contract::{Contract, FilesystemAccess, HostApiAccess, Lifecycle, NetworkAccess, Target},
     diagnostic::{Diagnostic, Location, TraverseStop, step},
@@ -17,6 +19,16 @@ use crate::{
 
 /// The runtime error every executor failure becomes (SPEC §8.9).
 pub const COLLAPSED_EXECUTION_ERROR: &str = "execution failed: registered artifact execution failed";
+
+/// Where Traverse stops on any executor failure: step 10, with the collapsed error.
+pub fn collapsed_stop() -> TraverseStop {
+    TraverseStop::execute(
+        step::EXECUTOR,
+        "execution_failed",
+        COLLAPSED_EXECUTION_ERROR,
+        json!({"code": "execution_failed"}),
+    )
+}
 
 /// Step 7 of loading: the manifest's reference and constraints against the contract.
 pub fn manifest_against_contract(
@@ -113,10 +125,16 @@ pub fn contract_runnable(
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let at = |path: &str| Location::json(contract_file, path);
-    let not_runnable = TraverseStop::execute(
-        step::REJECT_CANDIDATES,
-        "matching capabilities were found but none were runnable locally",
-    );
+    let not_runnable = |reason: &str| {
+        let rejected = json!({"capability_id": contract.id, "capability_version": contract.version,
+                              "reason": reason, "scope": "public"});
+        TraverseStop::execute(
+            step::REJECT_CANDIDATES,
+            "capability_not_runnable",
+            "matching capabilities were found but none were runnable locally",
+            json!({"rejected_candidates": [rejected]}),
+        )
+    };
     if !matches!(contract.lifecycle, Lifecycle::Active | Lifecycle::Deprecated) {
         found.push(
             Diagnostic::error(
@@ -124,7 +142,7 @@ pub fn contract_runnable(
                 at("$.lifecycle"),
                 "only active or deprecated capabilities run (capability_not_runnable, reason lifecycle_not_runnable)",
             )
-            .stops(not_runnable.clone()),
+            .stops(not_runnable("lifecycle_not_runnable")),
         );
     }
     if !contract.execution.preferred_targets.contains(&Target::Local) {
@@ -134,7 +152,7 @@ pub fn contract_runnable(
                 at("$.execution.preferred_targets"),
                 "preferred_targets lacks \"local\", so no executor will run it (capability_not_runnable, reason not_runnable_locally)",
             )
-            .stops(not_runnable),
+            .stops(not_runnable("not_runnable_locally")),
         );
     }
     if contract_display_path.split('/').any(|segment| segment == "drafts") {
@@ -144,7 +162,13 @@ pub fn contract_runnable(
                 Location::file(contract_file),
                 format!("the contract lies under a drafts/ folder ({contract_display_path}); drafts are quarantined and never run"),
             )
-            .stops(TraverseStop::execute(step::DRAFTS, "draft artifacts are not executable")),
+            .stops(TraverseStop::execute(
+                step::DRAFTS,
+                "contract_violation",
+                "draft artifacts are not executable",
+                json!({"violations": [{"violation_code": "draft_artifact_not_executable", "path": contract_display_path,
+                    "message": "draft artifacts are quarantined under drafts/ and must not be executable"}]}),
+            )),
         );
     }
     for (i, dependency) in contract.dependencies.iter().enumerate() {
@@ -158,7 +182,12 @@ pub fn contract_runnable(
                         dependency.id, dependency.version
                     ),
                 )
-                .stops(TraverseStop::execute(step::DEPENDENCIES, "dependency resolution failed before execution")),
+                .stops(TraverseStop::execute(
+                    step::DEPENDENCIES,
+                    "capability_not_found",
+                    "dependency resolution failed before execution",
+                    json!({"dependency_id": dependency.id, "required_version": dependency.version}),
+                )),
             );
         }
     }
@@ -171,7 +200,9 @@ pub fn contract_runnable(
             )
             .stops(TraverseStop::execute(
                 step::PLACEMENT,
+                "placement_unsupported",
                 "placement constraints rejected the capability execution request",
+                Value::Null,
             )),
         );
     }
@@ -180,7 +211,7 @@ pub fn contract_runnable(
 
 /// The module against the host ABI and Traverse's limits, in the order the executor meets them.
 pub fn module_against_host(binary_file: &str, module: &ModuleInfo) -> Vec<Diagnostic> {
-    let collapsed = || TraverseStop::execute(step::EXECUTOR, COLLAPSED_EXECUTION_ERROR);
+    let collapsed = collapsed_stop;
     let mut found = Vec::new();
     let mut imports: Vec<_> = module.imports.iter().collect();
     imports.sort_by(|a, b| {

@@ -3,7 +3,7 @@
 //! requested target, and the input against the contract's input schema.
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::{
     contract::{Contract, Target},
@@ -91,8 +91,14 @@ pub fn check(file: &str, request: &Request, contract: Option<&Contract>) -> Vec<
     let mut found: Vec<Diagnostic> = validate(request)
         .into_iter()
         .map(|(path, message)| {
-            Diagnostic::error("request.invalid", Location::json(file, path), message)
-                .stops(TraverseStop::execute(step::VALIDATE_REQUEST, message))
+            Diagnostic::error("request.invalid", Location::json(file, path), message).stops(
+                TraverseStop::execute(
+                    step::VALIDATE_REQUEST,
+                    "request_invalid",
+                    message,
+                    json!({"path": path}),
+                ),
+            )
         })
         .collect();
     let Some(contract) = contract else { return found };
@@ -109,7 +115,9 @@ pub fn check(file: &str, request: &Request, contract: Option<&Contract>) -> Vec<
             )
             .stops(TraverseStop::execute(
                 step::FIND_CANDIDATES,
+                "capability_not_found",
                 "no eligible capability matched the runtime request",
+                json!({"request_id": request.request_id}),
             )),
         );
     }
@@ -122,15 +130,20 @@ pub fn check(file: &str, request: &Request, contract: Option<&Contract>) -> Vec<
             )
             .stops(TraverseStop::execute(
                 step::REQUESTED_TARGET,
+                "placement_unsupported",
                 "requested placement target is not supported by the available executor set",
+                json!({"requested_target": request.context.requested_target,
+                       "supported_executor_targets": ["local"]}),
             )),
         );
     }
+    let violations = schema_subset::violations(&request.input, &contract.inputs.schema);
     let input_stop = TraverseStop::execute(
         step::INPUT_SCHEMA,
+        "request_invalid",
         "runtime request input does not satisfy the selected capability input contract",
+        json!({"violations": violations}),
     );
-    let violations = schema_subset::violations(&request.input, &contract.inputs.schema);
     if violations.is_empty() {
         found.extend(strict_lint::lint(file, &request.input, &contract.inputs.schema));
     }

@@ -749,3 +749,34 @@ fn the_strict_lint_flags_a_request_that_relies_on_traverse_leniency() {
         )]
     );
 }
+
+#[test]
+fn a_request_refused_before_running_gets_traverse_result() {
+    let refused = |mutate: fn(&mut Value)| {
+        let mut request = hello_request();
+        mutate(&mut request);
+        let mut case = Case::base();
+        case.extra.push(("runtime-requests/say-hello.json", request));
+        let report = check_package(&case.files(), MANIFEST);
+        let Verdict::Fails(stop) = report.request_verdict(&report.requests[0]) else { panic!("refused") };
+        traverse_playground::execution::refused_result("hello-world-say-hello-001", &stop).unwrap().0
+    };
+    // SPEC §9.1 request_target_browser: the details, and no warnings before verification.
+    let browser = refused(|r| r["context"]["requested_target"] = json!("browser"));
+    assert_eq!(
+        browser["error"],
+        json!({"code": "placement_unsupported",
+               "message": "requested placement target is not supported by the available executor set",
+               "details": {"requested_target": "browser", "supported_executor_targets": ["local"]}})
+    );
+    assert_eq!(browser["warnings"], json!([]));
+    // request_input_missing_required: the violation, and the unsigned-artifact warning.
+    let missing = refused(|r| r["input"] = json!({}));
+    assert_eq!(missing["error"]["code"], "request_invalid");
+    assert_eq!(
+        missing["error"]["details"],
+        json!({"violations": [{"path": "$.name", "message": "required property is missing"}]})
+    );
+    assert_eq!(missing["warnings"][0]["code"], "unsigned_local_dev_artifact");
+    assert_eq!(missing["execution_id"], "exec_hello-world-say-hello-001");
+}

@@ -25,6 +25,7 @@ mod native {
     use traverse_playground::{
         check::{Report, RequestReport, Verdict, check_package_with},
         diagnostic::{Severity, Stage},
+        execution,
         instrument::instrument,
         limits::FUEL_BUDGET,
         package::{PackageFiles, resolve},
@@ -159,6 +160,9 @@ mod native {
         #[serde(flatten)]
         request: &'a RequestReport,
         verdict: Verdict,
+        /// Traverse's `runtime_result` and trace when it rejects the request before running.
+        runtime_result: Option<Value>,
+        trace: Option<Value>,
     }
 
     impl<'a> JsonReport<'a> {
@@ -171,7 +175,15 @@ mod native {
                 requests: report
                     .requests
                     .iter()
-                    .map(|request| JsonRequest { request, verdict: report.request_verdict(request) })
+                    .map(|request| {
+                        let verdict = report.request_verdict(request);
+                        let refused = match (&verdict, &request.request_id) {
+                            (Verdict::Fails(stop), Some(id)) => execution::refused_result(id, stop),
+                            _ => None,
+                        };
+                        let (runtime_result, trace) = refused.unzip();
+                        JsonRequest { request, verdict, runtime_result, trace }
+                    })
                     .collect(),
             }
         }
