@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
     let governed = RwSignal::new(true);
     let stdin = RwSignal::new(INITIAL_STDIN.to_owned());
     let fuel_budget = RwSignal::new(FUEL_BUDGET);
+    let wall_limit_ms = RwSignal::new(Limits::default().wall_time_ms);
     let sandbox_args = RwSignal::new(String::new());
     let sandbox_env = RwSignal::new(String::new());
     let sandbox_files = RwSignal::new(Vec::<SandboxFile>::new());
@@ -77,7 +78,8 @@ pub fn App() -> impl IntoView {
                 files: sandbox_files.get_untracked(),
             }
         };
-        let limits = Limits { fuel_budget: fuel_budget.get_untracked(), ..Limits::default() };
+        let limits =
+            Limits { fuel_budget: fuel_budget.get_untracked(), wall_time_ms: wall_limit_ms.get_untracked() };
         let request = RunRequest { module: loaded.bytes, stdin: stdin_bytes.into_bytes(), mode, limits };
         let runner = runner.get_value();
         spawn_local(async move {
@@ -154,8 +156,17 @@ pub fn App() -> impl IntoView {
                         } />
                     {move || (fuel_budget.get() != FUEL_BUDGET).then_some(" (not Traverse's 5,000,000)")}
                 </label>
+                <label class="note">
+                    " Wall-clock backstop (ms) "
+                    <input type="number" min="1" data-testid="wall-limit" prop:value=move || wall_limit_ms.get().to_string()
+                        on:change=move |event| {
+                            if let Ok(limit @ 1..) = event_target_value(&event).trim().parse::<u32>() {
+                                wall_limit_ms.set(limit);
+                            }
+                        } />
+                </label>
                 <span class="note">
-                    " Wall-clock backstop " {Limits::default().wall_time_ms} " ms. Runs: "
+                    " Runs: "
                     <span data-testid="run-count">{move || runs.get()}</span>
                 </span>
             </section>

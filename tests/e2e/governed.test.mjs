@@ -57,6 +57,9 @@ const CASES = [
   ['grow-past-limit', { end: 'resource exhausted', detail: 'forcing trap when growing memory to 13172736 bytes', verdict: COLLAPSED,
     cause: 'resource exhausted: forcing trap when growing memory to 13172736 bytes' }],
   ['initial-200-pages', refused(/^resource exhausted: forcing trap when growing memory to 13107200 bytes/)],
+  ['initial-128-pages', ok('{"ok":true}')],
+  ['initial-129-pages', refused(/^resource exhausted: forcing trap when growing memory to 8454144 bytes/)],
+  ['initialize-first', ok('{"initialized":true}')],
   ['grow-table-past-limit', { end: 'resource exhausted', detail: 'forcing trap when growing table to 2001 elements', verdict: COLLAPSED,
     cause: 'resource exhausted: forcing trap when growing table to 2001 elements' }],
   ['unreachable', { end: 'trapped', verdict: COLLAPSED, cause: /^execution failed: / }],
@@ -100,6 +103,18 @@ describe('executor edge cases, governed', () => {
       verdict: COLLAPSED, cause: 'execution timed out: all fuel consumed by WebAssembly',
     }, 'loop');
     expectFields(await run(page, 'write-json'), { ...ok('{"ok":true}'), fuel: '17' }, 'after the loop');
+  });
+
+  test('the wall-clock backstop can be changed', async () => {
+    await page.getByTestId('wall-limit').fill('1500');
+    await page.getByTestId('wall-limit').press('Enter');
+    await page.getByTestId('mode-governed').uncheck();
+    const started = Date.now();
+    expectFields(await run(page, 'infinite-loop'), { end: 'timed out', detail: /1500 ms wall-clock limit/ }, 'sandbox loop');
+    assert.ok(Date.now() - started < 4_000, 'stopped after about 1.5 s');
+    await page.getByTestId('mode-governed').check();
+    await page.getByTestId('wall-limit').fill('5000');
+    await page.getByTestId('wall-limit').press('Enter');
   });
 
   test('a smaller fuel budget is used and labelled as not Traverse\'s', async () => {
