@@ -209,31 +209,24 @@ pub fn check_package_with(
     let binary_file = find("binary", "$.binary.path", &manifest.binary.path);
     report.push(Check::Files, file_diagnostics);
 
-    let mut contract = None;
-    if let Some((resolved, bytes)) = contract_file {
+    // Steps 5 to 8 in Traverse's order. Without a contract Traverse stops before the digest;
+    // the digest is still worth showing.
+    let contract = contract_file.and_then(|(resolved, bytes)| {
         let (diagnostics, parsed) = check_contract(&resolved, bytes);
-        contract = parsed;
         report.push(Check::Contract, diagnostics);
-        if let Some(contract) = &contract {
-            report
-                .push(Check::Linkage, linkage::manifest_against_contract(manifest_path, &manifest, contract));
-        }
-        if let Some((binary, bytes)) = &binary_file {
-            let (diagnostics, facts) =
-                check_digest(manifest_path, &manifest.binary.expected_digest, binary, bytes);
-            report.binary = Some(facts);
-            report.push(Check::Digest, diagnostics);
-        }
-        if let Some(contract) = &contract {
-            report
-                .push(Check::Runtime, linkage::contract_runnable(&resolved.key, &resolved.display, contract));
-        }
-    } else if let Some((binary, bytes)) = &binary_file {
-        // Without a contract Traverse stops before the digest; it is still worth showing.
+        parsed.map(|parsed| (resolved, parsed))
+    });
+    if let Some((_, contract)) = &contract {
+        report.push(Check::Linkage, linkage::manifest_against_contract(manifest_path, &manifest, contract));
+    }
+    if let Some((binary, bytes)) = &binary_file {
         let (diagnostics, facts) =
             check_digest(manifest_path, &manifest.binary.expected_digest, binary, bytes);
         report.binary = Some(facts);
         report.push(Check::Digest, diagnostics);
+    }
+    if let Some((resolved, contract)) = &contract {
+        report.push(Check::Runtime, linkage::contract_runnable(&resolved.key, &resolved.display, contract));
     }
 
     if let Some((binary, bytes)) = binary_file {
@@ -259,8 +252,8 @@ pub fn check_package_with(
             Ok(parsed) => RequestReport {
                 file: path.clone(),
                 request_id: Some(parsed.request_id.clone()),
-                stdin: Some(request::stdin_bytes(&parsed)),
-                diagnostics: request::check(path, &parsed, contract.as_ref()),
+                stdin: Some(request::stdin_bytes(&parsed.input)),
+                diagnostics: request::check(path, &parsed, contract.as_ref().map(|(_, contract)| contract)),
             },
             Err(diagnostic) => RequestReport {
                 file: path.clone(),

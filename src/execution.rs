@@ -11,7 +11,7 @@ use crate::{
     contract::{Contract, ServiceType},
     diagnostic::{Stage, TraverseStop, step},
     host::traverse::{EmittedEvent, EventPolicy},
-    linkage::COLLAPSED_EXECUTION_ERROR,
+    linkage::collapsed_stop,
     runner::protocol::{RunEnd, RunOutcome},
     schema_subset::{self, SchemaViolation},
 };
@@ -143,11 +143,9 @@ pub fn runtime_result(
     let execution_id = format!("exec_{request_id}");
     let (status, output, error) = match execution {
         Execution::Completed { output, .. } => ("completed", output.clone(), Value::Null),
-        Execution::ExecutorFailed { .. } => (
-            "error",
-            Value::Null,
-            json!({"code": "execution_failed", "message": COLLAPSED_EXECUTION_ERROR, "details": {"code": "execution_failed"}}),
-        ),
+        Execution::ExecutorFailed { .. } => {
+            ("error", Value::Null, collapsed_stop().runtime_error.unwrap_or_default())
+        }
         Execution::OutputInvalid { violations, .. } => (
             "error",
             Value::Null,
@@ -157,7 +155,21 @@ pub fn runtime_result(
         ),
         Execution::PlaygroundFailed { .. } => return None,
     };
-    let result = json!({
+    let result = result_document(request_id, status, output, error, vec![unsigned_artifact_warning()]);
+    let trace = trace(&execution_id, contract_emits, execution, &result);
+    Some((result, trace))
+}
+
+/// A `runtime_result` (SPEC §7.4), with Traverse's deterministic ids.
+fn result_document(
+    request_id: &str,
+    status: &str,
+    output: Value,
+    error: Value,
+    warnings: Vec<Value>,
+) -> Value {
+    let execution_id = format!("exec_{request_id}");
+    json!({
         "kind": "runtime_result",
         "schema_version": "1.0.0",
         "execution_id": execution_id,
@@ -166,57 +178,64 @@ pub fn runtime_result(
         "trace_ref": format!("trace_{execution_id}"),
         "output": output,
         "error": error,
-        "warnings": [unsigned_artifact_warning()],
-    });
-    let trace = trace(&execution_id, contract_emits, execution, &result);
-    Some((result, trace))
+        "warnings": warnings,
+    })
+}
+
+/// One state transition: from, to, trigger, and its logical second.
+type Transition = (&'static str, &'static str, &'static str, u32);
+
+/// How every run begins (SPEC §7.5).
+const OPENING: [Transition; 3] = [
+    ("idle", "loading_registry", "runtime_initialization_started", 0),
+    ("loading_registry", "ready", "registry_loaded", 1),
+    ("ready", "discovering", "request_started", 2),
+];
+
+/// The trace's `state_transitions`, with ids `rse_{execution_id}_{NNNN}`.
+fn state_transitions(execution_id: &str, transitions: &[Transition]) -> Vec<Value> {
+    transitions
+        .iter()
+        .enumerate()
+        .map(|(i, (from, to, trigger, second))| {
+            json!({"event_id": format!("rse_{execution_id}_{i:04}"), "from_state": from, "to_state": to,
+                   "trigger": trigger, "timestamp": logical_time(*second)})
+        })
+        .collect()
 }
 
 /// The parts of Traverse's `runtime_trace` that are deterministic (SPEC §7.5): logical times,
 /// state transitions, the terminal outcome, and the emitted events by id and version.
 fn trace(execution_id: &str, contract_emits: bool, execution: &Execution, result: &Value) -> Value {
     let succeeded = matches!(execution, Execution::Completed { .. });
-    let mut steps = vec![
-        ("idle", "loading_registry", "runtime_initialization_started"),
-        ("loading_registry", "ready", "registry_loaded"),
-        ("ready", "discovering", "request_started"),
-        ("discovering", "evaluating_constraints", "candidates_collected"),
-        ("evaluating_constraints", "selecting", "constraints_evaluated"),
-    ];
-    // Second 05 is `started_at`; the executing transition is logged at 06.
-    let mut at = vec![0, 1, 2, 3, 4];
-    steps.push(("selecting", "executing", "candidate_selected"));
-    at.push(6);
-    let completed_at;
-    if !succeeded {
-        steps.extend([("executing", "error", "execution_failed"), ("error", "ready", "execution_closed")]);
-        at.extend([7, 9]);
-        completed_at = 8;
+    let mut steps = OPENING.to_vec();
+    steps.extend([
+        ("discovering", "evaluating_constraints", "candidates_collected", 3),
+        ("evaluating_constraints", "selecting", "constraints_evaluated", 4),
+        // Second 05 is `started_at`.
+        ("selecting", "executing", "candidate_selected", 6),
+    ]);
+    let completed_at = if !succeeded {
+        steps.extend([
+            ("executing", "error", "execution_failed", 7),
+            ("error", "ready", "execution_closed", 9),
+        ]);
+        8
     } else if contract_emits {
         steps.extend([
-            ("executing", "emitting_events", "execution_succeeded_with_events"),
-            ("emitting_events", "completed", "events_emitted"),
-            ("completed", "ready", "execution_closed"),
+            ("executing", "emitting_events", "execution_succeeded_with_events", 8),
+            ("emitting_events", "completed", "events_emitted", 9),
+            ("completed", "ready", "execution_closed", 10),
         ]);
-        at.extend([8, 9, 10]);
-        completed_at = 7;
+        7
     } else {
         steps.extend([
-            ("executing", "completed", "execution_succeeded"),
-            ("completed", "ready", "execution_closed"),
+            ("executing", "completed", "execution_succeeded", 8),
+            ("completed", "ready", "execution_closed", 9),
         ]);
-        at.extend([8, 9]);
-        completed_at = 7;
-    }
-    let transitions: Vec<Value> = steps
-        .iter()
-        .zip(at)
-        .enumerate()
-        .map(|(i, ((from, to, event), second))| {
-            json!({"event_id": format!("rse_{execution_id}_{i:04}"), "from_state": from, "to_state": to,
-                   "trigger": event, "timestamp": logical_time(second)})
-        })
-        .collect();
+        7
+    };
+    let transitions = state_transitions(execution_id, &steps);
     let emitted: Vec<Value> = match execution {
         Execution::Completed { events, .. } => {
             events.iter().map(|e| json!({"event_id": e.event_id, "version": e.version})).collect()
@@ -253,46 +272,31 @@ pub fn refused_result(request_id: &str, stop: &TraverseStop) -> Option<(Value, V
     // Artifact verification (step 6) adds the warning to every later result.
     let warnings =
         if stop.step > step::REQUESTED_TARGET { vec![unsigned_artifact_warning()] } else { vec![] };
-    let result = json!({
-        "kind": "runtime_result", "schema_version": "1.0.0", "execution_id": execution_id,
-        "request_id": request_id, "status": "error", "trace_ref": format!("trace_{execution_id}"),
-        "output": null, "error": error, "warnings": warnings,
-    });
+    let result = result_document(request_id, "error", Value::Null, error, warnings);
     let failure_reason = match stop.step {
         step::VALIDATE_REQUEST | step::INPUT_SCHEMA => "contract_input_invalid",
         step::FIND_CANDIDATES | step::REJECT_CANDIDATES | step::DRAFTS => "artifact_not_runnable",
         step::DEPENDENCIES => "artifact_missing",
         _ => "placement_unsupported",
     };
-    let mut steps = vec![
-        ("idle", "loading_registry", "runtime_initialization_started"),
-        ("loading_registry", "ready", "registry_loaded"),
-        ("ready", "discovering", "request_started"),
-    ];
+    let mut steps = OPENING.to_vec();
     match stop.step {
         step::FIND_CANDIDATES => {
-            steps.extend([("discovering", "error", "no_match"), ("error", "ready", "execution_closed")])
+            steps.extend([("discovering", "error", "no_match", 3), ("error", "ready", "execution_closed", 4)])
         }
         step::VALIDATE_REQUEST | step::REJECT_CANDIDATES => steps.extend([
-            ("discovering", "evaluating_constraints", "candidates_collected"),
-            ("evaluating_constraints", "error", "constraint_validation_failed"),
-            ("error", "ready", "execution_closed"),
+            ("discovering", "evaluating_constraints", "candidates_collected", 3),
+            ("evaluating_constraints", "error", "constraint_validation_failed", 4),
+            ("error", "ready", "execution_closed", 5),
         ]),
         _ => steps.extend([
-            ("discovering", "evaluating_constraints", "candidates_collected"),
-            ("evaluating_constraints", "selecting", "constraints_evaluated"),
-            ("selecting", "error", "selection_failed"),
-            ("error", "ready", "execution_closed"),
+            ("discovering", "evaluating_constraints", "candidates_collected", 3),
+            ("evaluating_constraints", "selecting", "constraints_evaluated", 4),
+            ("selecting", "error", "selection_failed", 5),
+            ("error", "ready", "execution_closed", 6),
         ]),
     }
-    let transitions: Vec<Value> = steps
-        .iter()
-        .enumerate()
-        .map(|(i, (from, to, trigger))| {
-            json!({"event_id": format!("rse_{execution_id}_{i:04}"), "from_state": from, "to_state": to,
-                   "trigger": trigger, "timestamp": logical_time(i as u32)})
-        })
-        .collect();
+    let transitions = state_transitions(&execution_id, &steps);
     let trace = json!({
         "trace_id": format!("trace_{execution_id}"),
         "execution_id": execution_id,

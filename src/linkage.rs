@@ -211,7 +211,6 @@ pub fn contract_runnable(
 
 /// The module against the host ABI and Traverse's limits, in the order the executor meets them.
 pub fn module_against_host(binary_file: &str, module: &ModuleInfo) -> Vec<Diagnostic> {
-    let collapsed = collapsed_stop;
     let mut found = Vec::new();
     let mut imports: Vec<_> = module.imports.iter().collect();
     imports.sort_by(|a, b| {
@@ -234,7 +233,7 @@ pub fn module_against_host(binary_file: &str, module: &ModuleInfo) -> Vec<Diagno
                         import.module, import.name
                     ),
                 )
-                .stops(collapsed()),
+                .stops(collapsed_stop()),
             );
         }
     }
@@ -250,13 +249,13 @@ pub fn module_against_host(binary_file: &str, module: &ModuleInfo) -> Vec<Diagno
                         import.module, import.name
                     ),
                 )
-                .stops(collapsed()),
+                .stops(collapsed_stop()),
             );
         }
     }
 
     let module_error = |code, message: String| {
-        Diagnostic::error(code, Location::file(binary_file), message).stops(collapsed())
+        Diagnostic::error(code, Location::file(binary_file), message).stops(collapsed_stop())
     };
     if module.export("_initialize").is_some() && module.export("_start").is_some() {
         found.push(module_error(

@@ -79,10 +79,10 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Request, Box<Diagnostic>> {
     })
 }
 
-/// The exact bytes Traverse writes to the guest's stdin: the input, compact, keys sorted at every
-/// level (serde_json without `preserve_order`), no trailing newline (SPEC §8.4).
-pub fn stdin_bytes(request: &Request) -> String {
-    request.input.to_string()
+/// The exact bytes Traverse writes to the guest's stdin for a request `input`: compact, keys
+/// sorted at every level (serde_json without `preserve_order`), no trailing newline (SPEC §8.4).
+pub fn stdin_bytes(input: &Value) -> String {
+    input.to_string()
 }
 
 /// Every request-dependent step of the pipeline, each problem tagged with its step so that the

@@ -13,8 +13,8 @@ use wasmer::{
 };
 
 use super::{
+    now_ms,
     protocol::{RunEnd, RunOutcome, RunRequest},
-    sandbox::now_ms,
 };
 use crate::{
     host::{

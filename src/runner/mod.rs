@@ -20,3 +20,13 @@ mod governed;
 mod sandbox;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
+
+/// The worker's monotonic clock, in milliseconds.
+#[cfg(target_arch = "wasm32")]
+fn now_ms() -> f64 {
+    use wasm_bindgen::JsCast;
+    js_sys::global()
+        .unchecked_into::<web_sys::WorkerGlobalScope>()
+        .performance()
+        .map_or_else(js_sys::Date::now, |performance| performance.now())
+}

@@ -17,7 +17,6 @@ use std::{
 };
 
 use futures::{executor::block_on, future::BoxFuture};
-use wasm_bindgen::JsCast;
 use wasmer::{Module, Store};
 use wasmer_wasix::{
     Pipe, PluggableRuntime, UnsupportedVirtualNetworking, WasiEnvBuilder, WasiError, WasiThreadError,
@@ -28,7 +27,10 @@ use wasmer_wasix::{
     virtual_fs::{self, AsyncReadExt, AsyncWriteExt, FileSystem, mem_fs},
 };
 
-use super::protocol::{RunEnd, RunOutcome, RunRequest, SandboxFile};
+use super::{
+    now_ms,
+    protocol::{RunEnd, RunOutcome, RunRequest, SandboxFile},
+};
 
 /// argv[0] of every guest; Traverse passes no arguments at all.
 const PROGRAM_NAME: &str = "guest";
@@ -227,12 +229,4 @@ impl Future for Sleep {
             Poll::Pending
         }
     }
-}
-
-/// The worker's monotonic clock, in milliseconds.
-pub(super) fn now_ms() -> f64 {
-    js_sys::global()
-        .unchecked_into::<web_sys::WorkerGlobalScope>()
-        .performance()
-        .map_or_else(js_sys::Date::now, |performance| performance.now())
 }

@@ -14,6 +14,7 @@ use super::{
 use crate::{
     check, execution,
     limits::FUEL_BUDGET,
+    request,
     runner::{
         client::Runner,
         protocol::{Limits, Mode, RunRequest, SandboxFile, parse_env},
@@ -24,11 +25,9 @@ const INITIAL_STDIN: &str = r#"{"name": "Traverse"}"#;
 /// The request id of runs made from the page, for the ids in Traverse's result.
 const PLAYGROUND_REQUEST_ID: &str = "playground";
 
-/// The exact bytes Traverse would write for `text`: the JSON value, compact, keys sorted.
+/// The exact bytes Traverse would write for the JSON in `text`.
 fn governed_stdin(text: &str) -> Result<String, String> {
-    serde_json::from_str::<serde_json::Value>(text)
-        .map(|value| value.to_string())
-        .map_err(|error| error.to_string())
+    serde_json::from_str(text).map(|input| request::stdin_bytes(&input)).map_err(|error| error.to_string())
 }
 
 #[component]
