@@ -11,7 +11,7 @@ use crate::{
     digest, linkage, manifest,
     module_info::{self, InspectError, ModuleInfo},
     package::{PackageFiles, ResolvedPath, resolve},
-    request, workflow,
+    request, workflow, workspace,
 };
 
 /// The checks, in the order they run and are shown.
@@ -131,21 +131,9 @@ fn first_in_pipeline_order<'a>(
 }
 
 /// Checks the package whose manifest is `manifest_path` among `files`, with every runtime
-/// request and workflow definition among them: recognised by their `kind`, and, for requests,
-/// by lying in a `runtime-requests/` folder as Traverse's examples do, so that a request with a
-/// wrong `kind` or broken JSON is still checked (and told so).
+/// request and workflow definition among them ([`workspace::requests_and_workflows`]).
 pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
-    let (mut requests, mut workflows) = (Vec::new(), Vec::new());
-    for path in files.paths().filter(|path| path.ends_with(".json")) {
-        let value = files.get(path).and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
-        let in_requests_folder = path.split('/').any(|segment| segment == "runtime-requests");
-        match value {
-            Some(value) if workflow::is_workflow(&value) => workflows.push(path.to_owned()),
-            Some(value) if request::is_request(&value) => requests.push(path.to_owned()),
-            _ if in_requests_folder => requests.push(path.to_owned()),
-            _ => {}
-        }
-    }
+    let (requests, workflows) = workspace::requests_and_workflows(files);
     check_package_with(files, manifest_path, &requests, &workflows)
 }
 

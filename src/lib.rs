@@ -5,14 +5,17 @@
 //! - [`runner`] owns wasmer, inside a Web Worker, behind [`runner::protocol`] (wasm32 only);
 //! - `ui` holds the Leptos components, which render state and forward events (wasm32 only).
 
+pub mod archive;
 pub mod check;
 pub mod contract;
 pub mod diagnostic;
 pub mod digest;
+pub mod docs;
 pub mod execution;
 pub mod host;
 pub mod host_abi;
 pub mod instrument;
+pub mod json_view;
 pub mod limits;
 pub mod linkage;
 pub mod manifest;
@@ -21,7 +24,9 @@ pub mod package;
 pub mod request;
 pub mod runner;
 pub mod schema_subset;
+pub mod share_link;
 pub mod strict_lint;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 pub mod workflow;
+pub mod workspace;

@@ -1,6 +1,6 @@
 //! SPEC §9.1 as data: a good package of ours, mutated one way per case, with the verdict
 //! Traverse gives for that mutation. The base mirrors the spec's: the hello-world contract
-//! beside the manifest, a source file, and our own `hello` guest as `./artifacts/agent.wasm`.
+//! beside the manifest, a source file, and our hello-world example's binary as `./artifacts/agent.wasm`.
 
 use serde_json::{Value, json};
 use traverse_playground::{
@@ -11,7 +11,7 @@ use traverse_playground::{
 };
 
 const MANIFEST: &str = "pkg/manifest.json";
-const HELLO_WASM: &[u8] = include_bytes!("fixtures/hello.wasm");
+const HELLO_WASM: &[u8] = include_bytes!("../examples/hello-world/artifacts/hello-world.wasm");
 
 fn reference_dir() -> std::path::PathBuf {
     let dir = std::env::var_os("TRAVERSE_REFERENCE").map(Into::into).unwrap_or_else(|| {

@@ -4,7 +4,9 @@
 //!   the package checks, for CI pipelines. Exits as `traverse-cli` does for loading: 0 when
 //!   Traverse loads the package, 4 when it does not, 2 when it loads but a request does not parse;
 //! - `traverse-playground instrument <in.wasm> <out.wasm> [--fuel <budget>]`: the module as
-//!   governed mode runs it, fuel-metered and memory-limited (see `instrument`).
+//!   governed mode runs it, fuel-metered and memory-limited (see `instrument`);
+//! - `traverse-playground update-digest <manifest.json>`: writes the binary's fnv1a64 into
+//!   `binary.expected_digest`, touching nothing else in the file (after a rebuild).
 //!
 //! A usage error exits 5.
 
@@ -25,13 +27,17 @@ mod native {
     use traverse_playground::{
         check::{Report, RequestReport, Verdict, check_package_with},
         diagnostic::{Severity, Stage},
-        execution,
+        digest, execution,
         instrument::instrument,
+        json_view,
         limits::FUEL_BUDGET,
-        package::{PackageFiles, resolve},
+        package::PackageFiles,
+        workspace::{Role, named_files},
     };
 
-    const USAGE: &str = "usage: traverse-playground check <manifest.json> [--request <file>]... [--workflow <file>]... [--json]";
+    const USAGE: &str = "usage: traverse-playground check <manifest.json> [--request <file>]... [--workflow <file>]... [--json]
+       traverse-playground instrument <in.wasm> <out.wasm> [--fuel <budget>]
+       traverse-playground update-digest <manifest.json>";
     /// Version of the `--json` document; bumped on any incompatible change (docs/report-json.md).
     const REPORT_FORMAT_VERSION: u32 = 1;
     const USAGE_EXIT: u8 = 5;
@@ -62,8 +68,10 @@ mod native {
     }
 
     pub fn main() -> ExitCode {
-        if std::env::args().nth(1).as_deref() == Some("instrument") {
-            return instrument_command();
+        match std::env::args().nth(1).as_deref() {
+            Some("instrument") => return instrument_command(),
+            Some("update-digest") => return update_digest_command(),
+            _ => {}
         }
         let Some(args) = arguments() else {
             eprintln!("{USAGE}");
@@ -112,6 +120,42 @@ mod native {
         }
     }
 
+    fn update_digest_command() -> ExitCode {
+        let args: Vec<String> = std::env::args().skip(2).collect();
+        let [manifest] = &args[..] else {
+            eprintln!("{USAGE}");
+            return ExitCode::from(USAGE_EXIT);
+        };
+        match update_digest(manifest) {
+            Ok(digest) => {
+                println!("{manifest}: binary.expected_digest = {digest}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("{manifest}: {error}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    /// Rewrites the declared digest in place, so the manifest's layout and key order stay.
+    fn update_digest(manifest: &str) -> Result<String, String> {
+        let text = std::fs::read_to_string(manifest).map_err(|error| error.to_string())?;
+        let binary = named_files(manifest, text.as_bytes())
+            .into_iter()
+            .find(|file| file.role == Role::Binary)
+            .ok_or("the manifest names no binary.path")?;
+        let bytes = std::fs::read(&binary.resolved.display)
+            .map_err(|error| format!("{}: {error}", binary.resolved.display))?;
+        let digest = digest::fnv1a64(&bytes);
+        let (start, end) = json_view::find(&text, "$.binary.expected_digest")
+            .filter(|&(start, _)| text[start..].starts_with('"'))
+            .ok_or("the manifest has no string binary.expected_digest to update")?;
+        let updated = format!("{}\"{digest}\"{}", &text[..start], &text[end..]);
+        std::fs::write(manifest, updated).map_err(|error| error.to_string())?;
+        Ok(digest)
+    }
+
     /// `traverse-cli`'s exit for loading and reading requests: 4, then 2, else 0.
     fn exit_code(report: &Report) -> u8 {
         let load = report.load_verdict();
@@ -128,16 +172,10 @@ mod native {
         let Ok(bytes) = std::fs::read(manifest) else {
             return files;
         };
-        if let Ok(value) = serde_json::from_slice::<Value>(&bytes) {
-            for pointer in ["/capability_ref/contract_path", "/source/path", "/binary/path"] {
-                let Some(raw) = value.pointer(pointer).and_then(Value::as_str) else {
-                    continue;
-                };
-                let resolved = resolve(manifest, raw);
-                // A folder is not a file, for Traverse as for us: reading it fails.
-                if let Ok(bytes) = std::fs::read(&resolved.display) {
-                    files.insert(&resolved.key, bytes);
-                }
+        for named in named_files(manifest, &bytes) {
+            // A folder is not a file, for Traverse as for us: reading it fails.
+            if let Ok(bytes) = std::fs::read(&named.resolved.display) {
+                files.insert(&named.resolved.key, bytes);
             }
         }
         files.insert(manifest, bytes);

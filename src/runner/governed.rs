@@ -46,8 +46,12 @@ pub fn run(request: &RunRequest, policy: &EventPolicy) -> RunOutcome {
     };
     let env = FunctionEnv::new(&mut store, host);
     let budget = request.limits.fuel_budget;
-    let (end, fuel) = match instrument::instrument(&request.module, budget) {
-        Ok(bytes) => run_in(&mut store, &env, &bytes, budget),
+    let compiled = instrument::instrument(&request.module, budget)
+        .map_err(|error| error.to_string())
+        .and_then(|bytes| Module::new(&store, bytes).map_err(|error| error.to_string()));
+    let compile_ms = now_ms() - started;
+    let (end, fuel) = match compiled {
+        Ok(module) => run_in(&mut store, &env, &module, budget),
         Err(error) => (RunEnd::SetupFailed(format!("module compile: {error}")), None),
     };
     let host = env.as_mut(&mut store);
@@ -57,6 +61,7 @@ pub fn run(request: &RunRequest, policy: &EventPolicy) -> RunOutcome {
         stderr: stdio.stderr,
         end,
         wall_time_ms: now_ms() - started,
+        compile_ms,
         events: std::mem::take(&mut host.events),
         stdout_dropped: stdio.stdout_dropped,
         fuel_consumed: fuel.map(|fuel| fuel.min(budget)),
@@ -65,11 +70,7 @@ pub fn run(request: &RunRequest, policy: &EventPolicy) -> RunOutcome {
 }
 
 /// How the run ended, and the fuel it consumed once the module was instantiated.
-fn run_in(store: &mut Store, env: &FunctionEnv<Host>, bytes: &[u8], budget: u64) -> (RunEnd, Option<u64>) {
-    let module = match Module::new(&*store, bytes) {
-        Ok(module) => module,
-        Err(error) => return (RunEnd::SetupFailed(format!("module compile: {error}")), None),
-    };
+fn run_in(store: &mut Store, env: &FunctionEnv<Host>, module: &Module, budget: u64) -> (RunEnd, Option<u64>) {
     let imports = imports! {
         "wasi_snapshot_preview1" => {
             "fd_read" => Function::new_typed_with_env(store, env, fd_read),
@@ -81,7 +82,7 @@ fn run_in(store: &mut Store, env: &FunctionEnv<Host>, bytes: &[u8], budget: u64)
             "connector_invoke" => Function::new_typed_with_env(store, env, connector_invoke),
         },
     };
-    let instance = match Instance::new(store, &module, &imports) {
+    let instance = match Instance::new(store, module, &imports) {
         Ok(instance) => instance,
         // A start section that traps is a trap of the run, as when wasmtime instantiates `_start` modules.
         Err(InstantiationError::Start(trap)) => return (ended_by(trap), None),

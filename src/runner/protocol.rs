@@ -98,18 +98,42 @@ pub enum RunEnd {
     WorkerFailed(String),
 }
 
-impl RunEnd {
-    /// A short label for the end reason, stable for display and tests.
-    pub fn label(&self) -> &'static str {
+/// How a run ended, in the words the page shows (stable: tests outside this repo read them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    Completed,
+    Failed,
+    Trapped,
+    TimedOut,
+    Killed,
+    ResourceExhausted,
+}
+
+impl EndReason {
+    pub fn label(self) -> &'static str {
         match self {
-            Self::Returned => "returned",
-            Self::Exited(_) => "exited",
-            Self::Trapped(_) => "trapped",
-            Self::SetupFailed(_) => "setup failed",
-            Self::OutOfFuel { .. } => "timed out",
-            Self::MemoryLimit { .. } | Self::TableLimit { .. } => "resource exhausted",
-            Self::TimedOut { .. } => "timed out",
-            Self::WorkerFailed(_) => "worker failed",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Trapped => "trapped",
+            Self::TimedOut => "timed out",
+            Self::Killed => "killed",
+            Self::ResourceExhausted => "resource exhausted",
+        }
+    }
+}
+
+impl RunEnd {
+    /// The end reason. `proc_exit(0)` completes a sandbox run, but fails a governed one, as
+    /// Traverse fails every `proc_exit`. Running out of fuel is Traverse's time-out.
+    pub fn reason(&self, governed: bool) -> EndReason {
+        match self {
+            Self::Returned => EndReason::Completed,
+            Self::Exited(0) if !governed => EndReason::Completed,
+            Self::Exited(_) | Self::SetupFailed(_) => EndReason::Failed,
+            Self::Trapped(_) => EndReason::Trapped,
+            Self::OutOfFuel { .. } | Self::TimedOut { .. } => EndReason::TimedOut,
+            Self::MemoryLimit { .. } | Self::TableLimit { .. } => EndReason::ResourceExhausted,
+            Self::WorkerFailed(_) => EndReason::Killed,
         }
     }
 
@@ -143,6 +167,8 @@ pub struct RunOutcome {
     pub end: RunEnd,
     /// Milliseconds from receiving the request to the end: compile, instantiate and run.
     pub wall_time_ms: f64,
+    /// The part of `wall_time_ms` spent preparing and compiling the module.
+    pub compile_ms: f64,
     /// Events `emit_event` accepted (governed mode); Traverse publishes them only on success.
     pub events: Vec<EmittedEvent>,
     /// Stdout bytes past Traverse's 65,536-byte cap, dropped (governed mode).
@@ -161,6 +187,7 @@ impl RunOutcome {
             stderr: Vec::new(),
             end,
             wall_time_ms,
+            compile_ms: 0.0,
             events: Vec::new(),
             stdout_dropped: 0,
             fuel_consumed: None,
@@ -190,5 +217,21 @@ mod tests {
         assert_eq!(pairs(""), []);
         assert_eq!(parse_env("A=1\nnot a pair"), Err("\"not a pair\" is not KEY=VALUE".into()));
         assert_eq!(parse_env("=value"), Err("\"=value\" is not KEY=VALUE".into()));
+    }
+
+    #[test]
+    fn end_reasons_use_the_pages_words() {
+        let reason = |end: RunEnd, governed| end.reason(governed).label();
+        assert_eq!(reason(RunEnd::Returned, true), "completed");
+        assert_eq!(reason(RunEnd::Exited(0), false), "completed");
+        assert_eq!(reason(RunEnd::Exited(0), true), "failed");
+        assert_eq!(reason(RunEnd::Exited(3), false), "failed");
+        assert_eq!(reason(RunEnd::SetupFailed("link".into()), true), "failed");
+        assert_eq!(reason(RunEnd::Trapped("unreachable".into()), true), "trapped");
+        assert_eq!(reason(RunEnd::OutOfFuel { budget: 1 }, true), "timed out");
+        assert_eq!(reason(RunEnd::TimedOut { limit_ms: 1 }, false), "timed out");
+        assert_eq!(reason(RunEnd::MemoryLimit { bytes: 1 }, true), "resource exhausted");
+        assert_eq!(reason(RunEnd::TableLimit { elements: 1 }, true), "resource exhausted");
+        assert_eq!(reason(RunEnd::WorkerFailed("gone".into()), true), "killed");
     }
 }

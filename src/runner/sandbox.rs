@@ -45,37 +45,40 @@ pub fn run(
 ) -> RunOutcome {
     let started = now_ms();
     let filesystem = mem_fs::FileSystem::default();
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let end = match put_files(&filesystem, files) {
-        Ok(()) => run_captured(request, args, env, &filesystem, &mut stdout, &mut stderr),
-        Err(error) => RunEnd::SetupFailed(error),
+    let mut store = Store::default();
+    let compiled = Module::new(&store, &request.module);
+    let compile_ms = now_ms() - started;
+    let (end, stdout, stderr) = match (compiled, put_files(&filesystem, files)) {
+        (Err(error), _) => (RunEnd::SetupFailed(format!("module compile: {error}")), vec![], vec![]),
+        (_, Err(error)) => (RunEnd::SetupFailed(error), vec![], vec![]),
+        (Ok(module), Ok(())) => run_captured(&mut store, &module, request, args, env, &filesystem),
     };
     let mut left = Vec::new();
     collect_files(&filesystem, Path::new("/"), &mut left);
-    RunOutcome { stdout, stderr, files: left, ..RunOutcome::without_output(end, now_ms() - started) }
+    RunOutcome {
+        stdout,
+        stderr,
+        files: left,
+        compile_ms,
+        ..RunOutcome::without_output(end, now_ms() - started)
+    }
 }
 
+/// How the run ended, with what it wrote to stdout and stderr.
 fn run_captured(
+    store: &mut Store,
+    module: &Module,
     request: &RunRequest,
     args: &[String],
     env: &[(String, String)],
     filesystem: &mem_fs::FileSystem,
-    stdout: &mut Vec<u8>,
-    stderr: &mut Vec<u8>,
-) -> RunEnd {
-    let mut store = Store::default();
-    let module = match Module::new(&store, &request.module) {
-        Ok(module) => module,
-        Err(error) => return RunEnd::SetupFailed(format!("module compile: {error}")),
-    };
-
+) -> (RunEnd, Vec<u8>, Vec<u8>) {
     let (mut stdin_host, stdin_guest) = Pipe::channel();
     let (mut stdout_host, stdout_guest) = Pipe::channel();
     let (mut stderr_host, stderr_guest) = Pipe::channel();
     // The whole input, then EOF: the guest reads until a read returns 0 bytes.
     if let Err(error) = std::io::Write::write_all(&mut stdin_host, &request.stdin) {
-        return RunEnd::SetupFailed(format!("stdin: {error}"));
+        return (RunEnd::SetupFailed(format!("stdin: {error}")), vec![], vec![]);
     }
     stdin_host.close();
 
@@ -90,17 +93,17 @@ fn run_captured(
         .fs(shared)
         .preopen_dir("/");
     let instantiated = match builder {
-        Ok(builder) => builder.runtime(Arc::new(offline_runtime())).instantiate(module, &mut store),
-        Err(error) => return RunEnd::SetupFailed(format!("preopen /: {error}")),
+        Ok(builder) => builder.runtime(Arc::new(offline_runtime())).instantiate(module, store),
+        Err(error) => return (RunEnd::SetupFailed(format!("preopen /: {error}")), vec![], vec![]),
     };
     let (instance, wasi_env) = match instantiated {
         Ok(pair) => pair,
-        Err(error) => return RunEnd::SetupFailed(format!("instantiate: {error}")),
+        Err(error) => return (RunEnd::SetupFailed(format!("instantiate: {error}")), vec![], vec![]),
     };
 
     let end = match instance.exports.get_function("_start") {
         Err(error) => RunEnd::SetupFailed(format!("entry point: {error}")),
-        Ok(start) => match start.call(&mut store, &[]) {
+        Ok(start) => match start.call(store, &[]) {
             Ok(_) => RunEnd::Returned,
             Err(error) => match error.downcast::<WasiError>() {
                 Ok(WasiError::Exit(code)) => RunEnd::Exited(code.raw()),
@@ -114,16 +117,15 @@ fn run_captured(
         RunEnd::Exited(code) => *code,
         _ => 1,
     };
-    wasi_env.on_exit(&mut store, Some(exit_code.into()));
+    wasi_env.on_exit(store, Some(exit_code.into()));
 
     // Drained on every path, so a panicking guest's message on stderr is kept.
-    drain(&mut stdout_host, stdout);
-    drain(&mut stderr_host, stderr);
-    end
+    (end, drain(&mut stdout_host), drain(&mut stderr_host))
 }
 
 /// Reads what the guest wrote without blocking (`Read` on a `Pipe` would block the worker).
-fn drain(pipe: &mut Pipe, into: &mut Vec<u8>) {
+fn drain(pipe: &mut Pipe) -> Vec<u8> {
+    let mut into = Vec::new();
     let mut chunk = [0u8; 8 * 1024];
     while let Some(read) = pipe.try_read(&mut chunk) {
         if read == 0 {
@@ -131,6 +133,7 @@ fn drain(pipe: &mut Pipe, into: &mut Vec<u8>) {
         }
         into.extend_from_slice(&chunk[..read]);
     }
+    into
 }
 
 /// Writes the user's files, creating the folders they name.

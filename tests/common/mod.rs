@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 /// Our JSON guest, the binary of every test package.
-pub const HELLO_WASM: &[u8] = include_bytes!("../fixtures/hello.wasm");
+pub const HELLO_WASM: &[u8] = include_bytes!("../../examples/hello-world/artifacts/hello-world.wasm");
 
 /// Traverse's reference data: `TRAVERSE_REFERENCE`, or `shared/traverse/reference` beside the clone.
 pub fn reference_dir() -> PathBuf {

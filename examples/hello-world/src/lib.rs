@@ -1,4 +1,4 @@
-//! Fixture guest: greets the `name` it reads on stdin.
+//! The hello-world example: greets the `name` it reads on stdin.
 //!
 //! stdin `{"name":"Ada"}` gives stdout `{"greeting":"Hello, Ada!","name":"Ada"}`. Input that is
 //! not an object with a string `name` gives a structured denial on stdout, the way Traverse's

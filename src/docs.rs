@@ -1,0 +1,110 @@
+//! The project's documents, compiled in, so the Docs view works offline from any build.
+//!
+//! Links between documents become in-app routes (`#docs/execution.md`); links to images and
+//! other files are resolved against the document's folder, as on a forge, because the build
+//! copies `docs/` beside the page.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+
+use crate::package::normalize;
+
+/// A document: its path in the repository and its Markdown.
+pub struct Doc {
+    pub path: &'static str,
+    pub title: &'static str,
+    pub markdown: &'static str,
+}
+
+/// Every document, the README first. A test checks that each `docs/*.md` is here.
+pub const DOCS: &[Doc] = &[
+    Doc { path: "README.md", title: "Read me", markdown: include_str!("../README.md") },
+    Doc { path: "docs/share-link.md", title: "Share links", markdown: include_str!("../docs/share-link.md") },
+    Doc { path: "docs/execution.md", title: "Execution", markdown: include_str!("../docs/execution.md") },
+    Doc {
+        path: "docs/diagnostics.md",
+        title: "Diagnostics",
+        markdown: include_str!("../docs/diagnostics.md"),
+    },
+    Doc {
+        path: "docs/report-json.md",
+        title: "Report JSON",
+        markdown: include_str!("../docs/report-json.md"),
+    },
+    Doc { path: "ARCHITECTURE.md", title: "Architecture", markdown: include_str!("../ARCHITECTURE.md") },
+];
+
+/// The route of a document in the page's fragment.
+pub const ROUTE_PREFIX: &str = "docs/";
+
+/// The document a route names (`docs/execution.md`), or the README for any other docs route.
+pub fn find(route: &str) -> &'static Doc {
+    let path = route.strip_prefix(ROUTE_PREFIX).unwrap_or(route);
+    DOCS.iter().find(|doc| doc.path == path).unwrap_or(&DOCS[0])
+}
+
+/// `doc` as HTML, with its links rewritten for the page.
+pub fn render(doc: &Doc) -> String {
+    let folder = doc.path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let rewrite = |url: CowStr<'static>| -> CowStr<'static> {
+        if url.contains("://") || url.starts_with('#') || url.starts_with("mailto:") {
+            return url;
+        }
+        let (target, _anchor) = url.split_once('#').unwrap_or((&url, ""));
+        let resolved = normalize(&format!("{folder}/{target}"));
+        if DOCS.iter().any(|doc| doc.path == resolved) {
+            format!("#{ROUTE_PREFIX}{resolved}").into()
+        } else {
+            resolved.into()
+        }
+    };
+    let events = Parser::new_ext(doc.markdown, Options::ENABLE_TABLES).map(|event| match event {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: rewrite(dest_url), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: rewrite(dest_url), title, id })
+        }
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_document_in_docs_is_in_the_view() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".md") {
+                let path = format!("docs/{name}");
+                assert!(DOCS.iter().any(|doc| doc.path == path), "{path} is missing from docs::DOCS");
+            }
+        }
+    }
+
+    #[test]
+    fn links_between_documents_become_routes_and_images_resolve() {
+        let doc = Doc {
+            path: "docs/a.md",
+            title: "a",
+            markdown: "[x](execution.md#fuel) [r](../README.md) [w](https://example.org) [t](../src/lib.rs) ![s](screenshot.png)",
+        };
+        let html = render(&doc);
+        assert!(html.contains(r##"href="#docs/docs/execution.md""##), "{html}");
+        assert!(html.contains(r##"href="#docs/README.md""##), "{html}");
+        assert!(html.contains(r#"href="https://example.org""#), "{html}");
+        assert!(html.contains(r#"href="src/lib.rs""#), "{html}");
+        assert!(html.contains(r#"src="docs/screenshot.png""#), "{html}");
+    }
+
+    #[test]
+    fn an_unknown_route_shows_the_readme() {
+        assert_eq!(find("docs/nope.md").path, "README.md");
+        assert_eq!(find("docs/docs/execution.md").path, "docs/execution.md");
+    }
+}

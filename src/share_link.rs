@@ -1,0 +1,313 @@
+//! Share links: the playground's state in a URL fragment (docs/share-link.md).
+//!
+//! A link is `#share=<version>.<data>`, where `<data>` is the [`SharedState`] as JSON, raw
+//! deflate compressed, base64url without padding. The version sits outside the compressed data
+//! so a link from a newer playground is refused by number, before anything is decompressed. A
+//! binary travels inline while the link stays under [`LINK_LIMIT_BYTES`]; otherwise only its
+//! SHA-256, and the person opening the link drops the matching file. The same encoding keeps
+//! the page's state across reloads, with binaries always inline.
+//!
+//! Invariant: decoding never trusts its input: every size is bounded before it is spent.
+
+use std::{fmt, io::Read};
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use flate2::{Compression, read::DeflateDecoder, write::DeflateEncoder};
+use serde::{Deserialize, Serialize};
+
+use crate::{digest, package::PackageFiles};
+
+/// The fragment key: `#share=…`.
+pub const FRAGMENT_KEY: &str = "share=";
+/// The version this playground writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// A link longer than this carries binaries by digest only (issue 6: "under 64 KiB").
+pub const LINK_LIMIT_BYTES: usize = 64 * 1024;
+/// The longest fragment a link may have; browsers keep URLs up to about 2 MB.
+pub const MAX_LINK_FRAGMENT_BYTES: usize = 2 * 1024 * 1024;
+/// The most a state may inflate to, against deflate bombs.
+pub const MAX_STATE_BYTES: usize = 256 * 1024 * 1024;
+
+/// Everything a link restores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedState {
+    pub files: Vec<SharedFile>,
+    /// The manifest the checks run on, when the files hold more than one.
+    #[serde(default)]
+    pub manifest: Option<String>,
+    pub input: Input,
+    pub settings: Settings,
+}
+
+/// One file, by its path in the package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedFile {
+    pub path: String,
+    #[serde(flatten)]
+    pub content: Content,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Content {
+    /// A UTF-8 file, as it is.
+    Text(String),
+    /// Any other file, base64url without padding.
+    Base64(String),
+    /// A file left out of the link: its `sha256:` digest, to verify the file dropped for it.
+    Sha256(String),
+}
+
+/// What goes to the module's stdin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Input {
+    /// A runtime request of the package, by path: its input is sent.
+    Request(String),
+    /// Text the user wrote.
+    Stdin(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub governed: bool,
+    pub fuel_budget: u64,
+    pub wall_time_ms: u32,
+    /// Sandbox mode only: arguments after argv[0], space separated, and `KEY=VALUE` lines.
+    #[serde(default)]
+    pub sandbox_args: String,
+    #[serde(default)]
+    pub sandbox_env: String,
+}
+
+/// Why a fragment was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareError {
+    TooLarge { bytes: usize, limit: usize },
+    Version { found: String },
+    Malformed(String),
+}
+
+impl fmt::Display for ShareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge { bytes, limit } => {
+                write!(f, "the shared state is {bytes} bytes, more than the {limit} this playground accepts")
+            }
+            Self::Version { found } => write!(
+                f,
+                "the link is share-link version {found}; this playground reads version {FORMAT_VERSION} only"
+            ),
+            Self::Malformed(why) => write!(f, "the link is damaged: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ShareError {}
+
+impl SharedState {
+    /// The files as loaded: text as text, the rest base64.
+    pub fn files_from(files: &PackageFiles) -> Vec<SharedFile> {
+        files
+            .paths()
+            .map(|path| {
+                let bytes = files.get(path).unwrap_or_default();
+                let content = match std::str::from_utf8(bytes) {
+                    Ok(text) => Content::Text(text.to_owned()),
+                    Err(_) => Content::Base64(URL_SAFE_NO_PAD.encode(bytes)),
+                };
+                SharedFile { path: path.to_owned(), content }
+            })
+            .collect()
+    }
+
+    /// The files this state carries, and those it names only by digest, as (path, digest).
+    pub fn unpack(&self) -> Result<(PackageFiles, Vec<(String, String)>), ShareError> {
+        let mut files = PackageFiles::new();
+        let mut awaited = Vec::new();
+        for file in &self.files {
+            match &file.content {
+                Content::Text(text) => files.insert(&file.path, text.as_bytes()),
+                Content::Base64(data) => files.insert(
+                    &file.path,
+                    URL_SAFE_NO_PAD.decode(data).map_err(|error| {
+                        ShareError::Malformed(format!("{} is not base64url: {error}", file.path))
+                    })?,
+                ),
+                Content::Sha256(sha256) => awaited.push((file.path.clone(), sha256.clone())),
+            }
+        }
+        Ok((files, awaited))
+    }
+}
+
+/// The fragment value (after `#share=`) for `state`, as it is.
+pub fn encode(state: &SharedState) -> String {
+    let json = serde_json::to_vec(state).expect("shared states serialise");
+    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
+    std::io::Write::write_all(&mut encoder, &json).expect("writing to a Vec cannot fail");
+    let deflated = encoder.finish().expect("writing to a Vec cannot fail");
+    format!("{FORMAT_VERSION}.{}", URL_SAFE_NO_PAD.encode(deflated))
+}
+
+/// The fragment value for a link: `state` as it is when that stays under
+/// [`LINK_LIMIT_BYTES`], else with binaries replaced by their digests. A state whose text
+/// files alone pass the limit is still encoded: browsers take longer URLs, only less surely.
+pub fn encode_link(state: &SharedState) -> String {
+    let full = encode(state);
+    if full.len() + FRAGMENT_KEY.len() + 1 <= LINK_LIMIT_BYTES {
+        return full;
+    }
+    let files = state
+        .files
+        .iter()
+        .map(|file| match &file.content {
+            Content::Base64(data) => {
+                let bytes = URL_SAFE_NO_PAD.decode(data).unwrap_or_default();
+                SharedFile { path: file.path.clone(), content: Content::Sha256(digest::sha256(&bytes)) }
+            }
+            _ => file.clone(),
+        })
+        .collect();
+    encode(&SharedState { files, ..state.clone() })
+}
+
+/// The state in a fragment value, refused when it is longer than `limit` bytes, of another
+/// version, or not what [`encode`] writes.
+pub fn decode(value: &str, limit: usize) -> Result<SharedState, ShareError> {
+    if value.len() > limit {
+        return Err(ShareError::TooLarge { bytes: value.len(), limit });
+    }
+    let Some((version, data)) = value.split_once('.') else {
+        return Err(ShareError::Malformed("it has no version number".into()));
+    };
+    if version != FORMAT_VERSION.to_string() {
+        return Err(ShareError::Version { found: version.chars().take(20).collect() });
+    }
+    let deflated = URL_SAFE_NO_PAD
+        .decode(data.trim_end_matches('='))
+        .map_err(|error| ShareError::Malformed(format!("not base64url ({error})")))?;
+    let mut json = Vec::new();
+    DeflateDecoder::new(deflated.as_slice())
+        .take(MAX_STATE_BYTES as u64 + 1)
+        .read_to_end(&mut json)
+        .map_err(|error| ShareError::Malformed(format!("not deflate data ({error})")))?;
+    if json.len() > MAX_STATE_BYTES {
+        return Err(ShareError::TooLarge { bytes: json.len(), limit: MAX_STATE_BYTES });
+    }
+    let state: SharedState = serde_json::from_slice(&json)
+        .map_err(|error| ShareError::Malformed(format!("not a playground state ({error})")))?;
+    if let Some(file) = state.files.iter().find(|file| file.path.trim().is_empty()) {
+        return Err(ShareError::Malformed(format!("a file has an empty path ({:?})", file.path)));
+    }
+    Ok(state)
+}
+
+/// The fragment value of a share link, from `location.hash` (with or without its `#`).
+pub fn from_hash(hash: &str) -> Option<&str> {
+    hash.trim_start_matches('#').strip_prefix(FRAGMENT_KEY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(binary: Vec<u8>) -> SharedState {
+        let mut files = PackageFiles::new();
+        files.insert("pkg/manifest.json", br#"{"kind":"capability_package"}"#.to_vec());
+        files.insert("pkg/artifacts/a.wasm", binary);
+        SharedState {
+            files: SharedState::files_from(&files),
+            manifest: Some("pkg/manifest.json".into()),
+            input: Input::Stdin(r#"{"name":"Ada"}"#.into()),
+            settings: Settings {
+                governed: true,
+                fuel_budget: 5_000_000,
+                wall_time_ms: 5_000,
+                sandbox_args: String::new(),
+                sandbox_env: String::new(),
+            },
+        }
+    }
+
+    /// Bytes that deflate poorly, as a real binary does.
+    fn noise(len: usize) -> Vec<u8> {
+        let mut x = 0x9e37_79b9_u32;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                (x >> 24) as u8 | 0x80
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_state_round_trips_with_its_binary_inline() {
+        let original = state(b"\0asm\x01\0\0\0\xff".to_vec());
+        let link = encode_link(&original);
+        assert!(link.starts_with("1."));
+        let decoded = decode(&link, MAX_LINK_FRAGMENT_BYTES).unwrap();
+        assert_eq!(decoded, original);
+        let (files, awaited) = decoded.unpack().unwrap();
+        assert_eq!(files.get("pkg/artifacts/a.wasm"), Some(&b"\0asm\x01\0\0\0\xff"[..]));
+        assert!(awaited.is_empty());
+    }
+
+    #[test]
+    fn a_binary_that_would_pass_64_kib_travels_as_its_digest() {
+        let binary = noise(80 * 1024);
+        let original = state(binary.clone());
+        assert!(encode(&original).len() > LINK_LIMIT_BYTES);
+        let link = encode_link(&original);
+        assert!(link.len() < 1024, "{}", link.len());
+        let (files, awaited) = decode(&link, MAX_LINK_FRAGMENT_BYTES).unwrap().unpack().unwrap();
+        assert_eq!(files.get("pkg/artifacts/a.wasm"), None);
+        assert_eq!(awaited, [("pkg/artifacts/a.wasm".to_owned(), digest::sha256(&binary))]);
+        assert!(files.get("pkg/manifest.json").is_some());
+    }
+
+    #[test]
+    fn bad_fragments_are_refused_with_the_reason() {
+        let good = encode(&state(vec![0xff]));
+        let cases: Vec<(String, fn(&ShareError) -> bool)> = vec![
+            ("x".repeat(100), |e| matches!(e, ShareError::TooLarge { bytes: 100, limit: 99 })),
+            (format!("2.{}", &good[2..]), |e| matches!(e, ShareError::Version { found } if found == "2")),
+            ("no-version".into(), |e| matches!(e, ShareError::Malformed(_))),
+            ("1.***".into(), |e| matches!(e, ShareError::Malformed(why) if why.starts_with("not base64url"))),
+            ("1.AAAA".into(), |e| matches!(e, ShareError::Malformed(why) if why.starts_with("not deflate"))),
+            (
+                encode_raw(b"{\"files\":[]}"),
+                |e| matches!(e, ShareError::Malformed(why) if why.starts_with("not a playground state")),
+            ),
+        ];
+        for (fragment, expected) in cases {
+            let limit = if fragment.len() == 100 { 99 } else { MAX_LINK_FRAGMENT_BYTES };
+            let error = decode(&fragment, limit).expect_err(&fragment);
+            assert!(expected(&error), "{fragment}: {error}");
+            assert!(!error.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_deflate_bomb_stops_at_the_state_limit() {
+        let zeros = vec![b' '; MAX_STATE_BYTES + 10];
+        let error = decode(&encode_raw(&zeros), MAX_LINK_FRAGMENT_BYTES).unwrap_err();
+        assert_eq!(error, ShareError::TooLarge { bytes: MAX_STATE_BYTES + 1, limit: MAX_STATE_BYTES });
+    }
+
+    #[test]
+    fn the_fragment_is_found_in_a_hash() {
+        assert_eq!(from_hash("#share=1.abc"), Some("1.abc"));
+        assert_eq!(from_hash("share=1.abc"), Some("1.abc"));
+        assert_eq!(from_hash("#docs/execution.md"), None);
+    }
+
+    fn encode_raw(json: &[u8]) -> String {
+        let mut encoder = DeflateEncoder::new(Vec::new(), Compression::fast());
+        std::io::Write::write_all(&mut encoder, json).unwrap();
+        format!("1.{}", URL_SAFE_NO_PAD.encode(encoder.finish().unwrap()))
+    }
+}
