@@ -80,6 +80,9 @@ pub struct Report {
     pub binary: Option<BinaryFacts>,
     pub module: Option<ModuleInfo>,
     pub requests: Vec<RequestReport>,
+    /// What `traverse-cli capability-package inspect` prints when the manifest parses; what
+    /// it prints is this only when the load verdict passes.
+    pub inspect_output: Option<String>,
 }
 
 impl Report {
@@ -150,6 +153,7 @@ pub fn check_package_with(
         binary: None,
         module: None,
         requests: Vec::new(),
+        inspect_output: None,
     };
 
     let Some(bytes) = files.get(manifest_path) else {
@@ -167,6 +171,7 @@ pub fn check_package_with(
             return report;
         }
     };
+    report.inspect_output = Some(manifest::inspect_output(manifest_path, &manifest));
     let mut manifest_diagnostics = manifest::check_shape(manifest_path, &manifest);
     manifest_diagnostics.extend(manifest::notes(manifest_path, &manifest));
     report.push(Check::Manifest, manifest_diagnostics);
@@ -349,6 +354,11 @@ pub fn check_module(file: &str, bytes: &[u8]) -> (Vec<Diagnostic>, Option<Module
                      (component model); Traverse runs core wasm32-wasip1 modules"
                         .to_owned()
                 }
+                InspectError::NotWasm { starts, looks_like } => format!(
+                    "malformed_wasm_artifact: module compile: {file} is not a WebAssembly module: it starts \
+                     with bytes {starts}{}, and a module starts with 00 61 73 6d (\\0asm)",
+                    looks_like.map(|kind| format!(" ({kind})")).unwrap_or_default()
+                ),
                 InspectError::Invalid(detail) => {
                     format!("malformed_wasm_artifact: module compile: {detail}")
                 }

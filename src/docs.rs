@@ -4,7 +4,7 @@
 //! other files are resolved against the document's folder, as on a forge, because the build
 //! copies `docs/` beside the page.
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+use pulldown_cmark::{Alignment, CowStr, Event, Options, Parser, Tag, html};
 
 use crate::package::normalize;
 
@@ -64,6 +64,10 @@ pub fn render(doc: &Doc) -> String {
         Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
             Event::Start(Tag::Image { link_type, dest_url: rewrite(dest_url), title, id })
         }
+        // Column alignment would be an inline style, which the page's policy refuses.
+        Event::Start(Tag::Table(alignments)) => {
+            Event::Start(Tag::Table(vec![Alignment::None; alignments.len()]))
+        }
         other => other,
     });
     let mut out = String::new();
@@ -92,7 +96,7 @@ mod tests {
         let doc = Doc {
             path: "docs/a.md",
             title: "a",
-            markdown: "[x](execution.md#fuel) [r](../README.md) [w](https://example.org) [t](../src/lib.rs) ![s](screenshot.png)",
+            markdown: "[x](execution.md#fuel) [r](../README.md) [w](https://example.org) [t](../src/lib.rs) ![s](screenshot.png)\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n",
         };
         let html = render(&doc);
         assert!(html.contains(r##"href="#docs/docs/execution.md""##), "{html}");
@@ -100,6 +104,7 @@ mod tests {
         assert!(html.contains(r#"href="https://example.org""#), "{html}");
         assert!(html.contains(r#"href="src/lib.rs""#), "{html}");
         assert!(html.contains(r#"src="docs/screenshot.png""#), "{html}");
+        assert!(!html.contains("style="), "{html}");
     }
 
     #[test]

@@ -40,3 +40,37 @@ pub const WHITELIST: &[HostImport] = &[
 pub fn lookup(module: &str, name: &str) -> Option<&'static HostImport> {
     WHITELIST.iter().find(|entry| entry.module == module && entry.name == name)
 }
+
+/// How Traverse's executor treats one import, as the imports table shows it.
+pub fn import_status(module: &str, name: &str) -> &'static str {
+    match lookup(module, name) {
+        Some(entry) if entry.linked => "allowed, linked",
+        Some(_) => "whitelisted, not linked: linking fails",
+        None => "not in the host ABI: refused",
+    }
+}
+
+/// What an export means to Traverse's executor (SPEC §8.3), if anything.
+pub fn export_role(name: &str) -> Option<&'static str> {
+    match name {
+        "" => Some("entry, run before _start"),
+        "_start" => Some("entry"),
+        "_initialize" => Some("initialiser, run when there is no _start"),
+        "memory" => Some("memory the host reads and writes"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_are_linked_unlinked_or_refused() {
+        assert_eq!(import_status("wasi_snapshot_preview1", "fd_write"), "allowed, linked");
+        assert_eq!(import_status("traverse_host", "capability_id"), "whitelisted, not linked: linking fails");
+        assert_eq!(import_status("wasi_snapshot_preview1", "sock_open"), "not in the host ABI: refused");
+        assert_eq!(export_role("_start"), Some("entry"));
+        assert_eq!(export_role("helper"), None);
+    }
+}

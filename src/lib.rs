@@ -28,5 +28,6 @@ pub mod share_link;
 pub mod strict_lint;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+pub mod use_case;
 pub mod workflow;
 pub mod workspace;

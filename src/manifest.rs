@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::{
     diagnostic::{Diagnostic, Location, TraverseStop},
     host_abi::ABI_VERSION,
+    package::resolve,
 };
 
 /// A parsed `manifest.json`.
@@ -234,4 +235,32 @@ pub fn notes(manifest_path: &str, manifest: &Manifest) -> Vec<Diagnostic> {
         ));
     }
     notes
+}
+
+/// What `traverse-cli capability-package inspect` prints for a package it loads (SPEC §2.4).
+pub fn inspect_output(manifest_path: &str, manifest: &Manifest) -> String {
+    let interfaces: Vec<&str> = manifest.model_dependencies.iter().map(|d| d.interface.as_str()).collect();
+    let mut lines = vec![
+        format!("path: {manifest_path}"),
+        format!("package_id: {}", manifest.package_id),
+        format!("package_version: {}", manifest.version),
+        format!("capability_id: {}", manifest.capability_ref.id),
+        format!("capability_version: {}", manifest.capability_ref.version),
+        format!("source_path: {}", resolve(manifest_path, &manifest.source.path).display),
+        format!("binary_path: {}", resolve(manifest_path, &manifest.binary.path).display),
+        format!("binary_digest: {}", manifest.binary.expected_digest),
+        format!("model_interfaces: {}", interfaces.join(", ")),
+    ];
+    let compositions: Vec<String> =
+        manifest.compositions().iter().map(|r| format!("{}@{}", r.workflow_id, r.workflow_version)).collect();
+    if !compositions.is_empty() {
+        lines.push(format!("known_compositions: {}", compositions.join(", ")));
+    }
+    if manifest.known_compositions.is_none() && manifest.workflow_refs.is_some() {
+        lines.push(
+            "composition_metadata: legacy workflow_refs alias (migrate to known_compositions before schema v2)"
+                .to_owned(),
+        );
+    }
+    lines.join("\n")
 }

@@ -101,14 +101,45 @@ impl ModuleInfo {
 pub enum InspectError {
     /// A component-model binary, not a core module.
     Component,
+    /// Not WebAssembly at all: its first bytes in hex, and what they look like, if known.
+    NotWasm { starts: String, looks_like: Option<&'static str> },
     /// Not WebAssembly, or invalid WebAssembly: the validator's message.
     Invalid(String),
+}
+
+/// Every WebAssembly binary starts with these four bytes (`\0asm`).
+pub const WASM_MAGIC: &[u8] = b"\0asm";
+
+/// What a file that is not WebAssembly probably is, by its first bytes, for a clearer message.
+fn file_kind(bytes: &[u8]) -> Option<&'static str> {
+    const KINDS: &[(&[u8], &str)] = &[
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (b"PK\x03\x04", "a zip archive"),
+        (b"\x1f\x8b", "gzip-compressed data"),
+        (b"\x7fELF", "a native ELF executable"),
+        (b"MZ", "a Windows executable"),
+        (b"(module", "WebAssembly text (WAT): assemble it into a binary first"),
+    ];
+    if bytes.is_empty() {
+        return Some("an empty file");
+    }
+    KINDS.iter().find(|(magic, _)| bytes.starts_with(magic)).map(|(_, kind)| *kind).or_else(|| {
+        let text = std::str::from_utf8(&bytes[..bytes.len().min(64)]).ok()?.trim_start();
+        Some(if text.starts_with(['{', '[']) { "JSON text" } else { "text" })
+    })
 }
 
 /// Validates `bytes` as a core module and describes it.
 pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, InspectError> {
     if Parser::is_component(bytes) {
         return Err(InspectError::Component);
+    }
+    if !bytes.starts_with(WASM_MAGIC) {
+        let starts = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ");
+        return Err(InspectError::NotWasm { starts, looks_like: file_kind(bytes) });
     }
     Validator::new_with_features(WasmFeatures::default())
         .validate_all(bytes)
@@ -230,4 +261,24 @@ fn describe(bytes: &[u8]) -> wasmparser::Result<ModuleInfo> {
         })
         .collect();
     Ok(info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_is_not_webassembly_says_what_it_looks_like() {
+        let not_wasm = |bytes: &[u8]| match inspect(bytes) {
+            Err(InspectError::NotWasm { starts, looks_like }) => (starts, looks_like),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(not_wasm(b"\x89PNG\r\n\x1a\n"), ("89 50 4e 47".into(), Some("a PNG image")));
+        assert_eq!(not_wasm(b"  {\"kind\": 1}").1, Some("JSON text"));
+        assert_eq!(not_wasm(b"(module)").1, Some("WebAssembly text (WAT): assemble it into a binary first"));
+        assert_eq!(not_wasm(b"").1, Some("an empty file"));
+        assert_eq!(not_wasm(&[0xde, 0xad, 0xbe, 0xef, 0xff]).1, None);
+        // The right magic but a broken body is invalid, not "not WebAssembly".
+        assert!(matches!(inspect(b"\0asm\x01\0\0\0\x01"), Err(InspectError::Invalid(_))));
+    }
 }

@@ -23,6 +23,11 @@ impl PackageFiles {
         self.files.insert(normalize(path), bytes.into());
     }
 
+    /// Removes a file, returning whether it was there.
+    pub fn remove(&mut self, path: &str) -> bool {
+        self.files.remove(&normalize(path)).is_some()
+    }
+
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(&normalize(path)).map(Vec::as_slice)
     }

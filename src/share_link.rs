@@ -156,7 +156,8 @@ pub fn encode(state: &SharedState) -> String {
 /// files alone pass the limit is still encoded: browsers take longer URLs, only less surely.
 pub fn encode_link(state: &SharedState) -> String {
     let full = encode(state);
-    if full.len() + FRAGMENT_KEY.len() + 1 <= LINK_LIMIT_BYTES {
+    // Under the limit with the `#` in front.
+    if full.len() + FRAGMENT_KEY.len() < LINK_LIMIT_BYTES {
         return full;
     }
     let files = state
@@ -272,7 +273,8 @@ mod tests {
     #[test]
     fn bad_fragments_are_refused_with_the_reason() {
         let good = encode(&state(vec![0xff]));
-        let cases: Vec<(String, fn(&ShareError) -> bool)> = vec![
+        type Expected = fn(&ShareError) -> bool;
+        let cases: Vec<(String, Expected)> = vec![
             ("x".repeat(100), |e| matches!(e, ShareError::TooLarge { bytes: 100, limit: 99 })),
             (format!("2.{}", &good[2..]), |e| matches!(e, ShareError::Version { found } if found == "2")),
             ("no-version".into(), |e| matches!(e, ShareError::Malformed(_))),

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::{
+    archive,
     manifest::MANIFEST_KIND,
     package::{PackageFiles, ResolvedPath, resolve},
     request, workflow,
@@ -138,6 +139,39 @@ pub fn missing(files: &PackageFiles, manifest_path: &str) -> Vec<NamedFile> {
         .collect()
 }
 
+/// A file as given: its path and its bytes.
+pub type PathAndBytes = (String, Vec<u8>);
+
+/// Files as the user gave them, ready to add: each `.zip` replaced by its files, and the one
+/// folder they all sit in (a picked or dropped package folder) taken off their paths, so paths
+/// are relative to the package. Returns the files and, for each file that could not be
+/// unpacked, its name and why.
+pub fn incoming(given: Vec<PathAndBytes>) -> (Vec<PathAndBytes>, Vec<(String, String)>) {
+    let (mut files, mut problems) = (Vec::new(), Vec::new());
+    for (path, bytes) in given {
+        if path.ends_with(".zip") || archive::is_zip(&bytes) {
+            match archive::unpack(&bytes) {
+                Ok(entries) => files.extend(without_common_folder(entries)),
+                Err(error) => problems.push((path, error)),
+            }
+        } else {
+            files.push((path, bytes));
+        }
+    }
+    (without_common_folder(files), problems)
+}
+
+fn without_common_folder(files: Vec<PathAndBytes>) -> Vec<PathAndBytes> {
+    let folder = |path: &str| path.split_once('/').map(|(folder, _)| folder.to_owned());
+    let common = files.first().and_then(|(path, _)| folder(path));
+    match common {
+        Some(common) if files.iter().all(|(path, _)| folder(path).as_deref() == Some(common.as_str())) => {
+            files.into_iter().map(|(path, bytes)| (path[common.len() + 1..].to_owned(), bytes)).collect()
+        }
+        _ => files,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +235,27 @@ mod tests {
             manifests(&files),
             ["pkg/manifest.json", "a/b/deep.json", "manifest.json", "broken/manifest.json"]
         );
+    }
+
+    #[test]
+    fn a_package_folder_is_loaded_relative_to_itself_and_zips_are_opened() {
+        let given = |paths: &[&str]| paths.iter().map(|p| (p.to_string(), b"x".to_vec())).collect::<Vec<_>>();
+        let paths = |files: Vec<(String, Vec<u8>)>| files.into_iter().map(|(p, _)| p).collect::<Vec<_>>();
+        let (files, problems) = incoming(given(&["hello/manifest.json", "hello/src/lib.rs"]));
+        assert_eq!((paths(files), problems), (vec!["manifest.json".into(), "src/lib.rs".into()], vec![]));
+        // Loose files, or files from two folders, keep their paths.
+        assert_eq!(paths(incoming(given(&["a/m.json", "b/c.json"])).0), ["a/m.json", "b/c.json"]);
+        assert_eq!(paths(incoming(given(&["manifest.json"])).0), ["manifest.json"]);
+
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        writer.start_file("pkg/manifest.json", zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut writer, b"{}").unwrap();
+        let zip = writer.finish().unwrap().into_inner();
+        let (files, problems) =
+            incoming(vec![("pkg.zip".into(), zip), ("broken.zip".into(), b"PK\x03\x04".to_vec())]);
+        assert_eq!(files, [("manifest.json".to_owned(), b"{}".to_vec())]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "broken.zip");
     }
 
     #[test]

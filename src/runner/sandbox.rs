@@ -93,7 +93,7 @@ fn run_captured(
         .fs(shared)
         .preopen_dir("/");
     let instantiated = match builder {
-        Ok(builder) => builder.runtime(Arc::new(offline_runtime())).instantiate(module, store),
+        Ok(builder) => builder.runtime(Arc::new(offline_runtime())).instantiate(module.clone(), store),
         Err(error) => return (RunEnd::SetupFailed(format!("preopen /: {error}")), vec![], vec![]),
     };
     let (instance, wasi_env) = match instantiated {

@@ -1,175 +1,84 @@
-//! The page: pick a module (and optionally its contract), write its input, run it governed as
-//! Traverse runs it or in the WASI sandbox, and see what it did and what Traverse makes of it.
+//! The page: a toolbar, then either the playground's three panes (files, checks, run) or the
+//! Docs view, chosen by the URL fragment (`#docs/…`). It restores the state from a share link
+//! or from the last visit, and saves it on every change.
 
-use std::rc::Rc;
-
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{ev, prelude::*};
 
 use super::{
-    contract_picker::{ContractPicker, LoadedContract},
-    module_picker::{LoadedModule, ModulePicker},
-    outcome_view::{OutcomeView, RunView},
-    sandbox_settings::SandboxSettings,
+    browser,
+    checks_pane::ChecksPane,
+    docs_view::DocsView,
+    examples::Examples,
+    files_pane::{DropOverlay, FilesPane},
+    run_pane::RunPane,
+    share::{LinkBanner, ShareButton},
+    state::Playground,
+    theme::ThemeToggle,
 };
-use crate::{
-    check, execution,
-    limits::FUEL_BUDGET,
-    request,
-    runner::{
-        client::Runner,
-        protocol::{Limits, Mode, RunRequest, SandboxFile, parse_env},
-    },
-};
+use crate::{docs, share_link};
 
-const INITIAL_STDIN: &str = r#"{"name": "Traverse"}"#;
-/// The request id of runs made from the page, for the ids in Traverse's result.
-const PLAYGROUND_REQUEST_ID: &str = "playground";
-
-/// The exact bytes Traverse would write for the JSON in `text`.
-fn governed_stdin(text: &str) -> Result<String, String> {
-    serde_json::from_str(text).map(|input| request::stdin_bytes(&input)).map_err(|error| error.to_string())
-}
+/// Where the page keeps the state across reloads.
+const SAVED_STATE_KEY: &str = "traverse-playground/state";
 
 #[component]
 pub fn App() -> impl IntoView {
-    let runner = StoredValue::new_local(Rc::new(Runner::new()));
-    let module = RwSignal::new(None::<LoadedModule>);
-    let contract = RwSignal::new(None::<LoadedContract>);
-    let governed = RwSignal::new(true);
-    let stdin = RwSignal::new(INITIAL_STDIN.to_owned());
-    let fuel_budget = RwSignal::new(FUEL_BUDGET);
-    let wall_limit_ms = RwSignal::new(Limits::default().wall_time_ms);
-    let sandbox_args = RwSignal::new(String::new());
-    let sandbox_env = RwSignal::new(String::new());
-    let sandbox_files = RwSignal::new(Vec::<SandboxFile>::new());
-    let view = RwSignal::new(None::<RunView>);
-    let running = RwSignal::new(false);
-    let runs = RwSignal::new(0u32);
+    let playground = Playground::new();
+    provide_context(playground);
+    let route = RwSignal::new(browser::hash());
+    let _ = window_event_listener(ev::hashchange, move |_| route.set(browser::hash()));
+    let opened_link = RwSignal::new(None::<Result<(), String>>);
 
-    let sent =
-        Memo::new(move |_| if governed.get() { governed_stdin(&stdin.get()) } else { Ok(stdin.get()) });
-    let finish = move |result: RunView| {
-        view.set(Some(result));
-        running.set(false);
-        runs.update(|count| *count += 1);
-    };
-
-    let run = move || {
-        let (Some(loaded), Ok(stdin_bytes)) = (module.get_untracked(), sent.get_untracked()) else { return };
-        let contract = contract.get_untracked().map(|loaded| loaded.contract);
-        let is_governed = governed.get_untracked();
-        running.set(true);
-        view.set(None);
-        if is_governed {
-            // Traverse refuses such modules before running them; so does the playground.
-            let (problems, _) = check::check_module(&loaded.name, &loaded.bytes);
-            let refusals: Vec<_> = problems.into_iter().filter(|d| d.traverse.is_some()).collect();
-            if !refusals.is_empty() {
-                return finish(RunView::Refused { problems: refusals });
+    // A link wins over the saved state; a link that cannot be read keeps the saved state.
+    let saved = browser::load_setting(SAVED_STATE_KEY)
+        .and_then(|saved| share_link::decode(&saved, share_link::MAX_STATE_BYTES).ok());
+    if let Some(state) = saved {
+        playground.restore(state);
+    }
+    if let Some(fragment) = share_link::from_hash(&route.get_untracked()) {
+        match share_link::decode(fragment, share_link::MAX_LINK_FRAGMENT_BYTES) {
+            Ok(state) => {
+                playground.restore(state);
+                playground.linked.set(Some(playground.snapshot()));
+                opened_link.set(Some(Ok(())));
+                // The state is saved from now on; a reload must not bring the link back over edits.
+                browser::replace_hash("");
             }
+            Err(error) => opened_link.set(Some(Err(error.to_string()))),
         }
-        let mode = if is_governed {
-            Mode::Governed { events: execution::event_policy(contract.as_ref()) }
-        } else {
-            Mode::Sandbox {
-                args: sandbox_args.get_untracked().split_whitespace().map(str::to_owned).collect(),
-                env: parse_env(&sandbox_env.get_untracked()).unwrap_or_default(),
-                files: sandbox_files.get_untracked(),
-            }
-        };
-        let limits =
-            Limits { fuel_budget: fuel_budget.get_untracked(), wall_time_ms: wall_limit_ms.get_untracked() };
-        let request = RunRequest { module: loaded.bytes, stdin: stdin_bytes.into_bytes(), mode, limits };
-        let runner = runner.get_value();
-        spawn_local(async move {
-            let outcome = runner.run(&request).await;
-            let account =
-                is_governed.then(|| execution::account(&outcome, contract.as_ref(), PLAYGROUND_REQUEST_ID));
-            finish(RunView::Ran { outcome, account });
-        });
-    };
+    }
 
+    Effect::new(move |_| {
+        let state = share_link::encode(&playground.snapshot());
+        if let Err(error) = browser::save_setting(SAVED_STATE_KEY, &state) {
+            // Keeping what fits beats keeping nothing: the JSON files and the input.
+            browser::remove_setting(SAVED_STATE_KEY);
+            playground.notify(
+                "saving across reloads",
+                format!("the loaded files are too large to keep in this browser ({error}); reloading will lose them"),
+            );
+        }
+    });
+
+    let docs_route = move || route.get().trim_start_matches('#').starts_with(docs::ROUTE_PREFIX);
     view! {
-        <header>
-            <h1>"Traverse Playground"</h1>
-            <p class="note">
-                "Runs a WebAssembly module in a Web Worker, entirely in this page. Governed mode links only "
-                "what Traverse links, meters fuel and limits memory as Traverse does, and reports what "
-                "Traverse would. The package checks are on the command line for now."
-            </p>
+        <DropOverlay />
+        <header class="toolbar">
+            <h1><a href="#" on:click=move |_| route.set(String::new())>"Traverse Playground"</a></h1>
+            <nav aria-label="views">
+                <a href="#" class:current=move || !docs_route()>"Playground"</a>
+                <a href="#docs/README.md" class:current=docs_route>"Docs"</a>
+            </nav>
+            <Examples />
+            <ShareButton />
+            <ThemeToggle />
         </header>
-        <main>
-            <section class="pane">
-                <h2>"Module"</h2>
-                <ModulePicker module=module />
-                <ContractPicker contract=contract />
-            </section>
-            <section class="pane">
-                <h2><label for="stdin">"Input"</label></h2>
-                <label class="mode">
-                    <input type="checkbox" data-testid="mode-governed" prop:checked=move || governed.get()
-                        on:change=move |event| governed.set(event_target_checked(&event)) />
-                    " Governed (as Traverse runs a package). Off: WASI sandbox, not Traverse."
-                </label>
-                {move || (!governed.get()).then(|| view! {
-                    <SandboxSettings args=sandbox_args env=sandbox_env files=sandbox_files />
-                })}
-                <textarea
-                    id="stdin"
-                    data-testid="stdin"
-                    rows="6"
-                    spellcheck="false"
-                    prop:value=move || stdin.get()
-                    on:input=move |event| stdin.set(event_target_value(&event))
-                ></textarea>
-                {move || match sent.get() {
-                    Ok(bytes) if governed.get() => view! {
-                        <p class="note">"Sent on stdin as Traverse writes it (compact, keys sorted): "
-                            <code data-testid="stdin-sent">{bytes}</code></p>
-                    }.into_any(),
-                    Ok(_) => view! { <p class="note">"Sent byte for byte as written, then end of file."</p> }.into_any(),
-                    Err(error) => view! {
-                        <p class="error" data-testid="stdin-error" role="alert">"The input is not JSON: " {error}</p>
-                    }.into_any(),
-                }}
-                <button
-                    data-testid="run"
-                    disabled=move || {
-                        running.get()
-                            || module.with(Option::is_none)
-                            || sent.with(Result::is_err)
-                            || (!governed.get() && sandbox_env.with(|text| parse_env(text).is_err()))
-                    }
-                    on:click=move |_| run()
-                >
-                    {move || if running.get() { "Running…" } else { "Run" }}
-                </button>
-                <label class="note">
-                    " Fuel budget "
-                    <input type="number" min="1" data-testid="fuel-budget" prop:value=move || fuel_budget.get().to_string()
-                        on:change=move |event| {
-                            // A value that is not a positive whole number leaves the budget as it was.
-                            if let Ok(budget @ 1..) = event_target_value(&event).trim().parse::<u64>() {
-                                fuel_budget.set(budget);
-                            }
-                        } />
-                    {move || (fuel_budget.get() != FUEL_BUDGET).then_some(" (not Traverse's 5,000,000)")}
-                </label>
-                <label class="note">
-                    " Wall-clock backstop (ms) "
-                    <input type="number" min="1" data-testid="wall-limit" prop:value=move || wall_limit_ms.get().to_string()
-                        on:change=move |event| {
-                            if let Ok(limit @ 1..) = event_target_value(&event).trim().parse::<u32>() {
-                                wall_limit_ms.set(limit);
-                            }
-                        } />
-                </label>
-                <span class="note">
-                    " Runs: "
-                    <span data-testid="run-count">{move || runs.get()}</span>
-                </span>
-            </section>
-            <OutcomeView view=view.read_only() />
+        <LinkBanner opened=opened_link />
+        // The panes stay mounted while the docs show, so a run and its worker survive a visit.
+        <main class="panes" hidden=docs_route>
+            <FilesPane />
+            <ChecksPane />
+            <RunPane />
         </main>
+        {move || docs_route().then(|| view! { <DocsView route=route /> })}
     }
 }

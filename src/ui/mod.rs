@@ -1,11 +1,25 @@
-//! The Leptos shell. Invariant: components render state and forward events; digests, checks
-//! and runs are called from here, never implemented here.
+//! The Leptos shell. Invariant: components render state and forward events; checks, digests,
+//! links and runs are called from here, never implemented here.
+//!
+//! - `state`: the page's signals and what follows from them;
+//! - `browser`: the browser APIs, behind plain functions;
+//! - `app`: the layout and the restore/save of the state;
+//! - one module per pane or control: `files_pane`, `file_view`, `checks_pane`, `run_pane`,
+//!   `outcome_view`, `sandbox_settings`, `examples`, `share`, `theme`, `docs_view`.
 
 mod app;
-mod contract_picker;
-mod module_picker;
+mod browser;
+mod checks_pane;
+mod docs_view;
+mod examples;
+mod file_view;
+mod files_pane;
 mod outcome_view;
+mod run_pane;
 mod sandbox_settings;
+mod share;
+mod state;
+mod theme;
 
 pub use app::App;
 

@@ -4,17 +4,15 @@ use gloo_file::{Blob, futures::read_as_bytes};
 use leptos::{prelude::*, task::spawn_local};
 use web_sys::HtmlInputElement;
 
+use super::state::Playground;
 use crate::runner::protocol::{SandboxFile, parse_env};
 
 /// Where picked files go in the sandbox's filesystem.
 const FILES_FOLDER: &str = "/data";
 
 #[component]
-pub fn SandboxSettings(
-    args: RwSignal<String>,
-    env: RwSignal<String>,
-    files: RwSignal<Vec<SandboxFile>>,
-) -> impl IntoView {
+pub fn SandboxSettings(files: RwSignal<Vec<SandboxFile>>) -> impl IntoView {
+    let settings = expect_context::<Playground>().settings;
     let on_files = move |event: web_sys::Event| {
         let input: HtmlInputElement = event_target(&event);
         let Some(list) = input.files() else { return };
@@ -33,14 +31,14 @@ pub fn SandboxSettings(
     view! {
         <div class="sandbox">
             <label>"Arguments (after argv[0] \"guest\"): "
-                <input type="text" data-testid="sandbox-args" prop:value=move || args.get()
-                    on:input=move |event| args.set(event_target_value(&event)) />
+                <input type="text" data-testid="sandbox-args" prop:value=move || settings.with(|s| s.sandbox_args.clone())
+                    on:input=move |event| settings.update(|s| s.sandbox_args = event_target_value(&event)) />
             </label>
             <label>"Environment, one KEY=VALUE per line:"
-                <textarea rows="2" data-testid="sandbox-env" spellcheck="false" prop:value=move || env.get()
-                    on:input=move |event| env.set(event_target_value(&event))></textarea>
+                <textarea rows="2" data-testid="sandbox-env" spellcheck="false" prop:value=move || settings.with(|s| s.sandbox_env.clone())
+                    on:input=move |event| settings.update(|s| s.sandbox_env = event_target_value(&event))></textarea>
             </label>
-            {move || env.with(|text| parse_env(text).err()).map(|error| view! {
+            {move || settings.with(|s| parse_env(&s.sandbox_env).err()).map(|error| view! {
                 <p class="error" data-testid="sandbox-env-error" role="alert">{error}</p>
             })}
             <label class="file">{format!("Files, placed in {FILES_FOLDER}/: ")}

@@ -56,7 +56,8 @@ export async function openPlayground() {
         if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
       });
       await page.goto(url);
-      await page.getByTestId('fixture-hello').waitFor();
+      // The gallery's buttons appear once the app runs and has read examples/index.json.
+      await page.getByTestId('example-hello-world').waitFor();
       return { page, problems };
     },
     async close() {
@@ -77,8 +78,46 @@ export async function runAndWait(page, timeout = 30_000) {
   );
 }
 
-/** Loads a bundled fixture and waits until the page shows it as the chosen module. */
-export async function loadFixture(page, name) {
-  await page.getByTestId(`fixture-${name}`).click();
-  await page.getByTestId('module-name').filter({ hasText: `${name}.wasm` }).waitFor();
+export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
+export const EXAMPLES = resolve(import.meta.dirname, '../../examples');
+export const HELLO_WASM = resolve(EXAMPLES, 'hello-world/artifacts/hello-world.wasm');
+
+/** A test id's text, or '' when the page does not show it. */
+export async function text(page, id) {
+  const element = page.getByTestId(id);
+  return (await element.count()) ? element.textContent() : '';
 }
+
+/** Removes every loaded file (stdin and settings stay), then loads the module at `path`
+ *  alone and waits until the page shows it as the module to run. */
+export async function loadModule(page, path) {
+  while (await page.getByTestId('file').count()) {
+    await page.getByTestId('file').first().getByRole('button', { name: /^remove / }).click();
+  }
+  await page.getByTestId('file-input').setInputFiles(path);
+  const name = path.split('/').pop();
+  await page.getByTestId('module-name').filter({ hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }).waitFor();
+}
+
+/** Removes every loaded file, then loads a package of these files ({name, buffer} or paths)
+ *  and, when `pinDigest`, rewrites its manifest with the digest the page computes, as a user
+ *  fixing a stale digest does. Waits until the checks show a verdict. */
+export async function loadPackage(page, files, { pinDigest = false } = {}) {
+  while (await page.getByTestId('file').count()) {
+    await page.getByTestId('file').first().getByRole('button', { name: /^remove / }).click();
+  }
+  await page.getByTestId('file-input').setInputFiles(files);
+  await page.getByTestId('verdict').waitFor();
+  const declared = await text(page, 'digest-declared');
+  const computed = await text(page, 'digest-computed');
+  if (pinDigest && computed && declared !== computed) {
+    const manifest = files.find((file) => file.name === 'manifest.json');
+    const fixed = JSON.parse(manifest.buffer.toString());
+    fixed.binary.expected_digest = computed;
+    await page.getByTestId('file-input').setInputFiles({ ...manifest, buffer: Buffer.from(JSON.stringify(fixed, null, 2)) });
+    await page.getByTestId('digest-declared').filter({ hasText: computed }).waitFor();
+  }
+}
+
+/** Loads one of the test guests in tests/fixtures/ by name. */
+export const loadFixture = (page, name) => loadModule(page, resolve(FIXTURES, `${name}.wasm`));

@@ -3,14 +3,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { openPlayground, runAndWait } from './harness.mjs';
+import { openPlayground, runAndWait, text } from './harness.mjs';
 
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/sandbox-std.wasm');
 let playground;
 before(async () => { playground = await openPlayground(); });
 after(async () => { await playground?.close(); });
-
-const text = (page, id) => page.getByTestId(id).textContent();
 
 async function loadStdGuest(page) {
   await page.getByTestId('file-input').setInputFiles(FIXTURE);
@@ -28,12 +26,12 @@ test('a std program gets its arguments, environment and files, and its files are
   await page.getByTestId('stdin').fill('abc');
   await runAndWait(page);
 
-  assert.equal(await text(page, 'end-reason'), 'returned');
+  assert.equal(await text(page, 'end-reason'), 'completed');
   assert.equal(await text(page, 'stdout'),
     '{"args":["one","two"],"greeting":"hi there","input":"hello sandbox","stdin_bytes":3,"wrote_output":true}\n');
   const files = await page.getByTestId('sandbox-file').allTextContents();
   assert.deepEqual(files, ['/data/input.txt (14 bytes)hello sandbox\n', '/data/output.txt (14 bytes)HELLO SANDBOX\n']);
-  assert.equal(await text(page, 'verdict'), '', 'no Traverse verdict for a sandbox run');
+  assert.equal(await text(page, 'run-verdict'), '', 'no Traverse verdict for a sandbox run');
   assert.deepEqual(problems, []);
 });
 
@@ -51,6 +49,6 @@ test('governed mode refuses the same module, naming the first import Traverse re
   await loadStdGuest(page);
   await page.getByTestId('stdin').fill('{}');
   await runAndWait(page);
-  assert.equal(await text(page, 'end-reason'), 'refused');
-  assert.equal(await text(page, 'end-detail'), 'unauthorized_host_import: ABI 1.0.0 does not allow import wasi_snapshot_preview1::args_get');
+  assert.equal(await text(page, 'end-reason'), 'failed');
+  assert.equal(await text(page, 'end-detail'), 'refused before running: unauthorized_host_import: ABI 1.0.0 does not allow import wasi_snapshot_preview1::args_get');
 });

@@ -1,0 +1,202 @@
+//! The browser APIs the page uses, each behind a plain Rust function: files from inputs and
+//! drops (folders included), local storage, the clipboard, the URL fragment, fetching our own
+//! files. Nothing here knows about the playground's state.
+
+use futures::channel::oneshot;
+use gloo_file::{Blob, futures::read_as_bytes};
+use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use web_sys::{DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
+
+/// The page's monotonic clock, in milliseconds.
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|window| window.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// One file read from the user's disk, by its path relative to what they picked.
+pub type LoadedFile = (String, Result<Vec<u8>, String>);
+
+async fn read_file(file: File, path: String) -> LoadedFile {
+    let bytes = read_as_bytes(&Blob::from(file)).await.map_err(|error| error.to_string());
+    (path, bytes)
+}
+
+/// The files of an `<input type=file>`, by `webkitRelativePath` when a folder was picked.
+pub async fn read_file_list(list: FileList) -> Vec<LoadedFile> {
+    let mut out = Vec::new();
+    for file in (0..list.length()).filter_map(|index| list.get(index)) {
+        // web-sys has no binding for it.
+        let relative =
+            js_sys::Reflect::get(&file, &"webkitRelativePath".into()).ok().and_then(|v| v.as_string());
+        let path = relative.filter(|relative| !relative.is_empty()).unwrap_or_else(|| file.name());
+        out.push(read_file(file, path).await);
+    }
+    out
+}
+
+/// The files of a drop, walking into dropped folders.
+pub async fn read_drop(transfer: DataTransfer) -> Vec<LoadedFile> {
+    // Entries must be taken synchronously, before the drop event handler returns.
+    let items = transfer.items();
+    let entries: Vec<FileSystemEntry> = (0..items.length())
+        .filter_map(|index| items.get(index)?.webkit_get_as_entry().ok().flatten())
+        .collect();
+    if entries.is_empty() {
+        return match transfer.files() {
+            Some(list) => read_file_list(list).await,
+            None => Vec::new(),
+        };
+    }
+    let mut out = Vec::new();
+    let mut pending: Vec<(String, FileSystemEntry)> =
+        entries.into_iter().map(|entry| (entry.name(), entry)).collect();
+    while let Some((path, entry)) = pending.pop() {
+        if entry.is_directory() {
+            match read_directory(entry.unchecked_into()).await {
+                Ok(children) => pending
+                    .extend(children.into_iter().map(|child| (format!("{path}/{}", child.name()), child))),
+                Err(error) => out.push((path, Err(error))),
+            }
+        } else {
+            match entry_file(entry.unchecked_into()).await {
+                Ok(file) => out.push(read_file(file, path).await),
+                Err(error) => out.push((path, Err(error))),
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Every entry of a dropped folder: `readEntries` answers in batches until an empty one.
+async fn read_directory(directory: FileSystemDirectoryEntry) -> Result<Vec<FileSystemEntry>, String> {
+    let reader = directory.create_reader();
+    let mut all = Vec::new();
+    loop {
+        let (sender, receiver) = oneshot::channel::<Result<js_sys::Array, String>>();
+        let sender = std::rc::Rc::new(std::cell::RefCell::new(Some(sender)));
+        let on_error_sender = sender.clone();
+        let on_entries = Closure::once(move |entries: js_sys::Array| {
+            if let Some(sender) = sender.borrow_mut().take() {
+                let _ = sender.send(Ok(entries));
+            }
+        });
+        let on_error = Closure::once(move |error: JsValue| {
+            if let Some(sender) = on_error_sender.borrow_mut().take() {
+                let _ = sender.send(Err(describe(&error)));
+            }
+        });
+        reader
+            .read_entries_with_callback_and_callback(
+                on_entries.as_ref().unchecked_ref(),
+                on_error.as_ref().unchecked_ref(),
+            )
+            .map_err(|error| describe(&error))?;
+        let batch = receiver.await.map_err(|_| "the folder could not be read".to_owned())??;
+        if batch.length() == 0 {
+            return Ok(all);
+        }
+        all.extend(batch.iter().map(JsCast::unchecked_into::<FileSystemEntry>));
+    }
+}
+
+async fn entry_file(entry: FileSystemFileEntry) -> Result<File, String> {
+    let (sender, receiver) = oneshot::channel::<Result<File, String>>();
+    let sender = std::rc::Rc::new(std::cell::RefCell::new(Some(sender)));
+    let on_error_sender = sender.clone();
+    let on_file = Closure::once(move |file: File| {
+        if let Some(sender) = sender.borrow_mut().take() {
+            let _ = sender.send(Ok(file));
+        }
+    });
+    let on_error = Closure::once(move |error: JsValue| {
+        if let Some(sender) = on_error_sender.borrow_mut().take() {
+            let _ = sender.send(Err(describe(&error)));
+        }
+    });
+    entry
+        .file_with_callback_and_callback(on_file.as_ref().unchecked_ref(), on_error.as_ref().unchecked_ref());
+    receiver.await.map_err(|_| "the file could not be read".to_owned())?
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn load_setting(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Saves `value`; an error says why it could not be kept (the quota, usually).
+pub fn save_setting(key: &str, value: &str) -> Result<(), String> {
+    let storage = storage().ok_or("this browser keeps no local storage")?;
+    storage.set_item(key, value).map_err(|error| describe(&error))
+}
+
+pub fn remove_setting(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+pub fn hash() -> String {
+    web_sys::window().and_then(|window| window.location().hash().ok()).unwrap_or_default()
+}
+
+/// Sets the fragment without adding a history entry per keystroke.
+pub fn replace_hash(hash: &str) {
+    if let Some(window) = web_sys::window() {
+        let url = if hash.is_empty() {
+            let location = window.location();
+            format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
+        } else {
+            format!("#{hash}")
+        };
+        let _ = window
+            .history()
+            .and_then(|history| history.replace_state_with_url(&JsValue::NULL, "", Some(&url)));
+    }
+}
+
+/// The page's address without its fragment.
+pub fn base_url() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().href().ok())
+        .map(|href| href.split('#').next().unwrap_or_default().to_owned())
+        .unwrap_or_default()
+}
+
+pub async fn copy_to_clipboard(text: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let promise = window.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.map(|_| ()).map_err(|error| describe(&error))
+}
+
+/// One of the app's own files (`examples/…`), by its path relative to the page.
+pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    let response = gloo_net::http::Request::get(path).send().await.map_err(|error| error.to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {} {}", response.status(), response.status_text()));
+    }
+    response.binary().await.map_err(|error| error.to_string())
+}
+
+pub fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|window| window.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|query| query.matches())
+}
+
+/// Sets `data-theme` on `<html>`, which the stylesheet follows.
+pub fn apply_theme(dark: bool) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
+    }
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|error| String::from(error.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
+}

@@ -1,0 +1,229 @@
+//! Loading a package: files, a folder or a `.zip`, by button or by dropping anywhere on the
+//! page, or a pasted manifest. Lists every file with its role, asks for the files the manifest
+//! names that are missing (and those a share link names by digest), and shows the file viewer.
+
+use leptos::{ev, prelude::*, task::spawn_local};
+use web_sys::HtmlInputElement;
+
+use super::{
+    browser::{self, LoadedFile},
+    file_view::FileView,
+    state::Playground,
+};
+use crate::{digest, workspace};
+
+/// Adds what the user gave, reporting each file that could not be read or unpacked by name.
+fn accept(playground: Playground, loaded: Vec<LoadedFile>) {
+    let mut readable = Vec::new();
+    for (path, bytes) in loaded {
+        match bytes {
+            Ok(bytes) => readable.push((path, bytes)),
+            Err(error) => playground.notify(path, format!("could not be read: {error}")),
+        }
+    }
+    let (files, problems) = workspace::incoming(readable);
+    for (path, problem) in problems {
+        playground.notify(path, problem);
+    }
+    playground.add_files(files);
+}
+
+/// The whole page takes drops; this shows where they land while something is dragged over it.
+#[component]
+pub fn DropOverlay() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let dragging = RwSignal::new(false);
+    let _ = window_event_listener(ev::dragover, move |event| {
+        event.prevent_default();
+        dragging.set(true);
+    });
+    let _ = window_event_listener(ev::dragleave, move |event| {
+        // Leaving for a child element is not leaving the page.
+        if event.related_target().is_none() {
+            dragging.set(false);
+        }
+    });
+    let _ = window_event_listener(ev::drop, move |event| {
+        event.prevent_default();
+        dragging.set(false);
+        if let Some(transfer) = event.data_transfer() {
+            let reading = browser::read_drop(transfer);
+            spawn_local(async move { accept(playground, reading.await) });
+        }
+    });
+    view! {
+        <div class="drop-overlay" class:active=move || dragging.get() aria-hidden="true">
+            <p>"Drop a package folder, files or a .zip"</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn FilesPane() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let on_pick = move |event: ev::Event| {
+        let input: HtmlInputElement = event_target(&event);
+        if let Some(list) = input.files() {
+            spawn_local(async move {
+                accept(playground, browser::read_file_list(list).await);
+                // The same file picked again must fire `change` again.
+                input.set_value("");
+            });
+        }
+    };
+    // `webkitdirectory` is no attribute the view macro knows; set it once the input exists.
+    let folder_input = NodeRef::<leptos::html::Input>::new();
+    folder_input.on_load(|input| input.set_webkitdirectory(true));
+    let pasted = RwSignal::new(String::new());
+    let use_pasted = move |_| {
+        let path = playground.manifest.get_untracked().unwrap_or_else(|| "manifest.json".to_owned());
+        playground.add_files(vec![(path, pasted.get_untracked().into_bytes())]);
+        pasted.set(String::new());
+    };
+    let roles = Memo::new(move |_| {
+        let manifest = playground.manifest.get();
+        playground.files.with(|files| workspace::roles(files, manifest.as_deref()))
+    });
+    let missing = Memo::new(move |_| {
+        let manifest = playground.manifest.get();
+        playground.files.with(|files| manifest.map(|m| workspace::missing(files, &m)).unwrap_or_default())
+    });
+    let manifests = Memo::new(move |_| playground.files.with(workspace::manifests));
+
+    view! {
+        <section class="pane files" aria-labelledby="files-heading">
+            <h2 id="files-heading">"Package"</h2>
+            <div class="load">
+                <label class="button">
+                    "Files…"
+                    <input type="file" multiple data-testid="file-input" on:change=on_pick />
+                </label>
+                <label class="button">
+                    "Folder…"
+                    <input type="file" multiple node_ref=folder_input data-testid="folder-input" on:change=on_pick />
+                </label>
+                <button data-testid="clear" on:click=move |_| playground.clear()>"Clear"</button>
+            </div>
+            <p class="note">"Or drop a package folder, files or a .zip anywhere on the page. Nothing leaves your browser."</p>
+            <Notices />
+            <details class="paste">
+                <summary>"Paste a manifest"</summary>
+                <label for="paste-manifest" class="note">"manifest.json (replaces the current manifest)"</label>
+                <textarea id="paste-manifest" rows="6" spellcheck="false" data-testid="paste-manifest"
+                    prop:value=move || pasted.get()
+                    on:input=move |event| pasted.set(event_target_value(&event))></textarea>
+                <button on:click=use_pasted disabled=move || pasted.with(|text| text.trim().is_empty())>"Use this manifest"</button>
+            </details>
+            {move || (manifests.with(Vec::len) > 1).then(|| view! {
+                <label class="note">"Manifest "
+                    <select data-testid="manifest-select"
+                        on:change=move |event| playground.chosen_manifest.set(Some(event_target_value(&event)))>
+                        {manifests.get().into_iter().map(|path| {
+                            let selected = playground.manifest.get().as_deref() == Some(path.as_str());
+                            view! { <option value=path.clone() selected=selected>{path.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
+            <ul class="file-list" data-testid="file-list">
+                {move || roles.get().into_iter().map(|(path, role)| {
+                    let size = playground.files.with(|files| files.get(&path).map_or(0, <[u8]>::len));
+                    let shown = path.clone();
+                    view! {
+                        <li data-testid="file" data-role=role.label()>
+                            <span class=format!("role role-{}", role.label())>{role.label()}</span>
+                            <button class="link" on:click=move |_| playground.viewing.set(Some(
+                                crate::diagnostic::Location::file(&shown)))>{path.clone()}</button>
+                            <span class="size">{format_size(size)}</span>
+                            <button class="remove" aria-label=format!("remove {path}") title="remove"
+                                on:click=move |_| playground.files.update(|files| { files.remove(&path); })>"×"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || playground.files.with(|files| files.paths().next().is_none()).then(|| view! {
+                <p class="empty">"No package yet: load one, or pick an example above."</p>
+            })}
+            <ul class="missing">
+                {move || missing.get().into_iter().map(|file| {
+                    let key = file.resolved.key.clone();
+                    view! {
+                        <li data-testid="missing-file">
+                            <span class=format!("role role-{}", file.role.label())>{file.role.label()}</span>
+                            <code>{file.resolved.key.clone()}</code>" is missing ("{file.json_path}") "
+                            <AddFile path=key expected_sha256=None />
+                        </li>
+                    }
+                }).collect_view()}
+                {move || playground.awaited.get().into_iter().map(|(path, sha256)| view! {
+                    <li data-testid="awaited-file">
+                        "The link names " <code>{path.clone()}</code> " by digest only ("
+                        <code>{sha256.clone()}</code> "): "
+                        <AddFile path=path expected_sha256=Some(sha256) />
+                    </li>
+                }).collect_view()}
+            </ul>
+            <FileView />
+        </section>
+    }
+}
+
+/// A button that adds one chosen file under `path`, checked against a digest when there is one.
+#[component]
+fn AddFile(path: String, expected_sha256: Option<String>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let label = format!("add {path}");
+    let on_pick = move |event: ev::Event| {
+        let input: HtmlInputElement = event_target(&event);
+        let Some(list) = input.files() else { return };
+        let (path, expected) = (path.clone(), expected_sha256.clone());
+        spawn_local(async move {
+            for (name, bytes) in browser::read_file_list(list).await.into_iter().take(1) {
+                match (bytes, &expected) {
+                    (Err(error), _) => playground.notify(name, format!("could not be read: {error}")),
+                    (Ok(bytes), Some(expected)) if digest::sha256(&bytes) != *expected => playground.notify(
+                        name,
+                        format!(
+                            "is not the file the link names: its digest is {}, the link's is {expected}",
+                            digest::sha256(&bytes)
+                        ),
+                    ),
+                    (Ok(bytes), _) => {
+                        playground.awaited.update(|awaited| awaited.retain(|(p, _)| *p != path));
+                        playground.add_files(vec![(path.clone(), bytes)]);
+                    }
+                }
+            }
+        });
+    };
+    view! {
+        <label class="button small">"add this file"
+            <input type="file" aria-label=label data-testid="add-file" on:change=on_pick />
+        </label>
+    }
+}
+
+#[component]
+fn Notices() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    view! {
+        {move || playground.notices.with(|notices| (!notices.is_empty()).then(|| view! {
+            <div class="notices" role="alert" data-testid="load-error">
+                <ul>
+                    {notices.iter().map(|notice| view! {
+                        <li><code>{notice.subject.clone()}</code>": "{notice.message.clone()}</li>
+                    }).collect_view()}
+                </ul>
+                <button class="small" on:click=move |_| playground.notices.set(Vec::new())>"Dismiss"</button>
+            </div>
+        }))}
+    }
+}
+
+fn format_size(bytes: usize) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} B"),
+        1024..1_048_576 => format!("{:.1} KiB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
+    }
+}

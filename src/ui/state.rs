@@ -1,0 +1,208 @@
+//! The page's state: what the user loaded and chose, as signals, and what follows from it.
+//!
+//! Components read and write these signals; the rules (roles, checks, links) are the core's.
+//! The whole state is a [`SharedState`], so a share link, a reload and a restore are one format.
+
+use leptos::prelude::*;
+
+use crate::{
+    check::{self, Report},
+    contract::{self, Contract},
+    diagnostic::Location,
+    package::PackageFiles,
+    runner::protocol::Limits,
+    share_link::{Input, Settings, SharedState},
+    workspace::{self, Role},
+};
+
+/// What the run pane sends on stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputChoice {
+    /// The text in the stdin editor.
+    Custom,
+    /// A runtime request, by path: its input, as Traverse writes it.
+    Request(String),
+    /// A contract use case, by index: its `input_example`.
+    UseCase(usize),
+}
+
+/// A problem with something the user gave the page, named by what it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub subject: String,
+    pub message: String,
+}
+
+/// A report and how long the checks took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub report: Report,
+    pub check_ms: f64,
+}
+
+#[derive(Clone, Copy)]
+pub struct Playground {
+    pub files: RwSignal<PackageFiles>,
+    /// The manifest the user chose; `None` follows [`workspace::manifests`].
+    pub chosen_manifest: RwSignal<Option<String>>,
+    pub input: RwSignal<InputChoice>,
+    pub stdin: RwSignal<String>,
+    pub settings: RwSignal<Settings>,
+    /// Files a share link names by digest only, as (path, `sha256:` digest).
+    pub awaited: RwSignal<Vec<(String, String)>>,
+    pub notices: RwSignal<Vec<Notice>>,
+    /// The file shown in the viewer, with the JSON path to mark.
+    pub viewing: RwSignal<Option<Location>>,
+    /// The state when a link was last made or opened, to tell when it changed since.
+    pub linked: RwSignal<Option<SharedState>>,
+    pub manifest: Memo<Option<String>>,
+    pub checked: Memo<Option<Checked>>,
+}
+
+pub const INITIAL_STDIN: &str = r#"{"name": "Traverse"}"#;
+
+impl Playground {
+    pub fn new() -> Self {
+        let files = RwSignal::new(PackageFiles::new());
+        let chosen_manifest = RwSignal::new(None::<String>);
+        let manifest = Memo::new(move |_| {
+            files.with(|files| {
+                let found = workspace::manifests(files);
+                chosen_manifest
+                    .get()
+                    .filter(|chosen| found.contains(chosen))
+                    .or_else(|| found.into_iter().next())
+            })
+        });
+        let checked = Memo::new(move |_| {
+            let path = manifest.get()?;
+            let started = super::browser::now_ms();
+            let report = files.with(|files| check::check_package(files, &path));
+            Some(Checked { report, check_ms: super::browser::now_ms() - started })
+        });
+        Self {
+            files,
+            chosen_manifest,
+            input: RwSignal::new(InputChoice::Custom),
+            stdin: RwSignal::new(INITIAL_STDIN.to_owned()),
+            settings: RwSignal::new(default_settings()),
+            awaited: RwSignal::new(Vec::new()),
+            notices: RwSignal::new(Vec::new()),
+            viewing: RwSignal::new(None),
+            linked: RwSignal::new(None),
+            manifest,
+            checked,
+        }
+    }
+
+    /// Adds files (replacing any at the same path) and forgets notices about earlier loads.
+    pub fn add_files(&self, incoming: Vec<(String, Vec<u8>)>) {
+        self.files.update(|files| {
+            for (path, bytes) in incoming {
+                files.insert(&path, bytes);
+            }
+        });
+    }
+
+    pub fn notify(&self, subject: impl Into<String>, message: impl Into<String>) {
+        let notice = Notice { subject: subject.into(), message: message.into() };
+        self.notices.update(|notices| notices.push(notice));
+    }
+
+    /// Forgets everything loaded and typed, and the saved copy with it.
+    pub fn clear(&self) {
+        self.restore(SharedState {
+            files: Vec::new(),
+            manifest: None,
+            input: Input::Stdin(INITIAL_STDIN.to_owned()),
+            settings: default_settings(),
+        });
+        self.notices.set(Vec::new());
+        self.linked.set(None);
+    }
+
+    /// The module to run: the manifest's binary, else the first `.wasm` (or `\0asm`) file loaded.
+    pub fn module(&self) -> Option<(String, Vec<u8>)> {
+        self.files.with(|files| {
+            let by_manifest = self.manifest.get().and_then(|manifest| {
+                let named = workspace::named_files(&manifest, files.get(&manifest)?);
+                named.into_iter().find(|file| file.role == Role::Binary).map(|file| file.resolved.key)
+            });
+            let path = by_manifest.or_else(|| {
+                let is_module = |path: &str| {
+                    path.ends_with(".wasm")
+                        || files.get(path).is_some_and(|bytes| bytes.starts_with(b"\0asm"))
+                };
+                files.paths().find(|path| is_module(path)).map(str::to_owned)
+            })?;
+            Some((path.clone(), files.get(&path)?.to_vec()))
+        })
+    }
+
+    /// The manifest's contract, when it parses.
+    pub fn contract(&self) -> Option<Contract> {
+        let manifest = self.manifest.get()?;
+        self.files.with(|files| {
+            let named = workspace::named_files(&manifest, files.get(&manifest)?);
+            let contract = named.into_iter().find(|file| file.role == Role::Contract)?;
+            contract::parse(std::str::from_utf8(files.get(&contract.resolved.key)?).ok()?).ok()
+        })
+    }
+
+    pub fn snapshot(&self) -> SharedState {
+        let input = match self.input.get() {
+            InputChoice::Request(path) => Input::Request(path),
+            _ => Input::Stdin(self.stdin.get()),
+        };
+        SharedState {
+            files: self.files.with(SharedState::files_from),
+            manifest: self.chosen_manifest.get(),
+            input,
+            settings: self.settings.get(),
+        }
+    }
+
+    /// Replaces the whole state; files a link names by digest are awaited.
+    pub fn restore(&self, state: SharedState) {
+        let (files, awaited) = match state.unpack() {
+            Ok(unpacked) => unpacked,
+            Err(error) => return self.notify("saved state", error.to_string()),
+        };
+        self.files.set(files);
+        self.awaited.set(awaited);
+        self.chosen_manifest.set(state.manifest);
+        self.settings.set(state.settings);
+        self.viewing.set(None);
+        match state.input {
+            Input::Request(path) => {
+                if let Some(stdin) = self.request_stdin(&path) {
+                    self.stdin.set(stdin);
+                }
+                self.input.set(InputChoice::Request(path));
+            }
+            Input::Stdin(text) => {
+                self.stdin.set(text);
+                self.input.set(InputChoice::Custom);
+            }
+        }
+    }
+
+    /// The exact stdin Traverse writes for the request at `path`, when it parses.
+    pub fn request_stdin(&self, path: &str) -> Option<String> {
+        self.checked.with_untracked(|checked| {
+            let report = &checked.as_ref()?.report;
+            report.requests.iter().find(|request| request.file == path)?.stdin.clone()
+        })
+    }
+}
+
+pub fn default_settings() -> Settings {
+    let limits = Limits::default();
+    Settings {
+        governed: true,
+        fuel_budget: limits.fuel_budget,
+        wall_time_ms: limits.wall_time_ms,
+        sandbox_args: String::new(),
+        sandbox_env: String::new(),
+    }
+}

@@ -1,0 +1,235 @@
+// Issue 6's user stories, one test each, in the built page in headless Chromium: load a
+// package, fix its digest, run its requests, share a run, and keep the page as it was left.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { EXAMPLES, loadPackage, openPlayground, runAndWait, text } from './harness.mjs';
+
+const HELLO = resolve(EXAMPLES, 'hello-world');
+const GREET_ADA = 'runtime-requests/greet-ada.json';
+
+let playground;
+before(async () => { playground = await openPlayground(); });
+after(async () => { await playground?.close(); });
+
+/** The hello-world example's files as loose uploads (no folders), the manifest pointing at them. */
+async function looseHello({ binary } = {}) {
+  const manifest = JSON.parse(await readFile(resolve(HELLO, 'manifest.json')));
+  Object.assign(manifest.source, { path: './lib.rs' });
+  Object.assign(manifest.binary, { path: './hello-world.wasm' });
+  return [
+    { name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(manifest, null, 2)) },
+    { name: 'contract.json', mimeType: 'application/json', buffer: await readFile(resolve(HELLO, 'contract.json')) },
+    { name: 'lib.rs', mimeType: 'text/plain', buffer: await readFile(resolve(HELLO, 'src/lib.rs')) },
+    { name: 'hello-world.wasm', mimeType: 'application/wasm', buffer: binary ?? await readFile(resolve(HELLO, 'artifacts/hello-world.wasm')) },
+  ];
+}
+
+test('loading a package folder shows every file\'s role and Traverse\'s verdict', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('folder-input').setInputFiles(HELLO);
+  await page.getByTestId('verdict').waitFor();
+
+  assert.match(await text(page, 'verdict'), /^Traverse loads this package/);
+  assert.match(await text(page, 'verdict-line'), /^path: manifest\.json\npackage_id: playground\.examples\.hello-world\n/);
+  const roles = Object.fromEntries(await page.getByTestId('file').evaluateAll((items) =>
+    items.map((item) => [item.querySelector('button.link').textContent, item.dataset.role])));
+  assert.equal(roles['manifest.json'], 'manifest');
+  assert.equal(roles['contract.json'], 'contract');
+  assert.equal(roles['src/lib.rs'], 'source');
+  assert.equal(roles['artifacts/hello-world.wasm'], 'binary');
+  assert.equal(roles[GREET_ADA], 'request');
+  assert.equal(roles['Cargo.toml'], 'other');
+  assert.equal(await text(page, 'digest-declared'), await text(page, 'digest-computed'));
+  assert.match(await text(page, 'imports-table'), /wasi_snapshot_preview1\s*fd_write\s*function\s*allowed, linked/);
+  const options = await page.getByTestId('request-select').locator('option').evaluateAll((o) => o.map((x) => x.value));
+  assert.ok(options.includes(GREET_ADA), options.join(', '));
+  assert.deepEqual(problems, []);
+});
+
+test('a manifest whose file is elsewhere asks for it, and takes it', async () => {
+  const { page } = await playground.newPage();
+  const [manifest, contract] = await looseHello();
+  await loadPackage(page, [manifest]);
+  const missing = page.getByTestId('missing-file');
+  assert.equal(await missing.count(), 3);
+  assert.match(await missing.first().textContent(), /contract\.json is missing \(\$\.capability_ref\.contract_path\)/);
+  await missing.first().getByTestId('add-file').setInputFiles(contract);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="missing-file"]').length === 2);
+  assert.equal(await page.getByTestId('file').filter({ hasText: 'contract.json' }).getAttribute('data-role'), 'contract');
+});
+
+test('a broken digest fails with Traverse\'s line, points at the field, and passes once fixed', async () => {
+  const { page, problems } = await playground.newPage();
+  const files = await looseHello();
+  const manifest = JSON.parse(files[0].buffer.toString());
+  manifest.binary.expected_digest = 'fnv1a64:0000000000000000';
+  files[0] = { ...files[0], buffer: Buffer.from(JSON.stringify(manifest, null, 2)) };
+  await loadPackage(page, files);
+
+  assert.match(await text(page, 'verdict'), /^Traverse refuses this package: exit 4/);
+  const computed = await text(page, 'digest-computed');
+  assert.equal(await text(page, 'verdict-line'),
+    `capability binary digest mismatch for ./hello-world.wasm: expected fnv1a64:0000000000000000, got ${computed}`);
+  const diagnostic = page.locator('[data-testid="diagnostic"][data-code="digest.mismatch"]');
+  await diagnostic.getByRole('button', { name: /manifest\.json \$\.binary\.expected_digest/ }).click();
+  assert.equal(await text(page, 'file-view-path'), '$.binary.expected_digest');
+  assert.equal(await page.locator('[data-testid="file-view"] mark').textContent(), '"fnv1a64:0000000000000000"');
+
+  await loadPackage(page, files, { pinDigest: true });
+  assert.match(await text(page, 'verdict'), /^Traverse loads this package/);
+  assert.equal(await page.locator('[data-testid="diagnostic"][data-code="digest.mismatch"]').count(), 0);
+  assert.deepEqual(problems, []);
+});
+
+test('running a request sends its input as Traverse does and shows the expected output', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('example-hello-world').click();
+  await page.getByTestId('verdict').waitFor();
+  await page.getByTestId('request-select').selectOption(GREET_ADA);
+  assert.equal(await text(page, 'stdin-sent'), '{"name":"Ada"}');
+  await page.getByTestId('stdin').focus();
+  const before = Number(await text(page, 'run-count'));
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="run-count"]').textContent) > n, before);
+
+  assert.equal(await text(page, 'stdout'), '{"greeting":"Hello, Ada!","name":"Ada"}');
+  assert.equal(await text(page, 'end-reason'), 'completed');
+  assert.match(await text(page, 'fuel'), /^\d+$/);
+  assert.equal(await text(page, 'output-check'), 'The output satisfies the contract\'s output schema.');
+  const result = JSON.parse(await text(page, 'runtime-result'));
+  assert.equal(result.request_id, 'hello-world-greet-ada');
+  assert.equal(result.status, 'completed');
+  assert.deepEqual(result.output, { greeting: 'Hello, Ada!', name: 'Ada' });
+  assert.match(await page.locator('.use-case').textContent(), /Use case 1: .*The output equals the example\./s);
+
+  // The unhappy request is refused before the module runs, as Traverse refuses it.
+  await page.getByTestId('request-select').selectOption('runtime-requests/missing-name.json');
+  await runAndWait(page);
+  assert.equal(await text(page, 'end-reason'), 'failed');
+  assert.match(await text(page, 'end-detail'), /^refused before running: required property is missing/);
+  assert.equal(await text(page, 'run-verdict'),
+    'runtime execution failed: runtime request input does not satisfy the selected capability input contract');
+  assert.equal(await text(page, 'stdout'), '');
+  assert.deepEqual(problems, []);
+});
+
+test('a share link made in one page reproduces the same run in a fresh browser', async () => {
+  const { page } = await playground.newPage();
+  await page.getByTestId('example-hello-world').click();
+  await page.getByTestId('verdict').waitFor();
+  await page.getByTestId('request-select').selectOption('runtime-requests/greet-unicode.json');
+  await runAndWait(page);
+  const stdout = await text(page, 'stdout');
+  await page.getByTestId('share-copy').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  assert.match(link, /#share=1\.[A-Za-z0-9_-]+$/);
+  assert.ok(link.length < 64 * 1024, `${link.length} bytes`);
+  assert.equal(await text(page, 'share-stale'), '');
+  await page.getByTestId('stdin').fill('{"name":"changed"}');
+  assert.equal(await text(page, 'share-stale'), 'Changed since the link was made.');
+
+  const context = await playground.browser.newContext();
+  const fresh = await context.newPage();
+  await fresh.goto(link);
+  await fresh.getByTestId('link-banner').waitFor();
+  assert.match(await text(fresh, 'link-banner'),
+    /It will run artifacts\/hello-world\.wasm with request runtime-requests\/greet-unicode\.json, governed/);
+  assert.equal(await text(fresh, 'end-reason'), '', 'nothing runs before the user asks');
+  assert.equal(await fresh.getByTestId('request-select').inputValue(), 'runtime-requests/greet-unicode.json');
+  await runAndWait(fresh);
+  assert.equal(await text(fresh, 'stdout'), stdout);
+  await context.close();
+});
+
+test('a damaged or newer share link is refused with a message, and the saved state is kept', async () => {
+  const context = await playground.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(playground.url);
+  await page.getByTestId('example-hello-world').click();
+  await page.getByTestId('verdict').waitFor();
+  for (const [fragment, message] of [['share=9.abc', /version 9; this playground reads version 1 only/], ['share=1.!!!', /damaged: not base64url/]]) {
+    await page.goto(`${playground.url}#${fragment}`);
+    await page.reload();
+    await page.getByTestId('link-banner').waitFor();
+    assert.match(await text(page, 'link-banner'), message);
+    assert.ok(await page.getByTestId('file').count() >= 5, 'the example is still loaded');
+  }
+  await context.close();
+});
+
+test('a runaway module times out and the page stays usable', async () => {
+  const { page, problems } = await playground.newPage();
+  const runaway = await readFile(resolve(import.meta.dirname, '../fixtures/runaway.wasm'));
+  await loadPackage(page, await looseHello({ binary: runaway }), { pinDigest: true });
+  await page.getByTestId('request-select').selectOption('');
+  await runAndWait(page);
+  assert.equal(await text(page, 'end-reason'), 'timed out');
+  assert.equal(await text(page, 'fuel'), '5000000');
+  await page.getByTestId('stdin').fill('{"name":"after"}');
+  assert.equal(await text(page, 'stdin-sent'), '{"name":"after"}');
+  assert.deepEqual(problems, []);
+});
+
+test('dark mode follows the toggle and survives a reload', async () => {
+  const context = await playground.browser.newContext({ colorScheme: 'light' });
+  const page = await context.newPage();
+  await page.goto(playground.url);
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+  await page.getByTestId('theme-toggle').waitFor();
+  assert.equal(await theme(), 'light');
+  await page.getByTestId('theme-toggle').click();
+  assert.equal(await theme(), 'dark');
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(await background(), 'rgb(20, 24, 28)');
+  await page.reload();
+  await page.getByTestId('theme-toggle').waitFor();
+  assert.equal(await theme(), 'dark');
+  await context.close();
+});
+
+test('a reload keeps the loaded package and what was typed; Clear forgets both', async () => {
+  const context = await playground.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(playground.url);
+  await page.getByTestId('folder-input').setInputFiles(HELLO);
+  await page.getByTestId('verdict').waitFor();
+  await page.getByTestId('stdin').fill('{"name":"kept across reloads"}');
+  const files = await page.getByTestId('file').count();
+  await page.reload();
+  await page.getByTestId('verdict').waitFor();
+  assert.equal(await page.getByTestId('file').count(), files);
+  assert.equal(await page.getByTestId('stdin').inputValue(), '{"name":"kept across reloads"}');
+  assert.match(await text(page, 'verdict'), /^Traverse loads this package/);
+
+  await page.getByTestId('clear').click();
+  await page.reload();
+  await page.getByTestId('theme-toggle').waitFor();
+  assert.equal(await page.getByTestId('file').count(), 0);
+  assert.notEqual(await page.getByTestId('stdin').inputValue(), '{"name":"kept across reloads"}');
+  await context.close();
+});
+
+test('a file that is not WebAssembly in the binary slot gets a clear error naming it', async () => {
+  const { page, problems } = await playground.newPage();
+  const png = Buffer.from('\x89PNG\r\n\x1a\n\0\0\0\rIHDR', 'latin1');
+  await loadPackage(page, await looseHello({ binary: png }), { pinDigest: true });
+  const diagnostic = page.locator('[data-testid="diagnostic"][data-code="module.invalid"]');
+  assert.match(await diagnostic.textContent(),
+    /hello-world\.wasm is not a WebAssembly module: it starts with bytes 89 50 4e 47 \(a PNG image\)/);
+  assert.match(await text(page, 'verdict'), /^Traverse loads this package/, 'loading never inspects the module');
+  assert.match(await text(page, 'verdict'), /execute: exits 1 for any request: runtime execution failed/);
+  assert.deepEqual(problems, []);
+});
+
+test('the docs are readable in the app, with links between them', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByRole('link', { name: 'Docs' }).click();
+  await page.getByTestId('doc').waitFor();
+  await page.getByRole('navigation', { name: 'documents' }).getByRole('link', { name: 'Share links' }).click();
+  assert.match(await text(page, 'doc'), /Format, version 1/);
+  await page.getByRole('link', { name: 'Playground', exact: true }).click();
+  await page.getByTestId('run').waitFor();
+  assert.deepEqual(problems, []);
+});
