@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::{
     diagnostic::{Diagnostic, Location, TraverseStop},
     host_abi::ABI_VERSION,
+    json_view,
     package::resolve,
 };
 
@@ -263,4 +264,32 @@ pub fn inspect_output(manifest_path: &str, manifest: &Manifest) -> String {
         );
     }
     lines.join("\n")
+}
+
+/// The manifest's text with `binary.expected_digest` set to `digest`, everything else byte for
+/// byte as it was; `None` when the text has no string at that path to replace.
+pub fn with_expected_digest(text: &str, digest: &str) -> Option<String> {
+    let (start, end) = json_view::find(text, "$.binary.expected_digest")
+        .filter(|&(start, _)| text[start..].starts_with('"'))?;
+    let quoted = serde_json::to_string(digest).expect("a string serialises");
+    Some(format!("{}{quoted}{}", &text[..start], &text[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_digest_is_replaced_in_place() {
+        let text =
+            "{\n  \"binary\": { \"path\": \"a.wasm\", \"expected_digest\": \"fnv1a64:0\" },\n  \"x\": 1\n}";
+        assert_eq!(
+            with_expected_digest(text, "fnv1a64:00000000000000ff").as_deref(),
+            Some(
+                "{\n  \"binary\": { \"path\": \"a.wasm\", \"expected_digest\": \"fnv1a64:00000000000000ff\" },\n  \"x\": 1\n}"
+            )
+        );
+        assert_eq!(with_expected_digest(r#"{"binary": {"expected_digest": 7}}"#, "d"), None);
+        assert_eq!(with_expected_digest(r#"{"binary": "x"}"#, "d"), None);
+    }
 }

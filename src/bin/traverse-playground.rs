@@ -29,8 +29,8 @@ mod native {
         diagnostic::{Severity, Stage},
         digest, execution,
         instrument::instrument,
-        json_view,
         limits::FUEL_BUDGET,
+        manifest,
         package::PackageFiles,
         workspace::{Role, named_files},
     };
@@ -148,10 +148,8 @@ mod native {
         let bytes = std::fs::read(&binary.resolved.display)
             .map_err(|error| format!("{}: {error}", binary.resolved.display))?;
         let digest = digest::fnv1a64(&bytes);
-        let (start, end) = json_view::find(&text, "$.binary.expected_digest")
-            .filter(|&(start, _)| text[start..].starts_with('"'))
+        let updated = manifest::with_expected_digest(&text, &digest)
             .ok_or("the manifest has no string binary.expected_digest to update")?;
-        let updated = format!("{}\"{digest}\"{}", &text[..start], &text[end..]);
         std::fs::write(manifest, updated).map_err(|error| error.to_string())?;
         Ok(digest)
     }

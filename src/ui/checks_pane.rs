@@ -8,7 +8,7 @@ use super::{browser, state::Playground};
 use crate::{
     check::{self, Check, Report, Verdict},
     diagnostic::{Diagnostic, Severity},
-    host_abi,
+    host_abi, manifest,
     module_info::{ExternKind, ModuleInfo},
 };
 
@@ -155,8 +155,20 @@ pub fn Diagnostics(mut diagnostics: Vec<Diagnostic>) -> impl IntoView {
 
 #[component]
 fn DigestPanel(report: Report) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let manifest_path = report.manifest_path.clone();
     report.binary.map(|binary| {
         let matches = binary.declared == binary.fnv1a64;
+        let computed = binary.fnv1a64.clone();
+        // As after a rebuild: the declared digest becomes the binary's, nothing else changes.
+        let pin = move |_| {
+            playground.files.update(|files| {
+                let text = files.get(&manifest_path).and_then(|bytes| std::str::from_utf8(bytes).ok());
+                if let Some(updated) = text.and_then(|text| manifest::with_expected_digest(text, &computed)) {
+                    files.insert(&manifest_path, updated.into_bytes());
+                }
+            });
+        };
         view! {
             <section class="digest" aria-label="binary digest">
                 <h3>"Binary " <code>{binary.path.clone()}</code> {format!(" ({} bytes)", binary.size)}</h3>
@@ -169,6 +181,12 @@ fn DigestPanel(report: Report) -> impl IntoView {
                     <dt>"sha256"</dt>
                     <dd><code data-testid="digest-sha256">{binary.sha256.clone()}</code></dd>
                 </dl>
+                {(!matches).then(|| view! {
+                    <button class="small" data-testid="digest-fix" on:click=pin>
+                        "Write the computed digest into the manifest"
+                    </button>
+                    <span class="note">" (only if this binary is the one you mean to ship)"</span>
+                })}
             </section>
         }
     })

@@ -81,6 +81,8 @@ export async function runAndWait(page, timeout = 30_000) {
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 export const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 export const HELLO_WASM = resolve(EXAMPLES, 'hello-world/artifacts/hello-world.wasm');
+/** Traverse's own example data (JSON only), as the native tests read it. */
+export const REFERENCE = process.env.TRAVERSE_REFERENCE ?? resolve(import.meta.dirname, '../../../shared/traverse/reference');
 
 /** A test id's text, or '' when the page does not show it. */
 export async function text(page, id) {

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { EXAMPLES, loadPackage, openPlayground, runAndWait, text } from './harness.mjs';
+import { EXAMPLES, HELLO_WASM, REFERENCE, loadPackage, openPlayground, runAndWait, text } from './harness.mjs';
 
 const HELLO = resolve(EXAMPLES, 'hello-world');
 const GREET_ADA = 'runtime-requests/greet-ada.json';
@@ -220,6 +220,39 @@ test('a file that is not WebAssembly in the binary slot gets a clear error namin
     /hello-world\.wasm is not a WebAssembly module: it starts with bytes 89 50 4e 47 \(a PNG image\)/);
   assert.match(await text(page, 'verdict'), /^Traverse loads this package/, 'loading never inspects the module');
   assert.match(await text(page, 'verdict'), /execute: exits 1 for any request: runtime execution failed/);
+  assert.deepEqual(problems, []);
+});
+
+test('a new user with Traverse\'s own hello-world package and our binary gets it to run', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('folder-input').setInputFiles(resolve(REFERENCE, 'examples/hello-world'));
+  await page.getByTestId('verdict').waitFor();
+  // Its contract lives outside the folder and its source and binary are not published.
+  const missing = () => page.getByTestId('missing-file');
+  assert.equal(await missing().count(), 3);
+  assert.match(await text(page, 'verdict-line'), /^missing capability contract file say-hello-agent\/\.\.\/\.\.\/\.\.\/contracts\//);
+  const add = async (role, path) => {
+    await missing().filter({ hasText: role }).getByTestId('add-file').setInputFiles(path);
+    await page.waitForFunction((r) => ![...document.querySelectorAll('[data-testid="missing-file"]')]
+      .some((item) => item.textContent.startsWith(r)), role);
+  };
+  await add('contract', resolve(REFERENCE, 'contracts/examples/hello-world/capabilities/say-hello/contract.json'));
+  await add('source', resolve(EXAMPLES, 'hello-world/src/lib.rs'));
+  await add('binary', HELLO_WASM);
+  assert.equal(await missing().count(), 0);
+
+  // Our binary is not theirs: the digest says so, and the page offers the fix a rebuild needs.
+  assert.match(await text(page, 'verdict-line'), /^capability binary digest mismatch for say-hello-agent\/\.\/artifacts\/say-hello-agent\.wasm: expected fnv1a64:f23957223e5d7166, got /);
+  await page.getByTestId('digest-fix').click();
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  assert.equal(await text(page, 'digest-declared'), await text(page, 'digest-computed'));
+
+  await page.getByTestId('request-select').selectOption('runtime-requests/say-hello.json');
+  assert.equal(await text(page, 'stdin-sent'), '{"name":"Traverse"}');
+  await runAndWait(page);
+  assert.equal(await text(page, 'end-reason'), 'completed');
+  assert.equal(await text(page, 'stdout'), '{"greeting":"Hello, Traverse!","name":"Traverse"}');
+  assert.equal(JSON.parse(await text(page, 'runtime-result')).request_id, 'hello-world-say-hello-001');
   assert.deepEqual(problems, []);
 });
 
