@@ -80,6 +80,29 @@ fn json_report_is_versioned_and_carries_both_verdicts_and_digests() {
 }
 
 #[test]
+fn update_digest_pins_the_binary_and_touches_nothing_else() {
+    let dir = package_on_disk("update-digest", "fnv1a64:0000000000000000");
+    let before = std::fs::read_to_string(dir.join("pkg/manifest.json")).unwrap();
+    assert_eq!(run(&dir, &["update-digest", "pkg/manifest.json"]).0, 0);
+    let after = std::fs::read_to_string(dir.join("pkg/manifest.json")).unwrap();
+    assert_eq!(after, before.replace("fnv1a64:0000000000000000", &digest::fnv1a64(HELLO_WASM)));
+
+    let (code, text) = run(&dir, &["check", "pkg/manifest.json", "--json"]);
+    assert_eq!(code, 0, "{text}");
+    let report: Value = serde_json::from_str(&text).unwrap();
+    let printed = report["inspect_output"].as_str().unwrap();
+    assert!(
+        printed.starts_with("path: pkg/manifest.json\npackage_id: hello.world.say-hello-agent\n"),
+        "{printed}"
+    );
+    assert!(printed.contains(&format!(
+        "\nbinary_path: pkg/./artifacts/agent.wasm\nbinary_digest: {}\n",
+        digest::fnv1a64(HELLO_WASM)
+    )));
+    assert!(printed.ends_with("\nmodel_interfaces: "), "{printed}");
+}
+
+#[test]
 fn a_missing_manifest_exits_4_and_bad_usage_exits_5() {
     let dir = std::env::temp_dir();
     assert_eq!(run(&dir, &["check", "no/such/manifest.json"]).0, 4);

@@ -82,7 +82,10 @@ pub fn FilesPane() -> impl IntoView {
     };
     let roles = Memo::new(move |_| {
         let manifest = playground.manifest.get();
-        playground.files.with(|files| workspace::roles(files, manifest.as_deref()))
+        let mut roles = playground.files.with(|files| workspace::roles(files, manifest.as_deref()));
+        // The package's own files first, in reading order, then requests, workflows, the rest.
+        roles.sort_by(|(a_path, a_role), (b_path, b_role)| (a_role, a_path).cmp(&(b_role, b_path)));
+        roles
     });
     let missing = Memo::new(move |_| {
         let manifest = playground.manifest.get();
