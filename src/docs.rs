@@ -18,9 +18,21 @@ pub struct Doc {
 /// Every document, the README first. A test checks that each `docs/*.md` is here.
 pub const DOCS: &[Doc] = &[
     Doc { path: "README.md", title: "Read me", markdown: include_str!("../README.md") },
-    Doc { path: "docs/authoring.md", title: "Authoring a package", markdown: include_str!("../docs/authoring.md") },
-    Doc { path: "docs/io-contract.md", title: "The I/O contract", markdown: include_str!("../docs/io-contract.md") },
-    Doc { path: "docs/adapter.md", title: "The playground as an adapter", markdown: include_str!("../docs/adapter.md") },
+    Doc {
+        path: "docs/authoring.md",
+        title: "Authoring a package",
+        markdown: include_str!("../docs/authoring.md"),
+    },
+    Doc {
+        path: "docs/io-contract.md",
+        title: "The I/O contract",
+        markdown: include_str!("../docs/io-contract.md"),
+    },
+    Doc {
+        path: "docs/adapter.md",
+        title: "The playground as an adapter",
+        markdown: include_str!("../docs/adapter.md"),
+    },
     Doc { path: "docs/share-link.md", title: "Share links", markdown: include_str!("../docs/share-link.md") },
     Doc { path: "docs/execution.md", title: "Execution", markdown: include_str!("../docs/execution.md") },
     Doc {
@@ -32,6 +44,11 @@ pub const DOCS: &[Doc] = &[
         path: "docs/report-json.md",
         title: "Report JSON",
         markdown: include_str!("../docs/report-json.md"),
+    },
+    Doc {
+        path: "docs/compatibility.md",
+        title: "Compatibility",
+        markdown: include_str!("../docs/compatibility.md"),
     },
     Doc { path: "ARCHITECTURE.md", title: "Architecture", markdown: include_str!("../ARCHITECTURE.md") },
 ];
