@@ -1,0 +1,75 @@
+//! The authorize example: decides whether a principal may perform an action on a resource.
+//!
+//! Rules, in order: a suspended principal is denied; an admin of the resource's tenant is
+//! allowed anything; an owner may read and update; a viewer of the tenant may read; everything
+//! else is denied. Another tenant is always denied. The answer names the rule that decided it.
+#![no_std]
+
+use serde::{Deserialize, Serialize};
+
+const INPUT_CAP: usize = 4096;
+const OUTPUT_CAP: usize = 1024;
+
+#[derive(Deserialize)]
+struct Principal<'a> {
+    id: &'a str,
+    role: &'a str,
+    tenant: &'a str,
+    #[serde(default)]
+    suspended: bool,
+}
+
+#[derive(Deserialize)]
+struct Resource<'a> {
+    owner: &'a str,
+    tenant: &'a str,
+}
+
+#[derive(Deserialize)]
+struct Request<'a> {
+    #[serde(borrow)]
+    principal: Principal<'a>,
+    action: &'a str,
+    #[serde(borrow)]
+    resource: Resource<'a>,
+}
+
+#[derive(Serialize)]
+struct Decision<'a> {
+    decision: &'a str,
+    rule: &'a str,
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _start() {
+    let mut input = [0u8; INPUT_CAP];
+    let mut output = [0u8; OUTPUT_CAP];
+    let (decision, rule) = match wasi_io::read_stdin(&mut input) {
+        Err(_) => ("deny", "input-unreadable"),
+        Ok(stdin) => match serde_json_core::from_slice::<Request>(stdin) {
+            Err(_) => ("deny", "input-malformed"),
+            Ok((request, _)) => decide(&request),
+        },
+    };
+    let written = serde_json_core::to_slice(&Decision { decision, rule }, &mut output).unwrap_or(0);
+    let _ = wasi_io::write_all(wasi_io::STDOUT, &output[..written]);
+}
+
+fn decide(request: &Request) -> (&'static str, &'static str) {
+    let Request { principal, action, resource } = request;
+    let known_action = matches!(*action, "read" | "update" | "delete");
+    match () {
+        _ if !known_action => ("deny", "unknown-action"),
+        _ if principal.suspended => ("deny", "principal-suspended"),
+        _ if principal.tenant != resource.tenant => ("deny", "tenant-isolation"),
+        _ if principal.role == "admin" => ("allow", "tenant-admin"),
+        _ if principal.id == resource.owner && matches!(*action, "read" | "update") => ("allow", "owner"),
+        _ if principal.role == "viewer" && *action == "read" => ("allow", "tenant-viewer"),
+        _ => ("deny", "no-rule-matched"),
+    }
+}
+
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
