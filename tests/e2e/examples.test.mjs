@@ -3,7 +3,9 @@
 // before running when that use case expects nothing ({}), as Traverse refuses bad input.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { EXAMPLES, openPlayground, runAndWait, text } from './harness.mjs';
@@ -60,4 +62,24 @@ test('transition-status publishes its declared event only for an allowed move', 
   await page.getByTestId('request-select').selectOption('runtime-requests/done-to-open-illegal.json');
   await runAndWait(page);
   assert.equal(await text(page, 'events'), '');
+});
+
+test('a package made from the template, as docs/authoring.md says, runs in the page', async () => {
+  const root = resolve(import.meta.dirname, '../..');
+  const work = await mkdtemp(resolve(tmpdir(), 'new-package-'));
+  try {
+    execFileSync(resolve(root, 'scripts/new-package'), ['acme.orders.order-echo', work], { stdio: 'ignore' });
+    const folder = resolve(work, 'order-echo');
+    execFileSync(resolve(folder, 'build.sh'), { stdio: 'ignore' });
+    const { page, problems } = await playground.newPage();
+    await page.getByTestId('folder-input').setInputFiles(folder);
+    await page.locator('[data-testid="verdict"].pass').waitFor();
+    await page.getByTestId('request-select').selectOption('runtime-requests/order-echo.json');
+    await runAndWait(page);
+    assert.equal(await text(page, 'end-reason'), 'completed');
+    assert.equal(await text(page, 'stdout'), '{"message":"hello","length":5}');
+    assert.deepEqual(problems, []);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 });
