@@ -144,6 +144,9 @@ fn steps(path: &str) -> Option<Vec<Step<'_>>> {
 }
 
 fn parse(text: &str) -> Option<Value<'_>> {
+    // serde_json refuses nesting deeper than 128 levels; the syntax tree is built recursively,
+    // so hostile nesting must be refused before it is built.
+    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
     let options = ParseOptions { allow_comments: false, ..ParseOptions::default() };
     parse_to_ast(text, &CollectOptions::default(), &options).ok()?.value
 }
@@ -214,6 +217,13 @@ mod tests {
         assert_eq!(kind_of(r#""binary""#), Some(TokenKind::Key));
         assert_eq!(kind_of("12"), Some(TokenKind::Number));
         assert_eq!(kind_of("true"), Some(TokenKind::Literal));
+    }
+
+    #[test]
+    fn hostile_nesting_is_plain_text_not_a_stack_overflow() {
+        let deep = "[".repeat(200_000);
+        assert_eq!(locate(&deep, "$"), None);
+        assert_eq!(segments(&deep, None).len(), 1);
     }
 
     #[test]
