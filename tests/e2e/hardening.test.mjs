@@ -1,0 +1,75 @@
+// Bad files in the page: each gets a clear diagnostic naming it, the page keeps answering, and
+// what the user typed stays. The same kinds are checked natively in tests/hardening.rs.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { EXAMPLES, openPlayground, text } from './harness.mjs';
+
+let playground;
+before(async () => { playground = await openPlayground(); });
+after(async () => { await playground?.close(); });
+
+const deep = Buffer.from('['.repeat(100_000) + ']'.repeat(100_000));
+const KINDS = [
+  ['not JSON', Buffer.from('hello, world')],
+  ['empty', Buffer.alloc(0)],
+  ['a byte-order mark', Buffer.from('\ufeff{}')],
+  ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
+  ['a JSON array', Buffer.from('[1, 2, 3]')],
+  ['nested 100,000 deep', deep],
+  ['a PNG image', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])],
+];
+
+/** The page answers a round trip within a second: it is not frozen. */
+async function assertResponsive(page) {
+  const started = Date.now();
+  await page.evaluate(() => document.title);
+  assert.ok(Date.now() - started < 1000, 'the page answered');
+}
+
+for (const slot of ['manifest.json', 'contract.json']) {
+  test(`bad ${slot} files are named in a diagnostic, and stdin is kept`, async () => {
+    const { page, problems } = await playground.newPage();
+    await page.getByTestId('folder-input').setInputFiles(resolve(EXAMPLES, 'hello-world'));
+    await page.locator('[data-testid="verdict"].pass').waitFor();
+    await page.getByTestId('stdin').fill('{"name":"typed by hand"}');
+    for (const [kind, buffer] of KINDS) {
+      await page.getByTestId('file-input').setInputFiles({ name: slot, mimeType: 'application/json', buffer });
+      await page.locator('[data-testid="verdict"].fail').waitFor();
+      const named = page.locator('[data-testid="diagnostic"].severity-error').filter({ hasText: slot });
+      assert.ok(await named.count() > 0, `${kind}: a diagnostic names ${slot}`);
+      await assertResponsive(page);
+      assert.equal(await page.getByTestId('stdin').inputValue(), '{"name":"typed by hand"}', kind);
+    }
+    // Putting the good file back makes the package pass again: nothing else was lost.
+    await page.getByTestId('file-input').setInputFiles(resolve(EXAMPLES, 'hello-world', slot));
+    await page.locator('[data-testid="verdict"].pass').waitFor();
+    assert.deepEqual(problems, []);
+  });
+}
+
+test('a 100 MB binary is hashed and named, and the page answers afterwards', async () => {
+  const { page, problems } = await playground.newPage();
+  const manifest = JSON.parse(await readFile(resolve(EXAMPLES, 'hello-world/manifest.json')));
+  Object.assign(manifest.binary, { path: './big.wasm' });
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(manifest)) },
+    { name: 'contract.json', mimeType: 'application/json', buffer: await readFile(resolve(EXAMPLES, 'hello-world/contract.json')) },
+  ]);
+  await page.getByTestId('verdict').waitFor();
+  // Playwright passes buffers over 50 MB only as files.
+  const work = await mkdtemp(resolve(tmpdir(), 'big-binary-'));
+  const big = resolve(work, 'big.wasm');
+  await writeFile(big, Buffer.alloc(100 * 1024 * 1024, 7));
+  try {
+    await page.getByTestId('file-input').setInputFiles(big);
+    await page.locator('[data-testid="diagnostic"][data-code="module.invalid"]')
+      .filter({ hasText: 'big.wasm is not a WebAssembly module' }).waitFor({ timeout: 60_000 });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  await assertResponsive(page);
+  assert.deepEqual(problems, []);
+});
