@@ -65,11 +65,14 @@ fn bad_bytes() -> Vec<(&'static str, Vec<u8>)> {
 
 fn assert_named(files: &PackageFiles, file: &str, kind: &str) {
     let report = check_package(files, MANIFEST);
-    let all: Vec<_> = report.diagnostics().chain(report.requests.iter().flat_map(|r| &r.diagnostics)).collect();
+    let all: Vec<_> =
+        report.diagnostics().chain(report.requests.iter().flat_map(|r| &r.diagnostics)).collect();
     let named = all.iter().find(|d| {
         d.severity == Severity::Error
             && match &d.location {
-                Location::File { file: f } | Location::Json { file: f, .. } | Location::Import { file: f, .. } => f == file,
+                Location::File { file: f }
+                | Location::Json { file: f, .. }
+                | Location::Import { file: f, .. } => f == file,
             }
     });
     let named = named.unwrap_or_else(|| panic!("{kind} in {file}: no error names the file: {all:#?}"));
@@ -93,7 +96,11 @@ fn bad_bytes_in_every_slot_are_named_and_refused() {
 #[test]
 fn json_of_the_wrong_kind_is_named() {
     let contract = package().get(CONTRACT).unwrap().to_vec();
-    for (slot, bytes) in [(MANIFEST, contract.clone()), (REQUEST, contract), (CONTRACT, serde_json::to_vec(&base_manifest()).unwrap())] {
+    for (slot, bytes) in [
+        (MANIFEST, contract.clone()),
+        (REQUEST, contract),
+        (CONTRACT, serde_json::to_vec(&base_manifest()).unwrap()),
+    ] {
         let mut files = package();
         files.insert(slot, bytes);
         assert_named(&files, slot, "JSON of the wrong kind");
@@ -104,7 +111,11 @@ fn json_of_the_wrong_kind_is_named() {
 fn binaries_that_are_not_runnable_modules_are_named() {
     let truncated = common::HELLO_WASM[..common::HELLO_WASM.len() / 2].to_vec();
     let component = wat::parse_str("(component)").unwrap();
-    let kinds = [("a truncated module", truncated), ("a component-model binary", component), ("a header only", b"\0asm\x01\0\0\0\x01".to_vec())];
+    let kinds = [
+        ("a truncated module", truncated),
+        ("a component-model binary", component),
+        ("a header only", b"\0asm\x01\0\0\0\x01".to_vec()),
+    ];
     for (kind, bytes) in kinds {
         let mut files = package();
         files.insert(BINARY, bytes);
@@ -116,11 +127,28 @@ fn binaries_that_are_not_runnable_modules_are_named() {
 #[test]
 fn a_wrong_type_in_any_manifest_field_is_named() {
     let pointers = [
-        "/kind", "/schema_version", "/package_id", "/version", "/summary", "/capability_ref",
-        "/capability_ref/id", "/capability_ref/version", "/capability_ref/contract_path", "/source",
-        "/source/path", "/source/language", "/source/entry", "/binary", "/binary/path", "/binary/format",
-        "/binary/expected_digest", "/binary/abi_version", "/constraints", "/constraints/host_api_access",
-        "/constraints/network_access", "/constraints/filesystem_access",
+        "/kind",
+        "/schema_version",
+        "/package_id",
+        "/version",
+        "/summary",
+        "/capability_ref",
+        "/capability_ref/id",
+        "/capability_ref/version",
+        "/capability_ref/contract_path",
+        "/source",
+        "/source/path",
+        "/source/language",
+        "/source/entry",
+        "/binary",
+        "/binary/path",
+        "/binary/format",
+        "/binary/expected_digest",
+        "/binary/abi_version",
+        "/constraints",
+        "/constraints/host_api_access",
+        "/constraints/network_access",
+        "/constraints/filesystem_access",
     ];
     let mut kinds = 0;
     for pointer in pointers {

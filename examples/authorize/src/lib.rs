@@ -40,19 +40,16 @@ struct Decision<'a> {
     rule: &'a str,
 }
 
+/// Input that cannot be read is denied too, by a rule that says so: a decision is always given.
 #[unsafe(no_mangle)]
 pub extern "C" fn _start() {
-    let mut input = [0u8; INPUT_CAP];
-    let mut output = [0u8; OUTPUT_CAP];
-    let (decision, rule) = match wasi_io::read_stdin(&mut input) {
-        Err(_) => ("deny", "input-unreadable"),
-        Ok(stdin) => match serde_json_core::from_slice::<Request>(stdin) {
+    json_answer::serve::<INPUT_CAP, OUTPUT_CAP>(|stdin, output| {
+        let (decision, rule) = match serde_json_core::from_slice::<Request>(stdin) {
             Err(_) => ("deny", "input-malformed"),
             Ok((request, _)) => decide(&request),
-        },
-    };
-    let written = serde_json_core::to_slice(&Decision { decision, rule }, &mut output).unwrap_or(0);
-    let _ = wasi_io::write_all(wasi_io::STDOUT, &output[..written]);
+        };
+        json_answer::write(&Decision { decision, rule }, output)
+    });
 }
 
 fn decide(request: &Request) -> (&'static str, &'static str) {
@@ -67,9 +64,4 @@ fn decide(request: &Request) -> (&'static str, &'static str) {
         _ if principal.role == "viewer" && *action == "read" => ("allow", "tenant-viewer"),
         _ => ("deny", "no-rule-matched"),
     }
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    core::arch::wasm32::unreachable()
 }

@@ -8,6 +8,8 @@
 #![no_std]
 
 use core::fmt::Write;
+
+use json_answer::deny;
 use serde::{Deserialize, Serialize};
 
 const INPUT_CAP: usize = 8 * 1024;
@@ -37,24 +39,12 @@ struct Price<'a> {
     total_cents: u64,
 }
 
-#[derive(Serialize)]
-struct Denial<'a> {
-    error: &'a str,
-    message: &'a str,
-}
-
 #[unsafe(no_mangle)]
 pub extern "C" fn _start() {
-    let mut input = [0u8; INPUT_CAP];
-    let mut output = [0u8; OUTPUT_CAP];
-    let written = match wasi_io::read_stdin(&mut input) {
-        Err(_) => deny(&mut output, "stdin could not be read in full (at most 8 KiB)"),
-        Ok(stdin) => match serde_json_core::from_slice::<Basket>(stdin) {
-            Err(_) => deny(&mut output, "stdin must be a basket: items (at most 64) and discount_percent"),
-            Ok((basket, _)) => price(&basket, stdin, &mut output),
-        },
-    };
-    let _ = wasi_io::write_all(wasi_io::STDOUT, &output[..written]);
+    json_answer::serve::<INPUT_CAP, OUTPUT_CAP>(|stdin, output| match serde_json_core::from_slice::<Basket>(stdin) {
+        Err(_) => deny(output, "stdin must be a basket: items (at most 64) and discount_percent"),
+        Ok((basket, _)) => price(&basket, stdin, output),
+    });
 }
 
 fn price(basket: &Basket, raw: &[u8], output: &mut [u8]) -> usize {
@@ -73,19 +63,10 @@ fn price(basket: &Basket, raw: &[u8], output: &mut [u8]) -> usize {
     let _ = write!(hash, "fnv1a64:{:016x}", fnv1a64(raw));
     let answer =
         Price { config_hash: &hash, discount_cents: discount, subtotal_cents: subtotal, total_cents: subtotal - discount };
-    serde_json_core::to_slice(&answer, output).unwrap_or(0)
+    json_answer::write(&answer, output)
 }
 
 /// FNV-1a 64, the hash Traverse uses for binary digests.
 fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
-}
-
-fn deny(output: &mut [u8], message: &str) -> usize {
-    serde_json_core::to_slice(&Denial { error: "invalid_input", message }, output).unwrap_or(0)
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    core::arch::wasm32::unreachable()
 }

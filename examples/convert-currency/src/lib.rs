@@ -5,6 +5,7 @@
 //! useful without one.
 #![no_std]
 
+use json_answer::deny;
 use serde::{Deserialize, Serialize};
 
 const INPUT_CAP: usize = 1024;
@@ -55,24 +56,12 @@ struct Converted<'a> {
     rate_source: &'a str,
 }
 
-#[derive(Serialize)]
-struct Denial<'a> {
-    error: &'a str,
-    message: &'a str,
-}
-
 #[unsafe(no_mangle)]
 pub extern "C" fn _start() {
-    let mut input = [0u8; INPUT_CAP];
-    let mut output = [0u8; OUTPUT_CAP];
-    let written = match wasi_io::read_stdin(&mut input) {
-        Err(_) => deny(&mut output, "stdin could not be read in full (at most 1 KiB)"),
-        Ok(stdin) => match serde_json_core::from_slice::<Conversion>(stdin) {
-            Err(_) => deny(&mut output, "stdin must be {amount_cents, from, to, fallback_rate_micros}"),
-            Ok((conversion, _)) => convert(&conversion, &mut output),
-        },
-    };
-    let _ = wasi_io::write_all(wasi_io::STDOUT, &output[..written]);
+    json_answer::serve::<INPUT_CAP, OUTPUT_CAP>(|stdin, output| match serde_json_core::from_slice::<Conversion>(stdin) {
+        Err(_) => deny(output, "stdin must be {amount_cents, from, to, fallback_rate_micros}"),
+        Ok((conversion, _)) => convert(&conversion, output),
+    });
 }
 
 fn convert(c: &Conversion, output: &mut [u8]) -> usize {
@@ -86,7 +75,7 @@ fn convert(c: &Conversion, output: &mut [u8]) -> usize {
     };
     let answer =
         Converted { amount_cents: amount, connector_status: status, currency: c.to, rate_micros: rate, rate_source: source };
-    serde_json_core::to_slice(&answer, output).unwrap_or(0)
+    json_answer::write(&answer, output)
 }
 
 /// The host's status and, when it answered, the rate it gave.
@@ -105,13 +94,4 @@ fn live_rate(from: &str, to: &str) -> (i32, Option<u64>) {
     let answered = usize::try_from(status).ok().filter(|&n| n > 0 && n <= RESPONSE_CAP);
     let rate = answered.and_then(|n| serde_json_core::from_slice::<RateAnswer>(&response[..n]).ok());
     (status, rate.map(|(answer, _)| answer.rate_micros))
-}
-
-fn deny(output: &mut [u8], message: &str) -> usize {
-    serde_json_core::to_slice(&Denial { error: "invalid_input", message }, output).unwrap_or(0)
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    core::arch::wasm32::unreachable()
 }

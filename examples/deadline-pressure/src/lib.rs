@@ -6,6 +6,7 @@
 //! pressure (`none`).
 #![no_std]
 
+use json_answer::deny;
 use serde::{Deserialize, Serialize};
 
 const INPUT_CAP: usize = 1024;
@@ -26,25 +27,13 @@ struct Pressure {
     slack_days: Option<i64>,
 }
 
-#[derive(Serialize)]
-struct Denial<'a> {
-    error: &'a str,
-    message: &'a str,
-}
-
 #[unsafe(no_mangle)]
 pub extern "C" fn _start() {
-    let mut input = [0u8; INPUT_CAP];
-    let mut output = [0u8; OUTPUT_CAP];
-    let written = match wasi_io::read_stdin(&mut input) {
-        Err(_) => deny(&mut output, "stdin could not be read in full (at most 1 KiB)"),
-        Ok(stdin) => match serde_json_core::from_slice::<Task>(stdin) {
-            Err(_) => deny(&mut output, "stdin must be {today, due, remaining_days} as whole days"),
-            Ok((task, _)) if task.remaining_days < 0 => deny(&mut output, "remaining_days cannot be negative"),
-            Ok((task, _)) => serde_json_core::to_slice(&assess(&task), &mut output).unwrap_or(0),
-        },
-    };
-    let _ = wasi_io::write_all(wasi_io::STDOUT, &output[..written]);
+    json_answer::serve::<INPUT_CAP, OUTPUT_CAP>(|stdin, output| match serde_json_core::from_slice::<Task>(stdin) {
+        Err(_) => deny(output, "stdin must be {today, due, remaining_days} as whole days"),
+        Ok((task, _)) if task.remaining_days < 0 => deny(output, "remaining_days cannot be negative"),
+        Ok((task, _)) => json_answer::write(&assess(&task), output),
+    });
 }
 
 fn assess(task: &Task) -> Pressure {
@@ -57,13 +46,4 @@ fn assess(task: &Task) -> Pressure {
         _ => "low",
     };
     Pressure { pressure, slack_days: Some(slack) }
-}
-
-fn deny(output: &mut [u8], message: &str) -> usize {
-    serde_json_core::to_slice(&Denial { error: "invalid_input", message }, output).unwrap_or(0)
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    core::arch::wasm32::unreachable()
 }

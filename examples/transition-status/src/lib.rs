@@ -50,24 +50,12 @@ struct Outcome<'a> {
     status: &'a str,
 }
 
-#[derive(Serialize)]
-struct Denial<'a> {
-    error: &'a str,
-    message: &'a str,
-}
-
 #[unsafe(no_mangle)]
 pub extern "C" fn _start() {
-    let mut input = [0u8; INPUT_CAP];
-    let mut output = [0u8; OUTPUT_CAP];
-    let written = match wasi_io::read_stdin(&mut input) {
-        Err(_) => deny(&mut output, "stdin could not be read in full (at most 4 KiB)"),
-        Ok(stdin) => match serde_json_core::from_slice::<Transition>(stdin) {
-            Err(_) => deny(&mut output, "stdin must be {action_id, from, to} as strings without escapes"),
-            Ok((transition, _)) => apply(&transition, &mut output),
-        },
-    };
-    let _ = wasi_io::write_all(wasi_io::STDOUT, &output[..written]);
+    json_answer::serve::<INPUT_CAP, OUTPUT_CAP>(|stdin, output| match serde_json_core::from_slice::<Transition>(stdin) {
+        Err(_) => json_answer::deny(output, "stdin must be {action_id, from, to} as strings without escapes"),
+        Ok((transition, _)) => apply(&transition, output),
+    });
 }
 
 fn allowed(from: &str, to: &str) -> bool {
@@ -99,14 +87,5 @@ fn apply(t: &Transition, output: &mut [u8]) -> usize {
         event_status,
         status: if allowed { t.to } else { t.from },
     };
-    serde_json_core::to_slice(&outcome, output).unwrap_or(0)
-}
-
-fn deny(output: &mut [u8], message: &str) -> usize {
-    serde_json_core::to_slice(&Denial { error: "invalid_input", message }, output).unwrap_or(0)
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    core::arch::wasm32::unreachable()
+    json_answer::write(&outcome, output)
 }
