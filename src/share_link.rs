@@ -25,6 +25,11 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const LINK_LIMIT_BYTES: usize = 64 * 1024;
 /// The longest fragment a link may have; browsers keep URLs up to about 2 MB.
 pub const MAX_LINK_FRAGMENT_BYTES: usize = 2 * 1024 * 1024;
+/// The most a state saved for reloads may take: browsers keep about 5 MB per site.
+pub const SAVED_STATE_LIMIT_BYTES: usize = 4 * 1024 * 1024;
+/// More than deflate gains on real package files (binaries gain about 2x); a state this many
+/// times over a limit is given its digests without being compressed first.
+const MAX_COMPRESSION_RATIO: usize = 16;
 /// The most a state may inflate to, against deflate bombs.
 pub const MAX_STATE_BYTES: usize = 256 * 1024 * 1024;
 
@@ -57,6 +62,15 @@ pub enum Content {
     Base64(String),
     /// A file left out of the link: its `sha256:` digest, to verify the file dropped for it.
     Sha256(String),
+}
+
+impl Content {
+    /// Its length as written in the JSON.
+    fn len(&self) -> usize {
+        match self {
+            Self::Text(text) | Self::Base64(text) | Self::Sha256(text) => text.len(),
+        }
+    }
 }
 
 /// What goes to the module's stdin.
@@ -114,8 +128,8 @@ impl SharedState {
             .map(|path| {
                 let bytes = files.get(path).unwrap_or_default();
                 let content = match std::str::from_utf8(bytes) {
-                    Ok(text) => Content::Text(text.to_owned()),
-                    Err(_) => Content::Base64(URL_SAFE_NO_PAD.encode(bytes)),
+                    Ok(text) if is_text(text) => Content::Text(text.to_owned()),
+                    _ => Content::Base64(URL_SAFE_NO_PAD.encode(bytes)),
                 };
                 SharedFile { path: path.to_owned(), content }
             })
@@ -142,6 +156,13 @@ impl SharedState {
     }
 }
 
+/// Text is UTF-8 without control characters other than tab, newline, carriage return and form
+/// feed; anything else (a module, an image, bytes that merely happen to be UTF-8) is binary,
+/// which a link or a saved state may carry by digest only.
+fn is_text(text: &str) -> bool {
+    !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
+}
+
 /// The fragment value (after `#share=`) for `state`, as it is.
 pub fn encode(state: &SharedState) -> String {
     let json = serde_json::to_vec(state).expect("shared states serialise");
@@ -151,14 +172,23 @@ pub fn encode(state: &SharedState) -> String {
     format!("{FORMAT_VERSION}.{}", URL_SAFE_NO_PAD.encode(deflated))
 }
 
-/// The fragment value for a link: `state` as it is when that stays under
-/// [`LINK_LIMIT_BYTES`], else with binaries replaced by their digests. A state whose text
+/// The fragment value for a link: `state` within [`LINK_LIMIT_BYTES`] (with `#share=` in
+/// front) if it fits, else with binaries as digests ([`encode_within`]). A state whose text
 /// files alone pass the limit is still encoded: browsers take longer URLs, only less surely.
 pub fn encode_link(state: &SharedState) -> String {
-    let full = encode(state);
-    // Under the limit with the `#` in front.
-    if full.len() + FRAGMENT_KEY.len() < LINK_LIMIT_BYTES {
-        return full;
+    encode_within(state, LINK_LIMIT_BYTES - FRAGMENT_KEY.len() - 1)
+}
+
+/// `state` encoded as it is when that takes at most `limit` bytes, else with every file that
+/// is not text replaced by its SHA-256, for the person (or the reload) to give back.
+pub fn encode_within(state: &SharedState, limit: usize) -> String {
+    let raw: usize = state.files.iter().map(|file| file.content.len()).sum();
+    // Not worth deflating a state that no real package compresses enough to fit.
+    if raw <= limit.saturating_mul(MAX_COMPRESSION_RATIO) {
+        let full = encode(state);
+        if full.len() <= limit {
+            return full;
+        }
     }
     let files = state
         .files
@@ -266,6 +296,31 @@ mod tests {
         assert!(link.len() < 1024, "{}", link.len());
         let (files, awaited) = decode(&link, MAX_LINK_FRAGMENT_BYTES).unwrap().unpack().unwrap();
         assert_eq!(files.get("pkg/artifacts/a.wasm"), None);
+        assert_eq!(awaited, [("pkg/artifacts/a.wasm".to_owned(), digest::sha256(&binary))]);
+        assert!(files.get("pkg/manifest.json").is_some());
+    }
+
+    #[test]
+    fn bytes_that_merely_happen_to_be_utf8_are_binary() {
+        let mut files = PackageFiles::new();
+        files.insert("a.json", b"{\n\t\"a\": \"\xc3\xa9\"\r\n}".to_vec());
+        files.insert("b.wasm", vec![7; 16]);
+        let shared = SharedState::files_from(&files);
+        assert!(matches!(shared[0].content, Content::Text(_)));
+        assert!(matches!(shared[1].content, Content::Base64(_)));
+    }
+
+    #[test]
+    fn a_saved_state_keeps_what_fits_and_names_the_rest_by_digest() {
+        let small = state(noise(1024));
+        assert_eq!(decode(&encode_within(&small, SAVED_STATE_LIMIT_BYTES), MAX_STATE_BYTES).unwrap(), small);
+        // Far over the limit: digests, without deflating the binary first.
+        let binary = noise(SAVED_STATE_LIMIT_BYTES * 13);
+        let (files, awaited) =
+            decode(&encode_within(&state(binary.clone()), SAVED_STATE_LIMIT_BYTES), MAX_STATE_BYTES)
+                .unwrap()
+                .unpack()
+                .unwrap();
         assert_eq!(awaited, [("pkg/artifacts/a.wasm".to_owned(), digest::sha256(&binary))]);
         assert!(files.get("pkg/manifest.json").is_some());
     }

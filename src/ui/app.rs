@@ -48,9 +48,10 @@ pub fn App() -> impl IntoView {
     }
 
     Effect::new(move |_| {
-        let state = share_link::encode(&playground.snapshot());
+        // Binaries too large to keep are kept as digests, and asked for again after a reload.
+        let state = share_link::encode_within(&playground.snapshot(), share_link::SAVED_STATE_LIMIT_BYTES);
         if let Err(error) = browser::save_setting(SAVED_STATE_KEY, &state) {
-            // Keeping what fits beats keeping nothing: the JSON files and the input.
+            // A stale copy must not come back on reload in place of what is loaded now.
             browser::remove_setting(SAVED_STATE_KEY);
             playground.notify(
                 "saving across reloads",

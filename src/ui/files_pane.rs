@@ -160,7 +160,7 @@ pub fn FilesPane() -> impl IntoView {
                 }).collect_view()}
                 {move || playground.awaited.get().into_iter().map(|(path, sha256)| view! {
                     <li data-testid="awaited-file">
-                        "The link names " <code>{path.clone()}</code> " by digest only ("
+                        <code>{path.clone()}</code> " was too large to share or keep, so only its digest came back ("
                         <code>{sha256.clone()}</code> "): "
                         <AddFile path=path expected_sha256=Some(sha256) />
                     </li>

@@ -71,5 +71,9 @@ test('a 100 MB binary is hashed and named, and the page answers afterwards', asy
     await rm(work, { recursive: true, force: true });
   }
   await assertResponsive(page);
+  // Too large to keep across a reload: it comes back as its digest, and the page asks for it.
+  await page.reload();
+  await page.getByTestId('awaited-file').filter({ hasText: 'big.wasm' }).waitFor();
+  assert.equal(await page.getByTestId('file').filter({ hasText: 'manifest.json' }).count(), 1);
   assert.deepEqual(problems, []);
 });
