@@ -20,7 +20,8 @@ pub fn ChecksPane() -> impl IntoView {
         if playground.manifest.get().is_some() {
             return None;
         }
-        playground.module().map(|(path, bytes)| check::check_module(&path, &bytes))
+        let path = playground.module_path()?;
+        playground.files.with(|files| Some(check::check_module(&path, files.get(&path)?)))
     });
     view! {
         <section class="pane checks" aria-labelledby="checks-heading">

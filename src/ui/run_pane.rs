@@ -1,7 +1,7 @@
 //! Running the module: pick a runtime request or a use case, or write stdin; see exactly what
 //! will be sent; run governed (as Traverse) or in the WASI sandbox, with Ctrl/⌘-Enter too.
 
-use std::{rc::Rc, sync::Arc};
+use std::rc::Rc;
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use serde_json::Value;
@@ -56,7 +56,7 @@ pub fn RunPane() -> impl IntoView {
             contract.use_cases.into_iter().map(|u| (u.scenario, u.input_example)).collect::<Vec<_>>()
         })
     });
-    let module = Memo::new(move |_| playground.module().map(|(path, bytes)| (path, Arc::new(bytes))));
+    let module = Memo::new(move |_| playground.module_path());
 
     let choose = move |value: String| {
         if let Some(index) = value.strip_prefix(USE_CASE_PREFIX).and_then(|i| i.parse::<usize>().ok()) {
@@ -80,7 +80,12 @@ pub fn RunPane() -> impl IntoView {
         runs.update(|count| *count += 1);
     };
     let run = move || {
-        let (Some((module_path, bytes)), Ok(stdin)) = (module.get_untracked(), sent.get_untracked()) else {
+        let (Some(module_path), Ok(stdin)) = (module.get_untracked(), sent.get_untracked()) else {
+            return;
+        };
+        let Some(bytes) =
+            playground.files.with_untracked(|files| files.get(&module_path).map(<[u8]>::to_vec))
+        else {
             return;
         };
         if running.get_untracked() {
@@ -140,7 +145,7 @@ pub fn RunPane() -> impl IntoView {
             }
         };
         let limits = Limits { fuel_budget: settings.fuel_budget, wall_time_ms: settings.wall_time_ms };
-        let run_request = RunRequest { module: bytes.to_vec(), stdin: stdin.into_bytes(), mode, limits };
+        let run_request = RunRequest { module: bytes, stdin: stdin.into_bytes(), mode, limits };
         let runner = runner.get_value();
         let governed = settings.governed;
         spawn_local(async move {
@@ -169,7 +174,7 @@ pub fn RunPane() -> impl IntoView {
     view! {
         <section class="pane run" aria-labelledby="run-heading">
             <h2 id="run-heading">"Run"</h2>
-            <p class="note" data-testid="module-name">{move || module.get().map(|(path, _)| path)}</p>
+            <p class="note" data-testid="module-name">{move || module.get()}</p>
             <label for="request-select">"Input"</label>
             <select id="request-select" data-testid="request-select" prop:value=selected
                 on:change=move |event| choose(event_target_value(&event))>

@@ -56,7 +56,7 @@ pub fn ShareButton() -> impl IntoView {
 pub fn LinkBanner(opened: RwSignal<Option<Result<(), String>>>) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let summary = move || {
-        let module = playground.module().map_or_else(|| "no module yet".to_owned(), |(path, _)| path);
+        let module = playground.module_path().unwrap_or_else(|| "no module yet".to_owned());
         let input = match playground.input.get() {
             InputChoice::Request(path) => format!("request {path}"),
             _ => format!("stdin {}", playground.stdin.get()),

@@ -121,8 +121,10 @@ impl Playground {
         self.linked.set(None);
     }
 
-    /// The module to run: the manifest's binary, else the first `.wasm` (or `\0asm`) file loaded.
-    pub fn module(&self) -> Option<(String, Vec<u8>)> {
+    /// The path of the module to run: the manifest's binary, else the first `.wasm` (or
+    /// `\0asm`) file loaded. Only the path: modules can be large, so callers borrow the bytes
+    /// from `files` where they need them.
+    pub fn module_path(&self) -> Option<String> {
         self.files.with(|files| {
             let by_manifest = self.manifest.get().and_then(|manifest| {
                 let named = workspace::named_files(&manifest, files.get(&manifest)?);
@@ -135,7 +137,8 @@ impl Playground {
                 };
                 files.paths().find(|path| is_module(path)).map(str::to_owned)
             })?;
-            Some((path.clone(), files.get(&path)?.to_vec()))
+            // The manifest's binary, when it is not loaded, is no module to run: no stand-in.
+            files.get(&path).is_some().then_some(path)
         })
     }
 
