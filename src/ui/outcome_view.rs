@@ -35,10 +35,8 @@ fn pretty(value: &Value) -> String {
 
 #[component]
 pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
-    let check_ms = move || {
-        let playground = expect_context::<Playground>();
-        playground.checked.with_untracked(|checked| checked.as_ref().map(|c| c.check_ms))
-    };
+    let playground = expect_context::<Playground>();
+    let check_ms = move || playground.checked.with_untracked(|checked| checked.as_ref().map(|c| c.check_ms));
     let reason = move || match view.get()? {
         RunView::Refused { .. } => Some(EndReason::Failed),
         RunView::Ran { outcome, governed, .. } => Some(outcome.end.reason(governed)),
