@@ -213,8 +213,9 @@ pub fn check_package_with(
         report.push(Check::Linkage, linkage::manifest_against_contract(manifest_path, &manifest, contract));
     }
     if let Some((binary, bytes)) = &binary_file {
+        let digests = files.digests(&binary.key).cloned().unwrap_or_else(|| digest::Digests::of(bytes));
         let (diagnostics, facts) =
-            check_digest(manifest_path, &manifest.binary.expected_digest, binary, bytes);
+            check_digest(manifest_path, &manifest.binary.expected_digest, binary, bytes.len(), digests);
         report.binary = Some(facts);
         report.push(Check::Digest, diagnostics);
     }
@@ -311,14 +312,15 @@ fn check_digest(
     manifest_path: &str,
     declared: &str,
     binary: &ResolvedPath,
-    bytes: &[u8],
+    size: usize,
+    digests: digest::Digests,
 ) -> (Vec<Diagnostic>, BinaryFacts) {
     let facts = BinaryFacts {
         path: binary.key.clone(),
-        size: bytes.len(),
+        size,
         declared: declared.to_owned(),
-        fnv1a64: digest::fnv1a64(bytes),
-        sha256: digest::sha256(bytes),
+        fnv1a64: digests.fnv1a64,
+        sha256: digests.sha256,
     };
     let mut diagnostics = Vec::new();
     if !declared.trim().is_empty() && declared != facts.fnv1a64 {

@@ -21,6 +21,19 @@ pub fn sha256(bytes: &[u8]) -> String {
     format!("sha256:{:x}", Sha256::digest(bytes))
 }
 
+/// Both digests of one file, computed once ([`crate::package::PackageFiles::digests`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digests {
+    pub fnv1a64: String,
+    pub sha256: String,
+}
+
+impl Digests {
+    pub fn of(bytes: &[u8]) -> Self {
+        Self { fnv1a64: fnv1a64(bytes), sha256: sha256(bytes) }
+    }
+}
+
 /// Why `declared` can never equal an [`fnv1a64`] digest, or `None` when its form is right.
 pub fn fnv1a64_form_problem(declared: &str) -> Option<&'static str> {
     let Some(hex) = declared.strip_prefix("fnv1a64:") else {

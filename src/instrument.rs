@@ -13,13 +13,16 @@
 //!   recording the size asked for.
 //!
 //! The counters are exported as [`FUEL_EXPORT`], [`GROW_EXPORT`] and [`TABLE_GROW_EXPORT`] for
-//! the runner to read after the run. The digest is always computed on the original bytes, never on these.
+//! the runner to read after the run. A start function is no longer run by instantiation but
+//! exported as [`START_EXPORT`] for the runner to call first: a start function that spends its
+//! fuel or grows too far would otherwise fail the instantiation, leaving no instance whose
+//! counters tell why. The digest is always computed on the original bytes, never on these.
 
 use std::convert::Infallible;
 
 use wasm_encoder::{
     CodeSection, ConstExpr, ExportKind, ExportSection, Function, FunctionSection, GlobalSection, GlobalType,
-    Instruction, Module, SectionId, TypeSection, ValType,
+    Instruction, Module, RawSection, SectionId, TypeSection, ValType,
     reencode::{Error, Reencode, utils},
 };
 use wasmparser::{CompositeInnerType, FuncType, FunctionBody, Operator, Parser, Payload, TypeRef};
@@ -33,12 +36,37 @@ pub const GROW_EXPORT: &str = "__traverse_playground_grow_bytes";
 /// Elements a trapped `table.grow` asked for (0 when none did), an exported mutable i64.
 pub const TABLE_GROW_EXPORT: &str = "__traverse_playground_table_grow_elements";
 
+/// The module's start function, exported for the runner to call right after instantiation.
+pub const START_EXPORT: &str = "__traverse_playground_start";
+
 /// The instrumented module, or why the bytes cannot be instrumented.
 pub fn instrument(bytes: &[u8], fuel_budget: u64) -> Result<Vec<u8>, String> {
     let facts = Facts::read(bytes).map_err(|error| error.to_string())?;
+    let has_start = facts.start.is_some();
     let mut rewriter = Rewriter::new(facts, fuel_budget);
     let mut module = Module::new();
     rewriter.parse_core_module(&mut module, Parser::new(0), bytes).map_err(|error| error.to_string())?;
+    let rewritten = module.finish();
+    if has_start {
+        without_start_section(&rewritten).map_err(|error| error.to_string())
+    } else {
+        Ok(rewritten)
+    }
+}
+
+/// `bytes` with its start section left out, every other section copied as it is (the
+/// re-encoder offers no way to drop a section).
+fn without_start_section(bytes: &[u8]) -> wasmparser::Result<Vec<u8>> {
+    let mut module = Module::new();
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload?;
+        if matches!(payload, Payload::StartSection { .. }) {
+            continue;
+        }
+        if let Some((id, range)) = payload.as_section() {
+            module.section(&RawSection { id, data: &bytes[range.start as usize..range.end as usize] });
+        }
+    }
     Ok(module.finish())
 }
 
@@ -56,6 +84,8 @@ struct Facts {
     grow_limit: Option<u64>,
     /// One guard per table some function grows, in table order.
     table_guards: Vec<TableGuard>,
+    /// The start function, if the module has one.
+    start: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -103,6 +133,7 @@ impl Facts {
                     }
                 }
                 Payload::GlobalSection(reader) => facts.globals += reader.count(),
+                Payload::StartSection { func, .. } => facts.start = Some(func),
                 Payload::TableSection(reader) => {
                     for table in reader {
                         tables.push(table?.ty);
@@ -195,6 +226,9 @@ impl Rewriter {
         exports.export(FUEL_EXPORT, ExportKind::Global, self.fuel_global());
         exports.export(GROW_EXPORT, ExportKind::Global, self.grow_global());
         exports.export(TABLE_GROW_EXPORT, ExportKind::Global, self.table_grow_global());
+        if let Some(start) = self.facts.start {
+            exports.export(START_EXPORT, ExportKind::Func, start);
+        }
         self.exports_added = true;
     }
 

@@ -26,6 +26,7 @@ pub mod runner;
 pub mod schema_subset;
 pub mod share_link;
 pub mod strict_lint;
+pub mod trap;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 pub mod use_case;

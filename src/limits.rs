@@ -12,6 +12,9 @@ pub const MAX_MEMORIES: usize = 1;
 pub const MAX_TABLES: usize = 8;
 /// Stdout pipe capacity; later bytes are dropped silently and the run goes on.
 pub const STDOUT_CAP_BYTES: usize = 65_536;
+/// Stderr bytes the playground keeps for display. Traverse discards stderr; without a cap a
+/// module writing in a loop would fill the worker's memory.
+pub const STDERR_KEPT_BYTES: usize = 65_536;
 /// Largest `emit_event` payload and `connector_invoke` request or response buffer.
 pub const HOST_CALL_CAP_BYTES: i32 = 65_536;
 /// Fuel per call, in wasmtime's units (one per operator, with the exceptions in `instrument`).

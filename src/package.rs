@@ -5,13 +5,32 @@
 //! files come from an upload or a folder, so lookups use the normalised join, and messages keep
 //! Traverse's form (SPEC §2.2, §10).
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::OnceLock};
+
+use crate::digest::Digests;
 
 /// The files of a package (and anything beside it that its paths reach), by normalised path.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PackageFiles {
-    files: BTreeMap<String, Vec<u8>>,
+    files: BTreeMap<String, File>,
 }
+
+/// A file's bytes and, once asked for, their digests: the checks run again on every edit of
+/// any file, and hashing a large binary each time would dominate them.
+#[derive(Debug, Clone)]
+struct File {
+    bytes: Vec<u8>,
+    digests: OnceLock<Digests>,
+}
+
+/// Files are equal by their bytes; whether the digests were computed yet does not matter.
+impl PartialEq for File {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for File {}
 
 impl PackageFiles {
     pub fn new() -> Self {
@@ -20,7 +39,7 @@ impl PackageFiles {
 
     /// Adds or replaces a file; `path` is relative (`pkg/manifest.json`, `./contract.json`).
     pub fn insert(&mut self, path: &str, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(normalize(path), bytes.into());
+        self.files.insert(normalize(path), File { bytes: bytes.into(), digests: OnceLock::new() });
     }
 
     /// Removes a file, returning whether it was there.
@@ -29,7 +48,12 @@ impl PackageFiles {
     }
 
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(&normalize(path)).map(Vec::as_slice)
+        self.files.get(&normalize(path)).map(|file| file.bytes.as_slice())
+    }
+
+    /// The file's digests, computed on the first call for this content and kept with it.
+    pub fn digests(&self, path: &str) -> Option<&Digests> {
+        self.files.get(&normalize(path)).map(|file| file.digests.get_or_init(|| Digests::of(&file.bytes)))
     }
 
     /// All paths, normalised, in byte order.

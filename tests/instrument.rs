@@ -4,7 +4,9 @@
 mod common;
 
 use common::HELLO_WASM;
-use traverse_playground::instrument::{FUEL_EXPORT, GROW_EXPORT, TABLE_GROW_EXPORT, instrument};
+use traverse_playground::instrument::{
+    FUEL_EXPORT, GROW_EXPORT, START_EXPORT, TABLE_GROW_EXPORT, instrument,
+};
 use wasmi::{Engine, Linker, Module, Store, Val};
 
 /// How an instrumented run ended, with its counters.
@@ -168,4 +170,23 @@ fn imports_exports_and_behaviour_are_kept() {
     // A module without globals or exports gets both sections, in the right place.
     let bare = instrument(&wat::parse_str("(module (func))").unwrap(), 10).unwrap();
     assert_eq!(names(&describe(&bare)), counters);
+}
+
+#[test]
+fn a_start_function_becomes_an_export_the_runner_calls_first() {
+    let bytes =
+        instrument(&wat::parse_bytes(include_bytes!("guests/wat/start-loop.wat")).unwrap(), 1_000).unwrap();
+    let sections: Vec<_> = wasmparser::Parser::new(0).parse_all(&bytes).collect::<Result<_, _>>().unwrap();
+    assert!(!sections.iter().any(|payload| matches!(payload, wasmparser::Payload::StartSection { .. })));
+    let engine = Engine::default();
+    let module = Module::new(&engine, &bytes[..]).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::<()>::new(&engine);
+    linker.func_wrap("wasi_snapshot_preview1", "fd_write", |_: i32, _: i32, _: i32, _: i32| 0i32).unwrap();
+    // Instantiating no longer runs the endless start function; calling its export spends the budget.
+    let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
+    let start = instance.get_typed_func::<(), ()>(&store, START_EXPORT).unwrap();
+    assert!(start.call(&mut store, ()).is_err());
+    let Val::I64(fuel) = instance.get_global(&store, FUEL_EXPORT).unwrap().get(&store) else { panic!() };
+    assert!(fuel > 1_000, "{fuel}");
 }

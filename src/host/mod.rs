@@ -11,6 +11,8 @@ pub mod wasi;
 
 /// A guest's linear memory, as the host functions see it.
 pub trait GuestMemory {
+    /// The memory's size in bytes.
+    fn size(&self) -> u64;
     /// The bytes at `offset..offset + len`, or `None` when any of them is out of bounds.
     fn read(&self, offset: u32, len: u32) -> Option<Vec<u8>>;
     /// Writes `bytes` at `offset`, or returns `None` (writing nothing) when out of bounds.
@@ -19,6 +21,10 @@ pub trait GuestMemory {
 
 /// A plain byte vector is a memory too: the native tests use it.
 impl GuestMemory for Vec<u8> {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+
     fn read(&self, offset: u32, len: u32) -> Option<Vec<u8>> {
         let start = offset as usize;
         self.get(start..start.checked_add(len as usize)?).map(<[u8]>::to_vec)

@@ -7,7 +7,7 @@
 //! keeps it for display.
 
 use super::{GuestMemory, HostStop};
-use crate::limits::STDOUT_CAP_BYTES;
+use crate::limits::{STDERR_KEPT_BYTES, STDOUT_CAP_BYTES};
 
 /// WASI errno values used here.
 const ERRNO_SUCCESS: i32 = 0;
@@ -26,6 +26,8 @@ pub struct Stdio {
     pub stderr: Vec<u8>,
     /// Bytes written to stdout past the cap, dropped as Traverse drops them.
     pub stdout_dropped: u64,
+    /// Bytes written to stderr past what the playground keeps for display.
+    pub stderr_dropped: u64,
 }
 
 impl Stdio {
@@ -70,23 +72,20 @@ impl Stdio {
         iovs_len: u32,
         nwritten: u32,
     ) -> Result<i32, HostStop> {
-        let buffer = first_non_empty_iovec(memory, iovs, iovs_len)?;
+        let (offset, len) = first_non_empty_iovec(memory, iovs, iovs_len)?.unwrap_or((0, 0));
         aligned(nwritten, 4)?;
-        let bytes = match buffer {
-            None => Vec::new(),
-            Some((offset, len)) => in_bounds(memory.read(offset, len))?,
-        };
-        match fd {
-            STDOUT => {
-                let room = STDOUT_CAP_BYTES.saturating_sub(self.stdout.len()).min(bytes.len());
-                self.stdout.extend_from_slice(&bytes[..room]);
-                self.stdout_dropped += (bytes.len() - room) as u64;
-            }
-            STDERR => self.stderr.extend_from_slice(&bytes),
+        in_bounds((u64::from(offset) + u64::from(len) <= memory.size()).then_some(()))?;
+        let (kept, dropped, cap) = match fd {
+            STDOUT => (&mut self.stdout, &mut self.stdout_dropped, STDOUT_CAP_BYTES),
+            STDERR => (&mut self.stderr, &mut self.stderr_dropped, STDERR_KEPT_BYTES),
             _ => return Ok(ERRNO_BADF),
-        }
+        };
+        // Only the bytes kept are copied out: a module writing megabytes in a loop costs nothing.
+        let room = cap.saturating_sub(kept.len()).min(len as usize) as u32;
+        kept.extend_from_slice(&in_bounds(memory.read(offset, room))?);
+        *dropped += u64::from(len - room);
         // The whole iovec counts as written, dropped bytes included: the run goes on.
-        in_bounds(memory.write(nwritten, &(bytes.len() as u32).to_le_bytes()))?;
+        in_bounds(memory.write(nwritten, &len.to_le_bytes()))?;
         Ok(ERRNO_SUCCESS)
     }
 
@@ -191,6 +190,16 @@ mod tests {
         assert!(trap(stdio.fd_write(&mut memory, 1, 0x100, 1, 0x201)), "misaligned result pointer");
         assert_eq!(stdio.fd_write(&mut memory, 7, 0x100, 1, 0x200), Ok(8));
         assert_eq!(stdio.fd_read(&mut memory, 1, 0x100, 1, 0x200), Ok(8));
+    }
+
+    #[test]
+    fn stderr_is_kept_up_to_its_display_cap() {
+        let mut memory = memory_with_iovecs(&[(0x1000, 40_000)]);
+        let mut stdio = Stdio::new(vec![]);
+        for _ in 0..3 {
+            assert_eq!(stdio.fd_write(&mut memory, 2, 0x100, 1, 0x200), Ok(0));
+        }
+        assert_eq!((stdio.stderr.len(), stdio.stderr_dropped), (65_536, 54_464));
     }
 
     #[test]

@@ -27,9 +27,17 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// Starts a worker at once, so that the first run does not wait for it to load.
+    /// A runner with no worker yet: the worker's wasmer bundle is the page's largest download,
+    /// so it is fetched only once there is a module to run ([`Runner::prepare`]).
     pub fn new() -> Self {
-        Self { idle: RefCell::new(RunnerWorker::spawn().ok()) }
+        Self { idle: RefCell::new(None) }
+    }
+
+    /// Starts the worker if there is none, so that the first run does not wait for it to load.
+    pub fn prepare(&self) {
+        if self.idle.borrow().is_none() {
+            self.idle.replace(RunnerWorker::spawn().ok());
+        }
     }
 
     /// Runs one request. Never fails: every way a run can end is a [`RunEnd`].
@@ -42,13 +50,16 @@ impl Runner {
         };
         match worker.run(request).await {
             Ok(outcome) => {
-                self.idle.replace(Some(worker));
+                // `prepare` may have started another while this one ran; one idle worker is enough.
+                if let Some(spare) = self.idle.replace(Some(worker)) {
+                    spare.worker.terminate();
+                }
                 outcome
             }
             Err(end) => {
                 // A worker stuck in a guest cannot be interrupted, only terminated.
                 worker.worker.terminate();
-                self.idle.replace(RunnerWorker::spawn().ok());
+                self.prepare();
                 RunOutcome::without_output(end, js_sys::Date::now() - started)
             }
         }

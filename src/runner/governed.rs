@@ -13,16 +13,19 @@ use wasmer::{
 };
 
 use super::{
+    compiled::CompiledModules,
     now_ms,
     protocol::{RunEnd, RunOutcome, RunRequest},
 };
 use crate::{
+    digest,
     host::{
         GuestMemory, HostStop,
         traverse::{self, EmittedEvent, EventPolicy},
         wasi::Stdio,
     },
-    instrument::{self, FUEL_EXPORT, GROW_EXPORT, TABLE_GROW_EXPORT},
+    instrument::{self, FUEL_EXPORT, GROW_EXPORT, START_EXPORT, TABLE_GROW_EXPORT},
+    trap,
 };
 
 /// What the host functions share during one run.
@@ -35,7 +38,7 @@ struct Host {
 }
 
 /// Runs `request.module` with `request.stdin` against Traverse's host.
-pub fn run(request: &RunRequest, policy: &EventPolicy) -> RunOutcome {
+pub fn run(request: &RunRequest, policy: &EventPolicy, compiled: &mut CompiledModules) -> RunOutcome {
     let started = now_ms();
     let mut store = Store::default();
     let host = Host {
@@ -46,13 +49,18 @@ pub fn run(request: &RunRequest, policy: &EventPolicy) -> RunOutcome {
     };
     let env = FunctionEnv::new(&mut store, host);
     let budget = request.limits.fuel_budget;
-    let compiled = instrument::instrument(&request.module, budget)
-        .map_err(|error| error.to_string())
-        .and_then(|bytes| Module::new(&store, bytes).map_err(|error| error.to_string()));
+    let key = format!("governed {budget} {}", digest::sha256(&request.module));
+    let module = compiled.get_or_compile(key, || {
+        let bytes = instrument::instrument(&request.module, budget)?;
+        Module::new(&store, bytes).map_err(|error| error.to_string())
+    });
     let compile_ms = now_ms() - started;
-    let (end, fuel) = match compiled {
-        Ok(module) => run_in(&mut store, &env, &module, budget),
-        Err(error) => (RunEnd::SetupFailed(format!("module compile: {error}")), None),
+    let (end, fuel, module_was_kept) = match module {
+        Ok((module, kept)) => {
+            let (end, fuel) = run_in(&mut store, &env, &module, budget);
+            (end, fuel, kept)
+        }
+        Err(error) => (RunEnd::SetupFailed(format!("module compile: {error}")), None, false),
     };
     let host = env.as_mut(&mut store);
     let stdio = std::mem::take(&mut host.stdio);
@@ -62,8 +70,10 @@ pub fn run(request: &RunRequest, policy: &EventPolicy) -> RunOutcome {
         end,
         wall_time_ms: now_ms() - started,
         compile_ms,
+        module_was_kept,
         events: std::mem::take(&mut host.events),
         stdout_dropped: stdio.stdout_dropped,
+        stderr_dropped: stdio.stderr_dropped,
         fuel_consumed: fuel.map(|fuel| fuel.min(budget)),
         files: Vec::new(),
     }
@@ -84,12 +94,18 @@ fn run_in(store: &mut Store, env: &FunctionEnv<Host>, module: &Module, budget: u
     };
     let instance = match Instance::new(store, module, &imports) {
         Ok(instance) => instance,
-        // A start section that traps is a trap of the run, as when wasmtime instantiates `_start` modules.
-        Err(InstantiationError::Start(trap)) => return (ended_by(trap), None),
+        // The engine's own failures while instantiating (a data segment out of bounds) are traps
+        // of the run, as when wasmtime instantiates a `_start` module at call time; no fuel was spent.
+        Err(InstantiationError::Start(trap)) => return (ended_by(trap), Some(0)),
         Err(error) => return (RunEnd::SetupFailed(format!("module link: {error}")), None),
     };
     env.as_mut(store).memory = instance.exports.get_memory("memory").ok().cloned();
-    let end = run_entry(store, &instance);
+    // The rewrite turned the start section into an export, called here as instantiation would.
+    let started = match instance.exports.get_function(START_EXPORT) {
+        Ok(_) => call(store, &instance, START_EXPORT),
+        Err(_) => Ok(()),
+    };
+    let end = started.err().unwrap_or_else(|| run_entry(store, &instance));
     let counter = |name| instance.exports.get_global(name).ok().and_then(|global| read_i64(store, global));
     let fuel = counter(FUEL_EXPORT).unwrap_or(0);
     let (grown_to, table_grown_to) =
@@ -140,7 +156,7 @@ fn call(store: &mut Store, instance: &Instance, name: &str) -> Result<(), RunEnd
 fn ended_by(error: RuntimeError) -> RunEnd {
     match error.downcast::<ProcExit>() {
         Ok(ProcExit(code)) => RunEnd::Exited(code as i32),
-        Err(trap) => RunEnd::Trapped(trap.message()),
+        Err(trap) => RunEnd::Trapped(trap::in_wasmtime_words(&trap.message())),
     }
 }
 
@@ -166,6 +182,10 @@ fn stopped(stop: HostStop) -> RuntimeError {
 struct View<'a>(MemoryView<'a>);
 
 impl GuestMemory for View<'_> {
+    fn size(&self) -> u64 {
+        self.0.data_size()
+    }
+
     fn read(&self, offset: u32, len: u32) -> Option<Vec<u8>> {
         let mut bytes = vec![0; len as usize];
         self.0.read(u64::from(offset), &mut bytes).ok()?;

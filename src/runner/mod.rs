@@ -7,6 +7,7 @@
 //! - [`protocol`]: the messages, pure data (native and wasm32);
 //! - `client`: the page side, which owns the worker, its wall-clock limit and its replacement;
 //! - `worker`: the worker side, which decodes a request and answers with an outcome;
+//! - `compiled`: the modules the worker has compiled, kept for the next run;
 //! - `governed`: a run as Traverse runs it, on wasmer with only Traverse's host functions;
 //! - `sandbox`: a run with full WASI on wasmer-wasix (not Traverse), in memory.
 
@@ -14,6 +15,8 @@ pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 pub mod client;
+#[cfg(target_arch = "wasm32")]
+mod compiled;
 #[cfg(target_arch = "wasm32")]
 mod governed;
 #[cfg(target_arch = "wasm32")]

@@ -169,10 +169,15 @@ pub struct RunOutcome {
     pub wall_time_ms: f64,
     /// The part of `wall_time_ms` spent preparing and compiling the module.
     pub compile_ms: f64,
+    /// Whether the worker had the module compiled from an earlier run (`compile_ms` is then
+    /// only the lookup).
+    pub module_was_kept: bool,
     /// Events `emit_event` accepted (governed mode); Traverse publishes them only on success.
     pub events: Vec<EmittedEvent>,
     /// Stdout bytes past Traverse's 65,536-byte cap, dropped (governed mode).
     pub stdout_dropped: u64,
+    /// Stderr bytes past the playground's display cap, not kept (governed mode).
+    pub stderr_dropped: u64,
     /// Fuel the run consumed, at most the budget (governed mode).
     pub fuel_consumed: Option<u64>,
     /// Every file of the in-memory filesystem after the run (sandbox mode).
@@ -188,8 +193,10 @@ impl RunOutcome {
             end,
             wall_time_ms,
             compile_ms: 0.0,
+            module_was_kept: false,
             events: Vec::new(),
             stdout_dropped: 0,
+            stderr_dropped: 0,
             fuel_consumed: None,
             files: Vec::new(),
         }

@@ -28,9 +28,11 @@ use wasmer_wasix::{
 };
 
 use super::{
+    compiled::CompiledModules,
     now_ms,
     protocol::{RunEnd, RunOutcome, RunRequest, SandboxFile},
 };
+use crate::{digest, trap};
 
 /// argv[0] of every guest; Traverse passes no arguments at all.
 const PROGRAM_NAME: &str = "guest";
@@ -42,16 +44,20 @@ pub fn run(
     args: &[String],
     env: &[(String, String)],
     files: &[SandboxFile],
+    compiled: &mut CompiledModules,
 ) -> RunOutcome {
     let started = now_ms();
     let filesystem = mem_fs::FileSystem::default();
     let mut store = Store::default();
-    let compiled = Module::new(&store, &request.module);
+    let key = format!("sandbox {}", digest::sha256(&request.module));
+    let module = compiled
+        .get_or_compile(key, || Module::new(&store, &request.module).map_err(|error| error.to_string()));
     let compile_ms = now_ms() - started;
-    let (end, stdout, stderr) = match (compiled, put_files(&filesystem, files)) {
+    let module_was_kept = matches!(module, Ok((_, true)));
+    let (end, stdout, stderr) = match (module, put_files(&filesystem, files)) {
         (Err(error), _) => (RunEnd::SetupFailed(format!("module compile: {error}")), vec![], vec![]),
         (_, Err(error)) => (RunEnd::SetupFailed(error), vec![], vec![]),
-        (Ok(module), Ok(())) => run_captured(&mut store, &module, request, args, env, &filesystem),
+        (Ok((module, _)), Ok(())) => run_captured(&mut store, &module, request, args, env, &filesystem),
     };
     let mut left = Vec::new();
     collect_files(&filesystem, Path::new("/"), &mut left);
@@ -60,6 +66,7 @@ pub fn run(
         stderr,
         files: left,
         compile_ms,
+        module_was_kept,
         ..RunOutcome::without_output(end, now_ms() - started)
     }
 }
@@ -108,7 +115,7 @@ fn run_captured(
             Err(error) => match error.downcast::<WasiError>() {
                 Ok(WasiError::Exit(code)) => RunEnd::Exited(code.raw()),
                 Ok(other) => RunEnd::Trapped(other.to_string()),
-                Err(trap) => RunEnd::Trapped(trap.message()),
+                Err(trap) => RunEnd::Trapped(trap::in_wasmtime_words(&trap.message())),
             },
         },
     };

@@ -5,6 +5,7 @@ use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::{
+    compiled::CompiledModules,
     governed,
     protocol::{Mode, RunEnd, RunOutcome, RunRequest, WorkerMessage},
     sandbox,
@@ -15,11 +16,12 @@ pub fn start() {
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let replies = scope.clone();
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+    let mut compiled = CompiledModules::default();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let outcome = match serde_wasm_bindgen::from_value::<RunRequest>(event.data()) {
             Ok(request) => match &request.mode {
-                Mode::Governed { events } => governed::run(&request, events),
-                Mode::Sandbox { args, env, files } => sandbox::run(&request, args, env, files),
+                Mode::Governed { events } => governed::run(&request, events, &mut compiled),
+                Mode::Sandbox { args, env, files } => sandbox::run(&request, args, env, files, &mut compiled),
             },
             Err(error) => RunOutcome::without_output(
                 RunEnd::WorkerFailed(format!("the runner could not read the request: {error}")),

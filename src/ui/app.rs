@@ -19,6 +19,8 @@ use crate::{docs, share_link};
 
 /// Where the page keeps the state across reloads.
 const SAVED_STATE_KEY: &str = "traverse-playground/state";
+/// How long changes must pause before the state is saved.
+const SAVE_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -47,9 +49,12 @@ pub fn App() -> impl IntoView {
         }
     }
 
-    Effect::new(move |_| {
+    let save_now = move || {
         // Binaries too large to keep are kept as digests, and asked for again after a reload.
-        let state = share_link::encode_within(&playground.snapshot(), share_link::SAVED_STATE_LIMIT_BYTES);
+        let state = share_link::encode_within(
+            &untrack(|| playground.snapshot()),
+            share_link::SAVED_STATE_LIMIT_BYTES,
+        );
         if let Err(error) = browser::save_setting(SAVED_STATE_KEY, &state) {
             // A stale copy must not come back on reload in place of what is loaded now.
             browser::remove_setting(SAVED_STATE_KEY);
@@ -58,7 +63,30 @@ pub fn App() -> impl IntoView {
                 format!("the loaded files are too large to keep in this browser ({error}); reloading will lose them"),
             );
         }
+    };
+    // Saved once changes pause, not on every keystroke: a save encodes the whole state.
+    let pending_save = StoredValue::new_local(None::<TimeoutHandle>);
+    let flush = move || {
+        if let Some(handle) = pending_save.get_value() {
+            handle.clear();
+            pending_save.set_value(None);
+            save_now();
+        }
+    };
+    Effect::new(move |_| {
+        // What the saved state holds, tracked without building it (that encodes every binary).
+        playground.files.track();
+        playground.chosen_manifest.track();
+        playground.input.track();
+        playground.stdin.track();
+        playground.settings.track();
+        if let Some(handle) = pending_save.get_value() {
+            handle.clear();
+        }
+        pending_save.set_value(set_timeout_with_handle(flush, SAVE_DELAY).ok());
     });
+    // A reload or a closed tab within the delay still saves.
+    let _ = window_event_listener(ev::pagehide, move |_| flush());
 
     let docs_route = move || route.get().trim_start_matches('#').starts_with(docs::ROUTE_PREFIX);
     view! {

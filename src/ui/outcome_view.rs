@@ -22,7 +22,7 @@ pub enum RunView {
     /// The module ran; `account` is Traverse's view of it (governed mode only), `use_case` the
     /// contract use case whose input was sent: (index, scenario, output example).
     Ran {
-        outcome: RunOutcome,
+        outcome: Box<RunOutcome>,
         account: Option<Account>,
         governed: bool,
         use_case: Option<(usize, String, Value)>,
@@ -47,7 +47,7 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
         None => String::new(),
     };
     let outcome = move || match view.get() {
-        Some(RunView::Ran { outcome, .. }) => Some(outcome),
+        Some(RunView::Ran { outcome, .. }) => Some(*outcome),
         _ => None,
     };
     // Traverse's line, result and trace, whether it refused the request or ran it.
@@ -80,8 +80,10 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
                     {move || outcome().and_then(|o| o.fuel_consumed).map(|_| " units (wasmtime's)")}</dd>
                 <dt>"time"</dt>
                 <dd data-testid="wall-time">{move || outcome().map(|o| format!(
-                    "check {:.1} ms · compile {:.1} ms · run {:.1} ms",
-                    check_ms().unwrap_or(0.0), o.compile_ms, o.wall_time_ms - o.compile_ms))}</dd>
+                    "check {:.1} ms · compile {:.1} ms{} · run {:.1} ms",
+                    check_ms().unwrap_or(0.0), o.compile_ms,
+                    if o.module_was_kept { " (compiled for an earlier run)" } else { "" },
+                    o.wall_time_ms - o.compile_ms))}</dd>
             </dl>
             {move || traverse().map(|(line, result, trace, execution)| view! {
                 <div class="traverse-account">
@@ -109,6 +111,11 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
             <h4>"stderr"</h4>
             <pre class="code" data-testid="stderr">{move || outcome().map(|o| String::from_utf8_lossy(&o.stderr).into_owned())}</pre>
             {move || traverse().map(|_| view! { <p class="note">"Traverse discards stderr; the playground shows it for you."</p> })}
+            {move || outcome().filter(|o| o.stderr_dropped > 0).map(|o| view! {
+                <p class="note" data-testid="stderr-dropped">
+                    {format!("{} more bytes were not kept: the playground shows the first 65,536 bytes of stderr.", o.stderr_dropped)}
+                </p>
+            })}
             <h4>"events"</h4>
             <pre class="code" data-testid="events">{move || outcome().map(|o| o.events.iter()
                 .map(|e| format!("{}@{} {}", e.event_id, e.version, e.data)).collect::<Vec<_>>().join("\n"))}</pre>

@@ -57,6 +57,11 @@ pub fn RunPane() -> impl IntoView {
         })
     });
     let module = Memo::new(move |_| playground.module_path());
+    Effect::new(move |_| {
+        if module.with(Option::is_some) {
+            runner.with_value(|runner| runner.prepare());
+        }
+    });
 
     let choose = move |value: String| {
         if let Some(index) = value.strip_prefix(USE_CASE_PREFIX).and_then(|i| i.parse::<usize>().ok()) {
@@ -156,7 +161,7 @@ pub fn RunPane() -> impl IntoView {
                     (index, use_case.scenario.clone(), use_case.output_example.clone())
                 })
             });
-            finish(RunView::Ran { outcome, account, governed, use_case });
+            finish(RunView::Ran { outcome: Box::new(outcome), account, governed, use_case });
         });
     };
     let _ = window_event_listener(ev::keydown, move |event| {

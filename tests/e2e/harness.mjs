@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const DIST = resolve(import.meta.dirname, '../../dist');
@@ -123,3 +124,39 @@ export async function loadPackage(page, files, { pinDigest = false } = {}) {
 
 /** Loads one of the test guests in tests/fixtures/ by name. */
 export const loadFixture = (page, name) => loadModule(page, resolve(FIXTURES, `${name}.wasm`));
+
+/** Stdin that Traverse would send sorted: `{"a":{"c":2,"d":1},"b":1}`. */
+export const INPUT = '{"b":1,"a":{"d":1,"c":2}}';
+export const COMPLETED = 'status: completed';
+export const COLLAPSED = 'runtime execution failed: execution failed: registered artifact execution failed';
+
+/** Loads a fixture, runs it with `stdin` and returns what the outcome shows. */
+export async function run(page, fixture, stdin = INPUT) {
+  await loadFixture(page, fixture);
+  await page.getByTestId('stdin').fill(stdin);
+  await runAndWait(page);
+  return {
+    end: await text(page, 'end-reason'),
+    detail: await text(page, 'end-detail'),
+    stdout: await text(page, 'stdout'),
+    stderr: await text(page, 'stderr'),
+    verdict: await text(page, 'run-verdict'),
+    cause: await text(page, 'executor-error'),
+    events: await text(page, 'events'),
+    fuel: await text(page, 'fuel'),
+  };
+}
+
+/** Checks the fields a case names: strings exactly, regular expressions by match. */
+export function expectFields(actual, expected, name) {
+  for (const [field, want] of Object.entries(expected)) {
+    if (want instanceof RegExp) assert.match(actual[field], want, `${name}: ${field}`);
+    else assert.equal(actual[field], want, `${name}: ${field}`);
+  }
+}
+
+export const ok = (stdout) => ({ end: 'completed', stdout, verdict: COMPLETED, cause: '' });
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Refused before running: the detailed cause follows the prefix. */
+export const refused = (detail) => ({ end: 'failed',
+  detail: new RegExp(`^refused before running: ${detail instanceof RegExp ? (detail.source.startsWith('^') ? detail.source.slice(1) : `.*${detail.source}`) : escape(detail)}`), verdict: COLLAPSED, stdout: '' });

@@ -21,10 +21,20 @@ from wasmtime import Config, Engine, ExitTrap, Linker, Module, Store, Trap, Wasi
 FUEL_BUDGET = 5_000_000
 
 
-def run(path, stdin):
+def traverse_engine():
+    """An engine configured as Traverse's executor configures it: fuel metering on."""
     config = Config()
     config.consume_fuel = True
-    engine = Engine(config)
+    return Engine(config)
+
+
+def run(path, stdin):
+    engine = traverse_engine()
+    return run_module(engine, Module.from_file(engine, path), stdin)
+
+
+def run_module(engine, module, stdin):
+    """Instantiates `module` in a fresh store with Traverse's WASI and runs its entry."""
     store = Store(engine)
     store.set_fuel(FUEL_BUDGET)
     stdout, stderr = bytearray(), bytearray()
@@ -39,7 +49,7 @@ def run(path, stdin):
     linker.define_wasi()
     end, detail = "returned", ""
     try:
-        instance = linker.instantiate(store, Module.from_file(engine, path))
+        instance = linker.instantiate(store, module)
         exports = instance.exports(store)
         entry = next((name for name in ("", "_start") if name in exports), None)
         if entry is not None:

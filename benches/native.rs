@@ -1,0 +1,53 @@
+//! Native figures for `scripts/bench` (not a test): the full check of each example package,
+//! and SHA-256 and FNV-1a 64 throughput over 64 MiB. Prints one JSON object.
+
+use std::{hint::black_box, path::Path, time::Instant};
+
+use traverse_playground::{check, digest, package::PackageFiles};
+
+/// Median and the lowest and highest sample, in milliseconds.
+fn summary(mut samples: Vec<f64>) -> serde_json::Value {
+    samples.sort_by(f64::total_cmp);
+    serde_json::json!({ "median": samples[samples.len() / 2], "min": samples[0], "max": samples[samples.len() - 1] })
+}
+
+fn time_ms(repetitions: usize, mut work: impl FnMut()) -> Vec<f64> {
+    (0..repetitions)
+        .map(|_| {
+            let started = Instant::now();
+            work();
+            started.elapsed().as_secs_f64() * 1e3
+        })
+        .collect()
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut checks = serde_json::Map::new();
+    let mut names: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().map(|entry| entry.path()).collect();
+    names.sort();
+    for folder in names.iter().filter(|folder| folder.join("manifest.json").is_file()) {
+        let loaded = PackageFiles::read_dir(folder).unwrap();
+        let files: Vec<(String, Vec<u8>)> =
+            loaded.paths().map(|path| (path.to_owned(), loaded.get(path).unwrap().to_vec())).collect();
+        // A fresh set each time, so the digests are computed as on a first load.
+        let samples = time_ms(200, || {
+            let mut fresh = PackageFiles::new();
+            for (path, bytes) in &files {
+                fresh.insert(path, bytes.clone());
+            }
+            black_box(check::check_package(&fresh, "manifest.json"));
+        });
+        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        checks.insert(name, summary(samples));
+    }
+    let buffer: Vec<u8> = (0..64u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let mib = buffer.len() as f64 / f64::from(1 << 20);
+    let throughput = |samples: Vec<f64>| {
+        let s = summary(samples);
+        serde_json::json!({ "ms": s, "mib_per_s": mib / (s["median"].as_f64().unwrap() / 1e3) })
+    };
+    let sha256 = throughput(time_ms(5, || drop(black_box(digest::sha256(black_box(&buffer))))));
+    let fnv1a64 = throughput(time_ms(5, || drop(black_box(digest::fnv1a64(black_box(&buffer))))));
+    println!("{}", serde_json::json!({ "checks": checks, "sha256": sha256, "fnv1a64": fnv1a64 }));
+}

@@ -1,0 +1,117 @@
+// The browser half of scripts/bench: measures the release build in headless Chromium and
+// writes the samples as JSON (scripts/bench prints them). Not a test: nothing here can fail
+// on a figure.
+//   node scripts/bench-browser.mjs <out.json> [repetitions]
+// - first load: every file fetched until the gallery can be clicked, raw and gzip -9, and
+//   the time until then, each in a fresh browser context (empty cache);
+// - the page's check of each example, from the page's own timing ("Checked in … ms");
+// - every request of every example that runs: cold (a fuel budget not used before, so the
+//   worker instruments and compiles anew) and warm (the worker's compiled module reused),
+//   from the outcome's compile and run times;
+// - hashing a 64 MiB binary in the page, from the check's "… ms of it hashing".
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { EXAMPLES, openPlayground, runAndWait, text } from '../tests/e2e/harness.mjs';
+
+const [out, repetitionsArg] = process.argv.slice(2);
+const REPETITIONS = Number(repetitionsArg ?? 10);
+const HASHED_MIB = 64;
+const index = JSON.parse(await readFile(resolve(EXAMPLES, 'index.json'), 'utf8'));
+const playground = await openPlayground();
+const number = (pattern, value) => Number(value.match(pattern)?.[1]);
+
+async function firstLoad() {
+  const samples = [];
+  let files = [];
+  for (let i = 0; i < REPETITIONS; i++) {
+    const context = await playground.browser.newContext();
+    const page = await context.newPage();
+    const bodies = [];
+    page.on('response', (response) => bodies.push(response.body().then(
+      (body) => ({ path: new URL(response.url()).pathname, raw: body.length, gzip: gzipSync(body, { level: 9 }).length }),
+      () => null,
+    )));
+    await page.goto(playground.url);
+    const ready = await page.waitForFunction(
+      () => document.querySelector('[data-testid="example-hello-world"]') && performance.now(), null, { polling: 'raf' });
+    samples.push(await ready.jsonValue());
+    files = (await Promise.all(bodies)).filter(Boolean);
+    await context.close();
+  }
+  return { samples, files };
+}
+
+async function checksAndRuns(page) {
+  const checks = {};
+  const runs = [];
+  for (const { name } of index.examples) {
+    const manifest = JSON.parse(await readFile(resolve(EXAMPLES, name, 'manifest.json'), 'utf8'));
+    checks[name] = [];
+    for (let i = 0; i < REPETITIONS; i++) {
+      await page.getByTestId('clear').click();
+      await page.getByTestId(`example-${name}`).click();
+      await page.getByTestId('check-time').waitFor();
+      checks[name].push(number(/Checked in ([\d.]+) ms/, await text(page, 'check-time')));
+    }
+    const requests = await page.getByTestId('request-select').locator('option').evaluateAll(
+      (options) => options.map((option) => option.value).filter((value) => value.startsWith('runtime-requests/')));
+    for (const request of requests) {
+      await page.getByTestId('request-select').selectOption(request);
+      const run = async (budget) => {
+        await page.getByTestId('fuel-budget').fill(String(budget));
+        await page.getByTestId('fuel-budget').press('Enter');
+        await runAndWait(page);
+        const time = await text(page, 'wall-time');
+        return {
+          end: await text(page, 'end-reason'),
+          fuel: Number(await text(page, 'fuel')),
+          ms: number(/compile ([\d.]+) ms/, time) + number(/run ([\d.]+) ms/, time),
+        };
+      };
+      const first = await run(5_000_000);
+      if (first.end !== 'completed') continue; // refused before running: nothing to time
+      const cold = [];
+      for (let i = 1; i <= REPETITIONS; i++) cold.push((await run(5_000_000 - i)).ms);
+      const warm = [];
+      for (let i = 0; i < REPETITIONS; i++) warm.push((await run(5_000_000)).ms);
+      runs.push({
+        example: name, request, fuel: first.fuel, cold, warm,
+        module: resolve(EXAMPLES, name, manifest.binary.path),
+        stdin: await text(page, 'stdin-sent'),
+      });
+    }
+  }
+  return { checks, runs };
+}
+
+/** The hello-world package with a 64 MiB binary: the check hashes it once per load. */
+async function hashing(page) {
+  const read = (file) => readFile(resolve(EXAMPLES, 'hello-world', file));
+  const manifest = JSON.parse(await read('manifest.json'));
+  Object.assign(manifest.capability_ref, { contract_path: './contract.json' });
+  Object.assign(manifest.source, { path: './lib.rs' });
+  Object.assign(manifest.binary, { path: './agent.wasm' });
+  const binary = Buffer.alloc(HASHED_MIB << 20);
+  for (let i = 0; i < binary.length; i += 4) binary.writeUInt32LE((i * 2654435761) >>> 0, i);
+  const files = [
+    { name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(manifest)) },
+    { name: 'contract.json', mimeType: 'application/json', buffer: await read('contract.json') },
+    { name: 'lib.rs', mimeType: 'text/plain', buffer: await read('src/lib.rs') },
+    { name: 'agent.wasm', mimeType: 'application/wasm', buffer: binary },
+  ];
+  const samples = [];
+  for (let i = 0; i < Math.min(REPETITIONS, 5); i++) {
+    await page.getByTestId('clear').click();
+    await page.getByTestId('file-input').setInputFiles(files);
+    await page.getByTestId('check-time').waitFor();
+    samples.push(number(/\(([\d.]+) ms of it hashing\)/, await text(page, 'check-time')));
+  }
+  await page.getByTestId('clear').click();
+  return { mib: HASHED_MIB, samples };
+}
+
+const { page } = await playground.newPage();
+const result = { firstLoad: await firstLoad(), ...await checksAndRuns(page), hashing: await hashing(page) };
+await playground.close();
+await writeFile(out, JSON.stringify(result, null, 1));
