@@ -4,6 +4,7 @@
 //! bytes, by exact string equality (SPEC §3). `sha256:` digests appear only in registry and
 //! bundle records; the playground shows [`sha256`] for cross-checking.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 const FNV_OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
@@ -11,9 +12,11 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// `fnv1a64:` followed by the 16 lowercase hex digits of FNV-1a 64 over `bytes`.
 pub fn fnv1a64(bytes: &[u8]) -> String {
-    let hash =
-        bytes.iter().fold(FNV_OFFSET_BASIS, |hash, &byte| (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME));
-    format!("fnv1a64:{hash:016x}")
+    format!("fnv1a64:{:016x}", fnv1a64_update(FNV_OFFSET_BASIS, bytes))
+}
+
+fn fnv1a64_update(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |hash, &byte| (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME))
 }
 
 /// `sha256:` followed by the 64 lowercase hex digits of SHA-256 over `bytes`.
@@ -22,7 +25,7 @@ pub fn sha256(bytes: &[u8]) -> String {
 }
 
 /// Both digests of one file, computed once ([`crate::package::PackageFiles::digests`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Digests {
     pub fnv1a64: String,
     pub sha256: String,
@@ -30,7 +33,36 @@ pub struct Digests {
 
 impl Digests {
     pub fn of(bytes: &[u8]) -> Self {
-        Self { fnv1a64: fnv1a64(bytes), sha256: sha256(bytes) }
+        let mut hasher = Hasher::default();
+        hasher.update(bytes);
+        hasher.finish()
+    }
+}
+
+/// Both digests over bytes that arrive in pieces, so a large file can be hashed with progress.
+#[derive(Debug, Clone)]
+pub struct Hasher {
+    fnv1a64: u64,
+    sha256: Sha256,
+}
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Self { fnv1a64: FNV_OFFSET_BASIS, sha256: Sha256::new() }
+    }
+}
+
+impl Hasher {
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.fnv1a64 = fnv1a64_update(self.fnv1a64, bytes);
+        self.sha256.update(bytes);
+    }
+
+    pub fn finish(self) -> Digests {
+        Digests {
+            fnv1a64: format!("fnv1a64:{:016x}", self.fnv1a64),
+            sha256: format!("sha256:{:x}", self.sha256.finalize()),
+        }
     }
 }
 
@@ -55,6 +87,16 @@ pub fn fnv1a64_form_problem(declared: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashing_in_pieces_gives_the_digests_of_the_whole() {
+        let bytes: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut hasher = Hasher::default();
+        for piece in bytes.chunks(999) {
+            hasher.update(piece);
+        }
+        assert_eq!(hasher.finish(), Digests { fnv1a64: fnv1a64(&bytes), sha256: sha256(&bytes) });
+    }
 
     #[test]
     fn fnv1a64_matches_the_published_vectors() {

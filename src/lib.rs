@@ -3,6 +3,7 @@
 //! The crate is a pure core with a thin web shell (see ARCHITECTURE.md):
 //! - [`digest`] and [`runner::protocol`] are plain Rust over bytes and values, tested natively;
 //! - [`runner`] owns wasmer, inside a Web Worker, behind [`runner::protocol`] (wasm32 only);
+//! - `hashing` hashes large files in a Web Worker of its own (wasm32 only);
 //! - `ui` holds the Leptos components, which render state and forward events (wasm32 only).
 
 pub mod archive;
@@ -12,6 +13,8 @@ pub mod diagnostic;
 pub mod digest;
 pub mod docs;
 pub mod execution;
+#[cfg(target_arch = "wasm32")]
+pub mod hashing;
 pub mod host;
 pub mod host_abi;
 pub mod instrument;

@@ -42,6 +42,11 @@ impl PackageFiles {
         self.files.insert(normalize(path), File { bytes: bytes.into(), digests: OnceLock::new() });
     }
 
+    /// Adds or replaces a file whose digests were computed elsewhere (off the page's thread).
+    pub fn insert_hashed(&mut self, path: &str, bytes: Vec<u8>, digests: Digests) {
+        self.files.insert(normalize(path), File { bytes, digests: OnceLock::from(digests) });
+    }
+
     /// Removes a file, returning whether it was there.
     pub fn remove(&mut self, path: &str) -> bool {
         self.files.remove(&normalize(path)).is_some()

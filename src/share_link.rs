@@ -121,14 +121,19 @@ impl fmt::Display for ShareError {
 impl std::error::Error for ShareError {}
 
 impl SharedState {
-    /// The files as loaded: text as text, the rest base64.
-    pub fn files_from(files: &PackageFiles) -> Vec<SharedFile> {
+    /// The files as loaded: text as text, the rest base64, or by SHA-256 when larger than
+    /// `inline_up_to` bytes: such a file can never fit a state of that size, and encoding it
+    /// would cost more than the whole of any real package.
+    pub fn files_from(files: &PackageFiles, inline_up_to: usize) -> Vec<SharedFile> {
         files
             .paths()
             .map(|path| {
                 let bytes = files.get(path).unwrap_or_default();
                 let content = match std::str::from_utf8(bytes) {
                     Ok(text) if is_text(text) => Content::Text(text.to_owned()),
+                    _ if bytes.len() > inline_up_to => {
+                        Content::Sha256(files.digests(path).map(|d| d.sha256.clone()).unwrap_or_default())
+                    }
                     _ => Content::Base64(URL_SAFE_NO_PAD.encode(bytes)),
                 };
                 SharedFile { path: path.to_owned(), content }
@@ -249,7 +254,7 @@ mod tests {
         files.insert("pkg/manifest.json", br#"{"kind":"capability_package"}"#.to_vec());
         files.insert("pkg/artifacts/a.wasm", binary);
         SharedState {
-            files: SharedState::files_from(&files),
+            files: SharedState::files_from(&files, usize::MAX),
             manifest: Some("pkg/manifest.json".into()),
             input: Input::Stdin(r#"{"name":"Ada"}"#.into()),
             settings: Settings {
@@ -301,11 +306,29 @@ mod tests {
     }
 
     #[test]
+    fn files_larger_than_the_inline_limit_go_by_digest() {
+        let mut files = PackageFiles::new();
+        files.insert("m.json", b"{}".to_vec());
+        files.insert("big.wasm", vec![7; 100]);
+        files.insert("small.wasm", vec![7; 10]);
+        let contents: Vec<_> =
+            SharedState::files_from(&files, 50).into_iter().map(|file| (file.path, file.content)).collect();
+        assert_eq!(
+            contents,
+            [
+                ("big.wasm".to_owned(), Content::Sha256(digest::sha256(&[7; 100]))),
+                ("m.json".to_owned(), Content::Text("{}".to_owned())),
+                ("small.wasm".to_owned(), Content::Base64(URL_SAFE_NO_PAD.encode([7; 10]))),
+            ]
+        );
+    }
+
+    #[test]
     fn bytes_that_merely_happen_to_be_utf8_are_binary() {
         let mut files = PackageFiles::new();
         files.insert("a.json", b"{\n\t\"a\": \"\xc3\xa9\"\r\n}".to_vec());
         files.insert("b.wasm", vec![7; 16]);
-        let shared = SharedState::files_from(&files);
+        let shared = SharedState::files_from(&files, usize::MAX);
         assert!(matches!(shared[0].content, Content::Text(_)));
         assert!(matches!(shared[1].content, Content::Base64(_)));
     }

@@ -40,7 +40,7 @@ pub fn App() -> impl IntoView {
         match share_link::decode(fragment, share_link::MAX_LINK_FRAGMENT_BYTES) {
             Ok(state) => {
                 playground.restore(state);
-                playground.linked.set(Some(playground.snapshot()));
+                playground.linked.set(Some(playground.snapshot(share_link::LINK_LIMIT_BYTES)));
                 opened_link.set(Some(Ok(())));
                 // The state is saved from now on; a reload must not bring the link back over edits.
                 browser::replace_hash("");
@@ -52,7 +52,7 @@ pub fn App() -> impl IntoView {
     let save_now = move || {
         // Binaries too large to keep are kept as digests, and asked for again after a reload.
         let state = share_link::encode_within(
-            &untrack(|| playground.snapshot()),
+            &untrack(|| playground.snapshot(share_link::SAVED_STATE_LIMIT_BYTES)),
             share_link::SAVED_STATE_LIMIT_BYTES,
         );
         if let Err(error) = browser::save_setting(SAVED_STATE_KEY, &state) {

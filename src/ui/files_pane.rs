@@ -8,12 +8,12 @@ use web_sys::HtmlInputElement;
 use super::{
     browser::{self, LoadedFile},
     file_view::FileView,
-    state::Playground,
+    state::{Hashing, Playground},
 };
-use crate::{digest, workspace};
+use crate::{digest::Digests, hashing, workspace};
 
 /// Adds what the user gave, reporting each file that could not be read or unpacked by name.
-fn accept(playground: Playground, loaded: Vec<LoadedFile>) {
+async fn accept(playground: Playground, loaded: Vec<LoadedFile>) {
     let mut readable = Vec::new();
     for (path, bytes) in loaded {
         match bytes {
@@ -25,7 +25,36 @@ fn accept(playground: Playground, loaded: Vec<LoadedFile>) {
     for (path, problem) in problems {
         playground.notify(path, problem);
     }
-    playground.add_files(files);
+    // Large files are hashed first, so the package is checked once, with all of its files.
+    let (large, small): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(_, bytes)| bytes.len() >= hashing::OFF_THREAD_BYTES);
+    let mut hashed = Vec::new();
+    for (path, bytes) in large {
+        let digests = digests_of(playground, &path, &bytes).await;
+        hashed.push((path, bytes, digests));
+    }
+    for (path, bytes, digests) in hashed {
+        playground.add_hashed(&path, bytes, digests);
+    }
+    playground.add_files(small);
+}
+
+/// The digests of a file: in the hashing worker, with progress, when it is large.
+async fn digests_of(playground: Playground, path: &str, bytes: &[u8]) -> Digests {
+    if bytes.len() < hashing::OFF_THREAD_BYTES {
+        return Digests::of(bytes);
+    }
+    let total = bytes.len() as u32;
+    playground.hashing.set(Some(Hashing { path: path.to_owned(), done: 0, total }));
+    let result = hashing::digests(bytes, |done, total| {
+        playground.hashing.set(Some(Hashing { path: path.to_owned(), done, total }));
+    })
+    .await;
+    playground.hashing.set(None);
+    result.unwrap_or_else(|error| {
+        playground.notify(path, format!("was hashed on the page instead: {error}"));
+        Digests::of(bytes)
+    })
 }
 
 /// The whole page takes drops; this shows where they land while something is dragged over it.
@@ -48,7 +77,7 @@ pub fn DropOverlay() -> impl IntoView {
         dragging.set(false);
         if let Some(transfer) = event.data_transfer() {
             let reading = browser::read_drop(transfer);
-            spawn_local(async move { accept(playground, reading.await) });
+            spawn_local(async move { accept(playground, reading.await).await });
         }
     });
     view! {
@@ -65,7 +94,7 @@ pub fn FilesPane() -> impl IntoView {
         let input: HtmlInputElement = event_target(&event);
         if let Some(list) = input.files() {
             spawn_local(async move {
-                accept(playground, browser::read_file_list(list).await);
+                accept(playground, browser::read_file_list(list).await).await;
                 // The same file picked again must fire `change` again.
                 input.set_value("");
             });
@@ -108,6 +137,12 @@ pub fn FilesPane() -> impl IntoView {
                 <button data-testid="clear" on:click=move |_| playground.clear()>"Clear"</button>
             </div>
             <p class="note">"Or drop a package folder, files or a .zip anywhere on the page. Nothing leaves your browser."</p>
+            {move || playground.hashing.get().map(|Hashing { path, done, total }| view! {
+                <p class="note" data-testid="hashing" role="status">
+                    <progress max=total value=done></progress>
+                    {format!(" Hashing {path}: {} of {} MiB, off the page's thread", done >> 20, total >> 20)}
+                </p>
+            })}
             <Notices />
             <details class="paste">
                 <summary>"Paste a manifest"</summary>
@@ -182,18 +217,22 @@ fn AddFile(path: String, expected_sha256: Option<String>) -> impl IntoView {
         let (path, expected) = (path.clone(), expected_sha256.clone());
         spawn_local(async move {
             for (name, bytes) in browser::read_file_list(list).await.into_iter().take(1) {
-                match (bytes, &expected) {
-                    (Err(error), _) => playground.notify(name, format!("could not be read: {error}")),
-                    (Ok(bytes), Some(expected)) if digest::sha256(&bytes) != *expected => playground.notify(
+                let bytes = match bytes {
+                    Ok(bytes) => bytes,
+                    Err(error) => return playground.notify(name, format!("could not be read: {error}")),
+                };
+                let digests = digests_of(playground, &name, &bytes).await;
+                match &expected {
+                    Some(expected) if digests.sha256 != *expected => playground.notify(
                         name,
                         format!(
                             "is not the file the link names: its digest is {}, the link's is {expected}",
-                            digest::sha256(&bytes)
+                            digests.sha256
                         ),
                     ),
-                    (Ok(bytes), _) => {
+                    _ => {
                         playground.awaited.update(|awaited| awaited.retain(|(p, _)| *p != path));
-                        playground.add_files(vec![(path.clone(), bytes)]);
+                        playground.add_hashed(&path, bytes, digests);
                     }
                 }
             }

@@ -15,7 +15,7 @@ pub fn ShareButton() -> impl IntoView {
     let link = RwSignal::new(None::<(String, bool)>);
     let feedback = RwSignal::new(String::new());
     let share = move |_| {
-        let state = playground.snapshot();
+        let state = playground.snapshot(share_link::LINK_LIMIT_BYTES);
         let fragment = share_link::encode_link(&state);
         let by_digest = share_link::decode(&fragment, usize::MAX)
             .is_ok_and(|shared| shared.files.iter().any(|f| matches!(f.content, Content::Sha256(_))));
@@ -30,9 +30,9 @@ pub fn ShareButton() -> impl IntoView {
         });
     };
     let changed = move || {
-        playground
-            .linked
-            .with(|linked| linked.as_ref().is_some_and(|linked| *linked != playground.snapshot()))
+        playground.linked.with(|linked| {
+            linked.as_ref().is_some_and(|linked| *linked != playground.snapshot(share_link::LINK_LIMIT_BYTES))
+        })
     };
     view! {
         <div class="share">

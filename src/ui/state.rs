@@ -9,6 +9,7 @@ use crate::{
     check::{self, Report},
     contract::{self, Contract},
     diagnostic::Location,
+    digest::Digests,
     package::PackageFiles,
     runner::protocol::Limits,
     share_link::{Input, Settings, SharedState},
@@ -24,6 +25,14 @@ pub enum InputChoice {
     Request(String),
     /// A contract use case, by index: its `input_example`.
     UseCase(usize),
+}
+
+/// A file being hashed in the hashing worker: bytes done of total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hashing {
+    pub path: String,
+    pub done: u32,
+    pub total: u32,
 }
 
 /// A problem with something the user gave the page, named by what it was.
@@ -53,6 +62,8 @@ pub struct Playground {
     /// Files a share link names by digest only, as (path, `sha256:` digest).
     pub awaited: RwSignal<Vec<(String, String)>>,
     pub notices: RwSignal<Vec<Notice>>,
+    /// The large file being hashed off the page's thread, with its progress.
+    pub hashing: RwSignal<Option<Hashing>>,
     /// The file shown in the viewer, with the JSON path to mark.
     pub viewing: RwSignal<Option<Location>>,
     /// The state when a link was last made or opened, to tell when it changed since.
@@ -98,6 +109,7 @@ impl Playground {
             settings: RwSignal::new(default_settings()),
             awaited: RwSignal::new(Vec::new()),
             notices: RwSignal::new(Vec::new()),
+            hashing: RwSignal::new(None),
             viewing: RwSignal::new(None),
             linked: RwSignal::new(None),
             manifest,
@@ -112,6 +124,11 @@ impl Playground {
                 files.insert(&path, bytes);
             }
         });
+    }
+
+    /// Adds one file whose digests were computed off the page's thread.
+    pub fn add_hashed(&self, path: &str, bytes: Vec<u8>, digests: Digests) {
+        self.files.update(|files| files.insert_hashed(path, bytes, digests));
     }
 
     pub fn notify(&self, subject: impl Into<String>, message: impl Into<String>) {
@@ -162,13 +179,14 @@ impl Playground {
         })
     }
 
-    pub fn snapshot(&self) -> SharedState {
+    /// The whole state; binaries over `inline_up_to` bytes only by their SHA-256.
+    pub fn snapshot(&self, inline_up_to: usize) -> SharedState {
         let input = match self.input.get() {
             InputChoice::Request(path) => Input::Request(path),
             _ => Input::Stdin(self.stdin.get()),
         };
         SharedState {
-            files: self.files.with(SharedState::files_from),
+            files: self.files.with(|files| SharedState::files_from(files, inline_up_to)),
             manifest: self.chosen_manifest.get(),
             input,
             settings: self.settings.get(),

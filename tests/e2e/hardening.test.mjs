@@ -2,6 +2,7 @@
 // what the user typed stays. The same kinds are checked natively in tests/hardening.rs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
@@ -63,10 +64,20 @@ test('a 100 MB binary is hashed and named, and the page answers afterwards', asy
   const work = await mkdtemp(resolve(tmpdir(), 'big-binary-'));
   const big = resolve(work, 'big.wasm');
   await writeFile(big, Buffer.alloc(100 * 1024 * 1024, 7));
+  // Whether the hashing progress was ever shown: it is hashed in a worker, not on the page.
+  await page.evaluate(() => {
+    window.hashingShown = false;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid="hashing"]')) window.hashingShown = true;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
   try {
     await page.getByTestId('file-input').setInputFiles(big);
     await page.locator('[data-testid="diagnostic"][data-code="module.invalid"]')
       .filter({ hasText: 'big.wasm is not a WebAssembly module' }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.evaluate(() => window.hashingShown), true, 'the hashing progress was shown');
+    assert.equal(await page.getByTestId('hashing').count(), 0, 'and is gone once hashed');
+    assert.equal(await text(page, 'digest-sha256'), `sha256:${createHash('sha256').update(await readFile(big)).digest('hex')}`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -1,0 +1,8 @@
+//! The hashing Web Worker: digests of large files, off the page's thread (see `hashing`).
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    traverse_playground::hashing::start_worker();
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("the hasher is a Web Worker of the playground: build it with trunk (scripts/serve)");
+}
