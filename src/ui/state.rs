@@ -133,7 +133,10 @@ impl Playground {
 
     pub fn notify(&self, subject: impl Into<String>, message: impl Into<String>) {
         let notice = Notice { subject: subject.into(), message: message.into() };
-        self.notices.update(|notices| notices.push(notice));
+        // A failing save, say, repeats its notice on every change; one copy is enough.
+        if !self.notices.with_untracked(|notices| notices.contains(&notice)) {
+            self.notices.update(|notices| notices.push(notice));
+        }
     }
 
     /// Forgets everything loaded and typed, and the saved copy with it.

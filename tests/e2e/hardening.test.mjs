@@ -88,3 +88,13 @@ test('a 100 MB binary is hashed and named, and the page answers afterwards', asy
   assert.equal(await page.getByTestId('file').filter({ hasText: 'manifest.json' }).count(), 1);
   assert.deepEqual(problems, []);
 });
+
+test('a broken zip is named once, however often it is given', async () => {
+  const { page, problems } = await playground.newPage();
+  const zip = { name: 'package.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\x03\x04 not really a zip') };
+  for (let i = 0; i < 3; i++) await page.getByTestId('file-input').setInputFiles(zip);
+  await page.getByTestId('load-error').filter({ hasText: 'package.zip' }).waitFor();
+  assert.equal(await page.getByTestId('load-error').locator('li').count(), 1);
+  assert.match(await text(page, 'load-error'), /package\.zip: not a zip archive/);
+  assert.deepEqual(problems, []);
+});
