@@ -69,5 +69,14 @@ describe(`${HOSTILE.length} hostile modules, governed`, () => {
     });
   }
 
+  test('in the sandbox, which keeps all output, floods are stopped by the wall clock; the next run works', async () => {
+    await page.getByTestId('mode-governed').uncheck();
+    for (const fixture of ['stdout-flood', 'stderr-flood']) {
+      expectFields(await run(page, fixture, '{}'), { end: 'timed out', detail: /5000 ms wall-clock limit/ }, fixture);
+      expectFields(await run(page, 'write-json', '{}'), { end: 'completed', stdout: '{"ok":true}' }, `${fixture}, then write-json`);
+    }
+    await page.getByTestId('mode-governed').check();
+  });
+
   test('no page or console errors', () => assert.deepEqual(problems, []));
 });
