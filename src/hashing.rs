@@ -13,8 +13,8 @@ use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
 
 use crate::digest::{Digests, Hasher};
 
-/// Files at least this large are hashed in the worker; smaller ones take under a few
-/// milliseconds on the page's own thread.
+/// Files at least this large are hashed in the worker; a smaller one takes at most about
+/// 40 ms on the page's own thread (both digests run at about 110 MiB/s there).
 pub const OFF_THREAD_BYTES: usize = 4 << 20;
 
 /// The loader trunk writes for the `hasher` binary.
