@@ -13,7 +13,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { EXAMPLES, openPlayground, runAndWait, text } from '../tests/e2e/harness.mjs';
+import { EXAMPLES, looseHello, openPlayground, runAndWait, text } from '../tests/e2e/harness.mjs';
 
 const [out, repetitionsArg] = process.argv.slice(2);
 const REPETITIONS = Number(repetitionsArg ?? 10);
@@ -91,23 +91,14 @@ async function checksAndRuns(page) {
 
 /** The hello-world package with a 64 MiB binary: the check hashes it once per load. */
 async function hashing(page) {
-  const read = (file) => readFile(resolve(EXAMPLES, 'hello-world', file));
-  const manifest = JSON.parse(await read('manifest.json'));
-  Object.assign(manifest.capability_ref, { contract_path: './contract.json' });
-  Object.assign(manifest.source, { path: './lib.rs' });
-  Object.assign(manifest.binary, { path: './agent.wasm' });
   const binary = Buffer.alloc(HASHED_MIB << 20);
   for (let i = 0; i < binary.length; i += 4) binary.writeUInt32LE((i * 2654435761) >>> 0, i);
   // Playwright passes buffers over 50 MB only as files.
   const folder = await mkdtemp(resolve(tmpdir(), 'bench-hashing-'));
-  const contents = {
-    'manifest.json': JSON.stringify(manifest), 'contract.json': await read('contract.json'),
-    'lib.rs': await read('src/lib.rs'), 'agent.wasm': binary,
-  };
   const files = [];
-  for (const [name, content] of Object.entries(contents)) {
+  for (const { name, buffer } of await looseHello({ binary })) {
     files.push(resolve(folder, name));
-    await writeFile(files.at(-1), content);
+    await writeFile(files.at(-1), buffer);
   }
   // From the progress appearing to its going: the worker's start, the transfer and the hashing.
   await page.evaluate(() => {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { COLLAPSED, EXAMPLES, FIXTURES, INPUT, expectFields, loadPackage, ok, openPlayground, refused, run, runAndWait, text } from './harness.mjs';
+import { COLLAPSED, FIXTURES, expectFields, loadPackage, looseHello, ok, openPlayground, refused, run, runWith, text } from './harness.mjs';
 
 let playground;
 before(async () => { playground = await openPlayground(); });
@@ -102,40 +102,19 @@ describe('emit_event against the contract of a package', () => {
   /** The hello-world example with the emit-event guest as its binary and a contract that
    *  is subscribable and declares `emits`. */
   async function eventPackage(emits) {
-    const read = (file) => readFile(resolve(EXAMPLES, 'hello-world', file));
-    const manifest = JSON.parse(await read('manifest.json'));
-    Object.assign(manifest.capability_ref, { contract_path: './contract.json' });
-    Object.assign(manifest.source, { path: './lib.rs' });
-    Object.assign(manifest.binary, { path: './agent.wasm' });
-    const contract = JSON.parse(await read('contract.json'));
+    const files = await looseHello({ binary: await readFile(resolve(FIXTURES, 'emit-event.wasm')) });
+    const contract = JSON.parse(files[1].buffer);
     Object.assign(contract, { service_type: 'subscribable', event_trigger: 'demo.go', emits });
     contract.outputs.schema = { type: 'object' };
-    const json = (name, value) => ({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(value, null, 2)) });
-    return [
-      json('manifest.json', manifest),
-      json('contract.json', contract),
-      { name: 'lib.rs', mimeType: 'text/plain', buffer: await read('src/lib.rs') },
-      { name: 'agent.wasm', mimeType: 'application/wasm', buffer: await readFile(resolve(FIXTURES, 'emit-event.wasm')) },
-    ];
-  }
-
-  async function runPackage(page) {
-    await page.getByTestId('stdin').fill(INPUT);
-    await runAndWait(page);
-    return {
-      end: await text(page, 'end-reason'),
-      stdout: await text(page, 'stdout'),
-      verdict: await text(page, 'run-verdict'),
-      cause: await text(page, 'executor-error'),
-      events: await text(page, 'events'),
-    };
+    files[1] = { ...files[1], buffer: Buffer.from(JSON.stringify(contract, null, 2)) };
+    return files;
   }
 
   test('a subscribable capability that declares the event: accepted, and published after success', async () => {
     const { page } = await playground.newPage();
     await loadPackage(page, await eventPackage([{ event_id: 'demo.thing-happened', version: '1.0.0' }]), { pinDigest: true });
     assert.match(await text(page, 'verdict'), /^Traverse loads this package/);
-    expectFields(await runPackage(page), { ...ok('{"rc":0}'), events: 'demo.thing-happened@1.0.0 {"x":1}' }, 'declared');
+    expectFields(await runWith(page), { ...ok('{"rc":0}'), events: 'demo.thing-happened@1.0.0 {"x":1}' }, 'declared');
     const result = JSON.parse(await text(page, 'runtime-result'));
     assert.equal(result.status, 'completed');
     assert.deepEqual(result.warnings.map((w) => w.code), ['unsigned_local_dev_artifact']);
@@ -144,7 +123,7 @@ describe('emit_event against the contract of a package', () => {
   test('a subscribable capability that does not declare it: -2, no event', async () => {
     const { page } = await playground.newPage();
     await loadPackage(page, await eventPackage([]), { pinDigest: true });
-    expectFields(await runPackage(page), { ...ok('{"rc":-2}'), events: '' }, 'undeclared');
+    expectFields(await runWith(page), { ...ok('{"rc":-2}'), events: '' }, 'undeclared');
   });
 });
 

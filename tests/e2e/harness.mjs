@@ -82,6 +82,21 @@ export async function runAndWait(page, timeout = 30_000) {
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 export const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 export const HELLO_WASM = resolve(EXAMPLES, 'hello-world/artifacts/hello-world.wasm');
+/** The hello-world example's files as loose uploads (no folders), the manifest pointing at
+ *  them; `binary` replaces its module. */
+export async function looseHello({ binary } = {}) {
+  const hello = (file) => readFile(resolve(EXAMPLES, 'hello-world', file));
+  const manifest = JSON.parse(await hello('manifest.json'));
+  Object.assign(manifest.source, { path: './lib.rs' });
+  Object.assign(manifest.binary, { path: './hello-world.wasm' });
+  return [
+    { name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(manifest, null, 2)) },
+    { name: 'contract.json', mimeType: 'application/json', buffer: await hello('contract.json') },
+    { name: 'lib.rs', mimeType: 'text/plain', buffer: await hello('src/lib.rs') },
+    { name: 'hello-world.wasm', mimeType: 'application/wasm', buffer: binary ?? await hello('artifacts/hello-world.wasm') },
+  ];
+}
+
 /** Traverse's own example data (JSON only), as the native tests read it. */
 export const REFERENCE = process.env.TRAVERSE_REFERENCE ?? resolve(import.meta.dirname, '../../../shared/traverse/reference');
 
@@ -133,6 +148,11 @@ export const COLLAPSED = 'runtime execution failed: execution failed: registered
 /** Loads a fixture, runs it with `stdin` and returns what the outcome shows. */
 export async function run(page, fixture, stdin = INPUT) {
   await loadFixture(page, fixture);
+  return runWith(page, stdin);
+}
+
+/** Runs what is loaded with `stdin` and returns what the outcome shows. */
+export async function runWith(page, stdin = INPUT) {
   await page.getByTestId('stdin').fill(stdin);
   await runAndWait(page);
   return {

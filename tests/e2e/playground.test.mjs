@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { EXAMPLES, HELLO_WASM, REFERENCE, loadPackage, openPlayground, runAndWait, text } from './harness.mjs';
+import { EXAMPLES, HELLO_WASM, REFERENCE, loadPackage, looseHello, openPlayground, runAndWait, text } from './harness.mjs';
 
 const HELLO = resolve(EXAMPLES, 'hello-world');
 const GREET_ADA = 'runtime-requests/greet-ada.json';
@@ -12,19 +12,6 @@ const GREET_ADA = 'runtime-requests/greet-ada.json';
 let playground;
 before(async () => { playground = await openPlayground(); });
 after(async () => { await playground?.close(); });
-
-/** The hello-world example's files as loose uploads (no folders), the manifest pointing at them. */
-async function looseHello({ binary } = {}) {
-  const manifest = JSON.parse(await readFile(resolve(HELLO, 'manifest.json')));
-  Object.assign(manifest.source, { path: './lib.rs' });
-  Object.assign(manifest.binary, { path: './hello-world.wasm' });
-  return [
-    { name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(manifest, null, 2)) },
-    { name: 'contract.json', mimeType: 'application/json', buffer: await readFile(resolve(HELLO, 'contract.json')) },
-    { name: 'lib.rs', mimeType: 'text/plain', buffer: await readFile(resolve(HELLO, 'src/lib.rs')) },
-    { name: 'hello-world.wasm', mimeType: 'application/wasm', buffer: binary ?? await readFile(resolve(HELLO, 'artifacts/hello-world.wasm')) },
-  ];
-}
 
 test('loading a package folder shows every file\'s role and Traverse\'s verdict', async () => {
   const { page, problems } = await playground.newPage();
