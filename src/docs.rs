@@ -36,6 +36,11 @@ pub const DOCS: &[Doc] = &[
     Doc { path: "docs/share-link.md", title: "Share links", markdown: include_str!("../docs/share-link.md") },
     Doc { path: "docs/execution.md", title: "Execution", markdown: include_str!("../docs/execution.md") },
     Doc {
+        path: "docs/traverse-rules.md",
+        title: "Traverse's rules",
+        markdown: include_str!("../docs/traverse-rules.md"),
+    },
+    Doc {
         path: "docs/diagnostics.md",
         title: "Diagnostics",
         markdown: include_str!("../docs/diagnostics.md"),
@@ -62,21 +67,28 @@ pub fn find(route: &str) -> &'static Doc {
     DOCS.iter().find(|doc| doc.path == path).unwrap_or(&DOCS[0])
 }
 
+/// Where a link of the document at `doc_path` leads in the page: another document's route
+/// (`#docs/docs/execution.md`), or a file resolved against the document's folder.
+fn link_target(doc_path: &str, url: CowStr<'static>) -> CowStr<'static> {
+    if url.contains("://") || url.starts_with('#') || url.starts_with("mailto:") {
+        return url;
+    }
+    let (target, _anchor) = url.split_once('#').unwrap_or((&url, ""));
+    // Relative to the page itself, never to the server's root, so a build served under a path works.
+    let resolved = match doc_path.rsplit_once('/') {
+        Some((folder, _)) => normalize(&format!("{folder}/{target}")),
+        None => normalize(target),
+    };
+    if DOCS.iter().any(|doc| doc.path == resolved) {
+        format!("#{ROUTE_PREFIX}{resolved}").into()
+    } else {
+        resolved.into()
+    }
+}
+
 /// `doc` as HTML, with its links rewritten for the page.
 pub fn render(doc: &Doc) -> String {
-    let folder = doc.path.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let rewrite = |url: CowStr<'static>| -> CowStr<'static> {
-        if url.contains("://") || url.starts_with('#') || url.starts_with("mailto:") {
-            return url;
-        }
-        let (target, _anchor) = url.split_once('#').unwrap_or((&url, ""));
-        let resolved = normalize(&format!("{folder}/{target}"));
-        if DOCS.iter().any(|doc| doc.path == resolved) {
-            format!("#{ROUTE_PREFIX}{resolved}").into()
-        } else {
-            resolved.into()
-        }
-    };
+    let rewrite = |url| link_target(doc.path, url);
     let events = Parser::new_ext(doc.markdown, Options::ENABLE_TABLES).map(|event| match event {
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             Event::Start(Tag::Link { link_type, dest_url: rewrite(dest_url), title, id })
@@ -125,6 +137,48 @@ mod tests {
         assert!(html.contains(r#"href="src/lib.rs""#), "{html}");
         assert!(html.contains(r#"src="docs/screenshot.png""#), "{html}");
         assert!(!html.contains("style="), "{html}");
+    }
+
+    /// Every link of every document leads somewhere inside the app, offline: another document,
+    /// or a file the build copies beside the page (index.html's `copy-dir` folders).
+    #[test]
+    fn every_link_in_the_documents_resolves_inside_the_app() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let index = std::fs::read_to_string(root.join("index.html")).unwrap();
+        let served: Vec<&str> = index
+            .lines()
+            .filter(|line| line.contains(r#"rel="copy-dir""#))
+            .filter_map(|line| line.split(r#"href=""#).nth(1)?.split('"').next())
+            .collect();
+        assert_eq!(served, ["examples", "docs"]);
+        let mut links = 0;
+        for doc in DOCS {
+            for event in Parser::new_ext(doc.markdown, Options::ENABLE_TABLES) {
+                let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
+                    event
+                else {
+                    continue;
+                };
+                let target = link_target(doc.path, dest_url.clone());
+                links += 1;
+                if let Some(route) = target.strip_prefix('#') {
+                    let path = route.strip_prefix(ROUTE_PREFIX);
+                    assert!(
+                        path.is_some_and(|path| DOCS.iter().any(|d| d.path == path)),
+                        "{}: {dest_url} is an anchor the Docs view cannot follow",
+                        doc.path
+                    );
+                } else {
+                    let inside = served.iter().any(|folder| target.starts_with(&format!("{folder}/")));
+                    assert!(
+                        inside && root.join(&*target).is_file(),
+                        "{}: {dest_url} ({target}) leads outside the app",
+                        doc.path
+                    );
+                }
+            }
+        }
+        assert!(links > 0);
     }
 
     #[test]

@@ -108,6 +108,8 @@ pub fn event_policy(contract: Option<&Contract>) -> EventPolicy {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Account {
     pub execution: Execution,
+    /// Whether a contract's output schema was checked; without a contract any JSON passes.
+    pub against_contract: bool,
     /// What `traverse-cli capability-package execute` prints: `status: completed`, or
     /// `runtime execution failed: …`. `None` when the playground itself failed.
     pub traverse_line: Option<String>,
@@ -126,7 +128,7 @@ pub fn account(outcome: &RunOutcome, contract: Option<&Contract>, request_id: &s
         Some(message) => format!("runtime execution failed: {message}"),
         None => "status: completed".to_owned(),
     });
-    Account { execution, traverse_line, runtime_result, trace }
+    Account { execution, against_contract: contract.is_some(), traverse_line, runtime_result, trace }
 }
 
 /// The warning every result from artifact verification on carries (SPEC §7.4).

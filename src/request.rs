@@ -11,17 +11,18 @@ use crate::{
     schema_subset, strict_lint,
 };
 
+/// Fields in Traverse's declaration order: serde names the first missing one in this order.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename = "RuntimeRequest")]
 pub struct Request {
     pub kind: String,
     pub schema_version: String,
     pub request_id: String,
-    pub governing_spec: String,
     pub intent: RuntimeIntent,
     pub input: Value,
     pub lookup: LookupPolicy,
     pub context: RequestContext,
+    pub governing_spec: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -15,7 +15,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use flate2::{Compression, read::DeflateDecoder, write::DeflateEncoder};
 use serde::{Deserialize, Serialize};
 
-use crate::{digest, package::PackageFiles};
+use crate::{digest, package::PackageFiles, runner::protocol::Limits};
 
 /// The fragment key: `#share=…`.
 pub const FRAGMENT_KEY: &str = "share=";
@@ -93,6 +93,20 @@ pub struct Settings {
     pub sandbox_args: String,
     #[serde(default)]
     pub sandbox_env: String,
+}
+
+/// Traverse's fuel budget and the playground's wall-clock limit, governed, no sandbox inputs.
+impl Default for Settings {
+    fn default() -> Self {
+        let limits = Limits::default();
+        Self {
+            governed: true,
+            fuel_budget: limits.fuel_budget,
+            wall_time_ms: limits.wall_time_ms,
+            sandbox_args: String::new(),
+            sandbox_env: String::new(),
+        }
+    }
 }
 
 /// Why a fragment was refused.
@@ -257,13 +271,7 @@ mod tests {
             files: SharedState::files_from(&files, usize::MAX),
             manifest: Some("pkg/manifest.json".into()),
             input: Input::Stdin(r#"{"name":"Ada"}"#.into()),
-            settings: Settings {
-                governed: true,
-                fuel_budget: 5_000_000,
-                wall_time_ms: 5_000,
-                sandbox_args: String::new(),
-                sandbox_env: String::new(),
-            },
+            settings: Settings::default(),
         }
     }
 
@@ -389,5 +397,68 @@ mod tests {
         let mut encoder = DeflateEncoder::new(Vec::new(), Compression::fast());
         std::io::Write::write_all(&mut encoder, json).unwrap();
         format!("1.{}", URL_SAFE_NO_PAD.encode(encoder.finish().unwrap()))
+    }
+
+    /// Links made once by hand with version 1 (tests/fixtures/share-links/): a change to the
+    /// format that would misread a link already shared fails here.
+    #[test]
+    fn version_1_links_already_shared_keep_decoding_to_the_same_state() {
+        let decode_golden = |text: &str| decode(text.trim(), MAX_LINK_FRAGMENT_BYTES).unwrap();
+        let inline =
+            decode_golden(include_str!("../tests/fixtures/share-links/v1-inline-files-and-stdin.txt"));
+        assert_eq!(
+            inline,
+            SharedState {
+                files: vec![
+                    SharedFile {
+                        path: "hello/manifest.json".into(),
+                        content: Content::Text("{\"kind\":\"capability_package\"}\n".into()),
+                    },
+                    SharedFile {
+                        path: "hello/artifacts/hello.wasm".into(),
+                        content: Content::Base64("AGFzbQEAAAA".into())
+                    },
+                ],
+                manifest: Some("hello/manifest.json".into()),
+                input: Input::Stdin("{\"name\":\"Zoë\"}".into()),
+                settings: Settings::default(),
+            }
+        );
+        assert_eq!((Settings::default().fuel_budget, Settings::default().wall_time_ms), (5_000_000, 5_000));
+        let (files, awaited) = inline.unpack().unwrap();
+        assert_eq!(files.get("hello/artifacts/hello.wasm"), Some(&b"\0asm\x01\0\0\0"[..]));
+        assert_eq!(awaited, []);
+
+        let by_digest =
+            decode_golden(include_str!("../tests/fixtures/share-links/v1-request-and-binary-by-digest.txt"));
+        let sha256 = format!("sha256:{}", "ab".repeat(32));
+        assert_eq!(
+            by_digest,
+            SharedState {
+                files: vec![
+                    SharedFile { path: "pkg/manifest.json".into(), content: Content::Text("{}".into()) },
+                    SharedFile {
+                        path: "pkg/runtime-requests/r.json".into(),
+                        content: Content::Text("{\"input\":{\"name\":\"Ada\"}}".into()),
+                    },
+                    SharedFile {
+                        path: "pkg/artifacts/big.wasm".into(),
+                        content: Content::Sha256(sha256.clone())
+                    },
+                ],
+                manifest: None,
+                input: Input::Request("pkg/runtime-requests/r.json".into()),
+                settings: Settings {
+                    governed: false,
+                    fuel_budget: 1_000,
+                    wall_time_ms: 1_500,
+                    sandbox_args: "--verbose out.json".into(),
+                    sandbox_env: "A=1\nB=two".into(),
+                },
+            }
+        );
+        let (files, awaited) = by_digest.unpack().unwrap();
+        assert_eq!(files.get("pkg/artifacts/big.wasm"), None);
+        assert_eq!(awaited, [("pkg/artifacts/big.wasm".to_owned(), sha256)]);
     }
 }

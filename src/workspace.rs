@@ -130,12 +130,15 @@ pub fn roles(files: &PackageFiles, manifest_path: Option<&str>) -> Vec<(String, 
         .collect()
 }
 
-/// The files the manifest names that are not loaded: add each under its `resolved.key`.
-pub fn missing(files: &PackageFiles, manifest_path: &str) -> Vec<NamedFile> {
+/// The files the manifest names that are not loaded: add each under its `resolved.key`. A file
+/// a share link named by its SHA-256 (`awaited`, by path) is left out: it is asked for once,
+/// where the file given is checked against that digest.
+pub fn missing(files: &PackageFiles, manifest_path: &str, awaited: &[(String, String)]) -> Vec<NamedFile> {
     let Some(bytes) = files.get(manifest_path) else { return Vec::new() };
     named_files(manifest_path, bytes)
         .into_iter()
         .filter(|file| files.get(&file.resolved.key).is_none())
+        .filter(|file| !awaited.iter().any(|(path, _)| *path == file.resolved.key))
         .collect()
 }
 
@@ -217,12 +220,21 @@ mod tests {
     #[test]
     fn missing_files_are_named_by_the_key_to_add_them_under() {
         let files = package();
-        let missing = missing(&files, "pkg/manifest.json");
+        let missing = missing(&files, "pkg/manifest.json", &[]);
         assert_eq!(missing.len(), 1);
         assert_eq!(missing[0].role, Role::Binary);
         assert_eq!(missing[0].json_path, "$.binary.path");
         assert_eq!(missing[0].resolved.key, "pkg/artifacts/greet.wasm");
         assert_eq!(missing[0].resolved.display, "pkg/./artifacts/greet.wasm");
+    }
+
+    #[test]
+    fn a_file_a_link_names_by_digest_is_asked_for_once_with_its_digest() {
+        let files = package();
+        let awaited = [("pkg/artifacts/greet.wasm".to_owned(), "sha256:00".to_owned())];
+        assert_eq!(missing(&files, "pkg/manifest.json", &awaited).len(), 0);
+        let elsewhere = [("other.wasm".to_owned(), "sha256:00".to_owned())];
+        assert_eq!(missing(&files, "pkg/manifest.json", &elsewhere).len(), 1);
     }
 
     #[test]

@@ -7,30 +7,22 @@ use traverse_playground::digest;
 
 mod common;
 
-use common::{HELLO_WASM, reference_dir};
+use common::{HELLO_WASM, hello_contract, hello_manifest, hello_request};
 
-/// A fresh folder holding a complete package of ours whose manifest declares `declared_digest`.
+/// A fresh folder holding a complete package of ours (the hello-world example, its contract
+/// outside the package folder as Traverse's examples keep theirs) declaring `declared_digest`.
 fn package_on_disk(name: &str, declared_digest: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("traverse-playground-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("pkg/artifacts")).unwrap();
     std::fs::create_dir_all(dir.join("pkg/src")).unwrap();
     std::fs::create_dir_all(dir.join("contracts")).unwrap();
-    std::fs::copy(
-        reference_dir().join("contracts/examples/hello-world/capabilities/say-hello/contract.json"),
-        dir.join("contracts/say-hello.json"),
-    )
-    .unwrap();
+    std::fs::write(dir.join("contracts/greet.json"), serde_json::to_vec_pretty(&hello_contract()).unwrap())
+        .unwrap();
     std::fs::write(dir.join("pkg/src/agent.rs"), "// source").unwrap();
     std::fs::write(dir.join("pkg/artifacts/agent.wasm"), HELLO_WASM).unwrap();
-    let manifest = json!({
-        "kind": "capability_package", "schema_version": "1.0.0",
-        "package_id": "hello.world.say-hello-agent", "version": "1.0.0", "summary": "",
-        "capability_ref": { "id": "hello.world.say-hello", "version": "1.0.0", "contract_path": "../contracts/say-hello.json" },
-        "source": { "path": "./src/agent.rs", "language": "rust", "entry": "run" },
-        "binary": { "path": "./artifacts/agent.wasm", "format": "wasm", "expected_digest": declared_digest, "abi_version": "1.0.0" },
-        "constraints": { "host_api_access": "none", "network_access": "forbidden", "filesystem_access": "none" }
-    });
+    let mut manifest = hello_manifest("../contracts/greet.json");
+    manifest["binary"]["expected_digest"] = json!(declared_digest);
     std::fs::write(dir.join("pkg/manifest.json"), serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
     dir
 }
@@ -91,15 +83,16 @@ fn update_digest_pins_the_binary_and_touches_nothing_else() {
     assert_eq!(code, 0, "{text}");
     let report: Value = serde_json::from_str(&text).unwrap();
     let printed = report["inspect_output"].as_str().unwrap();
-    assert!(
-        printed.starts_with("path: pkg/manifest.json\npackage_id: hello.world.say-hello-agent\n"),
-        "{printed}"
+    assert_eq!(
+        printed,
+        format!(
+            "path: pkg/manifest.json\npackage_id: playground.examples.hello-world\npackage_version: 1.0.0\n\
+             capability_id: playground.examples.greet\ncapability_version: 1.0.0\n\
+             source_path: pkg/./src/agent.rs\nbinary_path: pkg/./artifacts/agent.wasm\nbinary_digest: {}\n\
+             model_interfaces: greeting-v1",
+            digest::fnv1a64(HELLO_WASM)
+        )
     );
-    assert!(printed.contains(&format!(
-        "\nbinary_path: pkg/./artifacts/agent.wasm\nbinary_digest: {}\n",
-        digest::fnv1a64(HELLO_WASM)
-    )));
-    assert!(printed.ends_with("\nmodel_interfaces: "), "{printed}");
 }
 
 #[test]
@@ -112,13 +105,7 @@ fn a_missing_manifest_exits_4_and_bad_usage_exits_5() {
 #[test]
 fn requests_are_checked_and_an_unparsable_one_exits_2() {
     let dir = package_on_disk("requests", &digest::fnv1a64(HELLO_WASM));
-    let good = json!({
-        "kind": "runtime_request", "schema_version": "1.0.0", "request_id": "r1",
-        "governing_spec": "006-runtime-request-execution",
-        "intent": { "capability_id": "hello.world.say-hello", "capability_version": "1.0.0" },
-        "input": { "name": "Ada" }, "lookup": { "scope": "public_only", "allow_ambiguity": false },
-        "context": { "requested_target": "local" }
-    });
+    let good = hello_request();
     std::fs::write(dir.join("good.json"), good.to_string()).unwrap();
     std::fs::write(dir.join("bad.json"), r#"{"kind": "runtime_request""#).unwrap();
 

@@ -48,5 +48,36 @@ fn every_example_and_the_template_pass_every_check() {
             }
         }
     }
-    assert!(checked >= 7, "{checked} packages");
+    assert_eq!(checked, 7, "six examples and the template");
+}
+
+/// As Traverse's published examples are (their source and binary are not published): each of
+/// ours without them fails to load for the source, first, and for nothing else.
+#[test]
+fn every_example_without_its_source_and_binary_fails_only_for_them() {
+    use traverse_playground::diagnostic::TraverseStop;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let folder = entry.unwrap().path();
+        if !folder.join("manifest.json").is_file() {
+            continue;
+        }
+        let mut files = PackageFiles::read_dir(&folder).unwrap();
+        let manifest: Value = serde_json::from_slice(files.get("manifest.json").unwrap()).unwrap();
+        let (source, binary) =
+            (manifest["source"]["path"].as_str().unwrap(), manifest["binary"]["path"].as_str().unwrap());
+        for path in [source, binary] {
+            files.remove(path.trim_start_matches("./"));
+        }
+        let report = check_package(&files, "manifest.json");
+        assert_eq!(
+            report.load_verdict(),
+            Verdict::Fails(TraverseStop::load(format!("missing capability source file {source}"))),
+            "{}",
+            folder.display()
+        );
+        let codes: Vec<_> =
+            report.diagnostics().filter(|d| d.severity != Severity::Info).map(|d| d.code).collect();
+        assert_eq!(codes, ["files.missing", "files.missing"], "{}", folder.display());
+    }
 }

@@ -6,23 +6,13 @@
 
 mod common;
 
-use common::{HELLO_WASM, reference_dir};
+use common::{HELLO_WASM, hello_contract, hello_manifest, hello_request};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use traverse_playground::{check::check_package, digest, package::PackageFiles};
 
 fn base_files() -> (Value, Value, Value) {
-    let read = |path: &str| -> Value {
-        serde_json::from_slice(&std::fs::read(reference_dir().join(path)).unwrap()).unwrap()
-    };
-    let mut manifest = read("examples/hello-world/say-hello-agent/manifest.json");
-    manifest["capability_ref"]["contract_path"] = json!("./contract.json");
-    manifest["source"]["path"] = json!("./src/agent.rs");
-    manifest["binary"]["path"] = json!("./artifacts/agent.wasm");
-    manifest["binary"]["expected_digest"] = json!(digest::fnv1a64(HELLO_WASM));
-    let contract = read("contracts/examples/hello-world/capabilities/say-hello/contract.json");
-    let request = read("examples/hello-world/runtime-requests/say-hello.json");
-    (manifest, contract, request)
+    (hello_manifest("./contract.json"), hello_contract(), hello_request())
 }
 
 fn package(manifest: &[u8], contract: &[u8], request: &[u8], binary: &[u8]) -> PackageFiles {

@@ -1,6 +1,7 @@
 //! SPEC §9.1 as data: a good package of ours, mutated one way per case, with the verdict
-//! Traverse gives for that mutation. The base mirrors the spec's: the hello-world contract
-//! beside the manifest, a source file, and our hello-world example's binary as `./artifacts/agent.wasm`.
+//! Traverse gives for that mutation. The base mirrors the spec's (a contract beside the
+//! manifest, a source file, the binary as `./artifacts/agent.wasm`), made of our hello-world
+//! example: its manifest, its contract and its binary.
 
 use serde_json::{Value, json};
 use traverse_playground::{
@@ -10,21 +11,11 @@ use traverse_playground::{
     package::PackageFiles,
 };
 
+mod common;
+
+use common::{HELLO_WASM, hello_contract, hello_manifest, hello_request};
+
 const MANIFEST: &str = "pkg/manifest.json";
-const HELLO_WASM: &[u8] = include_bytes!("../examples/hello-world/artifacts/hello-world.wasm");
-
-fn reference_dir() -> std::path::PathBuf {
-    let dir = std::env::var_os("TRAVERSE_REFERENCE").map(Into::into).unwrap_or_else(|| {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/traverse/reference")
-    });
-    assert!(dir.is_dir(), "Traverse's reference data is not at {} (set TRAVERSE_REFERENCE)", dir.display());
-    dir
-}
-
-fn reference_json(path: &str) -> Value {
-    let bytes = std::fs::read(reference_dir().join(path)).expect("reference file");
-    serde_json::from_slice(&bytes).expect("reference JSON")
-}
 
 /// One package under test, as values that a case mutates before it is checked.
 struct Case {
@@ -39,14 +30,9 @@ struct Case {
 
 impl Case {
     fn base() -> Self {
-        let mut manifest = reference_json("examples/hello-world/say-hello-agent/manifest.json");
-        manifest["capability_ref"]["contract_path"] = json!("./contract.json");
-        manifest["source"]["path"] = json!("./src/agent.rs");
-        manifest["binary"]["path"] = json!("./artifacts/agent.wasm");
-        manifest["binary"]["expected_digest"] = json!(digest::fnv1a64(HELLO_WASM));
         Self {
-            manifest,
-            contract: reference_json("contracts/examples/hello-world/capabilities/say-hello/contract.json"),
+            manifest: hello_manifest("./contract.json"),
+            contract: hello_contract(),
             contract_path: "./contract.json",
             binary: HELLO_WASM.to_vec(),
             with_source: true,
@@ -161,8 +147,8 @@ fn manifest_field_cases() {
         (
             "conflicting_compositions",
             |m| {
-                m["known_compositions"] =
-                    json!([{"workflow_id": "other.workflow", "workflow_version": "1.0.0"}])
+                // Our manifest declares `known_compositions: []`; a non-empty legacy list conflicts.
+                m["workflow_refs"] = json!([{"workflow_id": "other.workflow", "workflow_version": "1.0.0"}])
             },
             fails_to_load(
                 &["manifest.conflicting_compositions"],
@@ -206,7 +192,7 @@ fn manifest_field_cases() {
             |m| m["constraints"]["network_access"] = json!("required"),
             fails_to_load(
                 &["linkage.constraints"],
-                "capability package capability hello.world.say-hello must keep network_access=forbidden",
+                "capability package capability playground.examples.greet must keep network_access=forbidden",
             ),
         ),
         (
@@ -214,7 +200,7 @@ fn manifest_field_cases() {
             |m| m["constraints"]["filesystem_access"] = json!("read_only"),
             fails_to_load(
                 &["linkage.constraints"],
-                "capability package capability hello.world.say-hello must keep filesystem_access=none",
+                "capability package capability playground.examples.greet must keep filesystem_access=none",
             ),
         ),
         (
@@ -230,7 +216,7 @@ fn manifest_field_cases() {
             |m| m["capability_ref"]["version"] = json!("1.0.1"),
             fails_to_load(
                 &["linkage.capability_ref"],
-                "capability package capability_ref hello.world.say-hello@1.0.1 does not match contract hello.world.say-hello@1.0.0",
+                "capability package capability_ref playground.examples.greet@1.0.1 does not match contract playground.examples.greet@1.0.0",
             ),
         ),
         (
@@ -285,7 +271,7 @@ fn contract_cases() {
             |c| c["execution"]["entrypoint"]["command"] = json!("start"),
             fails_to_load(
                 &["linkage.entrypoint"],
-                "capability package capability hello.world.say-hello must declare a wasi-command entrypoint named run",
+                "capability package capability playground.examples.greet must declare a wasi-command entrypoint named run",
             ),
         ),
         (
@@ -476,45 +462,11 @@ fn binaries_that_are_not_core_modules_are_named_as_such() {
     }
 }
 
-#[test]
-fn traverse_reference_packages_fail_only_for_their_absent_sources() {
-    let files = PackageFiles::read_dir(&reference_dir()).unwrap();
-    for (manifest, source) in [
-        ("examples/core-authorize/manifest.json", None),
-        ("examples/core-calculate-deadline-pressure/manifest.json", None),
-        ("examples/core-transition-action-status/manifest.json", None),
-        ("examples/hello-world/say-hello-agent/manifest.json", Some("./src/agent.rs")),
-    ] {
-        let report = check_package(&files, manifest);
-        let folder = manifest.trim_end_matches("/manifest.json");
-        let source = source.map_or_else(
-            || {
-                let value: Value = serde_json::from_slice(files.get(manifest).unwrap()).unwrap();
-                value["source"]["path"].as_str().unwrap().to_owned()
-            },
-            str::to_owned,
-        );
-        let expected = format!("missing capability source file {folder}/{source}");
-        assert_eq!(report.load_verdict(), Verdict::Fails(TraverseStop::load(expected)));
-        let codes: Vec<_> =
-            report.diagnostics().filter(|d| d.severity != Severity::Info).map(|d| d.code).collect();
-        assert_eq!(
-            codes,
-            ["files.missing", "files.missing"],
-            "{manifest}: source and binary are absent, all else holds"
-        );
-    }
-}
-
-fn hello_request() -> Value {
-    reference_json("examples/hello-world/runtime-requests/say-hello.json")
-}
-
 /// The verdict of `execute` with one request, mutated by `mutate`, against `case`.
 fn request_verdict(mut case: Case, mutate: fn(&mut Value)) -> (Vec<&'static str>, Option<String>) {
     let mut request = hello_request();
     mutate(&mut request);
-    case.extra.push(("runtime-requests/say-hello.json", request));
+    case.extra.push(("runtime-requests/greet-ada.json", request));
     let report = check_package(&case.files(), MANIFEST);
     assert_eq!(report.requests.len(), 1, "the request is found by its kind");
     let request = &report.requests[0];
@@ -552,6 +504,13 @@ fn request_cases() {
         (
             "request_input_extra_prop_additionalProperties_false",
             |r| r["input"] = json!({"name": "x", "extra": 1}),
+            vec!["request.strict_schema"],
+            None,
+        ),
+        // Traverse ignores minLength, so the empty name runs; the strict lint names it (as core-authorize's uc10 relies on).
+        (
+            "request_input_below_min_length",
+            |r| r["input"] = json!({"name": ""}),
             vec!["request.strict_schema"],
             None,
         ),
@@ -606,14 +565,16 @@ fn request_cases() {
 
 #[test]
 fn an_unparsable_request_exits_2_with_serde_text() {
+    // Several fields are missing: serde names the first in Traverse's declaration order.
     let (codes, verdict) = request_verdict(Case::base(), |r| {
+        r.as_object_mut().unwrap().remove("governing_spec");
         r.as_object_mut().unwrap().remove("lookup");
     });
     assert_eq!(codes, ["request.parse"]);
     let verdict = verdict.unwrap();
     assert!(
         verdict.starts_with(
-            "failed to parse runtime request pkg/runtime-requests/say-hello.json: missing field `lookup`"
+            "failed to parse runtime request pkg/runtime-requests/greet-ada.json: missing field `lookup`"
         ),
         "{verdict}"
     );
@@ -646,26 +607,49 @@ fn a_request_meets_the_package_problems_in_pipeline_order() {
 }
 
 #[test]
-fn reference_requests_are_valid_and_their_stdin_is_traverse_bytes() {
-    let files = PackageFiles::read_dir(&reference_dir()).unwrap();
-    let expected_runs = reference_json("expected-runs.json");
-    let runs = expected_runs.as_array().unwrap();
-    assert_eq!(runs.len(), 28);
-    for run in runs {
-        let package = run["package_dir"].as_str().unwrap();
-        let report = check_package(&files, &format!("{package}/manifest.json"));
-        let file = run["request_file"].as_str().unwrap();
-        let request =
-            report.requests.iter().find(|r| r.file == file).unwrap_or_else(|| panic!("{file} found"));
-        let errors: Vec<_> = request.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
-        assert_eq!(errors, Vec::<&traverse_playground::diagnostic::Diagnostic>::new(), "{file}");
-        assert_eq!(
-            report.request_verdict(request),
-            report.load_verdict(),
-            "{file}: only the absent files stop it"
-        );
-        assert_eq!(request.stdin.as_deref(), run["stdin"].as_str(), "{file}: stdin bytes");
-    }
+fn stdin_is_the_input_as_traverse_writes_it() {
+    // SPEC §8.4: compact, keys sorted at every depth, floats in serde_json's shortest form, only
+    // `"`, `\` and control characters escaped. The request file is given as written, byte for byte.
+    let request = hello_request().to_string().replace(
+        r#""input":{"name":"Ada"}"#,
+        r#""input":{"name":"Zoë/ \u2028 \u0001 \"q\"", "b": {"d": 50.00, "c": [1e2, -0, 1e-6, 1e16, 0.00001]}, "a": 18446744073709551616}"#,
+    );
+    let mut files = Case::base().files();
+    files.insert("pkg/runtime-requests/r.json", request.into_bytes());
+    let report = check_package(&files, MANIFEST);
+    assert_eq!(
+        report.requests[0].stdin.as_deref(),
+        Some(
+            "{\"a\":1.8446744073709552e+19,\"b\":{\"c\":[100.0,-0.0,1e-6,1e+16,0.00001],\"d\":50.0},\
+             \"name\":\"Zoë/ \u{2028} \\u0001 \\\"q\\\"\"}"
+        )
+    );
+}
+
+/// A one-node workflow over our hello-world capability, as Traverse's hello-world has one.
+fn greet_workflow() -> Value {
+    json!({
+        "kind": "workflow_definition", "schema_version": "1.0.0",
+        "id": "playground.examples.greet-flow", "name": "greet-flow", "version": "1.0.0",
+        "lifecycle": "active",
+        "owner": {"team": "traverse-playground", "contact": "maintainers@traverse-playground.invalid"},
+        "summary": "Greet one person, as a one-node workflow.",
+        "inputs": {"schema": {"type": "object", "required": ["name"],
+                              "properties": {"name": {"type": "string"}}, "additionalProperties": false}},
+        "outputs": {"schema": {"type": "object", "required": ["greeting", "name"],
+                               "properties": {"greeting": {"type": "string"}, "name": {"type": "string"}},
+                               "additionalProperties": false}},
+        "nodes": [{
+            "node_id": "greet", "capability_id": "playground.examples.greet", "capability_version": "1.0.0",
+            "input": {"from_workflow_input": ["name"]},
+            "output": {"to_workflow_state": ["greeting", "name"]}
+        }],
+        "edges": [],
+        "start_node": "greet",
+        "terminal_nodes": ["greet"],
+        "tags": ["playground-example"],
+        "governing_spec": "007-workflow-registry-traversal"
+    })
 }
 
 /// A workflow mutation and the registration errors it must give, as (JSON path, message).
@@ -673,7 +657,7 @@ type WorkflowCase = (&'static str, fn(&mut Value), Vec<(&'static str, &'static s
 
 #[test]
 fn workflow_cases() {
-    let base = reference_json("workflows/examples/hello-world/say-hello/workflow.json");
+    let base = greet_workflow();
     let cases: Vec<WorkflowCase> = vec![
         ("valid", |_| {}, vec![]),
         (
@@ -695,8 +679,8 @@ fn workflow_cases() {
                 );
                 w["nodes"].as_array_mut().unwrap().push(node);
                 w["edges"] = json!([
-                    {"edge_id": "a", "from": "say_hello", "to": "second", "trigger": "direct"},
-                    {"edge_id": "b", "from": "second", "to": "say_hello", "trigger": "direct", "event": {"event_id": "e", "version": "1.0.0"}}
+                    {"edge_id": "a", "from": "greet", "to": "second", "trigger": "direct"},
+                    {"edge_id": "b", "from": "second", "to": "greet", "trigger": "direct", "event": {"event_id": "e", "version": "1.0.0"}}
                 ]);
             },
             vec![
@@ -710,7 +694,9 @@ fn workflow_cases() {
         let mut workflow = base.clone();
         mutate(&mut workflow);
         let mut case = Case::base();
-        case.extra.push(("workflows/say-hello.json", workflow));
+        case.manifest["known_compositions"] =
+            json!([{"workflow_id": "playground.examples.greet-flow", "workflow_version": "1.0.0"}]);
+        case.extra.push(("workflows/greet-flow.json", workflow));
         let report = check_package(&case.files(), MANIFEST);
         let workflow_problems: Vec<_> = report
             .diagnostics()
@@ -731,35 +717,15 @@ fn workflow_cases() {
 }
 
 #[test]
-fn the_strict_lint_flags_a_request_that_relies_on_traverse_leniency() {
-    // core-authorize uc10 sends an empty action to get its structured `invalid_action` denial:
-    // Traverse accepts it, while the schema's minLength does not.
-    let files = PackageFiles::read_dir(&reference_dir()).unwrap();
-    let report = check_package(&files, "examples/core-authorize/manifest.json");
-    let uc10 = report.requests.iter().find(|r| r.file.ends_with("uc10-invalid-action-deny.json")).unwrap();
-    let strict: Vec<_> =
-        uc10.diagnostics.iter().map(|d| (d.code, d.severity, d.location.to_string())).collect();
-    assert_eq!(
-        strict,
-        [(
-            "request.strict_schema",
-            Severity::Warning,
-            "examples/core-authorize/runtime-requests/uc10-invalid-action-deny.json $.input.action"
-                .to_owned()
-        )]
-    );
-}
-
-#[test]
 fn a_request_refused_before_running_gets_traverse_result() {
     let refused = |mutate: fn(&mut Value)| {
         let mut request = hello_request();
         mutate(&mut request);
         let mut case = Case::base();
-        case.extra.push(("runtime-requests/say-hello.json", request));
+        case.extra.push(("runtime-requests/greet-ada.json", request));
         let report = check_package(&case.files(), MANIFEST);
         let Verdict::Fails(stop) = report.request_verdict(&report.requests[0]) else { panic!("refused") };
-        traverse_playground::execution::refused_result("hello-world-say-hello-001", &stop).unwrap().0
+        traverse_playground::execution::refused_result("hello-world-greet-ada", &stop).unwrap().0
     };
     // SPEC §9.1 request_target_browser: the details, and no warnings before verification.
     let browser = refused(|r| r["context"]["requested_target"] = json!("browser"));
@@ -778,5 +744,5 @@ fn a_request_refused_before_running_gets_traverse_result() {
         json!({"violations": [{"path": "$.name", "message": "required property is missing"}]})
     );
     assert_eq!(missing["warnings"][0]["code"], "unsigned_local_dev_artifact");
-    assert_eq!(missing["execution_id"], "exec_hello-world-say-hello-001");
+    assert_eq!(missing["execution_id"], "exec_hello-world-greet-ada");
 }

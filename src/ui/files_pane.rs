@@ -118,7 +118,10 @@ pub fn FilesPane() -> impl IntoView {
     });
     let missing = Memo::new(move |_| {
         let manifest = playground.manifest.get();
-        playground.files.with(|files| manifest.map(|m| workspace::missing(files, &m)).unwrap_or_default())
+        let awaited = playground.awaited.get();
+        playground
+            .files
+            .with(|files| manifest.map(|m| workspace::missing(files, &m, &awaited)).unwrap_or_default())
     });
     let manifests = Memo::new(move |_| playground.files.with(workspace::manifests));
 

@@ -56,9 +56,12 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
             let (result, trace) = execution::refused_result(&request_id, &stop).unzip();
             Some((Some(stop.message), result, trace, None))
         }
-        RunView::Ran { account: Some(account), .. } => {
-            Some((account.traverse_line, account.runtime_result, account.trace, Some(account.execution)))
-        }
+        RunView::Ran { account: Some(account), .. } => Some((
+            account.traverse_line,
+            account.runtime_result,
+            account.trace,
+            Some((account.execution, account.against_contract)),
+        )),
         RunView::Ran { account: None, .. } => None,
     };
     let stdout_text =
@@ -87,8 +90,14 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
             </dl>
             {move || traverse().map(|(line, result, trace, execution)| view! {
                 <div class="traverse-account">
-                    <p>"Traverse: " <code data-testid="run-verdict">{line.unwrap_or_else(|| "status: completed".to_owned())}</code></p>
-                    {execution.map(|execution| view! { <OutputCheck execution=execution /> })}
+                    {match line {
+                        Some(line) => view! { <p>"Traverse: " <code data-testid="run-verdict">{line}</code></p> }.into_any(),
+                        // A playground failure must never read as Traverse's verdict on the module.
+                        None => view! {
+                            <p class="fail" data-testid="no-run-verdict">"No Traverse verdict: the playground could not finish this run, so it says nothing about what Traverse would do."</p>
+                        }.into_any(),
+                    }}
+                    {execution.map(|(execution, against_contract)| view! { <OutputCheck execution against_contract /> })}
                     {result.map(|result| view! {
                         <details><summary>"runtime_result"</summary>
                             <pre class="code" data-testid="runtime-result">{pretty(&result)}</pre></details>
@@ -142,11 +151,16 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
 
 /// Whether the output satisfies the contract's output schema, as Traverse checks it.
 #[component]
-fn OutputCheck(execution: Execution) -> impl IntoView {
+fn OutputCheck(execution: Execution, against_contract: bool) -> impl IntoView {
     let (class, lead, cause) = match execution {
-        Execution::Completed { .. } => {
+        Execution::Completed { .. } if against_contract => {
             ("pass", "The output satisfies the contract's output schema.", String::new())
         }
+        Execution::Completed { .. } => (
+            "pass",
+            "The output is one JSON value. No contract is loaded, so no output schema was checked.",
+            String::new(),
+        ),
         Execution::OutputInvalid { violations, .. } => (
             "fail",
             "The output does not satisfy the output schema: ",

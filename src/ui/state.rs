@@ -11,7 +11,6 @@ use crate::{
     diagnostic::Location,
     digest::Digests,
     package::PackageFiles,
-    runner::protocol::Limits,
     share_link::{Input, Settings, SharedState},
     workspace::{self, Role},
 };
@@ -106,7 +105,7 @@ impl Playground {
             chosen_manifest,
             input: RwSignal::new(InputChoice::Custom),
             stdin: RwSignal::new(INITIAL_STDIN.to_owned()),
-            settings: RwSignal::new(default_settings()),
+            settings: RwSignal::new(Settings::default()),
             awaited: RwSignal::new(Vec::new()),
             notices: RwSignal::new(Vec::new()),
             hashing: RwSignal::new(None),
@@ -145,7 +144,7 @@ impl Playground {
             files: Vec::new(),
             manifest: None,
             input: Input::Stdin(INITIAL_STDIN.to_owned()),
-            settings: default_settings(),
+            settings: Settings::default(),
         });
         self.notices.set(Vec::new());
         self.linked.set(None);
@@ -227,16 +226,5 @@ impl Playground {
             let report = &checked.as_ref()?.report;
             report.requests.iter().find(|request| request.file == path)?.stdin.clone()
         })
-    }
-}
-
-pub fn default_settings() -> Settings {
-    let limits = Limits::default();
-    Settings {
-        governed: true,
-        fuel_budget: limits.fuel_budget,
-        wall_time_ms: limits.wall_time_ms,
-        sandbox_args: String::new(),
-        sandbox_env: String::new(),
     }
 }

@@ -3,14 +3,48 @@
 
 use std::path::PathBuf;
 
+use serde_json::{Value, json};
+
 /// Our JSON guest, the binary of every test package.
 pub const HELLO_WASM: &[u8] = include_bytes!("../../examples/hello-world/artifacts/hello-world.wasm");
+const HELLO_MANIFEST: &str = include_str!("../../examples/hello-world/manifest.json");
+const HELLO_CONTRACT: &str = include_str!("../../examples/hello-world/contract.json");
+const HELLO_REQUEST: &str = include_str!("../../examples/hello-world/runtime-requests/greet-ada.json");
 
-/// Traverse's reference data: `TRAVERSE_REFERENCE`, or `shared/traverse/reference` beside the clone.
+/// Our hello-world example's manifest, laid out as Traverse's template lays a package out: the
+/// contract at `contract_path`, the source at `./src/agent.rs`, the binary at
+/// `./artifacts/agent.wasm` with its true digest.
+pub fn hello_manifest(contract_path: &str) -> Value {
+    let mut manifest: Value = serde_json::from_str(HELLO_MANIFEST).unwrap();
+    manifest["capability_ref"]["contract_path"] = json!(contract_path);
+    manifest["source"]["path"] = json!("./src/agent.rs");
+    manifest["binary"]["path"] = json!("./artifacts/agent.wasm");
+    manifest["binary"]["expected_digest"] = json!(traverse_playground::digest::fnv1a64(HELLO_WASM));
+    manifest
+}
+
+/// Our hello-world example's contract (`playground.examples.greet@1.0.0`).
+pub fn hello_contract() -> Value {
+    serde_json::from_str(HELLO_CONTRACT).unwrap()
+}
+
+/// Our hello-world example's request for Ada, which runs.
+pub fn hello_request() -> Value {
+    serde_json::from_str(HELLO_REQUEST).unwrap()
+}
+
+/// Where Traverse's reference data is: `TRAVERSE_REFERENCE`, or `shared/traverse/reference`
+/// beside the clone. The tests that read it are `#[ignore]`d, so a plain `cargo test` in a
+/// clone with nothing beside it skips them; `scripts/test` includes them when the data is here.
 pub fn reference_dir() -> PathBuf {
     let dir = std::env::var_os("TRAVERSE_REFERENCE").map(PathBuf::from).unwrap_or_else(|| {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/traverse/reference")
     });
     assert!(dir.is_dir(), "Traverse's reference data is not at {} (set TRAVERSE_REFERENCE)", dir.display());
     dir
+}
+
+pub fn reference_json(path: &str) -> Value {
+    let bytes = std::fs::read(reference_dir().join(path)).expect("reference file");
+    serde_json::from_slice(&bytes).expect("reference JSON")
 }

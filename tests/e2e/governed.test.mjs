@@ -55,9 +55,8 @@ describe('executor edge cases, governed', () => {
     await page.getByTestId('wall-limit').fill('1500');
     await page.getByTestId('wall-limit').press('Enter');
     await page.getByTestId('mode-governed').uncheck();
-    const started = Date.now();
-    expectFields(await run(page, 'infinite-loop'), { end: 'timed out', detail: /1500 ms wall-clock limit/ }, 'sandbox loop');
-    assert.ok(Date.now() - started < 4_000, 'stopped after about 1.5 s');
+    expectFields(await run(page, 'infinite-loop'),
+      { end: 'timed out', detail: 'no result within the 1500 ms wall-clock limit; the runner was restarted' }, 'sandbox loop');
     await page.getByTestId('mode-governed').check();
     await page.getByTestId('wall-limit').fill('5000');
     await page.getByTestId('wall-limit').press('Enter');
@@ -141,7 +140,8 @@ describe('the same runs in wasmtime 44, Traverse\'s engine', () => {
 
   test('every run ends the same way, with the same stdout and stderr bytes and the same fuel', async () => {
     const records = JSON.parse(await readFile(runsFile, 'utf8'));
-    assert.ok(records.length >= 20, `${records.length} reference runs`);
+    const cases = JSON.parse(await readFile(resolve(import.meta.dirname, '../reference/cases.json'), 'utf8'));
+    assert.equal(records.length, cases.length, 'one wasmtime run per case');
     for (const reference of records) {
       const name = `${reference.fixture} ${reference.stdin.slice(0, 40)}`;
       const result = await run(page, reference.fixture, reference.stdin);

@@ -1,5 +1,6 @@
 // Serves the built playground (dist/) on loopback and opens it in Debian's headless Chromium.
 import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import assert from 'node:assert/strict';
@@ -97,13 +98,32 @@ export async function looseHello({ binary } = {}) {
   ];
 }
 
-/** Traverse's own example data (JSON only), as the native tests read it. */
+/** Traverse's own example data (JSON only), as the native tests read it. A clone has none:
+ *  the tests that need it are skipped, with `NEEDS_REFERENCE` saying why. */
 export const REFERENCE = process.env.TRAVERSE_REFERENCE ?? resolve(import.meta.dirname, '../../../shared/traverse/reference');
+export const NEEDS_REFERENCE = existsSync(REFERENCE) ? false : `needs Traverse's reference data (TRAVERSE_REFERENCE), not at ${REFERENCE}`;
 
-/** A test id's text, or '' when the page does not show it. */
+/** The text of the one element with this test id; fails when the page does not show it. */
 export async function text(page, id) {
   const element = page.getByTestId(id);
-  return (await element.count()) ? element.textContent() : '';
+  assert.equal(await element.count(), 1, `the page shows one ${id}`);
+  return element.textContent();
+}
+
+/** The text of the element with this test id, or null when the page does not show it: for
+ *  what a run may or may not have (stderr, events, a detailed cause). */
+export async function shown(page, id) {
+  const element = page.getByTestId(id);
+  return (await element.count()) ? element.textContent() : null;
+}
+
+/** The page handles input: what is typed into stdin comes back from the page. Asserts that
+ *  the page's thread is free by an interaction completing, never by a clock. */
+export async function assertAnswers(page, stdin = '{"name":"still here"}') {
+  const kept = await page.getByTestId('stdin').inputValue();
+  await page.getByTestId('stdin').fill(stdin);
+  assert.equal(await page.evaluate(() => document.querySelector('[data-testid="stdin"]').value), stdin);
+  await page.getByTestId('stdin').fill(kept);
 }
 
 /** Removes every loaded file (stdin and settings stay), then loads the module at `path`
@@ -160,8 +180,8 @@ export async function runWith(page, stdin = INPUT) {
     detail: await text(page, 'end-detail'),
     stdout: await text(page, 'stdout'),
     stderr: await text(page, 'stderr'),
-    verdict: await text(page, 'run-verdict'),
-    cause: await text(page, 'executor-error'),
+    verdict: await shown(page, 'run-verdict'),
+    cause: await shown(page, 'executor-error'),
     events: await text(page, 'events'),
     fuel: await text(page, 'fuel'),
   };
