@@ -18,8 +18,6 @@
 //! fuel or grows too far would otherwise fail the instantiation, leaving no instance whose
 //! counters tell why. The digest is always computed on the original bytes, never on these.
 
-use std::convert::Infallible;
-
 use wasm_encoder::{
     CodeSection, ConstExpr, ExportKind, ExportSection, Function, FunctionSection, GlobalSection, GlobalType,
     Instruction, Module, RawSection, SectionId, TypeSection, ValType,
@@ -86,6 +84,9 @@ struct Facts {
     table_guards: Vec<TableGuard>,
     /// The start function, if the module has one.
     start: Option<u32>,
+    /// Each distinct result list of a defined function with several results: the rewrite adds a
+    /// type `[] -> results` for each, to wrap such a body in a block as it wraps the others.
+    multi_results: Vec<Vec<wasmparser::ValType>>,
 }
 
 #[derive(Debug)]
@@ -157,6 +158,14 @@ impl Facts {
                 _ => {}
             }
         }
+        for ty in &facts.defined_types {
+            if let Some(Some(func)) = facts.func_types.get(*ty as usize)
+                && func.results().len() > 1
+                && !facts.multi_results.iter().any(|results| results.as_slice() == func.results())
+            {
+                facts.multi_results.push(func.results().to_vec());
+            }
+        }
         facts.grow_limit = memory
             .filter(|memory| grows && !memory.memory64)
             .map(|memory| memory.maximum.map_or(MEMORY_LIMIT_PAGES, |max| max.min(MEMORY_LIMIT_PAGES)));
@@ -207,6 +216,12 @@ impl Rewriter {
     /// all types; the table guards follow it, in the same order in both.
     fn guard_function(&self) -> u32 {
         self.facts.functions
+    }
+
+    /// The type `[] -> results` added for a body with several results.
+    fn multi_result_type(&self, results: &[wasmparser::ValType]) -> Option<u32> {
+        let position = self.facts.multi_results.iter().position(|r| r.as_slice() == results)?;
+        Some(self.facts.types + self.memory_guards() + self.facts.table_guards.len() as u32 + position as u32)
     }
 
     fn table_guard_function(&self, table: u32) -> Option<u32> {
@@ -401,13 +416,14 @@ fn section_rank(id: Option<SectionId>, missing_after: bool) -> u32 {
 }
 
 impl Reencode for Rewriter {
-    type Error = Infallible;
+    /// Why a module cannot be rewritten, beyond the parser's own errors.
+    type Error = String;
 
     fn parse_type_section(
         &mut self,
         types: &mut TypeSection,
         section: wasmparser::TypeSectionReader<'_>,
-    ) -> Result<(), Error<Infallible>> {
+    ) -> Result<(), Error<String>> {
         utils::parse_type_section(self, types, section)?;
         if self.facts.grow_limit.is_some() {
             types.ty().function([ValType::I32], [ValType::I32]);
@@ -416,6 +432,11 @@ impl Reencode for Rewriter {
             let element = self.ref_type(self.facts.table_guards[index].element)?;
             types.ty().function([ValType::Ref(element), ValType::I32], [ValType::I32]);
         }
+        for results in std::mem::take(&mut self.facts.multi_results) {
+            let encoded = results.iter().map(|ty| self.val_type(*ty)).collect::<Result<Vec<_>, _>>()?;
+            types.ty().function([], encoded);
+            self.facts.multi_results.push(results);
+        }
         Ok(())
     }
 
@@ -423,7 +444,7 @@ impl Reencode for Rewriter {
         &mut self,
         functions: &mut FunctionSection,
         section: wasmparser::FunctionSectionReader<'_>,
-    ) -> Result<(), Error<Infallible>> {
+    ) -> Result<(), Error<String>> {
         utils::parse_function_section(self, functions, section)?;
         let guards = self.memory_guards() + self.facts.table_guards.len() as u32;
         for guard in 0..guards {
@@ -436,7 +457,7 @@ impl Reencode for Rewriter {
         &mut self,
         globals: &mut GlobalSection,
         section: wasmparser::GlobalSectionReader<'_>,
-    ) -> Result<(), Error<Infallible>> {
+    ) -> Result<(), Error<String>> {
         utils::parse_global_section(self, globals, section)?;
         self.add_globals(globals);
         Ok(())
@@ -446,7 +467,7 @@ impl Reencode for Rewriter {
         &mut self,
         exports: &mut ExportSection,
         section: wasmparser::ExportSectionReader<'_>,
-    ) -> Result<(), Error<Infallible>> {
+    ) -> Result<(), Error<String>> {
         utils::parse_export_section(self, exports, section)?;
         self.add_exports(exports);
         Ok(())
@@ -456,7 +477,7 @@ impl Reencode for Rewriter {
         &mut self,
         code: &mut CodeSection,
         section: wasmparser::CodeSectionReader<'_>,
-    ) -> Result<(), Error<Infallible>> {
+    ) -> Result<(), Error<String>> {
         utils::parse_code_section(self, code, section)?;
         if let Some(limit) = self.facts.grow_limit {
             code.function(&self.guard_body(limit));
@@ -471,7 +492,7 @@ impl Reencode for Rewriter {
         &mut self,
         code: &mut CodeSection,
         body: FunctionBody<'_>,
-    ) -> Result<(), Error<Infallible>> {
+    ) -> Result<(), Error<String>> {
         let ty = self
             .facts
             .defined_types
@@ -513,16 +534,17 @@ impl Reencode for Rewriter {
         self.charge(&mut function, pending, 1);
         self.check(&mut function, pending);
         // Branches to the function's own label land after this block, where the count is saved
-        // as on any return. (Functions with several results, which neither Rust nor Traverse's
-        // guests produce, keep their label: such a branch leaves without saving.)
+        // as on any return, whatever the function's results.
         let wrapper = match ty.results() {
-            [] => Some(wasm_encoder::BlockType::Empty),
-            [single] => Some(wasm_encoder::BlockType::Result(self.val_type(*single)?)),
-            _ => None,
+            [] => wasm_encoder::BlockType::Empty,
+            [single] => wasm_encoder::BlockType::Result(self.val_type(*single)?),
+            several => {
+                wasm_encoder::BlockType::FunctionType(self.multi_result_type(several).ok_or_else(|| {
+                    Error::UserError("a function's results are not among the module's types".to_owned())
+                })?)
+            }
         };
-        if let Some(wrapper) = wrapper {
-            function.instruction(&Instruction::Block(wrapper));
-        }
+        function.instruction(&Instruction::Block(wrapper));
         for (i, operator) in operators.into_iter().enumerate() {
             if after_loop[i] {
                 self.check(&mut function, pending);
@@ -546,9 +568,7 @@ impl Reencode for Rewriter {
                 None => function.instruction(&self.instruction(operator)?),
             };
         }
-        if wrapper.is_some() {
-            function.instruction(&Instruction::End);
-        }
+        function.instruction(&Instruction::End);
         self.flush(&mut function, pending);
         function.instruction(&Instruction::End);
         code.function(&function);
@@ -560,7 +580,7 @@ impl Reencode for Rewriter {
         module: &mut Module,
         after: Option<SectionId>,
         before: Option<SectionId>,
-    ) -> Result<(), Error<Infallible>> {
+    ) -> Result<(), Error<String>> {
         let between = |id| {
             let rank = section_rank(Some(id), false);
             section_rank(after, true) < rank && rank < section_rank(before, false)

@@ -192,3 +192,15 @@ fn a_start_function_becomes_an_export_the_runner_calls_first() {
     let Val::I64(fuel) = instance.get_global(&store, FUEL_EXPORT).unwrap().get(&store) else { panic!() };
     assert_eq!(fuel, 1_001);
 }
+
+#[test]
+fn a_function_with_several_results_left_by_a_branch_is_charged_in_full() {
+    // 100,000 rounds of 16 units in the loop and 8 in the callee (its entry and 7 operators,
+    // the branch to its own label included), the entry, and 18 units after the loop.
+    let counted = run_with_budget(include_bytes!("guests/wat/multi-value-loop.wat"), 5_000_000);
+    assert_eq!((counted.trapped, counted.fuel), (false, 2_400_019));
+    let endless = run_with_budget(include_bytes!("guests/wat/multi-value-endless.wat"), 1_000);
+    // Over the budget by what the last round charged before a check tripped; the runner reports
+    // the budget, as wasmtime does.
+    assert_eq!((endless.trapped, endless.fuel), (true, 1_003));
+}
