@@ -10,7 +10,7 @@
 //!   checked where wasmtime checks it, at function entry and loop headers.
 //! - **growth**: `memory.grow` past 128 pages and `table.grow` past 1,024 elements, or past the
 //!   module's own maximum, trap (wasmtime's limiter traps; a plain engine would return −1),
-//!   recording the size asked for.
+//!   recording the size asked for, for 32- and 64-bit memories and tables alike.
 //!
 //! The counters are exported as [`FUEL_EXPORT`], [`GROW_EXPORT`] and [`TABLE_GROW_EXPORT`] for
 //! the runner to read after the run. A start function is no longer run by instantiation but
@@ -25,13 +25,15 @@ use wasm_encoder::{
 };
 use wasmparser::{CompositeInnerType, FuncType, FunctionBody, Operator, Parser, Payload, TypeRef};
 
-use crate::limits::{MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT};
+use crate::limits::{GOVERNED_FEATURES, MEMORY_LIMIT_PAGES, TABLE_ELEMENTS_LIMIT};
 
 /// Fuel consumed so far, an exported mutable i64.
 pub const FUEL_EXPORT: &str = "__traverse_playground_fuel";
-/// Bytes a trapped `memory.grow` asked for (0 when none did), an exported mutable i64.
-pub const GROW_EXPORT: &str = "__traverse_playground_grow_bytes";
-/// Elements a trapped `table.grow` asked for (0 when none did), an exported mutable i64.
+/// Pages a trapped `memory.grow` asked memory 0 to reach, or the pages it asked to add when
+/// those alone pass the limit (0 when none trapped), an exported mutable i64 read as unsigned.
+pub const GROW_EXPORT: &str = "__traverse_playground_grow_pages";
+/// Elements a trapped `table.grow` asked a table to reach, or the elements it asked to add
+/// when those alone pass the limit (0 when none trapped), an exported mutable i64 read as unsigned.
 pub const TABLE_GROW_EXPORT: &str = "__traverse_playground_table_grow_elements";
 
 /// The module's start function, exported for the runner to call right after instantiation.
@@ -39,6 +41,10 @@ pub const START_EXPORT: &str = "__traverse_playground_start";
 
 /// The instrumented module, or why the bytes cannot be instrumented.
 pub fn instrument(bytes: &[u8], fuel_budget: u64) -> Result<Vec<u8>, String> {
+    // Only what Traverse's engine compiles is rewritten: the costs and guards assume it.
+    wasmparser::Validator::new_with_features(GOVERNED_FEATURES)
+        .validate_all(bytes)
+        .map_err(|error| error.to_string())?;
     let facts = Facts::read(bytes).map_err(|error| error.to_string())?;
     let has_start = facts.start.is_some();
     let mut rewriter = Rewriter::new(facts, fuel_budget);
@@ -80,6 +86,8 @@ struct Facts {
     defined_types: Vec<u32>,
     /// The page limit of memory 0 when some function grows it: min(128, its maximum).
     grow_limit: Option<u64>,
+    /// Whether memory 0 is a 64-bit memory, whose sizes and deltas are i64.
+    memory64: bool,
     /// One guard per table some function grows, in table order.
     table_guards: Vec<TableGuard>,
     /// The start function, if the module has one.
@@ -95,6 +103,8 @@ struct TableGuard {
     element: wasmparser::RefType,
     /// min(1,024, the table's maximum).
     limit: u64,
+    /// Whether the table is a 64-bit table, whose sizes and deltas are i64.
+    table64: bool,
 }
 
 impl Facts {
@@ -166,15 +176,16 @@ impl Facts {
                 facts.multi_results.push(func.results().to_vec());
             }
         }
+        facts.memory64 = memory.is_some_and(|memory| memory.memory64);
         facts.grow_limit = memory
-            .filter(|memory| grows && !memory.memory64)
+            .filter(|_| grows)
             .map(|memory| memory.maximum.map_or(MEMORY_LIMIT_PAGES, |max| max.min(MEMORY_LIMIT_PAGES)));
         facts.table_guards = grown_tables
             .into_iter()
             .filter_map(|table| {
-                let ty = tables.get(table as usize).filter(|ty| !ty.table64)?;
+                let ty = tables.get(table as usize)?;
                 let limit = ty.maximum.map_or(TABLE_ELEMENTS_LIMIT, |max| max.min(TABLE_ELEMENTS_LIMIT));
-                Some(TableGuard { table, element: ty.element_type, limit })
+                Some(TableGuard { table, element: ty.element_type, limit, table64: ty.table64 })
             })
             .collect();
         Ok(facts)
@@ -283,55 +294,64 @@ impl Rewriter {
         function.instruction(&Instruction::Unreachable).instruction(&Instruction::End);
     }
 
-    /// `(delta: i32) -> i32`: traps past `limit` pages, recording the bytes asked for, else grows.
-    fn guard_body(&self, limit: u64) -> Function {
-        let mut guard = Function::new([(1, ValType::I64)]);
-        let pages_after = 1;
-        guard
-            .instruction(&Instruction::LocalGet(0))
-            .instruction(&Instruction::I64ExtendI32U)
-            .instruction(&Instruction::MemorySize(0))
-            .instruction(&Instruction::I64ExtendI32U)
+    /// The guard of a grow: traps, recording in `global` the size asked for (all ones when the
+    /// sum wraps, as a 64-bit delta can make it), when the current size (`size`) plus the delta
+    /// (parameter `delta`, 32- or 64-bit) passes `limit`; otherwise `grow` runs.
+    fn grow_guard(
+        &self,
+        params: u32,
+        delta: u32,
+        wide: bool,
+        limit: u64,
+        global: u32,
+        size: Instruction<'static>,
+        grow: Instruction<'static>,
+    ) -> Function {
+        let mut body = Function::new([(2, ValType::I64)]);
+        let (asked, after) = (params, params + 1);
+        let widen = |body: &mut Function| {
+            if !wide {
+                body.instruction(&Instruction::I64ExtendI32U);
+            }
+        };
+        let trap_recording = |body: &mut Function, value: &Instruction<'static>| {
+            body.instruction(&Instruction::If(wasm_encoder::BlockType::Empty))
+                .instruction(value)
+                .instruction(&Instruction::GlobalSet(global))
+                .instruction(&Instruction::Unreachable)
+                .instruction(&Instruction::End);
+        };
+        body.instruction(&Instruction::LocalGet(delta));
+        widen(&mut body);
+        body.instruction(&Instruction::LocalSet(asked)).instruction(&size);
+        widen(&mut body);
+        body.instruction(&Instruction::LocalGet(asked))
             .instruction(&Instruction::I64Add)
-            .instruction(&Instruction::LocalTee(pages_after))
+            .instruction(&Instruction::LocalTee(after))
+            .instruction(&Instruction::LocalGet(asked))
+            .instruction(&Instruction::I64LtU);
+        trap_recording(&mut body, &Instruction::I64Const(-1));
+        body.instruction(&Instruction::LocalGet(after))
             .instruction(&Instruction::I64Const(limit as i64))
-            .instruction(&Instruction::I64GtU)
-            .instruction(&Instruction::If(wasm_encoder::BlockType::Empty))
-            .instruction(&Instruction::LocalGet(pages_after))
-            .instruction(&Instruction::I64Const(PAGE_BYTES as i64))
-            .instruction(&Instruction::I64Mul)
-            .instruction(&Instruction::GlobalSet(self.grow_global()))
-            .instruction(&Instruction::Unreachable)
-            .instruction(&Instruction::End)
-            .instruction(&Instruction::LocalGet(0))
-            .instruction(&Instruction::MemoryGrow(0))
-            .instruction(&Instruction::End);
-        guard
+            .instruction(&Instruction::I64GtU);
+        trap_recording(&mut body, &Instruction::LocalGet(after));
+        for param in 0..params {
+            body.instruction(&Instruction::LocalGet(param));
+        }
+        body.instruction(&grow).instruction(&Instruction::End);
+        body
     }
 
-    /// `(init, delta: i32) -> i32`: traps past the guard's limit, recording the elements asked
-    /// for, else grows the table.
+    /// `(delta) -> previous size` for memory 0, traps past `limit` pages.
+    fn guard_body(&self, limit: u64) -> Function {
+        let (size, grow) = (Instruction::MemorySize(0), Instruction::MemoryGrow(0));
+        self.grow_guard(1, 0, self.facts.memory64, limit, self.grow_global(), size, grow)
+    }
+
+    /// `(init, delta) -> previous size` for the guard's table, traps past its limit.
     fn table_guard_body(&self, guard: &TableGuard) -> Function {
-        let mut body = Function::new([(1, ValType::I64)]);
-        let elements_after = 2;
-        body.instruction(&Instruction::TableSize(guard.table))
-            .instruction(&Instruction::I64ExtendI32U)
-            .instruction(&Instruction::LocalGet(1))
-            .instruction(&Instruction::I64ExtendI32U)
-            .instruction(&Instruction::I64Add)
-            .instruction(&Instruction::LocalTee(elements_after))
-            .instruction(&Instruction::I64Const(guard.limit as i64))
-            .instruction(&Instruction::I64GtU)
-            .instruction(&Instruction::If(wasm_encoder::BlockType::Empty))
-            .instruction(&Instruction::LocalGet(elements_after))
-            .instruction(&Instruction::GlobalSet(self.table_grow_global()))
-            .instruction(&Instruction::Unreachable)
-            .instruction(&Instruction::End)
-            .instruction(&Instruction::LocalGet(0))
-            .instruction(&Instruction::LocalGet(1))
-            .instruction(&Instruction::TableGrow(guard.table))
-            .instruction(&Instruction::End);
-        body
+        let (size, grow) = (Instruction::TableSize(guard.table), Instruction::TableGrow(guard.table));
+        self.grow_guard(2, 1, guard.table64, guard.limit, self.table_grow_global(), size, grow)
     }
 }
 
@@ -425,12 +445,16 @@ impl Reencode for Rewriter {
         section: wasmparser::TypeSectionReader<'_>,
     ) -> Result<(), Error<String>> {
         utils::parse_type_section(self, types, section)?;
+        let index_type = |wide: bool| if wide { ValType::I64 } else { ValType::I32 };
         if self.facts.grow_limit.is_some() {
-            types.ty().function([ValType::I32], [ValType::I32]);
+            let index = index_type(self.facts.memory64);
+            types.ty().function([index], [index]);
         }
-        for index in 0..self.facts.table_guards.len() {
-            let element = self.ref_type(self.facts.table_guards[index].element)?;
-            types.ty().function([ValType::Ref(element), ValType::I32], [ValType::I32]);
+        for position in 0..self.facts.table_guards.len() {
+            let guard = &self.facts.table_guards[position];
+            let (element, index) = (guard.element, index_type(guard.table64));
+            let element = self.ref_type(element)?;
+            types.ty().function([ValType::Ref(element), index], [index]);
         }
         for results in std::mem::take(&mut self.facts.multi_results) {
             let encoded = results.iter().map(|ty| self.val_type(*ty)).collect::<Result<Vec<_>, _>>()?;

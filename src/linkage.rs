@@ -290,7 +290,7 @@ pub fn module_against_host(binary_file: &str, module: &ModuleInfo) -> Vec<Diagno
                 "limits.initial_memory",
                 format!(
                     "resource exhausted: forcing trap when growing memory to {} bytes ({} initial pages; the limit is {MEMORY_LIMIT_PAGES})",
-                    memory.initial * PAGE_BYTES,
+                    u128::from(memory.initial) * u128::from(PAGE_BYTES),
                     memory.initial
                 ),
             ));

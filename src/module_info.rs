@@ -6,8 +6,9 @@
 
 use wasmparser::{
     CompositeInnerType, ExternalKind, FuncType, KnownCustom, Parser, Payload, TypeRef, Validator,
-    WasmFeatures,
 };
+
+use crate::limits::GOVERNED_FEATURES;
 
 /// What kind of thing an import or export is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -141,7 +142,7 @@ pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, InspectError> {
         let starts = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ");
         return Err(InspectError::NotWasm { starts, looks_like: file_kind(bytes) });
     }
-    Validator::new_with_features(WasmFeatures::default())
+    Validator::new_with_features(GOVERNED_FEATURES)
         .validate_all(bytes)
         .map_err(|error| InspectError::Invalid(error.to_string()))?;
     describe(bytes).map_err(|error| InspectError::Invalid(error.to_string()))

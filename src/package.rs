@@ -66,7 +66,8 @@ impl PackageFiles {
         self.files.keys().map(String::as_str)
     }
 
-    /// Reads every file under `root`, keyed by its path relative to `root`.
+    /// Reads every file under `root`, keyed by its path relative to `root`, each within
+    /// [`MAX_FILE_BYTES`].
     #[cfg(not(target_arch = "wasm32"))]
     pub fn read_dir(root: &std::path::Path) -> std::io::Result<Self> {
         fn walk(
@@ -79,7 +80,10 @@ impl PackageFiles {
                 if path.is_dir() {
                     walk(root, &path, files)?;
                 } else if let Ok(relative) = path.strip_prefix(root) {
-                    files.insert(&relative.to_string_lossy().replace('\\', "/"), std::fs::read(&path)?);
+                    files.insert(
+                        &relative.to_string_lossy().replace('\\', "/"),
+                        read_file(&path, MAX_FILE_BYTES)?,
+                    );
                 }
             }
             Ok(())
@@ -88,6 +92,39 @@ impl PackageFiles {
         walk(root, root, &mut files)?;
         Ok(files)
     }
+}
+
+/// The largest JSON document (manifest, contract, request, workflow) the command line reads.
+pub const MAX_JSON_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest file of any kind (a binary) the command line reads.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The bytes of the regular file at `path`, refused unread when it is anything else (a folder,
+/// a FIFO, a device such as `/dev/zero`, which would block or never end) or larger than `limit`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_file(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let metadata = std::fs::metadata(path)?;
+    if metadata.is_dir() {
+        return Err(Error::new(ErrorKind::IsADirectory, "is a folder, not a file"));
+    }
+    if !metadata.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "is not a regular file (a device, a FIFO or a socket)",
+        ));
+    }
+    let too_large =
+        || Error::new(ErrorKind::FileTooLarge, format!("is larger than {limit} bytes, the most read"));
+    if metadata.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    std::fs::File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// A path from a manifest, resolved against the manifest's folder.

@@ -135,3 +135,57 @@ fn instrument_writes_the_module_governed_mode_runs() {
     assert_eq!(run(&dir, &["instrument", "in.wasm", "out.wasm", "--fuel", "lots"]).0, 5);
     assert_eq!(run(&dir, &["instrument", "missing.wasm", "out.wasm"]).0, 1);
 }
+
+/// Runs the command line, killing it if it has not ended after a minute: reading without end
+/// must fail the test, not hang it.
+fn run_bounded(dir: &PathBuf, args: &[&str]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_traverse-playground"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("traverse-playground {args:?} did not end");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    (output.status.code().unwrap(), text(output.stdout), text(output.stderr))
+}
+
+#[test]
+fn only_regular_files_are_read_and_each_failure_is_named() {
+    let dir = package_on_disk("special-files", &digest::fnv1a64(HELLO_WASM));
+    // A device as the binary: refused unread, not read without end.
+    let (code, _, stderr) = run_bounded(&dir, &["instrument", "/dev/zero", "out.wasm"]);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (1, "/dev/zero: is not a regular file (a device, a FIFO or a socket)\n")
+    );
+    // A folder as the manifest: Traverse's own line, with the real reason.
+    let (code, stdout, _) = run_bounded(&dir, &["check", "pkg"]);
+    assert_eq!(
+        (code, stdout.as_str()),
+        (
+            4,
+            "traverse inspect: exit 4: failed to read capability package manifest pkg: is a folder, not a file\n"
+        )
+    );
+    // A FIFO as the contract: never opened, so nothing blocks; the contract is missing.
+    std::fs::remove_file(dir.join("contracts/greet.json")).unwrap();
+    let made = Command::new("mkfifo").arg(dir.join("contracts/greet.json")).status().unwrap();
+    assert!(made.success());
+    let (code, stdout, _) = run_bounded(&dir, &["check", "pkg/manifest.json"]);
+    assert_eq!(code, 4, "{stdout}");
+    assert!(stdout.contains("missing capability contract file pkg/../contracts/greet.json"), "{stdout}");
+    // A device as a request: named on stderr, and the request is reported as empty input.
+    let (code, _, stderr) = run_bounded(&dir, &["check", "pkg/manifest.json", "--request", "/dev/urandom"]);
+    assert_eq!(code, 4);
+    assert_eq!(stderr, "/dev/urandom: is not a regular file (a device, a FIFO or a socket)\n");
+}

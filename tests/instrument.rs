@@ -40,7 +40,7 @@ fn run_with_budget(wat_or_wasm: &[u8], budget: u64) -> Run {
     Run {
         trapped,
         fuel: counter(FUEL_EXPORT),
-        grow_bytes: counter(GROW_EXPORT),
+        grow_bytes: counter(GROW_EXPORT) * 65_536,
         table_elements: counter(TABLE_GROW_EXPORT),
     }
 }
@@ -203,4 +203,28 @@ fn a_function_with_several_results_left_by_a_branch_is_charged_in_full() {
     // Over the budget by what the last round charged before a check tripped; the runner reports
     // the budget, as wasmtime does.
     assert_eq!((endless.trapped, endless.fuel), (true, 1_003));
+}
+
+#[test]
+fn growth_of_64_bit_memories_and_tables_is_guarded_as_of_32_bit_ones() {
+    let memory = |delta: &str| {
+        let wat = format!(
+            r#"(module (memory (export "memory") i64 1) (func (export "_start") (drop (memory.grow (i64.const {delta})))))"#
+        );
+        run_with_budget(wat.as_bytes(), 5_000_000)
+    };
+    assert_eq!((memory("127").trapped, memory("127").grow_bytes), (false, 0));
+    assert_eq!((memory("128").trapped, memory("128").grow_bytes), (true, 129 * 65_536));
+    // A delta whose sum with the size wraps is recorded as the largest size there is.
+    let huge = memory("-1");
+    assert_eq!((huge.trapped, huge.grow_bytes), (true, -65_536));
+    let table = |delta: u32| {
+        let wat = format!(
+            r#"(module (table i64 1 funcref) (func (export "_start") (drop (table.grow (ref.null func) (i64.const {delta})))))"#
+        );
+        run_with_budget(wat.as_bytes(), 5_000_000)
+    };
+    assert_eq!((table(1_023).trapped, table(1_023).table_elements), (false, 0));
+    assert_eq!((table(5_000).trapped, table(5_000).table_elements), (true, 5_001));
+    assert_eq!((table(1_024).trapped, table(1_024).table_elements), (true, 1_025));
 }

@@ -462,6 +462,80 @@ fn binaries_that_are_not_core_modules_are_named_as_such() {
     }
 }
 
+/// Exactly the features wasmtime 44 compiles as Traverse runs it: the rest is refused before
+/// running, as Traverse refuses a module it cannot compile.
+#[test]
+fn modules_run_only_with_the_features_traverse_compiles() {
+    let refused = [
+        (
+            "exceptions",
+            r#"(module (tag $t) (func (export "_start") (throw $t)))"#,
+            "exceptions proposal not enabled",
+        ),
+        (
+            "gc",
+            r#"(module (type (struct (field i32))) (func (export "_start")))"#,
+            "not supported without the gc feature",
+        ),
+        (
+            "function references",
+            r#"(module (type $f (func)) (func (export "_start")) (func (param (ref null $f))))"#,
+            "function references required",
+        ),
+        (
+            "shared memory",
+            r#"(module (memory 1 1 shared) (func (export "_start")))"#,
+            "threads must be enabled",
+        ),
+        (
+            "atomics",
+            r#"(module (memory 1) (func (export "_start") (drop (i32.atomic.load (i32.const 0)))))"#,
+            "threads support is not enabled",
+        ),
+        (
+            "wide arithmetic",
+            r#"(module (func (export "_start") (drop (drop (i64.add128 (i64.const 1) (i64.const 1) (i64.const 1) (i64.const 1))))))"#,
+            "wide arithmetic support is not enabled",
+        ),
+    ];
+    for (name, wat, cause) in refused {
+        let case = Case::base().with_module(wat);
+        assert_eq!(check(&case), fails_to_execute(&["module.invalid"], COLLAPSED), "{name}");
+        let report = check_package(&case.files(), MANIFEST);
+        let invalid = report.diagnostics().find(|d| d.code == "module.invalid").unwrap();
+        assert!(invalid.message.contains(cause), "{name}: {}", invalid.message);
+    }
+    let accepted = [
+        (
+            "64-bit memory",
+            r#"(module (memory i64 1) (func (export "_start") (drop (memory.grow (i64.const 1)))))"#,
+        ),
+        ("64-bit table", r#"(module (table i64 1 funcref) (func (export "_start")))"#),
+        ("SIMD", r#"(module (func (export "_start") (drop (v128.const i32x4 0 0 0 0))))"#),
+        ("tail calls", r#"(module (func $f (return_call $g)) (func $g) (func (export "_start") (call $f)))"#),
+        (
+            "extended constants",
+            r#"(module (global i32 (i32.add (i32.const 1) (i32.const 2))) (func (export "_start")))"#,
+        ),
+    ];
+    for (name, wat) in accepted {
+        assert_eq!(check(&Case::base().with_module(wat)), passes(), "{name}");
+    }
+}
+
+#[test]
+fn a_64_bit_memory_of_every_page_there_is_is_refused_with_its_size() {
+    let case = Case::base().with_module(r#"(module (memory i64 281474976710656) (func (export "_start")))"#);
+    assert_eq!(check(&case), fails_to_execute(&["limits.initial_memory"], COLLAPSED));
+    let report = check_package(&case.files(), MANIFEST);
+    let limit = report.diagnostics().find(|d| d.code == "limits.initial_memory").unwrap();
+    assert_eq!(
+        limit.message,
+        "resource exhausted: forcing trap when growing memory to 18446744073709551616 bytes \
+         (281474976710656 initial pages; the limit is 128)"
+    );
+}
+
 /// The verdict of `execute` with one request, mutated by `mutate`, against `case`.
 fn request_verdict(mut case: Case, mutate: fn(&mut Value)) -> (Vec<&'static str>, Option<String>) {
     let mut request = hello_request();

@@ -20,7 +20,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::{fmt::Write, process::ExitCode};
+    use std::{fmt::Write, path::Path, process::ExitCode};
 
     use serde::Serialize;
     use serde_json::Value;
@@ -31,7 +31,7 @@ mod native {
         instrument::instrument,
         limits::FUEL_BUDGET,
         manifest,
-        package::PackageFiles,
+        package::{MAX_FILE_BYTES, MAX_JSON_FILE_BYTES, PackageFiles, read_file},
         workspace::{Role, named_files},
     };
 
@@ -77,11 +77,22 @@ mod native {
             eprintln!("{USAGE}");
             return ExitCode::from(USAGE_EXIT);
         };
-        let mut files = read_package(&args.manifest);
+        let mut files = match read_package(&args.manifest) {
+            Ok(files) => files,
+            Err(error) => {
+                // What Traverse prints when it cannot read the manifest; the page has no such case.
+                println!(
+                    "traverse inspect: exit 4: failed to read capability package manifest {}: {error}",
+                    args.manifest
+                );
+                return ExitCode::from(4);
+            }
+        };
         for path in args.requests.iter().chain(&args.workflows) {
             // An unreadable file stays out of `files` and is then reported as empty input.
-            if let Ok(bytes) = std::fs::read(path) {
-                files.insert(path, bytes);
+            match read_file(Path::new(path), MAX_JSON_FILE_BYTES) {
+                Ok(bytes) => files.insert(path, bytes),
+                Err(error) => eprintln!("{path}: {error}"),
             }
         }
         let report = check_package_with(&files, &args.manifest, &args.requests, &args.workflows);
@@ -107,7 +118,7 @@ mod native {
             eprintln!("{USAGE}");
             return ExitCode::from(USAGE_EXIT);
         };
-        let rewritten = std::fs::read(input)
+        let rewritten = read_file(Path::new(input), MAX_FILE_BYTES)
             .map_err(|error| format!("{input}: {error}"))
             .and_then(|bytes| instrument(&bytes, budget).map_err(|error| format!("{input}: {error}")))
             .and_then(|bytes| std::fs::write(output, bytes).map_err(|error| format!("{output}: {error}")));
@@ -140,12 +151,13 @@ mod native {
 
     /// Rewrites the declared digest in place, so the manifest's layout and key order stay.
     fn update_digest(manifest: &str) -> Result<String, String> {
-        let text = std::fs::read_to_string(manifest).map_err(|error| error.to_string())?;
+        let bytes = read_file(Path::new(manifest), MAX_JSON_FILE_BYTES).map_err(|error| error.to_string())?;
+        let text = String::from_utf8(bytes).map_err(|_| "the manifest is not UTF-8")?;
         let binary = named_files(manifest, text.as_bytes())
             .into_iter()
             .find(|file| file.role == Role::Binary)
             .ok_or("the manifest names no binary.path")?;
-        let bytes = std::fs::read(&binary.resolved.display)
+        let bytes = read_file(Path::new(&binary.resolved.display), MAX_FILE_BYTES)
             .map_err(|error| format!("{}: {error}", binary.resolved.display))?;
         let digest = digest::fnv1a64(&bytes);
         let updated = manifest::with_expected_digest(&text, &digest)
@@ -164,20 +176,24 @@ mod native {
         stops.filter(|stop| stop.stage == Stage::Request).map(|stop| stop.exit_code).next().unwrap_or(0)
     }
 
-    /// The manifest and the files it names, read from disk relative to the manifest's folder.
-    fn read_package(manifest: &str) -> PackageFiles {
+    /// The manifest and the files it names, read from disk relative to the manifest's folder;
+    /// no manifest at all is for the checks to report, any other failure to read it is returned.
+    fn read_package(manifest: &str) -> std::io::Result<PackageFiles> {
         let mut files = PackageFiles::new();
-        let Ok(bytes) = std::fs::read(manifest) else {
-            return files;
+        let bytes = match read_file(Path::new(manifest), MAX_JSON_FILE_BYTES) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(files),
+            Err(error) => return Err(error),
         };
         for named in named_files(manifest, &bytes) {
-            // A folder is not a file, for Traverse as for us: reading it fails.
-            if let Ok(bytes) = std::fs::read(&named.resolved.display) {
+            // A folder is not a file, for Traverse as for us: reading it fails, and the checks
+            // name the file as missing.
+            if let Ok(bytes) = read_file(Path::new(&named.resolved.display), MAX_FILE_BYTES) {
                 files.insert(&named.resolved.key, bytes);
             }
         }
         files.insert(manifest, bytes);
-        files
+        Ok(files)
     }
 
     #[derive(Serialize)]

@@ -25,6 +25,7 @@ use crate::{
         wasi::Stdio,
     },
     instrument::{self, FUEL_EXPORT, GROW_EXPORT, START_EXPORT, TABLE_GROW_EXPORT},
+    limits::PAGE_BYTES,
     trap,
 };
 
@@ -112,7 +113,9 @@ fn run_in(store: &mut Store, env: &FunctionEnv<Host>, module: &Module, budget: u
         (counter(GROW_EXPORT).unwrap_or(0), counter(TABLE_GROW_EXPORT).unwrap_or(0));
     // The rewritten module traps with `unreachable` for every limit; its counters say which.
     let end = match end {
-        RunEnd::Trapped(_) if grown_to > 0 => RunEnd::MemoryLimit { bytes: grown_to },
+        RunEnd::Trapped(_) if grown_to > 0 => {
+            RunEnd::MemoryLimit { bytes: grown_to.saturating_mul(PAGE_BYTES) }
+        }
         RunEnd::Trapped(_) if table_grown_to > 0 => RunEnd::TableLimit { elements: table_grown_to },
         RunEnd::Trapped(_) if fuel > budget => RunEnd::OutOfFuel { budget },
         end => end,
