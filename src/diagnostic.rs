@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::package::shown_path;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -33,9 +34,11 @@ pub enum Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::File { file } => write!(f, "{file}"),
-            Self::Json { file, path } => write!(f, "{file} {path}"),
-            Self::Import { file, module, name } => write!(f, "{file} import {module}::{name}"),
+            Self::File { file } => write!(f, "{}", shown_path(file)),
+            Self::Json { file, path } => write!(f, "{} {path}", shown_path(file)),
+            Self::Import { file, module, name } => {
+                write!(f, "{} import {}::{}", shown_path(file), shown_path(module), shown_path(name))
+            }
         }
     }
 }

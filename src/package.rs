@@ -164,9 +164,79 @@ pub fn normalize(path: &str) -> String {
     if path.starts_with('/') { format!("/{joined}") } else { joined }
 }
 
+/// `path` as it can be shown safely: control characters and the invisible characters that
+/// reorder text (U+202E before `gnp.exe` makes it read `exe.png`) are written as `\u{…}` escapes.
+pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !path.chars().any(hidden) {
+        return path.into();
+    }
+    path.chars()
+        .map(|c| if hidden(c) { format!("\\u{{{:x}}}", u32::from(c)) } else { c.to_string() })
+        .collect()
+}
+
+/// The files of one set (a drop, a zip, a link) that can be kept under their paths, and a
+/// problem for each that cannot, by its path: one whose path normalises to nothing (`b/..`), and
+/// one whose path normalises to that of a file before it (`pkg/./manifest.json` after
+/// `pkg/manifest.json`), which would silently replace it. One bad entry costs only itself.
+pub fn distinct_paths<T>(
+    files: impl IntoIterator<Item = (String, T)>,
+) -> (Vec<(String, T)>, Vec<(String, String)>) {
+    let mut kept: Vec<(String, T)> = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (path, content) in files {
+        let normalized = normalize(&path);
+        if normalized.trim_matches('/').is_empty() || normalized.rsplit('/').next() == Some("..") {
+            problems.push((
+                path,
+                "its path names no file once \".\" and \"..\" are resolved; it was left out".to_owned(),
+            ));
+        } else if let Some(first) = seen.get(&normalized) {
+            problems.push((path, format!("is the same path as {first}, which was kept; it was left out")));
+        } else {
+            seen.insert(normalized, path.clone());
+            kept.push((path, content));
+        }
+    }
+    (kept, problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_shown_with_hidden_characters_escaped() {
+        assert_eq!(shown_path("pkg/manifest.json"), "pkg/manifest.json");
+        assert_eq!(shown_path("\u{202e}gnp.exe"), "\\u{202e}gnp.exe");
+        assert_eq!(shown_path("a\0b\u{2066}.wasm"), "a\\u{0}b\\u{2066}.wasm");
+        assert_eq!(shown_path("Zoë.json"), "Zoë.json");
+    }
+
+    #[test]
+    fn paths_that_name_nothing_or_the_same_file_cost_only_themselves() {
+        let given =
+            ["pkg/manifest.json", "b/..", "pkg/./manifest.json", "a/b/../c.json", "./", "a/c.json", "../.."];
+        let (kept, problems) = distinct_paths(given.iter().map(|path| (path.to_string(), ())));
+        let kept: Vec<_> = kept.into_iter().map(|(path, ())| path).collect();
+        assert_eq!(kept, ["pkg/manifest.json", "a/b/../c.json"]);
+        let named: Vec<_> = problems.iter().map(|(path, problem)| format!("{path}: {problem}")).collect();
+        assert_eq!(
+            named,
+            [
+                "b/..: its path names no file once \".\" and \"..\" are resolved; it was left out",
+                "pkg/./manifest.json: is the same path as pkg/manifest.json, which was kept; it was left out",
+                "./: its path names no file once \".\" and \"..\" are resolved; it was left out",
+                "a/c.json: is the same path as a/b/../c.json, which was kept; it was left out",
+                "../..: its path names no file once \".\" and \"..\" are resolved; it was left out",
+            ]
+        );
+    }
 
     #[test]
     fn joins_like_traverse_and_looks_up_normalised() {

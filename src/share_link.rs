@@ -15,7 +15,11 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use flate2::{Compression, read::DeflateDecoder, write::DeflateEncoder};
 use serde::{Deserialize, Serialize};
 
-use crate::{digest, package::PackageFiles, runner::protocol::Limits};
+use crate::{
+    digest,
+    package::{PackageFiles, distinct_paths},
+    runner::protocol::Limits,
+};
 
 /// The fragment key: `#share=…`.
 pub const FRAGMENT_KEY: &str = "share=";
@@ -95,6 +99,41 @@ pub struct Settings {
     pub sandbox_env: String,
 }
 
+/// The largest fuel budget: the runner hands it to the module through JavaScript, whose numbers
+/// are exact only up to 2^53 − 1.
+pub const MAX_FUEL_BUDGET: u64 = (1 << 53) - 1;
+/// The longest wall-clock limit: browsers' timers count milliseconds in a signed 32-bit integer.
+pub const MAX_WALL_TIME_MS: u32 = i32::MAX as u32;
+
+impl Settings {
+    /// A fuel budget as typed: a whole number from 1 to [`MAX_FUEL_BUDGET`].
+    pub fn parse_fuel_budget(text: &str) -> Result<u64, String> {
+        parse_within(text, MAX_FUEL_BUDGET).map_err(|range| format!("the fuel budget must be {range}"))
+    }
+
+    /// A wall-clock limit as typed, in milliseconds: from 1 to [`MAX_WALL_TIME_MS`].
+    pub fn parse_wall_time_ms(text: &str) -> Result<u32, String> {
+        let limit = parse_within(text, u64::from(MAX_WALL_TIME_MS))
+            .map_err(|range| format!("the wall-clock limit must be {range} ms"))?;
+        Ok(limit as u32)
+    }
+
+    /// What is out of range in these settings, as a link or a saved state may carry anything.
+    pub fn problem(&self) -> Option<String> {
+        Self::parse_fuel_budget(&self.fuel_budget.to_string())
+            .and(Self::parse_wall_time_ms(&self.wall_time_ms.to_string()))
+            .err()
+    }
+}
+
+/// `text` as a whole number from 1 to `max`, or the range it must be in.
+fn parse_within(text: &str, max: u64) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(value @ 1..) if value <= max => Ok(value),
+        _ => Err(format!("a whole number from 1 to {max}")),
+    }
+}
+
 /// Traverse's fuel budget and the playground's wall-clock limit, governed, no sandbox inputs.
 impl Default for Settings {
     fn default() -> Self {
@@ -107,6 +146,16 @@ impl Default for Settings {
             sandbox_env: String::new(),
         }
     }
+}
+
+/// What a state restores ([`SharedState::unpack`]).
+#[derive(Debug)]
+pub struct Unpacked {
+    pub files: PackageFiles,
+    /// Files named only by their `sha256:` digest, as (path, digest), for the user to give back.
+    pub awaited: Vec<(String, String)>,
+    /// Files that could not be restored, as (path, why).
+    pub problems: Vec<(String, String)>,
 }
 
 /// Why a fragment was refused.
@@ -155,23 +204,27 @@ impl SharedState {
             .collect()
     }
 
-    /// The files this state carries, and those it names only by digest, as (path, digest).
-    pub fn unpack(&self) -> Result<(PackageFiles, Vec<(String, String)>), ShareError> {
+    /// What this state restores: the files it carries, those it names only by digest, and a
+    /// problem for each file it cannot restore (a damaged one, a path that names nothing or the
+    /// same file as another), by path. One bad file costs only itself.
+    pub fn unpack(&self) -> Unpacked {
+        let (kept, mut problems) =
+            distinct_paths(self.files.iter().map(|file| (file.path.clone(), &file.content)));
         let mut files = PackageFiles::new();
         let mut awaited = Vec::new();
-        for file in &self.files {
-            match &file.content {
-                Content::Text(text) => files.insert(&file.path, text.as_bytes()),
-                Content::Base64(data) => files.insert(
-                    &file.path,
-                    URL_SAFE_NO_PAD.decode(data).map_err(|error| {
-                        ShareError::Malformed(format!("{} is not base64url: {error}", file.path))
-                    })?,
-                ),
-                Content::Sha256(sha256) => awaited.push((file.path.clone(), sha256.clone())),
+        for (path, content) in kept {
+            match content {
+                Content::Text(text) => files.insert(&path, text.as_bytes()),
+                Content::Base64(data) => match URL_SAFE_NO_PAD.decode(data) {
+                    Ok(bytes) => files.insert(&path, bytes),
+                    Err(error) => {
+                        problems.push((path, format!("is damaged (not base64url: {error}); it was left out")))
+                    }
+                },
+                Content::Sha256(sha256) => awaited.push((path, sha256.clone())),
             }
         }
-        Ok((files, awaited))
+        Unpacked { files, awaited, problems }
     }
 }
 
@@ -248,8 +301,8 @@ pub fn decode(value: &str, limit: usize) -> Result<SharedState, ShareError> {
     }
     let state: SharedState = serde_json::from_slice(&json)
         .map_err(|error| ShareError::Malformed(format!("not a playground state ({error})")))?;
-    if let Some(file) = state.files.iter().find(|file| file.path.trim().is_empty()) {
-        return Err(ShareError::Malformed(format!("a file has an empty path ({:?})", file.path)));
+    if let Some(problem) = state.settings.problem() {
+        return Err(ShareError::Malformed(format!("its settings are out of range: {problem}")));
     }
     Ok(state)
 }
@@ -295,7 +348,8 @@ mod tests {
         assert!(link.starts_with("1."));
         let decoded = decode(&link, MAX_LINK_FRAGMENT_BYTES).unwrap();
         assert_eq!(decoded, original);
-        let (files, awaited) = decoded.unpack().unwrap();
+        let Unpacked { files, awaited, problems } = decoded.unpack();
+        assert_eq!(problems, []);
         assert_eq!(files.get("pkg/artifacts/a.wasm"), Some(&b"\0asm\x01\0\0\0\xff"[..]));
         assert!(awaited.is_empty());
     }
@@ -307,7 +361,7 @@ mod tests {
         assert!(encode(&original).len() > LINK_LIMIT_BYTES);
         let link = encode_link(&original);
         assert!(link.len() < 1024, "{}", link.len());
-        let (files, awaited) = decode(&link, MAX_LINK_FRAGMENT_BYTES).unwrap().unpack().unwrap();
+        let Unpacked { files, awaited, .. } = decode(&link, MAX_LINK_FRAGMENT_BYTES).unwrap().unpack();
         assert_eq!(files.get("pkg/artifacts/a.wasm"), None);
         assert_eq!(awaited, [("pkg/artifacts/a.wasm".to_owned(), digest::sha256(&binary))]);
         assert!(files.get("pkg/manifest.json").is_some());
@@ -347,11 +401,10 @@ mod tests {
         assert_eq!(decode(&encode_within(&small, SAVED_STATE_LIMIT_BYTES), MAX_STATE_BYTES).unwrap(), small);
         // Far over the limit: digests, without deflating the binary first.
         let binary = noise(SAVED_STATE_LIMIT_BYTES * 13);
-        let (files, awaited) =
+        let Unpacked { files, awaited, .. } =
             decode(&encode_within(&state(binary.clone()), SAVED_STATE_LIMIT_BYTES), MAX_STATE_BYTES)
                 .unwrap()
-                .unpack()
-                .unwrap();
+                .unpack();
         assert_eq!(awaited, [("pkg/artifacts/a.wasm".to_owned(), digest::sha256(&binary))]);
         assert!(files.get("pkg/manifest.json").is_some());
     }
@@ -425,7 +478,8 @@ mod tests {
             }
         );
         assert_eq!((Settings::default().fuel_budget, Settings::default().wall_time_ms), (5_000_000, 5_000));
-        let (files, awaited) = inline.unpack().unwrap();
+        let Unpacked { files, awaited, problems } = inline.unpack();
+        assert_eq!(problems, []);
         assert_eq!(files.get("hello/artifacts/hello.wasm"), Some(&b"\0asm\x01\0\0\0"[..]));
         assert_eq!(awaited, []);
 
@@ -457,8 +511,55 @@ mod tests {
                 },
             }
         );
-        let (files, awaited) = by_digest.unpack().unwrap();
+        let Unpacked { files, awaited, .. } = by_digest.unpack();
         assert_eq!(files.get("pkg/artifacts/big.wasm"), None);
         assert_eq!(awaited, [("pkg/artifacts/big.wasm".to_owned(), sha256)]);
+    }
+
+    #[test]
+    fn settings_are_bounded_alike_when_typed_and_when_linked() {
+        assert_eq!(Settings::parse_fuel_budget(" 1000 "), Ok(1_000));
+        assert_eq!(Settings::parse_fuel_budget("9007199254740991"), Ok(MAX_FUEL_BUDGET));
+        let fuel_range = Err("the fuel budget must be a whole number from 1 to 9007199254740991".to_owned());
+        for typed in ["0", "9007199254740992", "-1", "1e3", "lots", ""] {
+            assert_eq!(Settings::parse_fuel_budget(typed), fuel_range, "{typed}");
+        }
+        assert_eq!(Settings::parse_wall_time_ms("2147483647"), Ok(MAX_WALL_TIME_MS));
+        for typed in ["0", "2147483648"] {
+            assert_eq!(
+                Settings::parse_wall_time_ms(typed),
+                Err("the wall-clock limit must be a whole number from 1 to 2147483647 ms".to_owned())
+            );
+        }
+        for settings in [
+            Settings { fuel_budget: 0, ..Settings::default() },
+            Settings { fuel_budget: MAX_FUEL_BUDGET + 1, ..Settings::default() },
+            Settings { wall_time_ms: 0, ..Settings::default() },
+            Settings { wall_time_ms: MAX_WALL_TIME_MS + 1, ..Settings::default() },
+        ] {
+            let link = encode(&SharedState { settings, ..state(vec![1]) });
+            let Err(ShareError::Malformed(message)) = decode(&link, MAX_LINK_FRAGMENT_BYTES) else {
+                panic!("out-of-range settings were accepted")
+            };
+            assert!(message.starts_with("its settings are out of range: the "), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_damaged_file_in_a_state_costs_only_itself() {
+        let mut damaged = state(vec![1, 2, 3]);
+        damaged.files.push(SharedFile { path: "b/..".into(), content: Content::Text("lost".into()) });
+        damaged
+            .files
+            .push(SharedFile { path: "pkg/./manifest.json".into(), content: Content::Text("shadow".into()) });
+        damaged
+            .files
+            .push(SharedFile { path: "pkg/broken.wasm".into(), content: Content::Base64("!!".into()) });
+        let decoded = decode(&encode(&damaged), MAX_LINK_FRAGMENT_BYTES).unwrap();
+        let Unpacked { files, problems, .. } = decoded.unpack();
+        assert_eq!(files.paths().collect::<Vec<_>>(), ["pkg/artifacts/a.wasm", "pkg/manifest.json"]);
+        assert_eq!(files.get("pkg/manifest.json"), Some(&br#"{"kind":"capability_package"}"#[..]));
+        let named: Vec<_> = problems.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(named, ["b/..", "pkg/./manifest.json", "pkg/broken.wasm"]);
     }
 }

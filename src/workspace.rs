@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::{
     archive,
     manifest::MANIFEST_KIND,
-    package::{PackageFiles, ResolvedPath, resolve},
+    package::{PackageFiles, ResolvedPath, distinct_paths, resolve},
     request, workflow,
 };
 
@@ -161,7 +161,9 @@ pub fn incoming(given: Vec<PathAndBytes>) -> (Vec<PathAndBytes>, Vec<(String, St
             files.push((path, bytes));
         }
     }
-    (without_common_folder(files), problems)
+    let (files, left_out) = distinct_paths(without_common_folder(files));
+    problems.extend(left_out);
+    (files, problems)
 }
 
 fn without_common_folder(files: Vec<PathAndBytes>) -> Vec<PathAndBytes> {

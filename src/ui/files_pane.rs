@@ -10,7 +10,7 @@ use super::{
     file_view::FileView,
     state::{Hashing, Playground},
 };
-use crate::{digest::Digests, hashing, workspace};
+use crate::{digest::Digests, hashing, package::shown_path, workspace};
 
 /// Adds what the user gave, reporting each file that could not be read or unpacked by name.
 async fn accept(playground: Playground, loaded: Vec<LoadedFile>) {
@@ -161,7 +161,7 @@ pub fn FilesPane() -> impl IntoView {
                         on:change=move |event| playground.chosen_manifest.set(Some(event_target_value(&event)))>
                         {manifests.get().into_iter().map(|path| {
                             let selected = playground.manifest.get().as_deref() == Some(path.as_str());
-                            view! { <option value=path.clone() selected=selected>{path.clone()}</option> }
+                            view! { <option value=path.clone() selected=selected>{shown_path(&path).into_owned()}</option> }
                         }).collect_view()}
                     </select>
                 </label>
@@ -174,7 +174,7 @@ pub fn FilesPane() -> impl IntoView {
                         <li data-testid="file" data-role=role.label()>
                             <span class=format!("role role-{}", role.label())>{role.label()}</span>
                             <button class="link" on:click=move |_| playground.viewing.set(Some(
-                                crate::diagnostic::Location::file(&shown)))>{path.clone()}</button>
+                                crate::diagnostic::Location::file(&shown)))>{shown_path(&path).into_owned()}</button>
                             <span class="size">{format_size(size)}</span>
                             <button class="remove" aria-label=format!("remove {path}") title="remove"
                                 on:click=move |_| playground.files.update(|files| { files.remove(&path); })>"×"</button>
@@ -191,14 +191,14 @@ pub fn FilesPane() -> impl IntoView {
                     view! {
                         <li data-testid="missing-file">
                             <span class=format!("role role-{}", file.role.label())>{file.role.label()}</span>
-                            <code>{file.resolved.key.clone()}</code>" is missing ("{file.json_path}") "
+                            <code>{shown_path(&file.resolved.key).into_owned()}</code>" is missing ("{file.json_path}") "
                             <AddFile path=key expected_sha256=None />
                         </li>
                     }
                 }).collect_view()}
                 {move || playground.awaited.get().into_iter().map(|(path, sha256)| view! {
                     <li data-testid="awaited-file">
-                        <code>{path.clone()}</code> " was too large to share or keep, so only its digest came back ("
+                        <code>{shown_path(&path).into_owned()}</code> " was too large to share or keep, so only its digest came back ("
                         <code>{sha256.clone()}</code> "): "
                         <AddFile path=path expected_sha256=Some(sha256) />
                     </li>
@@ -256,7 +256,7 @@ fn Notices() -> impl IntoView {
             <div class="notices" role="alert" data-testid="load-error">
                 <ul>
                     {notices.iter().map(|notice| view! {
-                        <li><code>{notice.subject.clone()}</code>": "{notice.message.clone()}</li>
+                        <li><code>{shown_path(&notice.subject).into_owned()}</code>": "{notice.message.clone()}</li>
                     }).collect_view()}
                 </ul>
                 <button class="small" on:click=move |_| playground.notices.set(Vec::new())>"Dismiss"</button>

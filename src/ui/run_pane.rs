@@ -20,6 +20,7 @@ use crate::{
         client::Runner,
         protocol::{Limits, Mode, RunRequest, SandboxFile, parse_env},
     },
+    share_link::Settings as ShareSettings,
 };
 
 /// The request id of runs from stdin the user wrote, for the ids in Traverse's result.
@@ -244,10 +245,12 @@ fn Settings(sandbox_files: RwSignal<Vec<SandboxFile>>) -> impl IntoView {
                 "Fuel budget "
                 <input type="number" min="1" data-testid="fuel-budget"
                     prop:value=move || settings.with(|s| s.fuel_budget.to_string())
-                    on:change=move |event| {
-                        // Anything but a positive whole number leaves the budget as it was.
-                        if let Ok(budget @ 1..) = event_target_value(&event).trim().parse::<u64>() {
-                            settings.update(|s| s.fuel_budget = budget);
+                    on:change=move |event| match ShareSettings::parse_fuel_budget(&event_target_value(&event)) {
+                        Ok(budget) => settings.update(|s| s.fuel_budget = budget),
+                        // The budget stays as it was, and the input shows it again.
+                        Err(problem) => {
+                            playground.notify("Fuel budget", problem);
+                            settings.update(|_| {});
                         }
                     } />
                 {move || settings.with(|s| s.fuel_budget != FUEL_BUDGET).then_some(" (not Traverse's 5,000,000)")}
@@ -256,9 +259,11 @@ fn Settings(sandbox_files: RwSignal<Vec<SandboxFile>>) -> impl IntoView {
                 "Wall-clock backstop (ms) "
                 <input type="number" min="1" data-testid="wall-limit"
                     prop:value=move || settings.with(|s| s.wall_time_ms.to_string())
-                    on:change=move |event| {
-                        if let Ok(limit @ 1..) = event_target_value(&event).trim().parse::<u32>() {
-                            settings.update(|s| s.wall_time_ms = limit);
+                    on:change=move |event| match ShareSettings::parse_wall_time_ms(&event_target_value(&event)) {
+                        Ok(limit) => settings.update(|s| s.wall_time_ms = limit),
+                        Err(problem) => {
+                            playground.notify("Wall-clock backstop", problem);
+                            settings.update(|_| {});
                         }
                     } />
             </label>

@@ -11,7 +11,7 @@ use crate::{
     diagnostic::Location,
     digest::Digests,
     package::PackageFiles,
-    share_link::{Input, Settings, SharedState},
+    share_link::{Input, Settings, SharedState, Unpacked},
     workspace::{self, Role},
 };
 
@@ -197,10 +197,10 @@ impl Playground {
 
     /// Replaces the whole state; files a link names by digest are awaited.
     pub fn restore(&self, state: SharedState) {
-        let (files, awaited) = match state.unpack() {
-            Ok(unpacked) => unpacked,
-            Err(error) => return self.notify("saved state", error.to_string()),
-        };
+        let Unpacked { files, awaited, problems } = state.unpack();
+        for (path, problem) in problems {
+            self.notify(path, problem);
+        }
         self.files.set(files);
         self.awaited.set(awaited);
         self.chosen_manifest.set(state.manifest);
