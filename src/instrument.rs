@@ -25,7 +25,7 @@ use wasm_encoder::{
 };
 use wasmparser::{CompositeInnerType, FuncType, FunctionBody, Operator, Parser, Payload, TypeRef};
 
-use crate::limits::{GOVERNED_FEATURES, MEMORY_LIMIT_PAGES, TABLE_ELEMENTS_LIMIT};
+use crate::limits::{GOVERNED_FEATURES, MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT};
 
 /// Fuel consumed so far, an exported mutable i64.
 pub const FUEL_EXPORT: &str = "__traverse_playground_fuel";
@@ -88,6 +88,8 @@ struct Facts {
     grow_limit: Option<u64>,
     /// Whether memory 0 is a 64-bit memory, whose sizes and deltas are i64.
     memory64: bool,
+    /// Every memory, imported ones first, as memory indices count them.
+    memories: Vec<wasmparser::MemoryType>,
     /// One guard per table some function grows, in table order.
     table_guards: Vec<TableGuard>,
     /// The start function, if the module has one.
@@ -131,7 +133,10 @@ impl Facts {
                         match import?.ty {
                             TypeRef::Func(_) | TypeRef::FuncExact(_) => facts.functions += 1,
                             TypeRef::Global(_) => facts.globals += 1,
-                            TypeRef::Memory(ty) if memory.is_none() => memory = Some(ty),
+                            TypeRef::Memory(ty) => {
+                                memory = memory.or(Some(ty));
+                                facts.memories.push(ty);
+                            }
                             TypeRef::Table(ty) => tables.push(ty),
                             _ => {}
                         }
@@ -150,8 +155,12 @@ impl Facts {
                         tables.push(table?.ty);
                     }
                 }
-                Payload::MemorySection(reader) if memory.is_none() => {
-                    memory = reader.into_iter().next().transpose()?;
+                Payload::MemorySection(reader) => {
+                    for ty in reader {
+                        let ty = ty?;
+                        memory = memory.or(Some(ty));
+                        facts.memories.push(ty);
+                    }
                 }
                 Payload::CodeSectionEntry(body) => {
                     let mut operators = body.get_operators_reader()?;
@@ -189,6 +198,76 @@ impl Facts {
             })
             .collect();
         Ok(facts)
+    }
+}
+
+impl Facts {
+    /// Whether wasmtime compiles `operator` to an unconditional trap, before which it saves the
+    /// fuel counted so far, this operator included, as before an explicit `unreachable`: a memory
+    /// access whose offset (within 32 bits) and size pass the largest size its memory can ever
+    /// have (its maximum, or 4 GiB for a 32-bit memory without one).
+    fn traps_statically(&self, operator: &Operator) -> bool {
+        let Some(memarg) = memory_access(operator) else { return false };
+        let Some(memory) = self.memories.get(memarg.memory as usize) else { return false };
+        let largest = match (memory.maximum, memory.memory64) {
+            (Some(pages), _) => pages.saturating_mul(PAGE_BYTES),
+            (None, false) => 1 << 32,
+            (None, true) => return false,
+        };
+        memarg.offset <= u64::from(u32::MAX) && memarg.offset + (1 << memarg.max_align) > largest
+    }
+}
+
+/// The memory operand of a load or store (atomics are not among the governed features).
+fn memory_access<'a>(operator: &'a Operator) -> Option<&'a wasmparser::MemArg> {
+    use Operator as O;
+    match operator {
+        O::I32Load { memarg }
+        | O::I64Load { memarg }
+        | O::F32Load { memarg }
+        | O::F64Load { memarg }
+        | O::I32Load8S { memarg }
+        | O::I32Load8U { memarg }
+        | O::I32Load16S { memarg }
+        | O::I32Load16U { memarg }
+        | O::I64Load8S { memarg }
+        | O::I64Load8U { memarg }
+        | O::I64Load16S { memarg }
+        | O::I64Load16U { memarg }
+        | O::I64Load32S { memarg }
+        | O::I64Load32U { memarg }
+        | O::I32Store { memarg }
+        | O::I64Store { memarg }
+        | O::F32Store { memarg }
+        | O::F64Store { memarg }
+        | O::I32Store8 { memarg }
+        | O::I32Store16 { memarg }
+        | O::I64Store8 { memarg }
+        | O::I64Store16 { memarg }
+        | O::I64Store32 { memarg }
+        | O::V128Load { memarg }
+        | O::V128Load8x8S { memarg }
+        | O::V128Load8x8U { memarg }
+        | O::V128Load16x4S { memarg }
+        | O::V128Load16x4U { memarg }
+        | O::V128Load32x2S { memarg }
+        | O::V128Load32x2U { memarg }
+        | O::V128Load8Splat { memarg }
+        | O::V128Load16Splat { memarg }
+        | O::V128Load32Splat { memarg }
+        | O::V128Load64Splat { memarg }
+        | O::V128Load32Zero { memarg }
+        | O::V128Load64Zero { memarg }
+        | O::V128Store { memarg }
+        | O::V128Load8Lane { memarg, .. }
+        | O::V128Load16Lane { memarg, .. }
+        | O::V128Load32Lane { memarg, .. }
+        | O::V128Load64Lane { memarg, .. }
+        | O::V128Store8Lane { memarg, .. }
+        | O::V128Store16Lane { memarg, .. }
+        | O::V128Store32Lane { memarg, .. }
+        | O::V128Store64Lane { memarg, .. } => Some(memarg),
+        _ => None,
     }
 }
 
@@ -540,20 +619,22 @@ impl Reencode for Rewriter {
         }
         // The body's final `end` closes the function; it is emitted after the last save.
         operators.pop();
+        // Where wasmtime saves the count mid-line, as before a call: a line ends there too.
+        let static_trap: Vec<bool> = operators.iter().map(|op| self.facts.traps_statically(op)).collect();
+        let ends_line = |i: usize| ends_straight_line(&operators[i]) || static_trap[i];
         // Each straight line's cost, charged at its first operator.
         let mut line_cost = vec![0u64; operators.len()];
         let mut line_start = 0;
         for (i, operator) in operators.iter().enumerate() {
             line_cost[line_start] += cost(operator);
-            if ends_straight_line(operator) {
+            if ends_line(i) {
                 line_start = i + 1;
             }
         }
         let after_loop: Vec<bool> = (0..operators.len())
             .map(|i| i > 0 && matches!(operators[i - 1], Operator::Loop { .. }))
             .collect();
-        let starts_line: Vec<bool> =
-            (0..operators.len()).map(|i| i == 0 || ends_straight_line(&operators[i - 1])).collect();
+        let starts_line: Vec<bool> = (0..operators.len()).map(|i| i == 0 || ends_line(i - 1)).collect();
 
         self.charge(&mut function, pending, 1);
         self.check(&mut function, pending);
@@ -576,8 +657,12 @@ impl Reencode for Rewriter {
             if starts_line[i] {
                 self.charge(&mut function, pending, line_cost[i]);
             }
-            // wasmtime saves before calls and explicit exits, not before implicit traps.
-            if is_call(&operator) || matches!(operator, Operator::Return | Operator::Unreachable) {
+            // wasmtime saves before calls, explicit exits and the traps it knows of when compiling,
+            // not before other traps.
+            if is_call(&operator)
+                || matches!(operator, Operator::Return | Operator::Unreachable)
+                || static_trap[i]
+            {
                 self.flush(&mut function, pending);
             }
             let guard = match &operator {

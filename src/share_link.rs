@@ -452,13 +452,12 @@ mod tests {
         format!("1.{}", URL_SAFE_NO_PAD.encode(encoder.finish().unwrap()))
     }
 
-    /// Links made once by hand with version 1 (tests/fixtures/share-links/): a change to the
+    /// Links made once by hand with version 1 (tests/share-links/): a change to the
     /// format that would misread a link already shared fails here.
     #[test]
     fn version_1_links_already_shared_keep_decoding_to_the_same_state() {
         let decode_golden = |text: &str| decode(text.trim(), MAX_LINK_FRAGMENT_BYTES).unwrap();
-        let inline =
-            decode_golden(include_str!("../tests/fixtures/share-links/v1-inline-files-and-stdin.txt"));
+        let inline = decode_golden(include_str!("../tests/share-links/v1-inline-files-and-stdin.txt"));
         assert_eq!(
             inline,
             SharedState {
@@ -484,7 +483,7 @@ mod tests {
         assert_eq!(awaited, []);
 
         let by_digest =
-            decode_golden(include_str!("../tests/fixtures/share-links/v1-request-and-binary-by-digest.txt"));
+            decode_golden(include_str!("../tests/share-links/v1-request-and-binary-by-digest.txt"));
         let sha256 = format!("sha256:{}", "ab".repeat(32));
         assert_eq!(
             by_digest,

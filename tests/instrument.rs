@@ -228,3 +228,25 @@ fn growth_of_64_bit_memories_and_tables_is_guarded_as_of_32_bit_ones() {
     assert_eq!((table(5_000).trapped, table(5_000).table_elements), (true, 5_001));
     assert_eq!((table(1_024).trapped, table(1_024).table_elements), (true, 1_025));
 }
+
+#[test]
+fn an_access_that_can_never_be_in_bounds_saves_its_fuel_as_wasmtime_does() {
+    // wasmtime compiles such an access to a plain trap, counting up to and including it; an
+    // access that might be in bounds loses the unsaved units when it traps. Figures from
+    // wasmtime 44: the entry, two `i32.const 0 drop`, the address, the access (and the value).
+    let trapped_after = |memory: &str, access: &str| {
+        let wat = format!(
+            r#"(module (memory {memory}) (func (export "_start") i32.const 0 drop i32.const 0 drop {access} i32.const 0 drop))"#
+        );
+        let run = run_with_budget(wat.as_bytes(), 5_000_000);
+        assert!(run.trapped, "{access}");
+        run.fuel
+    };
+    assert_eq!(trapped_after("1", "i32.const 0 i32.load offset=4294967295 drop"), 5);
+    assert_eq!(trapped_after("1", "i32.const 0 i32.load offset=4294967293 drop"), 5);
+    assert_eq!(trapped_after("1", "i32.const 0 i32.const 0 i32.store offset=4294967295"), 6);
+    assert_eq!(trapped_after("1 1", "i32.const 0 i32.load offset=65533 drop"), 5);
+    // Might be in bounds (offset and size reach exactly 4 GiB, or a dynamic address): nothing saved.
+    assert_eq!(trapped_after("1", "i32.const 0 i32.load offset=4294967292 drop"), 0);
+    assert_eq!(trapped_after("1", "i32.const -1 i32.load drop"), 0);
+}

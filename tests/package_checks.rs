@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 use traverse_playground::{
     check::{Verdict, check_package},
-    diagnostic::{Severity, TraverseStop},
+    diagnostic::Severity,
     digest,
     package::PackageFiles,
 };

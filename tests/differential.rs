@@ -1,0 +1,159 @@
+//! The fuel rewrite against wasmtime, on modules nobody wrote: the generating half of
+//! `scripts/differential`. It makes random valid modules with wasm-smith, restricted to the
+//! features Traverse's engine compiles (`limits::GOVERNED_FEATURES`), runs each through the
+//! rewrite (in wasmi, a plain interpreter that meters nothing of its own) and writes one JSON
+//! record per module: how the run ended and the fuel the rewrite counted. The other half,
+//! `tests/reference/differential.py`, runs the same modules in wasmtime 44 with Traverse's fuel
+//! and limits and compares.
+//!
+//! Not a test of its own (`harness = false`): a plain `cargo test` runs it and it returns at once;
+//! it works only when `DIFFERENTIAL_OUT` names the folder to write to.
+
+use std::io::Write;
+
+use arbitrary::Unstructured;
+use traverse_playground::{
+    instrument::{FUEL_EXPORT, GROW_EXPORT, START_EXPORT, TABLE_GROW_EXPORT, instrument},
+    limits::{FUEL_BUDGET, MAX_TABLES, MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT},
+};
+use wasmi::{Engine, ExternType, Linker, Module, Store, Val};
+
+/// Random bytes per module, for wasm-smith to shape it from.
+const SEED_BYTES: usize = 8 * 1024;
+
+fn main() {
+    let Some(out) = std::env::var_os("DIFFERENTIAL_OUT").map(std::path::PathBuf::from) else { return };
+    let number = |name: &str, default: u64| {
+        std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
+    };
+    let (modules, seed) = (number("DIFFERENTIAL_MODULES", 200), number("DIFFERENTIAL_SEED", 1));
+    std::fs::create_dir_all(&out).unwrap();
+    let mut records = std::fs::File::create(out.join("rewrite.jsonl")).unwrap();
+    let mut random = SplitMix64(seed);
+    for index in 0..modules {
+        let bytes: Vec<u8> = (0..SEED_BYTES).map(|_| random.next() as u8).collect();
+        let Some(module) = generate(&bytes) else { continue };
+        let name = format!("{index:05}.wasm");
+        std::fs::write(out.join(&name), &module).unwrap();
+        let record = match run_rewritten(&module) {
+            Some((entry, end, fuel)) => {
+                serde_json::json!({"module": name, "entry": entry, "end": end, "fuel": fuel})
+            }
+            None => serde_json::json!({"module": name, "entry": null}),
+        };
+        writeln!(records, "{record}").unwrap();
+    }
+}
+
+/// A module within Traverse's features and limits, with no imports and every function exported.
+fn generate(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut input = Unstructured::new(bytes);
+    // Every random byte goes to the module; the features are fixed to Traverse's.
+    let mut config = wasm_smith::Config::default();
+    config.memory64_enabled = true;
+    config.multi_value_enabled = true;
+    config.tail_call_enabled = true;
+    config.extended_const_enabled = true;
+    config.reference_types_enabled = true;
+    config.bulk_memory_enabled = true;
+    config.gc_enabled = false;
+    config.exceptions_enabled = false;
+    config.threads_enabled = false;
+    config.shared_everything_threads_enabled = false;
+    config.custom_page_sizes_enabled = false;
+    config.wide_arithmetic_enabled = false;
+    // wasmi runs SIMD only with a feature this crate does not build; fuel counts every
+    // operator alike, so SIMD adds no case the rest does not cover.
+    config.simd_enabled = false;
+    config.relaxed_simd_enabled = false;
+    config.max_imports = 0;
+    config.export_everything = true;
+    config.min_types = 1;
+    config.min_funcs = 1;
+    config.max_memories = 1;
+    config.max_tables = MAX_TABLES;
+    config.max_memory32_bytes = MEMORY_LIMIT_PAGES * PAGE_BYTES;
+    config.max_memory64_bytes = u128::from(MEMORY_LIMIT_PAGES * PAGE_BYTES);
+    config.max_table_elements = TABLE_ELEMENTS_LIMIT;
+    wasm_smith::Module::new(config, &mut input).ok().map(|module| module.to_bytes())
+}
+
+/// The first exported function, given zeros and nulls for its parameters, run as governed mode
+/// runs an entry: the start function first, then the entry. Returns the entry, the end and the
+/// fuel counted.
+fn run_rewritten(module: &[u8]) -> Option<(String, String, i64)> {
+    let rewritten = instrument(module, FUEL_BUDGET).expect("a governed module is rewritten");
+    let mut config = wasmi::Config::default();
+    config.set_max_recursion_depth(100_000);
+    let engine = Engine::new(&config);
+    let compiled = Module::new(&engine, &rewritten[..]).expect("the rewritten module compiles");
+    let entry = compiled.exports().find_map(|export| match export.ty() {
+        ExternType::Func(_) if export.name() != START_EXPORT => Some(export.name().to_owned()),
+        _ => None,
+    })?;
+    let mut store = Store::new(&engine, ());
+    let instance = match Linker::<()>::new(&engine).instantiate_and_start(&mut store, &compiled) {
+        Ok(instance) => instance,
+        Err(error) => return Some((entry, format!("trapped: {}", trap_kind(&error.to_string())), 0)),
+    };
+    let call = |store: &mut Store<()>, name: &str| {
+        let func = instance.get_func(&mut *store, name).expect("an exported function");
+        let ty = func.ty(&mut *store);
+        let params: Vec<Val> = ty.params().iter().map(|ty| Val::default(*ty)).collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|ty| Val::default(*ty)).collect();
+        func.call(&mut *store, &params, &mut results).map_err(|error| error.to_string())
+    };
+    let mut ran = Ok(());
+    if instance.get_func(&mut store, START_EXPORT).is_some() {
+        ran = call(&mut store, START_EXPORT);
+    }
+    if ran.is_ok() {
+        ran = call(&mut store, &entry);
+    }
+    let counter = |store: &Store<()>, name: &str| match instance.get_global(store, name).map(|g| g.get(store))
+    {
+        Some(Val::I64(value)) => value,
+        _ => 0,
+    };
+    let fuel = counter(&store, FUEL_EXPORT);
+    let end = match ran {
+        Ok(()) => "returned".to_owned(),
+        Err(_) if fuel as u64 > FUEL_BUDGET => "out of fuel".to_owned(),
+        Err(_) if counter(&store, GROW_EXPORT) != 0 || counter(&store, TABLE_GROW_EXPORT) != 0 => {
+            "resource exhausted".to_owned()
+        }
+        Err(error) => format!("trapped: {}", trap_kind(&error)),
+    };
+    // The runner reports at most the budget, as wasmtime does.
+    Some((entry, end, fuel.min(FUEL_BUDGET as i64)))
+}
+
+/// A trap's kind, in words both engines share.
+fn trap_kind(message: &str) -> &'static str {
+    const KINDS: [(&str, &str); 10] = [
+        ("unreachable", "unreachable"),
+        ("out of bounds memory", "memory out of bounds"),
+        ("out of bounds table", "table out of bounds"),
+        ("uninitialized element", "null call"),
+        ("divide by zero", "division by zero"),
+        ("integer overflow", "integer overflow"),
+        ("invalid conversion", "bad conversion"),
+        ("call stack exhausted", "stack overflow"),
+        ("type mismatch", "signature mismatch"),
+        ("null", "null reference"),
+    ];
+    KINDS.iter().find(|(words, _)| message.contains(words)).map_or("other", |(_, kind)| kind)
+}
+
+/// A small deterministic generator, so a seed names the same modules on every machine.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,99 @@
+"""The comparing half of scripts/differential: runs the modules tests/differential.rs wrote in
+wasmtime 44 (the engine Traverse locks) with Traverse's fuel budget and store limits, and
+compares each with what the playground's fuel rewrite counted: the end (returned, out of fuel,
+trapped and why) and the fuel consumed.
+
+Two kinds of run are not compared, and are counted apart:
+- the rewrite trapped a `memory.grow` or `table.grow` past Traverse's limits: Traverse's store
+  traps there, while wasmtime from PyPI can only make the grow return -1 and go on;
+- either engine ran out of call stack: how deep a stack goes is each engine's own, so the
+  fuel spent before it differs (the browser's differs again).
+
+usage: differential.py <folder written by tests/differential.rs>
+Prints one line per difference, then the figures; exits 1 when anything differs.
+"""
+
+import collections
+import json
+import os
+import sys
+
+from wasmtime import Config, Engine, Instance, Module, Store, Trap, WasmtimeError
+
+FUEL_BUDGET = 5_000_000
+MEMORY_LIMIT_BYTES = 128 * 65_536
+TABLE_ELEMENTS_LIMIT = 1_024
+
+KINDS = [
+    ("unreachable", "unreachable"),
+    ("out of bounds memory", "memory out of bounds"),
+    ("out of bounds table", "table out of bounds"),
+    ("uninitialized element", "null call"),
+    ("divide by zero", "division by zero"),
+    ("integer overflow", "integer overflow"),
+    ("invalid conversion", "bad conversion"),
+    ("call stack exhausted", "stack overflow"),
+    ("type mismatch", "signature mismatch"),
+    ("null", "null reference"),
+]
+
+
+def trap_kind(message):
+    return next((kind for words, kind in KINDS if words in message), "other")
+
+
+def zero(value_type):
+    return {"i32": 0, "i64": 0, "f32": 0.0, "f64": 0.0}.get(str(value_type))
+
+
+def run(engine, path, entry):
+    """How the entry ends in wasmtime, and the fuel it consumed."""
+    store = Store(engine)
+    store.set_fuel(FUEL_BUDGET)
+    store.set_limits(memory_size=MEMORY_LIMIT_BYTES, table_elements=TABLE_ELEMENTS_LIMIT)
+    try:
+        instance = Instance(store, Module.from_file(engine, path), [])
+        function = instance.exports(store)[entry]
+        function(store, *[zero(ty) for ty in function.type(store).params])
+        end = "returned"
+    except (Trap, WasmtimeError) as error:
+        message = str(error)
+        end = "out of fuel" if "all fuel consumed" in message else f"trapped: {trap_kind(message)}"
+    return end, FUEL_BUDGET - store.get_fuel()
+
+
+def main():
+    folder = sys.argv[1]
+    config = Config()
+    config.consume_fuel = True
+    engine = Engine(config)
+    ends = collections.Counter()
+    set_apart = collections.Counter()
+    differences = 0
+    with open(os.path.join(folder, "rewrite.jsonl"), encoding="utf-8") as records:
+        for line in records:
+            ours = json.loads(line)
+            end, fuel = run(engine, os.path.join(folder, ours["module"]), ours["entry"])
+            if ours["end"] == "resource exhausted":
+                set_apart["grew past Traverse's limits (wasmtime-py cannot trap there)"] += 1
+                continue
+            if "trapped: stack overflow" in (end, ours["end"]):
+                set_apart["ran out of call stack (each engine's depth is its own)"] += 1
+                continue
+            ends[end] += 1
+            if (end, fuel) != (ours["end"], ours["fuel"]):
+                differences += 1
+                print(f"{ours['module']} {ours['entry']!r}: wasmtime {end}, {fuel} fuel; "
+                      f"the rewrite {ours['end']}, {ours['fuel']} fuel")
+    compared = sum(ends.values())
+    print(f"{compared} modules compared, {differences} differences; by end: "
+          + ", ".join(f"{end} {count}" for end, count in sorted(ends.items())))
+    for reason, count in sorted(set_apart.items()):
+        print(f"{count} set apart: {reason}")
+    sys.stdout.flush()
+    # wasmtime-py's native threads sometimes panic while the interpreter tears down.
+    os._exit(1 if differences else 0)
+
+
+if __name__ == "__main__":
+    main()
