@@ -63,6 +63,24 @@ pub struct SandboxFile {
     pub bytes: Vec<u8>,
 }
 
+/// The most the sandbox's files may hold together: each is copied to the runner worker and into
+/// the module's in-memory filesystem, and a browser tab holds only so much.
+pub const SANDBOX_FILES_LIMIT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Whether a file of `size` bytes may join `files` at `path` (replacing any file there) with
+/// `pending` bytes already admitted but not yet read; the reason when it may not.
+pub fn sandbox_room(files: &[SandboxFile], pending: u64, path: &str, size: u64) -> Result<(), String> {
+    let kept: u64 = files.iter().filter(|file| file.path != path).map(|file| file.bytes.len() as u64).sum();
+    if kept + pending + size > SANDBOX_FILES_LIMIT_BYTES {
+        return Err(format!(
+            "is {size} bytes; the sandbox's files may hold {} MiB together, and {} bytes are taken",
+            SANDBOX_FILES_LIMIT_BYTES >> 20,
+            kept + pending
+        ));
+    }
+    Ok(())
+}
+
 /// One run: the module's bytes, the exact bytes of its stdin, the host and the limits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRequest {
@@ -215,6 +233,22 @@ pub enum WorkerMessage {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_sandbox_takes_files_up_to_its_limit() {
+        let file = |path: &str, size: usize| SandboxFile { path: path.into(), bytes: vec![0; size] };
+        let half = (SANDBOX_FILES_LIMIT_BYTES / 2) as usize;
+        let files = [file("/data/a", half)];
+        assert_eq!(sandbox_room(&files, 0, "/data/b", half as u64), Ok(()));
+        assert_eq!(
+            sandbox_room(&files, 1, "/data/b", half as u64).unwrap_err(),
+            "is 8388608 bytes; the sandbox's files may hold 16 MiB together, and 8388609 bytes are taken"
+        );
+        // Replacing a file frees its room.
+        assert_eq!(sandbox_room(&files, 0, "/data/a", SANDBOX_FILES_LIMIT_BYTES), Ok(()));
+        assert!(sandbox_room(&[], 0, "/data/big", 100 << 20).is_err());
+    }
+
     use super::*;
 
     #[test]

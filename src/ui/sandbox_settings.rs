@@ -5,19 +5,28 @@ use leptos::{prelude::*, task::spawn_local};
 use web_sys::HtmlInputElement;
 
 use super::state::Playground;
-use crate::runner::protocol::{SandboxFile, parse_env};
+use crate::runner::protocol::{SandboxFile, parse_env, sandbox_room};
 
 /// Where picked files go in the sandbox's filesystem.
 const FILES_FOLDER: &str = "/data";
 
 #[component]
 pub fn SandboxSettings(files: RwSignal<Vec<SandboxFile>>) -> impl IntoView {
-    let settings = expect_context::<Playground>().settings;
+    let playground = expect_context::<Playground>();
+    let settings = playground.settings;
     let on_files = move |event: web_sys::Event| {
         let input: HtmlInputElement = event_target(&event);
         let Some(list) = input.files() else { return };
+        // Sizes are known before reading: a file too large is refused unread.
+        let mut pending = 0;
         for file in (0..list.length()).filter_map(|i| list.get(i)) {
             let path = format!("{FILES_FOLDER}/{}", file.name());
+            let size = file.size() as u64;
+            if let Err(problem) = files.with_untracked(|files| sandbox_room(files, pending, &path, size)) {
+                playground.notify(file.name(), problem);
+                continue;
+            }
+            pending += size;
             spawn_local(async move {
                 if let Ok(bytes) = read_as_bytes(&Blob::from(file)).await {
                     files.update(|files| {
