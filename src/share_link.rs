@@ -185,18 +185,19 @@ impl std::error::Error for ShareError {}
 
 impl SharedState {
     /// The files as loaded: text as text, the rest base64, or by SHA-256 when larger than
-    /// `inline_up_to` bytes: such a file can never fit a state of that size, and encoding it
-    /// would cost more than the whole of any real package.
+    /// `inline_up_to` bytes, text or not: such a file can never fit a state of that size, and
+    /// encoding it would cost more than the whole of any real package. Its digest is the one
+    /// the files keep, computed once.
     pub fn files_from(files: &PackageFiles, inline_up_to: usize) -> Vec<SharedFile> {
         files
             .paths()
             .map(|path| {
                 let bytes = files.get(path).unwrap_or_default();
                 let content = match std::str::from_utf8(bytes) {
-                    Ok(text) if is_text(text) => Content::Text(text.to_owned()),
                     _ if bytes.len() > inline_up_to => {
                         Content::Sha256(files.digests(path).map(|d| d.sha256.clone()).unwrap_or_default())
                     }
+                    Ok(text) if is_text(text) => Content::Text(text.to_owned()),
                     _ => Content::Base64(URL_SAFE_NO_PAD.encode(bytes)),
                 };
                 SharedFile { path: path.to_owned(), content }
@@ -245,35 +246,42 @@ pub fn encode(state: &SharedState) -> String {
 }
 
 /// The fragment value for a link: `state` within [`LINK_LIMIT_BYTES`] (with `#share=` in
-/// front) if it fits, else with binaries as digests ([`encode_within`]). A state whose text
-/// files alone pass the limit is still encoded: browsers take longer URLs, only less surely.
+/// front), its largest files as digests when it does not fit ([`encode_within`]).
 pub fn encode_link(state: &SharedState) -> String {
     encode_within(state, LINK_LIMIT_BYTES - FRAGMENT_KEY.len() - 1)
 }
 
-/// `state` encoded as it is when that takes at most `limit` bytes, else with every file that
-/// is not text replaced by its SHA-256, for the person (or the reload) to give back.
+/// `state` encoded within `limit` bytes: as it is when it fits, else with its largest files
+/// replaced by their SHA-256, one at a time, until it fits, for the person (or the reload) to
+/// give back. Largest first, whatever their kind, so one large file never costs the small ones
+/// their place; a state that still does not fit is encoded anyway, every file a digest.
 pub fn encode_within(state: &SharedState, limit: usize) -> String {
-    let raw: usize = state.files.iter().map(|file| file.content.len()).sum();
-    // Not worth deflating a state that no real package compresses enough to fit.
-    if raw <= limit.saturating_mul(MAX_COMPRESSION_RATIO) {
-        let full = encode(state);
-        if full.len() <= limit {
-            return full;
-        }
-    }
-    let files = state
-        .files
-        .iter()
-        .map(|file| match &file.content {
-            Content::Base64(data) => {
-                let bytes = URL_SAFE_NO_PAD.decode(data).unwrap_or_default();
-                SharedFile { path: file.path.clone(), content: Content::Sha256(digest::sha256(&bytes)) }
+    let mut state = state.clone();
+    let mut largest_first: Vec<usize> = (0..state.files.len()).collect();
+    largest_first.sort_by_key(|&i| std::cmp::Reverse(state.files[i].content.len()));
+    let mut demote = largest_first.into_iter();
+    let mut raw: usize = state.files.iter().map(|file| file.content.len()).sum();
+    loop {
+        // Not worth deflating a state that no real package compresses enough to fit.
+        if raw <= limit.saturating_mul(MAX_COMPRESSION_RATIO) {
+            let encoded = encode(&state);
+            if encoded.len() <= limit {
+                return encoded;
             }
-            _ => file.clone(),
-        })
-        .collect();
-    encode(&SharedState { files, ..state.clone() })
+        }
+        let Some(index) = demote.find(|&i| !matches!(state.files[i].content, Content::Sha256(_))) else {
+            return encode(&state);
+        };
+        let file = &mut state.files[index];
+        raw -= file.content.len();
+        let bytes = match &file.content {
+            Content::Text(text) => text.as_bytes().to_vec(),
+            Content::Base64(data) => URL_SAFE_NO_PAD.decode(data).unwrap_or_default(),
+            Content::Sha256(_) => continue,
+        };
+        file.content = Content::Sha256(digest::sha256(&bytes));
+        raw += file.content.len();
+    }
 }
 
 /// The state in a fragment value, refused when it is longer than `limit` bytes, of another
@@ -560,5 +568,34 @@ mod tests {
         assert_eq!(files.get("pkg/manifest.json"), Some(&br#"{"kind":"capability_package"}"#[..]));
         let named: Vec<_> = problems.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(named, ["b/..", "pkg/./manifest.json", "pkg/broken.wasm"]);
+    }
+
+    #[test]
+    fn the_largest_files_go_by_digest_first_whatever_their_kind() {
+        let mut files = PackageFiles::new();
+        files.insert("pkg/manifest.json", br#"{"kind":"capability_package"}"#.to_vec());
+        files.insert("pkg/huge.json", noise_text(300_000));
+        files.insert("pkg/a.wasm", noise(14 * 1024));
+        let state = SharedState {
+            files: SharedState::files_from(&files, 200_000),
+            manifest: None,
+            input: Input::Stdin(String::new()),
+            settings: Settings::default(),
+        };
+        // Too large for the state at all: by digest from the start.
+        assert!(matches!(state.files[1].content, Content::Sha256(_)), "{:?}", state.files[1].path);
+        let kept = decode(&encode_within(&state, 64 * 1024), MAX_STATE_BYTES).unwrap();
+        let kinds: Vec<_> =
+            kept.files.iter().map(|f| (f.path.as_str(), matches!(f.content, Content::Sha256(_)))).collect();
+        assert_eq!(kinds, [("pkg/a.wasm", false), ("pkg/huge.json", true), ("pkg/manifest.json", false)]);
+        // Within a smaller limit the next largest goes too: the binary, not the manifest.
+        let smaller = decode(&encode_within(&state, 2 * 1024), MAX_STATE_BYTES).unwrap();
+        let kinds: Vec<_> = smaller.files.iter().map(|f| matches!(f.content, Content::Sha256(_))).collect();
+        assert_eq!(kinds, [true, true, false]);
+    }
+
+    /// Text that deflates poorly.
+    fn noise_text(len: usize) -> Vec<u8> {
+        noise(len).into_iter().map(|byte| b'a' + byte % 26).collect()
     }
 }

@@ -27,16 +27,11 @@ pub fn App() -> impl IntoView {
     let playground = Playground::new();
     provide_context(playground);
     let route = RwSignal::new(browser::hash());
-    let _ = window_event_listener(ev::hashchange, move |_| route.set(browser::hash()));
     let opened_link = RwSignal::new(None::<Result<(), String>>);
 
-    // A link wins over the saved state; a link that cannot be read keeps the saved state.
-    let saved = browser::load_setting(SAVED_STATE_KEY)
-        .and_then(|saved| share_link::decode(&saved, share_link::MAX_STATE_BYTES).ok());
-    if let Some(state) = saved {
-        playground.restore(state);
-    }
-    if let Some(fragment) = share_link::from_hash(&route.get_untracked()) {
+    // A link wins over the saved state; a link that cannot be read keeps what is loaded.
+    let open_link = move |hash: &str| {
+        let Some(fragment) = share_link::from_hash(hash) else { return };
         match share_link::decode(fragment, share_link::MAX_LINK_FRAGMENT_BYTES) {
             Ok(state) => {
                 playground.restore(state);
@@ -47,7 +42,19 @@ pub fn App() -> impl IntoView {
             }
             Err(error) => opened_link.set(Some(Err(error.to_string()))),
         }
+    };
+    let saved = browser::load_setting(SAVED_STATE_KEY)
+        .and_then(|saved| share_link::decode(&saved, share_link::MAX_STATE_BYTES).ok());
+    if let Some(state) = saved {
+        playground.restore(state);
     }
+    open_link(&route.get_untracked());
+    // A link opened in a tab already on the page arrives as a change of the fragment.
+    let _ = window_event_listener(ev::hashchange, move |_| {
+        let hash = browser::hash();
+        open_link(&hash);
+        route.set(browser::hash());
+    });
 
     let save_now = move || {
         // Binaries too large to keep are kept as digests, and asked for again after a reload.

@@ -207,6 +207,14 @@ impl Playground {
         self.settings.set(state.settings);
         self.viewing.set(None);
         match state.input {
+            // A request the state names but does not carry cannot be what runs: say so.
+            Input::Request(path) if self.files.with_untracked(|files| files.get(&path).is_none()) => {
+                self.notify(
+                    path,
+                    "is the request the link runs, but the link does not carry it; stdin is what you write instead",
+                );
+                self.input.set(InputChoice::Custom);
+            }
             Input::Request(path) => {
                 if let Some(stdin) = self.request_stdin(&path) {
                     self.stdin.set(stdin);

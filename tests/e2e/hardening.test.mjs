@@ -6,7 +6,13 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { EXAMPLES, assertAnswers, openPlayground, text } from './harness.mjs';
+
+/** A version-1 share link's fragment for `state` (docs/share-link.md). */
+const linkTo = (state) => `#share=1.${deflateRawSync(Buffer.from(JSON.stringify(state))).toString('base64url')}`;
+const SETTINGS = { governed: true, fuel_budget: 5000000, wall_time_ms: 5000 };
+const notice = (page, text) => page.getByTestId('load-error').filter({ hasText: text });
 
 let playground;
 before(async () => { playground = await openPlayground(); });
@@ -107,5 +113,67 @@ test('a broken zip is named once, however often it is given', async () => {
   await page.getByTestId('load-error').filter({ hasText: 'package.zip' }).waitFor();
   assert.equal(await page.getByTestId('load-error').locator('li').count(), 1);
   assert.match(await text(page, 'load-error'), /package\.zip: not a zip archive/);
+  assert.deepEqual(problems, []);
+});
+
+test('out-of-range settings are named and leave the settings as they were', async () => {
+  const { page, problems } = await playground.newPage();
+  for (const [id, typed, message] of [
+    ['fuel-budget', '0', 'Fuel budget: the fuel budget must be a whole number from 1 to 9007199254740991'],
+    ['fuel-budget', '9007199254740992', 'Fuel budget: the fuel budget must be a whole number from 1 to 9007199254740991'],
+    ['wall-limit', '2147483648', 'Wall-clock backstop: the wall-clock limit must be a whole number from 1 to 2147483647 ms'],
+  ]) {
+    const before = await page.getByTestId(id).inputValue();
+    await page.getByTestId(id).fill(typed);
+    await page.getByTestId(id).press('Enter');
+    await notice(page, message).waitFor();
+    assert.equal(await page.getByTestId(id).inputValue(), before, `${id} ${typed}`);
+  }
+  // A link carrying such settings is refused as a whole, with the reason.
+  await page.goto(`${playground.url}${linkTo({ files: [], manifest: null, input: { stdin: '{}' }, settings: { ...SETTINGS, fuel_budget: 0 } })}`);
+  await page.reload();
+  await page.getByTestId('link-banner').filter({ hasText: 'its settings are out of range: the fuel budget must be' }).waitFor();
+  assert.deepEqual(problems, []);
+});
+
+test('a link names what it cannot restore and keeps the rest, even in a page already open', async () => {
+  const { page, problems } = await playground.newPage();
+  const manifest = await readFile(resolve(EXAMPLES, 'hello-world/manifest.json'), 'utf8');
+  // Opened in a tab already on the page: only the fragment changes.
+  await page.evaluate((hash) => { window.location.hash = hash; }, linkTo({
+    files: [
+      { path: 'hello/manifest.json', text: manifest },
+      { path: 'hello/./manifest.json', text: '{}' },
+      { path: 'hello/..', text: 'nothing' },
+      { path: '\u202egnp.exe', text: 'x' },
+    ],
+    manifest: null,
+    input: { request: 'hello/runtime-requests/gone.json' },
+    settings: SETTINGS,
+  }));
+  await page.getByTestId('link-banner').filter({ hasText: 'Opened a shared link.' }).waitFor();
+  assert.match(await text(page, 'link-banner'), /with stdin /, 'the missing request is not promised');
+  await notice(page, 'hello/runtime-requests/gone.json: is the request the link runs, but the link does not carry it').waitFor();
+  await notice(page, 'hello/./manifest.json: is the same path as hello/manifest.json, which was kept').waitFor();
+  await notice(page, 'hello/..: its path names no file').waitFor();
+  const files = await page.getByTestId('file').locator('button.link').allTextContents();
+  assert.deepEqual(files.sort(), ['hello/manifest.json', '\\u{202e}gnp.exe']);
+  assert.match(await text(page, 'verdict'), /^Traverse refuses this package/, 'the kept manifest is the one checked');
+  assert.deepEqual(problems, []);
+});
+
+test('the sandbox refuses a file too large for it, unread', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('mode-governed').uncheck();
+  const work = await mkdtemp(resolve(tmpdir(), 'sandbox-'));
+  try {
+    const big = resolve(work, 'big.bin');
+    await writeFile(big, Buffer.alloc(17 * 1024 * 1024, 1));
+    await page.getByTestId('sandbox-files').setInputFiles(big);
+    await notice(page, "big.bin: is 17825792 bytes; the sandbox's files may hold 16 MiB together").waitFor();
+    await assertAnswers(page);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
   assert.deepEqual(problems, []);
 });

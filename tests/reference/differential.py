@@ -38,7 +38,13 @@ KINDS = [
 
 
 def trap_kind(message):
+    """A trap's kind, from either engine's words."""
     return next((kind for words, kind in KINDS if words in message), "other")
+
+
+def named(end):
+    """An end as compared: a trap by its kind."""
+    return f"trapped: {trap_kind(end)}" if end.startswith("trapped: ") else end
 
 
 def zero(value_type):
@@ -72,6 +78,7 @@ def main():
     with open(os.path.join(folder, "rewrite.jsonl"), encoding="utf-8") as records:
         for line in records:
             ours = json.loads(line)
+            ours["end"] = named(ours.get("end", ""))
             if ours["entry"] is None:
                 set_apart["export no function to call"] += 1
                 continue
