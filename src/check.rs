@@ -11,7 +11,9 @@ use crate::{
     digest, linkage, manifest,
     module_info::{self, InspectError, ModuleInfo},
     package::{PackageFiles, ResolvedPath, resolve},
-    request, workflow, workspace,
+    request,
+    strict_lint::StrictLint,
+    workflow, workspace,
 };
 
 /// The checks, in the order they run and are shown.
@@ -240,6 +242,9 @@ pub fn check_package_with(
     workflow_diagnostics.extend(workflow::resolve_refs(manifest_path, &manifest, &parsed_workflows));
     report.push(Check::Workflows, workflow_diagnostics);
 
+    // Compiled once: a package may have thousands of requests.
+    let strict = contract.as_ref().map(|(_, contract)| StrictLint::new(&contract.inputs.schema));
+    let against = contract.as_ref().map(|(_, contract)| contract).zip(strict.as_ref());
     for path in request_paths {
         let bytes = files.get(path).unwrap_or_default();
         report.requests.push(match request::parse(path, bytes) {
@@ -247,7 +252,7 @@ pub fn check_package_with(
                 file: path.clone(),
                 request_id: Some(parsed.request_id.clone()),
                 stdin: Some(request::stdin_bytes(&parsed.input)),
-                diagnostics: request::check(path, &parsed, contract.as_ref().map(|(_, contract)| contract)),
+                diagnostics: request::check(path, &parsed, against),
             },
             Err(diagnostic) => RequestReport {
                 file: path.clone(),

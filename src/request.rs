@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use crate::{
     contract::{Contract, Target},
     diagnostic::{Diagnostic, Location, TraverseStop, step},
-    schema_subset, strict_lint,
+    schema_subset,
+    strict_lint::StrictLint,
 };
 
 /// Fields in Traverse's declaration order: serde names the first missing one in this order.
@@ -87,8 +88,9 @@ pub fn stdin_bytes(input: &Value) -> String {
 }
 
 /// Every request-dependent step of the pipeline, each problem tagged with its step so that the
-/// request's verdict orders it against the package's own runtime problems.
-pub fn check(file: &str, request: &Request, contract: Option<&Contract>) -> Vec<Diagnostic> {
+/// request's verdict orders it against the package's own runtime problems. `contract` comes
+/// with its input schema compiled for the strict lint, once for all the package's requests.
+pub fn check(file: &str, request: &Request, contract: Option<(&Contract, &StrictLint)>) -> Vec<Diagnostic> {
     let mut found: Vec<Diagnostic> = validate(request)
         .into_iter()
         .map(|(path, message)| {
@@ -102,7 +104,7 @@ pub fn check(file: &str, request: &Request, contract: Option<&Contract>) -> Vec<
             )
         })
         .collect();
-    let Some(contract) = contract else { return found };
+    let Some((contract, strict)) = contract else { return found };
 
     if !intent_matches(&request.intent, contract) {
         found.push(
@@ -146,7 +148,7 @@ pub fn check(file: &str, request: &Request, contract: Option<&Contract>) -> Vec<
         json!({"violations": violations}),
     );
     if violations.is_empty() {
-        found.extend(strict_lint::lint(file, &request.input, &contract.inputs.schema));
+        found.extend(strict.lint(file, &request.input));
     }
     for violation in violations {
         let path = format!("$.input{}", &violation.path[1..]);

@@ -10,30 +10,45 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Location};
 
-/// Warnings for `input` against `schema`; `file` is the request file.
-pub fn lint(file: &str, input: &Value, schema: &Value) -> Vec<Diagnostic> {
-    let validator = match jsonschema::options().should_validate_formats(true).build(schema) {
-        Ok(validator) => validator,
-        Err(error) => {
-            return vec![Diagnostic::warning(
-                "request.strict_schema_unusable",
-                Location::json(file, "$.input"),
-                format!(
-                    "the contract's input schema is not valid JSON Schema, so the strict lint is skipped: {error}"
-                ),
-            )];
-        }
-    };
-    validator
-        .iter_errors(input)
-        .map(|error| {
-            Diagnostic::warning(
-                "request.strict_schema",
-                Location::json(file, json_path(error.instance_path().as_str())),
-                format!("stricter than Traverse, which accepts this input: {error}"),
-            )
-        })
-        .collect()
+/// A contract's input schema, compiled once for all of a package's requests.
+pub struct StrictLint {
+    validator: Result<jsonschema::Validator, String>,
+}
+
+impl StrictLint {
+    pub fn new(schema: &Value) -> Self {
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(schema)
+            .map_err(|error| error.to_string());
+        Self { validator }
+    }
+
+    /// Warnings for `input`; `file` is the request file.
+    pub fn lint(&self, file: &str, input: &Value) -> Vec<Diagnostic> {
+        let validator = match &self.validator {
+            Ok(validator) => validator,
+            Err(error) => {
+                return vec![Diagnostic::warning(
+                    "request.strict_schema_unusable",
+                    Location::json(file, "$.input"),
+                    format!(
+                        "the contract's input schema is not valid JSON Schema, so the strict lint is skipped: {error}"
+                    ),
+                )];
+            }
+        };
+        validator
+            .iter_errors(input)
+            .map(|error| {
+                Diagnostic::warning(
+                    "request.strict_schema",
+                    Location::json(file, json_path(error.instance_path().as_str())),
+                    format!("stricter than Traverse, which accepts this input: {error}"),
+                )
+            })
+            .collect()
+    }
 }
 
 /// `/a/0/b~1c` as `$.input.a[0].b/c`.
@@ -58,7 +73,7 @@ mod tests {
     use super::*;
 
     fn findings(input: Value, schema: Value) -> Vec<String> {
-        lint("r.json", &input, &schema).into_iter().map(|d| d.location.to_string()).collect()
+        StrictLint::new(&schema).lint("r.json", &input).into_iter().map(|d| d.location.to_string()).collect()
     }
 
     #[test]
@@ -81,7 +96,7 @@ mod tests {
 
     #[test]
     fn an_unusable_schema_is_said_once() {
-        let found = lint("r.json", &json!({}), &json!({"type": 12}));
+        let found = StrictLint::new(&json!({"type": 12})).lint("r.json", &json!({}));
         assert_eq!(found.iter().map(|d| d.code).collect::<Vec<_>>(), ["request.strict_schema_unusable"]);
     }
 }

@@ -111,6 +111,9 @@ pub fn requests_and_workflows(files: &PackageFiles) -> (Vec<String>, Vec<String>
 pub fn roles(files: &PackageFiles, manifest_path: Option<&str>) -> Vec<(String, Role)> {
     let named = manifest_path.and_then(|path| Some(named_files(path, files.get(path)?))).unwrap_or_default();
     let (requests, workflows) = requests_and_workflows(files);
+    // Sets, not lists: a drop may hold thousands of requests.
+    let requests: std::collections::BTreeSet<&str> = requests.iter().map(String::as_str).collect();
+    let workflows: std::collections::BTreeSet<&str> = workflows.iter().map(String::as_str).collect();
     files
         .paths()
         .map(|path| {
@@ -118,9 +121,9 @@ pub fn roles(files: &PackageFiles, manifest_path: Option<&str>) -> Vec<(String, 
                 Role::Manifest
             } else if let Some(file) = named.iter().find(|file| file.resolved.key == path) {
                 file.role
-            } else if requests.iter().any(|request| request == path) {
+            } else if requests.contains(path) {
                 Role::Request
-            } else if workflows.iter().any(|workflow| workflow == path) {
+            } else if workflows.contains(path) {
                 Role::Workflow
             } else {
                 Role::Other
