@@ -66,8 +66,11 @@ pub fn RunPane() -> impl IntoView {
 
     let choose = move |value: String| {
         if let Some(index) = value.strip_prefix(USE_CASE_PREFIX).and_then(|i| i.parse::<usize>().ok()) {
-            if let Some((_, input)) = use_cases.get_untracked().and_then(|u| u.get(index).cloned()) {
-                playground.stdin.set(request::stdin_bytes(&input));
+            let input = use_cases.with_untracked(|u| {
+                u.as_ref().and_then(|u| u.get(index)).map(|(_, input)| request::stdin_bytes(input))
+            });
+            if let Some(stdin) = input {
+                playground.stdin.set(stdin);
             }
             playground.input.set(InputChoice::UseCase(index));
         } else if value.is_empty() {
@@ -185,13 +188,22 @@ pub fn RunPane() -> impl IntoView {
             <select id="request-select" data-testid="request-select" prop:value=selected
                 on:change=move |event| choose(event_target_value(&event))>
                 <option value="">"stdin I write"</option>
-                {move || requests.get().unwrap_or_default().into_iter().map(|path| view! {
-                    <option value=path.clone() selected=move || selected() == path>{format!("request {path}")}</option>
-                }).collect_view()}
-                {move || use_cases.get().unwrap_or_default().into_iter().enumerate().map(|(index, (scenario, _))| {
-                    let value = format!("{USE_CASE_PREFIX}{index}");
-                    view! { <option value=value.clone() selected=move || selected() == value>{format!("use case {}: {scenario}", index + 1)}</option> }
-                }).collect_view()}
+                // Each option is marked once, when the list is drawn (the select's value follows
+                // every later choice): a contract may have thousands of use cases, and a
+                // reactive mark on each would redraw them all at every keystroke in stdin.
+                {move || {
+                    let current = untrack(selected);
+                    requests.get().unwrap_or_default().into_iter().map(|path| view! {
+                        <option value=path.clone() selected=current == path>{format!("request {path}")}</option>
+                    }).collect_view()
+                }}
+                {move || {
+                    let current = untrack(selected);
+                    use_cases.with(|use_cases| use_cases.iter().flatten().enumerate().map(|(index, (scenario, _))| {
+                        let value = format!("{USE_CASE_PREFIX}{index}");
+                        view! { <option value=value.clone() selected=current == value>{format!("use case {}: {scenario}", index + 1)}</option> }
+                    }).collect_view())
+                }}
             </select>
             <label for="stdin">"stdin"</label>
             <textarea id="stdin" data-testid="stdin" rows="6" spellcheck="false"
