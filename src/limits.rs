@@ -33,3 +33,6 @@ pub const STDERR_KEPT_BYTES: usize = 65_536;
 pub const HOST_CALL_CAP_BYTES: i32 = 65_536;
 /// Fuel per call, in wasmtime's units (one per operator, with the exceptions in `instrument`).
 pub const FUEL_BUDGET: u64 = 5_000_000;
+/// The most `br_table` targets a browser's engine (V8) compiles; wasmtime, and so Traverse,
+/// takes more. A module past it runs in Traverse but not in the page.
+pub const BROWSER_BR_TABLE_TARGETS: usize = 65_520;

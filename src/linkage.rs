@@ -12,7 +12,10 @@ use crate::{
     contract::{Contract, FilesystemAccess, HostApiAccess, Lifecycle, NetworkAccess, Target},
     diagnostic::{Diagnostic, Location, TraverseStop, step},
     host_abi::{self, ABI_VERSION},
-    limits::{MAX_MEMORIES, MAX_TABLES, MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT},
+    limits::{
+        BROWSER_BR_TABLE_TARGETS, MAX_MEMORIES, MAX_TABLES, MEMORY_LIMIT_PAGES, PAGE_BYTES,
+        TABLE_ELEMENTS_LIMIT,
+    },
     manifest::Manifest,
     module_info::{Entry, ModuleInfo},
 };
@@ -306,6 +309,18 @@ pub fn module_against_host(binary_file: &str, module: &ModuleInfo) -> Vec<Diagno
                 ),
             ));
         }
+    }
+    if module.largest_br_table > BROWSER_BR_TABLE_TARGETS {
+        // Not a Traverse problem: Traverse runs it. The page says so before the browser refuses.
+        found.push(Diagnostic::warning(
+            "module.browser_limit",
+            Location::file(binary_file),
+            format!(
+                "a br_table has {} targets: Traverse's engine runs it, but this browser's compiles at most \
+                 {BROWSER_BR_TABLE_TARGETS}, so the page cannot run this module",
+                module.largest_br_table
+            ),
+        ));
     }
     if module.entry() == Entry::None {
         found.push(module_error(

@@ -70,6 +70,8 @@ pub struct ModuleInfo {
     pub tables: Vec<Limits>,
     /// `producers` section fields: (field, [(name, version)]).
     pub producers: Vec<(String, Vec<(String, String)>)>,
+    /// The most targets of any `br_table`, default excluded (browsers cap them).
+    pub largest_br_table: usize,
 }
 
 impl ModuleInfo {
@@ -149,8 +151,14 @@ pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, InspectError> {
 }
 
 fn describe(bytes: &[u8]) -> wasmparser::Result<ModuleInfo> {
-    let mut info =
-        ModuleInfo { imports: vec![], exports: vec![], memories: vec![], tables: vec![], producers: vec![] };
+    let mut info = ModuleInfo {
+        imports: vec![],
+        exports: vec![],
+        memories: vec![],
+        tables: vec![],
+        producers: vec![],
+        largest_br_table: 0,
+    };
     let mut types: Vec<Option<FuncType>> = Vec::new();
     let mut function_types: Vec<u32> = Vec::new();
     let mut exports = Vec::new();
@@ -225,6 +233,14 @@ fn describe(bytes: &[u8]) -> wasmparser::Result<ModuleInfo> {
                 for export in reader {
                     let export = export?;
                     exports.push((export.name.to_owned(), export.kind, export.index));
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let mut operators = body.get_operators_reader()?;
+                while !operators.eof() {
+                    if let wasmparser::Operator::BrTable { targets } = operators.read()? {
+                        info.largest_br_table = info.largest_br_table.max(targets.len() as usize);
+                    }
                 }
             }
             Payload::CustomSection(reader) => {

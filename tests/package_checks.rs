@@ -536,6 +536,28 @@ fn a_64_bit_memory_of_every_page_there_is_is_refused_with_its_size() {
     );
 }
 
+#[test]
+fn a_br_table_past_the_browsers_limit_is_named_and_does_not_change_the_verdict() {
+    let module = |targets: usize| {
+        format!(
+            r#"(module (func (export "_start") (block (br_table {} 0 (i32.const 0)))))"#,
+            "0 ".repeat(targets)
+        )
+    };
+    let at_limit = check_package(&Case::base().with_module(&module(65_520)).files(), MANIFEST);
+    assert_eq!(at_limit.diagnostics().filter(|d| d.code == "module.browser_limit").count(), 0);
+    let case = Case::base().with_module(&module(65_521));
+    assert_eq!(check(&case), Outcome { codes: vec!["module.browser_limit"], ..passes() }, "Traverse runs it");
+    let report = check_package(&case.files(), MANIFEST);
+    let warning = report.diagnostics().find(|d| d.code == "module.browser_limit").unwrap();
+    assert_eq!((warning.severity, warning.traverse.is_some()), (Severity::Warning, false));
+    assert_eq!(
+        warning.message,
+        "a br_table has 65521 targets: Traverse's engine runs it, but this browser's compiles at most 65520, \
+         so the page cannot run this module"
+    );
+}
+
 /// The verdict of `execute` with one request, mutated by `mutate`, against `case`.
 fn request_verdict(mut case: Case, mutate: fn(&mut Value)) -> (Vec<&'static str>, Option<String>) {
     let mut request = hello_request();
