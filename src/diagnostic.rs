@@ -6,9 +6,10 @@
 
 use std::fmt;
 
-use crate::package::shown_path;
 use serde::Serialize;
 use serde_json::{Value, json};
+
+use crate::package::shown_path;
 
 /// How much a diagnostic matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

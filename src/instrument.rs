@@ -29,11 +29,11 @@ use crate::limits::{GOVERNED_FEATURES, MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELE
 
 /// Fuel consumed so far, an exported mutable i64.
 pub const FUEL_EXPORT: &str = "__traverse_playground_fuel";
-/// Pages a trapped `memory.grow` asked memory 0 to reach, or the pages it asked to add when
-/// those alone pass the limit (0 when none trapped), an exported mutable i64 read as unsigned.
+/// Pages a trapped `memory.grow` asked memory 0 to reach (all ones when the sum wraps; 0 when
+/// none trapped), an exported mutable i64 read as unsigned.
 pub const GROW_EXPORT: &str = "__traverse_playground_grow_pages";
-/// Elements a trapped `table.grow` asked a table to reach, or the elements it asked to add
-/// when those alone pass the limit (0 when none trapped), an exported mutable i64 read as unsigned.
+/// Elements a trapped `table.grow` asked a table to reach (all ones when the sum wraps; 0 when
+/// none trapped), an exported mutable i64 read as unsigned.
 pub const TABLE_GROW_EXPORT: &str = "__traverse_playground_table_grow_elements";
 
 /// The module's start function, exported for the runner to call right after instantiation.
@@ -86,8 +86,6 @@ struct Facts {
     defined_types: Vec<u32>,
     /// The page limit of memory 0 when some function grows it: min(128, its maximum).
     grow_limit: Option<u64>,
-    /// Whether memory 0 is a 64-bit memory, whose sizes and deltas are i64.
-    memory64: bool,
     /// Every memory, imported ones first, as memory indices count them.
     memories: Vec<wasmparser::MemoryType>,
     /// One guard per table some function grows, in table order.
@@ -112,7 +110,7 @@ struct TableGuard {
 impl Facts {
     fn read(bytes: &[u8]) -> wasmparser::Result<Self> {
         let mut facts = Self::default();
-        let (mut memory, mut grows) = (None, false);
+        let mut grows = false;
         let mut tables = Vec::new();
         let mut grown_tables = std::collections::BTreeSet::new();
         for payload in Parser::new(0).parse_all(bytes) {
@@ -133,10 +131,7 @@ impl Facts {
                         match import?.ty {
                             TypeRef::Func(_) | TypeRef::FuncExact(_) => facts.functions += 1,
                             TypeRef::Global(_) => facts.globals += 1,
-                            TypeRef::Memory(ty) => {
-                                memory = memory.or(Some(ty));
-                                facts.memories.push(ty);
-                            }
+                            TypeRef::Memory(ty) => facts.memories.push(ty),
                             TypeRef::Table(ty) => tables.push(ty),
                             _ => {}
                         }
@@ -157,9 +152,7 @@ impl Facts {
                 }
                 Payload::MemorySection(reader) => {
                     for ty in reader {
-                        let ty = ty?;
-                        memory = memory.or(Some(ty));
-                        facts.memories.push(ty);
+                        facts.memories.push(ty?);
                     }
                 }
                 Payload::CodeSectionEntry(body) => {
@@ -185,8 +178,9 @@ impl Facts {
                 facts.multi_results.push(func.results().to_vec());
             }
         }
-        facts.memory64 = memory.is_some_and(|memory| memory.memory64);
-        facts.grow_limit = memory
+        facts.grow_limit = facts
+            .memories
+            .first()
             .filter(|_| grows)
             .map(|memory| memory.maximum.map_or(MEMORY_LIMIT_PAGES, |max| max.min(MEMORY_LIMIT_PAGES)));
         facts.table_guards = grown_tables
@@ -199,9 +193,12 @@ impl Facts {
             .collect();
         Ok(facts)
     }
-}
 
-impl Facts {
+    /// Whether memory 0 is a 64-bit memory, whose sizes and deltas are i64.
+    fn memory64(&self) -> bool {
+        self.memories.first().is_some_and(|memory| memory.memory64)
+    }
+
     /// Whether wasmtime compiles `operator` to an unconditional trap, before which it saves the
     /// fuel counted so far, this operator included, as before an explicit `unreachable`: a memory
     /// access whose offset (within 32 bits) and size pass the largest size its memory can ever
@@ -373,13 +370,13 @@ impl Rewriter {
         function.instruction(&Instruction::Unreachable).instruction(&Instruction::End);
     }
 
-    /// The guard of a grow: traps, recording in `global` the size asked for (all ones when the
-    /// sum wraps, as a 64-bit delta can make it), when the current size (`size`) plus the delta
-    /// (parameter `delta`, 32- or 64-bit) passes `limit`; otherwise `grow` runs.
+    /// The guard of a grow taking `params` parameters, the last the delta (32- or 64-bit, as
+    /// `wide` says): traps, recording in `global` the size asked for (all ones when the sum
+    /// wraps, as a 64-bit delta can make it), when the current size (`size`) plus the delta
+    /// passes `limit`; otherwise `grow` runs.
     fn grow_guard(
         &self,
         params: u32,
-        delta: u32,
         wide: bool,
         limit: u64,
         global: u32,
@@ -387,7 +384,7 @@ impl Rewriter {
         grow: Instruction<'static>,
     ) -> Function {
         let mut body = Function::new([(2, ValType::I64)]);
-        let (asked, after) = (params, params + 1);
+        let (delta, asked, after) = (params - 1, params, params + 1);
         let widen = |body: &mut Function| {
             if !wide {
                 body.instruction(&Instruction::I64ExtendI32U);
@@ -424,13 +421,13 @@ impl Rewriter {
     /// `(delta) -> previous size` for memory 0, traps past `limit` pages.
     fn guard_body(&self, limit: u64) -> Function {
         let (size, grow) = (Instruction::MemorySize(0), Instruction::MemoryGrow(0));
-        self.grow_guard(1, 0, self.facts.memory64, limit, self.grow_global(), size, grow)
+        self.grow_guard(1, self.facts.memory64(), limit, self.grow_global(), size, grow)
     }
 
     /// `(init, delta) -> previous size` for the guard's table, traps past its limit.
     fn table_guard_body(&self, guard: &TableGuard) -> Function {
         let (size, grow) = (Instruction::TableSize(guard.table), Instruction::TableGrow(guard.table));
-        self.grow_guard(2, 1, guard.table64, guard.limit, self.table_grow_global(), size, grow)
+        self.grow_guard(2, guard.table64, guard.limit, self.table_grow_global(), size, grow)
     }
 }
 
@@ -526,7 +523,7 @@ impl Reencode for Rewriter {
         utils::parse_type_section(self, types, section)?;
         let index_type = |wide: bool| if wide { ValType::I64 } else { ValType::I32 };
         if self.facts.grow_limit.is_some() {
-            let index = index_type(self.facts.memory64);
+            let index = index_type(self.facts.memory64());
             types.ty().function([index], [index]);
         }
         for position in 0..self.facts.table_guards.len() {

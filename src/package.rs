@@ -179,13 +179,16 @@ pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
         .collect()
 }
 
+/// A file's path and why it was left out.
+pub type PathProblem = (String, String);
+
 /// The files of one set (a drop, a zip, a link) that can be kept under their paths, and a
 /// problem for each that cannot, by its path: one whose path normalises to nothing (`b/..`), and
 /// one whose path normalises to that of a file before it (`pkg/./manifest.json` after
 /// `pkg/manifest.json`), which would silently replace it. One bad entry costs only itself.
 pub fn distinct_paths<T>(
     files: impl IntoIterator<Item = (String, T)>,
-) -> (Vec<(String, T)>, Vec<(String, String)>) {
+) -> (Vec<(String, T)>, Vec<PathProblem>) {
     let mut kept: Vec<(String, T)> = Vec::new();
     let mut problems = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();

@@ -108,30 +108,35 @@ pub const MAX_WALL_TIME_MS: u32 = i32::MAX as u32;
 impl Settings {
     /// A fuel budget as typed: a whole number from 1 to [`MAX_FUEL_BUDGET`].
     pub fn parse_fuel_budget(text: &str) -> Result<u64, String> {
-        parse_within(text, MAX_FUEL_BUDGET).map_err(|range| format!("the fuel budget must be {range}"))
+        let typed = text.trim().parse().unwrap_or(0);
+        fuel_budget_within(typed)
     }
 
     /// A wall-clock limit as typed, in milliseconds: from 1 to [`MAX_WALL_TIME_MS`].
     pub fn parse_wall_time_ms(text: &str) -> Result<u32, String> {
-        let limit = parse_within(text, u64::from(MAX_WALL_TIME_MS))
-            .map_err(|range| format!("the wall-clock limit must be {range} ms"))?;
-        Ok(limit as u32)
+        let typed = text.trim().parse().unwrap_or(0);
+        wall_time_within(typed).map(|limit| limit as u32)
     }
 
     /// What is out of range in these settings, as a link or a saved state may carry anything.
     pub fn problem(&self) -> Option<String> {
-        Self::parse_fuel_budget(&self.fuel_budget.to_string())
-            .and(Self::parse_wall_time_ms(&self.wall_time_ms.to_string()))
-            .err()
+        fuel_budget_within(self.fuel_budget).and(wall_time_within(u64::from(self.wall_time_ms))).err()
     }
 }
 
-/// `text` as a whole number from 1 to `max`, or the range it must be in.
-fn parse_within(text: &str, max: u64) -> Result<u64, String> {
-    match text.trim().parse::<u64>() {
-        Ok(value @ 1..) if value <= max => Ok(value),
-        _ => Err(format!("a whole number from 1 to {max}")),
-    }
+fn fuel_budget_within(budget: u64) -> Result<u64, String> {
+    within(budget, MAX_FUEL_BUDGET).map_err(|range| format!("the fuel budget must be {range}"))
+}
+
+fn wall_time_within(limit_ms: u64) -> Result<u64, String> {
+    within(limit_ms, u64::from(MAX_WALL_TIME_MS))
+        .map_err(|range| format!("the wall-clock limit must be {range} ms"))
+}
+
+/// `value` when it is from 1 to `max`, else the range it must be in. Text that is no whole
+/// number is taken as 0, out of every range.
+fn within(value: u64, max: u64) -> Result<u64, String> {
+    if (1..=max).contains(&value) { Ok(value) } else { Err(format!("a whole number from 1 to {max}")) }
 }
 
 /// Traverse's fuel budget and the playground's wall-clock limit, governed, no sandbox inputs.

@@ -53,32 +53,34 @@ fn main() {
 fn generate(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut input = Unstructured::new(bytes);
     // Every random byte goes to the module; the features are fixed to Traverse's.
-    let mut config = wasm_smith::Config::default();
-    config.memory64_enabled = true;
-    config.multi_value_enabled = true;
-    config.tail_call_enabled = true;
-    config.extended_const_enabled = true;
-    config.reference_types_enabled = true;
-    config.bulk_memory_enabled = true;
-    config.gc_enabled = false;
-    config.exceptions_enabled = false;
-    config.threads_enabled = false;
-    config.shared_everything_threads_enabled = false;
-    config.custom_page_sizes_enabled = false;
-    config.wide_arithmetic_enabled = false;
-    // wasmi runs SIMD only with a feature this crate does not build; fuel counts every
-    // operator alike, so SIMD adds no case the rest does not cover.
-    config.simd_enabled = false;
-    config.relaxed_simd_enabled = false;
-    config.max_imports = 0;
-    config.export_everything = true;
-    config.min_types = 1;
-    config.min_funcs = 1;
-    config.max_memories = 1;
-    config.max_tables = MAX_TABLES;
-    config.max_memory32_bytes = MEMORY_LIMIT_PAGES * PAGE_BYTES;
-    config.max_memory64_bytes = u128::from(MEMORY_LIMIT_PAGES * PAGE_BYTES);
-    config.max_table_elements = TABLE_ELEMENTS_LIMIT;
+    let config = wasm_smith::Config {
+        memory64_enabled: true,
+        multi_value_enabled: true,
+        tail_call_enabled: true,
+        extended_const_enabled: true,
+        reference_types_enabled: true,
+        bulk_memory_enabled: true,
+        gc_enabled: false,
+        exceptions_enabled: false,
+        threads_enabled: false,
+        shared_everything_threads_enabled: false,
+        custom_page_sizes_enabled: false,
+        wide_arithmetic_enabled: false,
+        // wasmi runs SIMD only with a feature this crate does not build; fuel counts every
+        // operator alike, so SIMD adds no case the rest does not cover.
+        simd_enabled: false,
+        relaxed_simd_enabled: false,
+        max_imports: 0,
+        export_everything: true,
+        min_types: 1,
+        min_funcs: 1,
+        max_memories: 1,
+        max_tables: MAX_TABLES,
+        max_memory32_bytes: MEMORY_LIMIT_PAGES * PAGE_BYTES,
+        max_memory64_bytes: u128::from(MEMORY_LIMIT_PAGES * PAGE_BYTES),
+        max_table_elements: TABLE_ELEMENTS_LIMIT,
+        ..wasm_smith::Config::default()
+    };
     wasm_smith::Module::new(config, &mut input).ok().map(|module| module.to_bytes())
 }
 

@@ -233,6 +233,7 @@ pub enum WorkerMessage {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn the_sandbox_takes_files_up_to_its_limit() {
@@ -248,8 +249,6 @@ mod tests {
         assert_eq!(sandbox_room(&files, 0, "/data/a", SANDBOX_FILES_LIMIT_BYTES), Ok(()));
         assert!(sandbox_room(&[], 0, "/data/big", 100 << 20).is_err());
     }
-
-    use super::*;
 
     #[test]
     fn env_lines_are_key_value_pairs() {
