@@ -3,7 +3,10 @@
 
 use std::{hint::black_box, path::Path, time::Instant};
 
-use traverse_playground::{check, digest, package::PackageFiles};
+use traverse_playground::{
+    check,
+    package::{PackageFiles, digest},
+};
 
 /// Median and the lowest and highest sample, in milliseconds.
 fn summary(mut samples: Vec<f64>) -> serde_json::Value {

@@ -1,37 +1,20 @@
 //! Traverse Playground: check and run Traverse governed capability packages in the browser.
 //!
-//! The crate is a pure core with a thin web shell (see ARCHITECTURE.md):
-//! - [`digest`] and [`runner::protocol`] are plain Rust over bytes and values, tested natively;
-//! - [`runner`] owns wasmer, inside a Web Worker, behind [`runner::protocol`] (wasm32 only);
-//! - `hashing` hashes large files in a Web Worker of its own (wasm32 only);
-//! - `ui` holds the Leptos components, which render state and forward events (wasm32 only).
+//! A pure core and a thin web shell (ARCHITECTURE.md). The core compiles natively and is
+//! tested with `cargo test`; only [`web`] touches the browser, Leptos or wasmer, and the
+//! compiler keeps it so: it exists only on wasm32.
+//!
+//! - [`package`]: what was loaded: files by path with their digests, roles, archives;
+//! - [`check`]: Traverse's package checks, each problem a [`check::diagnostic::Diagnostic`],
+//!   and the verdicts derived from them;
+//! - [`run`]: what a governed run means: the fuel rewrite, Traverse's host functions, the
+//!   messages to the runner, and the result and trace Traverse gives for what ran;
+//! - [`present`]: what the page shows or shares, as plain data: share links, JSON spans, docs;
+//! - `web` (wasm32 only): the page, the runner worker and the hashing worker.
 
-pub mod archive;
 pub mod check;
-pub mod contract;
-pub mod diagnostic;
-pub mod digest;
-pub mod docs;
-pub mod execution;
-#[cfg(target_arch = "wasm32")]
-pub mod hashing;
-pub mod host;
-pub mod host_abi;
-pub mod instrument;
-pub mod json_view;
-pub mod limits;
-pub mod linkage;
-pub mod manifest;
-pub mod module_info;
 pub mod package;
-pub mod request;
-pub mod runner;
-pub mod schema_subset;
-pub mod share_link;
-pub mod strict_lint;
-pub mod trap;
+pub mod present;
+pub mod run;
 #[cfg(target_arch = "wasm32")]
-pub mod ui;
-pub mod use_case;
-pub mod workflow;
-pub mod workspace;
+pub mod web;

@@ -2,7 +2,7 @@
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    traverse_playground::ui::mount();
+    traverse_playground::web::ui::mount();
     #[cfg(not(target_arch = "wasm32"))]
     eprintln!("the playground runs in a browser: serve it with scripts/serve");
 }

@@ -3,7 +3,7 @@
 use std::{path::PathBuf, process::Command};
 
 use serde_json::{Value, json};
-use traverse_playground::digest;
+use traverse_playground::package::digest;
 
 mod common;
 
@@ -130,8 +130,8 @@ fn instrument_writes_the_module_governed_mode_runs() {
     std::fs::write(dir.join("in.wasm"), HELLO_WASM).unwrap();
     assert_eq!(run(&dir, &["instrument", "in.wasm", "out.wasm", "--fuel", "1000"]).0, 0);
     let rewritten = std::fs::read(dir.join("out.wasm")).unwrap();
-    let exports = traverse_playground::module_info::inspect(&rewritten).unwrap().exports;
-    assert!(exports.iter().any(|e| e.name == traverse_playground::instrument::FUEL_EXPORT));
+    let exports = traverse_playground::check::module_info::inspect(&rewritten).unwrap().exports;
+    assert!(exports.iter().any(|e| e.name == traverse_playground::run::instrument::FUEL_EXPORT));
     assert_eq!(run(&dir, &["instrument", "in.wasm", "out.wasm", "--fuel", "lots"]).0, 5);
     assert_eq!(run(&dir, &["instrument", "missing.wasm", "out.wasm"]).0, 1);
 }

@@ -14,8 +14,8 @@ use std::io::Write;
 
 use arbitrary::Unstructured;
 use traverse_playground::{
-    instrument::{FUEL_EXPORT, GROW_EXPORT, START_EXPORT, TABLE_GROW_EXPORT, instrument},
-    limits::{MAX_TABLES, MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT},
+    check::limits::{MAX_TABLES, MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT},
+    run::instrument::{FUEL_EXPORT, GROW_EXPORT, START_EXPORT, TABLE_GROW_EXPORT, instrument},
 };
 use wasmi::{Engine, ExternType, Linker, Module, Store, Val};
 

@@ -7,8 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use traverse_playground::{
-    check::{Verdict, check_package},
-    diagnostic::Severity,
+    check::{Verdict, check_package, diagnostic::Severity},
     package::PackageFiles,
 };
 
@@ -19,7 +18,7 @@ fn check_folder(folder: &Path) {
     let errors: Vec<_> = report.diagnostics().filter(|d| d.severity == Severity::Error).collect();
     assert!(errors.is_empty(), "{name}: {errors:#?}");
     assert_eq!(report.load_verdict(), Verdict::Passes, "{name}");
-    assert_eq!(report.execute_verdict(), Verdict::Passes, "{name}");
+    assert_eq!(report.run_verdict(None), Verdict::Passes, "{name}");
     let contract: Value = serde_json::from_slice(files.get("contract.json").unwrap()).unwrap();
     for request in &report.requests {
         let input: Value =
@@ -31,7 +30,7 @@ fn check_folder(folder: &Path) {
             .find(|u| u["input_example"] == input)
             .unwrap_or_else(|| panic!("{name}: {} has no use case", request.file));
         let refused = use_case["output_example"] == serde_json::json!({});
-        assert_eq!(report.request_verdict(request) != Verdict::Passes, refused, "{name}: {}", request.file);
+        assert_eq!(report.run_verdict(Some(request)) != Verdict::Passes, refused, "{name}: {}", request.file);
     }
 }
 
@@ -55,7 +54,7 @@ fn every_example_and_the_template_pass_every_check() {
 /// ours without them fails to load for the source, first, and for nothing else.
 #[test]
 fn every_example_without_its_source_and_binary_fails_only_for_them() {
-    use traverse_playground::diagnostic::TraverseStop;
+    use traverse_playground::check::diagnostic::TraverseStop;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     for entry in std::fs::read_dir(&root).unwrap() {
         let folder = entry.unwrap().path();

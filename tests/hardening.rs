@@ -7,8 +7,10 @@ mod common;
 
 use serde_json::{Value, json};
 use traverse_playground::{
-    check::{Verdict, check_package},
-    diagnostic::{Location, Severity},
+    check::{
+        Verdict, check_package,
+        diagnostic::{Location, Severity},
+    },
     package::PackageFiles,
 };
 
@@ -65,8 +67,8 @@ fn assert_named(files: &PackageFiles, file: &str, kind: &str) {
     });
     let named = named.unwrap_or_else(|| panic!("{kind} in {file}: no error names the file: {all:#?}"));
     assert!(!named.message.trim().is_empty(), "{kind} in {file}");
-    let refused = report.execute_verdict() != Verdict::Passes
-        || report.requests.iter().any(|r| report.request_verdict(r) != Verdict::Passes);
+    let refused = report.run_verdict(None) != Verdict::Passes
+        || report.requests.iter().any(|r| report.run_verdict(Some(r)) != Verdict::Passes);
     assert!(refused, "{kind} in {file}: Traverse would refuse it");
 }
 

@@ -4,7 +4,7 @@
 mod common;
 
 use common::HELLO_WASM;
-use traverse_playground::instrument::{
+use traverse_playground::run::instrument::{
     FUEL_EXPORT, GROW_EXPORT, START_EXPORT, TABLE_GROW_EXPORT, instrument,
 };
 use wasmi::{Engine, Linker, Module, Store, Val};
@@ -161,10 +161,10 @@ fn table_growth_past_the_limit_traps_with_the_elements_asked_for() {
 fn imports_exports_and_behaviour_are_kept() {
     let original = wat::parse_str(include_str!("guests/wat/emit-event.wat")).unwrap();
     let rewritten = instrument(&original, 5_000_000).unwrap();
-    let describe = |bytes: &[u8]| traverse_playground::module_info::inspect(bytes).unwrap();
+    let describe = |bytes: &[u8]| traverse_playground::check::module_info::inspect(bytes).unwrap();
     let (before, after) = (describe(&original), describe(&rewritten));
     assert_eq!(after.imports, before.imports);
-    let names = |info: &traverse_playground::module_info::ModuleInfo| {
+    let names = |info: &traverse_playground::check::module_info::ModuleInfo| {
         info.exports.iter().map(|e| e.name.clone()).collect::<Vec<_>>()
     };
     let counters = vec![FUEL_EXPORT.to_owned(), GROW_EXPORT.to_owned(), TABLE_GROW_EXPORT.to_owned()];

@@ -9,7 +9,10 @@ mod common;
 use common::{HELLO_WASM, hello_contract, hello_manifest, hello_request};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use traverse_playground::{check::check_package, digest, package::PackageFiles};
+use traverse_playground::{
+    check::check_package,
+    package::{PackageFiles, digest},
+};
 
 fn base_files() -> (Value, Value, Value) {
     (hello_manifest("./contract.json"), hello_contract(), hello_request())
@@ -28,9 +31,9 @@ fn package(manifest: &[u8], contract: &[u8], request: &[u8], binary: &[u8]) -> P
 /// Checks the package and reads everything a caller would, so a panic anywhere shows.
 fn check_all(files: &PackageFiles) {
     let report = check_package(files, "pkg/manifest.json");
-    let _ = (report.load_verdict(), report.execute_verdict());
+    let _ = (report.load_verdict(), report.run_verdict(None));
     for request in &report.requests {
-        let _ = report.request_verdict(request);
+        let _ = report.run_verdict(Some(request));
     }
     serde_json::to_string(&report).expect("a report always serialises");
 }

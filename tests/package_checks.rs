@@ -5,10 +5,8 @@
 
 use serde_json::{Value, json};
 use traverse_playground::{
-    check::{Verdict, check_package},
-    diagnostic::Severity,
-    digest,
-    package::PackageFiles,
+    check::{Verdict, check_package, diagnostic::Severity},
+    package::{PackageFiles, digest},
 };
 
 mod common;
@@ -80,7 +78,7 @@ fn check(case: &Case) -> Outcome {
         Verdict::Fails(stop) => Some(stop.message),
     };
     let codes = report.diagnostics().filter(|d| d.severity != Severity::Info).map(|d| d.code).collect();
-    Outcome { codes, inspect: line(report.load_verdict()), execute: line(report.execute_verdict()) }
+    Outcome { codes, inspect: line(report.load_verdict()), execute: line(report.run_verdict(None)) }
 }
 
 /// A case that mutates one JSON document: its name, the change, and what Traverse does.
@@ -567,7 +565,7 @@ fn request_verdict(mut case: Case, mutate: fn(&mut Value)) -> (Vec<&'static str>
     assert_eq!(report.requests.len(), 1, "the request is found by its kind");
     let request = &report.requests[0];
     let codes = request.diagnostics.iter().map(|d| d.code).collect();
-    match report.request_verdict(request) {
+    match report.run_verdict(Some(request)) {
         Verdict::Passes => (codes, None),
         Verdict::Fails(stop) => (codes, Some(stop.message)),
     }
@@ -798,7 +796,7 @@ fn workflow_cases() {
             .diagnostics()
             .filter(|d| d.code == "workflow.invalid")
             .map(|d| match &d.location {
-                traverse_playground::diagnostic::Location::Json { path, .. } => {
+                traverse_playground::check::diagnostic::Location::Json { path, .. } => {
                     (path.as_str(), d.message.as_str())
                 }
                 other => panic!("{other:?}"),
@@ -820,8 +818,8 @@ fn a_request_refused_before_running_gets_traverse_result() {
         let mut case = Case::base();
         case.extra.push(("runtime-requests/greet-ada.json", request));
         let report = check_package(&case.files(), MANIFEST);
-        let Verdict::Fails(stop) = report.request_verdict(&report.requests[0]) else { panic!("refused") };
-        traverse_playground::execution::refused_result("hello-world-greet-ada", &stop).unwrap().0
+        let Verdict::Fails(stop) = report.run_verdict(Some(&report.requests[0])) else { panic!("refused") };
+        traverse_playground::run::execution::refused_result("hello-world-greet-ada", &stop).unwrap().0
     };
     // SPEC §9.1 request_target_browser: the details, and no warnings before verification.
     let browser = refused(|r| r["context"]["requested_target"] = json!("browser"));

@@ -9,8 +9,10 @@ mod common;
 use common::{reference_dir, reference_json};
 use serde_json::Value;
 use traverse_playground::{
-    check::{Verdict, check_package},
-    diagnostic::{Diagnostic, Severity, TraverseStop},
+    check::{
+        Verdict, check_package,
+        diagnostic::{Diagnostic, Severity, TraverseStop},
+    },
     package::PackageFiles,
 };
 
@@ -61,7 +63,7 @@ fn traverse_requests_are_valid_and_their_stdin_is_traverse_bytes() {
         let errors: Vec<_> = request.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
         assert_eq!(errors, Vec::<&Diagnostic>::new(), "{file}");
         assert_eq!(
-            report.request_verdict(request),
+            report.run_verdict(Some(request)),
             report.load_verdict(),
             "{file}: only the absent files stop it"
         );

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use traverse_playground::{archive, workspace};
+use traverse_playground::package::{archive, workspace};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(files) = archive::unpack(data) {

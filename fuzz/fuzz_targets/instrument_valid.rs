@@ -5,8 +5,8 @@
 
 use libfuzzer_sys::{arbitrary::Unstructured, fuzz_target};
 use traverse_playground::{
-    instrument,
-    limits::{FUEL_BUDGET, GOVERNED_FEATURES},
+    check::limits::{FUEL_BUDGET, GOVERNED_FEATURES},
+    run::instrument,
 };
 
 fuzz_target!(|data: &[u8]| {

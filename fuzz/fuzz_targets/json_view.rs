@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use traverse_playground::json_view;
+use traverse_playground::present::json_view;
 
 fuzz_target!(|input: &str| {
     let (path, text) = input.split_once('\n').unwrap_or(("$", input));

@@ -3,10 +3,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use traverse_playground::{check, instrument, limits::FUEL_BUDGET};
+use traverse_playground::{
+    check::{limits::FUEL_BUDGET, module},
+    run::instrument,
+};
 
 fuzz_target!(|data: &[u8]| {
-    let _ = check::check_module("agent.wasm", data);
+    let _ = module::check("agent.wasm", data);
     if wasmparser::validate(data).is_ok() {
         if let Ok(rewritten) = instrument::instrument(data, FUEL_BUDGET) {
             if let Err(error) = wasmparser::validate(&rewritten) {

@@ -4,7 +4,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use traverse_playground::{check, package::PackageFiles, workspace};
+use traverse_playground::{
+    check,
+    package::{PackageFiles, workspace},
+};
 
 const SEPARATOR: &[u8] = b"\n--8<--\n";
 const PATHS: [&str; 4] = ["manifest.json", "contract.json", "agent.wasm", "runtime-requests/request.json"];
@@ -19,9 +22,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let report = check::check_package(&files, PATHS[0]);
     let _ = serde_json::to_string(&report).expect("the report serializes");
-    let _ = (report.load_verdict().exit_code(), report.execute_verdict(), report.inspect_output.as_ref());
+    let _ = (report.load_verdict().exit_code(), report.run_verdict(None), report.inspect_output.as_ref());
     for request in &report.requests {
-        let _ = report.request_verdict(request);
+        let _ = report.run_verdict(Some(request));
     }
     let _ = workspace::roles(&files, Some(PATHS[0]));
     let _ = workspace::missing(&files, PATHS[0]);

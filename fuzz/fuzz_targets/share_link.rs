@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use traverse_playground::share_link::{self, MAX_LINK_FRAGMENT_BYTES};
+use traverse_playground::present::share_link::{self, MAX_LINK_FRAGMENT_BYTES};
 
 fuzz_target!(|text: &str| {
     let value = share_link::from_hash(text).unwrap_or(text);

@@ -2,7 +2,7 @@
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    traverse_playground::hashing::start_worker();
+    traverse_playground::web::hashing::start_worker();
     #[cfg(not(target_arch = "wasm32"))]
     eprintln!("the hasher is a Web Worker of the playground: build it with trunk (scripts/serve)");
 }

@@ -2,7 +2,7 @@
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    traverse_playground::runner::worker::start();
+    traverse_playground::web::runner::worker::start();
     #[cfg(not(target_arch = "wasm32"))]
     eprintln!("the runner is a Web Worker of the playground: build it with trunk (scripts/serve)");
 }

@@ -1,14 +1,6 @@
-//! The playground's core on the command line:
-//!
-//! - `traverse-playground check <manifest.json> [--request <file>]… [--workflow <file>]… [--json]`:
-//!   the package checks, for CI pipelines. Exits as `traverse-cli` does for loading: 0 when
-//!   Traverse loads the package, 4 when it does not, 2 when it loads but a request does not parse;
-//! - `traverse-playground instrument <in.wasm> <out.wasm> [--fuel <budget>]`: the module as
-//!   governed mode runs it, fuel-metered and memory-limited (see `instrument`);
-//! - `traverse-playground update-digest <manifest.json>`: writes the binary's fnv1a64 into
-//!   `binary.expected_digest`, touching nothing else in the file (after a rebuild).
-//!
-//! A usage error exits 5.
+//! The playground's core on the command line, for CI pipelines and authors: the package
+//! checks with Traverse's lines and exit codes, the governed rewrite of a module, and the
+//! digest fix after a rebuild. `traverse-playground --help` documents every command.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -22,105 +14,131 @@ fn main() {}
 mod native {
     use std::{fmt::Write, path::Path, process::ExitCode};
 
+    use clap::{Parser, Subcommand};
     use serde::Serialize;
     use serde_json::Value;
     use traverse_playground::{
-        check::{Report, RequestReport, Verdict, check_package_with},
-        diagnostic::{Severity, Stage},
-        digest, execution,
-        instrument::instrument,
-        limits::FUEL_BUDGET,
-        manifest,
-        package::{MAX_FILE_BYTES, MAX_JSON_FILE_BYTES, PackageFiles, read_file},
-        workspace::{Role, named_files},
+        check::{
+            Report, RequestReport, Verdict, check_package_with, diagnostic::Severity, limits::FUEL_BUDGET,
+            manifest,
+        },
+        package::{
+            MAX_FILE_BYTES, MAX_JSON_FILE_BYTES, PackageFiles, digest, read_file,
+            workspace::{Role, named_files},
+        },
+        run::{execution, instrument::instrument},
     };
 
-    const USAGE: &str = "usage: traverse-playground check <manifest.json> [--request <file>]... [--workflow <file>]... [--json]
-       traverse-playground instrument <in.wasm> <out.wasm> [--fuel <budget>]
-       traverse-playground update-digest <manifest.json>";
     /// Version of the `--json` document; bumped on any incompatible change (docs/report-json.md).
     const REPORT_FORMAT_VERSION: u32 = 1;
+    /// A command line this program does not understand; apart from Traverse's own codes.
     const USAGE_EXIT: u8 = 5;
 
-    struct Arguments {
-        manifest: String,
-        requests: Vec<String>,
-        workflows: Vec<String>,
-        json: bool,
+    /// Check and rewrite Traverse governed capability packages, as the playground does in the
+    /// browser.
+    #[derive(Parser)]
+    #[command(
+        name = "traverse-playground",
+        version,
+        after_help = "Exit codes of check: 0 when Traverse loads the package and reads every request; \
+                      4 when it does not load it (or cannot read the manifest); 2 when it loads it \
+                      but cannot parse a request. Any command: 5 for a command line it does not \
+                      understand, 1 when instrument or update-digest fails."
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
     }
 
-    fn arguments() -> Option<Arguments> {
-        let mut args = std::env::args().skip(1);
-        if args.next()? != "check" {
-            return None;
-        }
-        let (mut manifest, mut requests, mut workflows, mut json) = (None, vec![], vec![], false);
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                "--json" => json = true,
-                "--request" => requests.push(args.next()?),
-                "--workflow" => workflows.push(args.next()?),
-                _ if manifest.is_none() && !arg.starts_with("--") => manifest = Some(arg),
-                _ => return None,
-            }
-        }
-        Some(Arguments { manifest: manifest?, requests, workflows, json })
+    #[derive(Subcommand)]
+    enum Command {
+        /// Check a package as `traverse-cli capability-package inspect` and `execute` would,
+        /// printing every problem and Traverse's verdict lines.
+        ///
+        /// Exits as traverse-cli does: 0 when Traverse loads the package, 4 when it does not,
+        /// 2 when it loads but a request does not parse.
+        Check {
+            /// The package's manifest.json; the files it names are read beside it.
+            manifest: String,
+            /// A runtime request to check against the package (repeatable).
+            #[arg(long = "request", value_name = "FILE")]
+            requests: Vec<String>,
+            /// A workflow definition to check with the package (repeatable).
+            #[arg(long = "workflow", value_name = "FILE")]
+            workflows: Vec<String>,
+            /// Print the report as JSON (docs/report-json.md) instead of text.
+            #[arg(long)]
+            json: bool,
+        },
+        /// Write the module as governed mode runs it: fuel-metered as wasmtime meters it,
+        /// memory and table growth limited. Exits 1 when the module cannot be rewritten.
+        Instrument {
+            /// The module to rewrite.
+            input: String,
+            /// Where to write the rewritten module.
+            output: String,
+            /// The fuel budget the rewritten module starts with.
+            #[arg(long = "fuel", value_name = "BUDGET", default_value_t = FUEL_BUDGET)]
+            fuel: u64,
+        },
+        /// Write the binary's fnv1a64 into the manifest's binary.expected_digest, touching
+        /// nothing else in the file (after a rebuild). Exits 1 when it cannot.
+        UpdateDigest {
+            /// The package's manifest.json.
+            manifest: String,
+        },
     }
 
     pub fn main() -> ExitCode {
-        match std::env::args().nth(1).as_deref() {
-            Some("instrument") => return instrument_command(),
-            Some("update-digest") => return update_digest_command(),
-            _ => {}
-        }
-        let Some(args) = arguments() else {
-            eprintln!("{USAGE}");
-            return ExitCode::from(USAGE_EXIT);
+        let cli = match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(error) => {
+                // --help and --version are no errors; anything else is a usage error.
+                let _ = error.print();
+                return ExitCode::from(if error.use_stderr() { USAGE_EXIT } else { 0 });
+            }
         };
-        let mut files = match read_package(&args.manifest) {
+        match cli.command {
+            Command::Check { manifest, requests, workflows, json } => {
+                check(&manifest, &requests, &workflows, json)
+            }
+            Command::Instrument { input, output, fuel } => instrument_command(&input, &output, fuel),
+            Command::UpdateDigest { manifest } => update_digest_command(&manifest),
+        }
+    }
+
+    fn check(manifest: &str, requests: &[String], workflows: &[String], json: bool) -> ExitCode {
+        let mut files = match read_package(manifest) {
             Ok(files) => files,
             Err(error) => {
                 // What Traverse prints when it cannot read the manifest; the page has no such case.
                 println!(
-                    "traverse inspect: exit 4: failed to read capability package manifest {}: {error}",
-                    args.manifest
+                    "traverse inspect: exit 4: failed to read capability package manifest {manifest}: {error}"
                 );
                 return ExitCode::from(4);
             }
         };
-        for path in args.requests.iter().chain(&args.workflows) {
+        for path in requests.iter().chain(workflows) {
             // An unreadable file stays out of `files` and is then reported as empty input.
             match read_file(Path::new(path), MAX_JSON_FILE_BYTES) {
                 Ok(bytes) => files.insert(path, bytes),
                 Err(error) => eprintln!("{path}: {error}"),
             }
         }
-        let report = check_package_with(&files, &args.manifest, &args.requests, &args.workflows);
-        if args.json {
+        let report = check_package_with(&files, manifest, requests, workflows);
+        if json {
             let json = serde_json::to_string_pretty(&JsonReport::new(&report)).expect("reports serialise");
             println!("{json}");
         } else {
             print!("{}", render(&report));
         }
-        ExitCode::from(exit_code(&report))
+        ExitCode::from(report.exit_code())
     }
 
-    fn instrument_command() -> ExitCode {
-        let args: Vec<String> = std::env::args().skip(2).collect();
-        let parsed = match &args[..] {
-            [input, output] => Some((input, output, FUEL_BUDGET)),
-            [input, output, flag, budget] if flag == "--fuel" => {
-                budget.parse().ok().map(|budget| (input, output, budget))
-            }
-            _ => None,
-        };
-        let Some((input, output, budget)) = parsed else {
-            eprintln!("{USAGE}");
-            return ExitCode::from(USAGE_EXIT);
-        };
+    fn instrument_command(input: &str, output: &str, fuel: u64) -> ExitCode {
         let rewritten = read_file(Path::new(input), MAX_FILE_BYTES)
             .map_err(|error| format!("{input}: {error}"))
-            .and_then(|bytes| instrument(&bytes, budget).map_err(|error| format!("{input}: {error}")))
+            .and_then(|bytes| instrument(&bytes, fuel).map_err(|error| format!("{input}: {error}")))
             .and_then(|bytes| std::fs::write(output, bytes).map_err(|error| format!("{output}: {error}")));
         match rewritten {
             Ok(()) => ExitCode::SUCCESS,
@@ -131,12 +149,7 @@ mod native {
         }
     }
 
-    fn update_digest_command() -> ExitCode {
-        let args: Vec<String> = std::env::args().skip(2).collect();
-        let [manifest] = &args[..] else {
-            eprintln!("{USAGE}");
-            return ExitCode::from(USAGE_EXIT);
-        };
+    fn update_digest_command(manifest: &str) -> ExitCode {
         match update_digest(manifest) {
             Ok(digest) => {
                 println!("{manifest}: binary.expected_digest = {digest}");
@@ -164,16 +177,6 @@ mod native {
             .ok_or("the manifest has no string binary.expected_digest to update")?;
         std::fs::write(manifest, updated).map_err(|error| error.to_string())?;
         Ok(digest)
-    }
-
-    /// `traverse-cli`'s exit for loading and reading requests: 4, then 2, else 0.
-    fn exit_code(report: &Report) -> u8 {
-        let load = report.load_verdict();
-        if load != Verdict::Passes {
-            return load.exit_code();
-        }
-        let stops = report.requests.iter().flat_map(|r| &r.diagnostics).filter_map(|d| d.traverse.as_ref());
-        stops.filter(|stop| stop.stage == Stage::Request).map(|stop| stop.exit_code).next().unwrap_or(0)
     }
 
     /// The manifest and the files it names, read from disk relative to the manifest's folder;
@@ -222,13 +225,13 @@ mod native {
             Self {
                 format_version: REPORT_FORMAT_VERSION,
                 inspect: report.load_verdict(),
-                execute: report.execute_verdict(),
+                execute: report.run_verdict(None),
                 report,
                 requests: report
                     .requests
                     .iter()
                     .map(|request| {
-                        let verdict = report.request_verdict(request);
+                        let verdict = report.run_verdict(Some(request));
                         let refused = match (&verdict, &request.request_id) {
                             (Verdict::Fails(stop), Some(id)) => execution::refused_result(id, stop),
                             _ => None,
@@ -243,17 +246,17 @@ mod native {
 
     fn render(report: &Report) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{}", report.manifest_path);
+        let _ = writeln!(out, "{}", report.manifest_path.as_deref().unwrap_or_default());
         for section in &report.sections {
             let status = if section.diagnostics.iter().any(|d| d.severity == Severity::Error) {
                 "problems"
             } else {
                 "ok"
             };
-            let _ = writeln!(out, "  {:<9} {status}", format!("{:?}", section.check).to_lowercase());
+            let _ = writeln!(out, "  {:<9} {status}", section.check.as_str());
             for d in &section.diagnostics {
-                let severity = format!("{:?}", d.severity).to_lowercase();
-                let _ = writeln!(out, "    {severity} {} at {}: {}", d.code, d.location, d.message);
+                let _ =
+                    writeln!(out, "    {} {} at {}: {}", d.severity.as_str(), d.code, d.location, d.message);
             }
         }
         if let Some(binary) = &report.binary {
@@ -269,24 +272,20 @@ mod native {
                 let _ = writeln!(out, "  stdin {stdin}");
             }
             for d in &request.diagnostics {
-                let severity = format!("{:?}", d.severity).to_lowercase();
-                let _ = writeln!(out, "    {severity} {} at {}: {}", d.code, d.location, d.message);
+                let _ =
+                    writeln!(out, "    {} {} at {}: {}", d.severity.as_str(), d.code, d.location, d.message);
             }
         }
-        let verdict_line = |verdict: Verdict| match verdict {
-            Verdict::Passes => "passes".to_owned(),
-            Verdict::Fails(stop) => format!("exit {}: {}", stop.exit_code, stop.message),
-        };
-        let _ = writeln!(out, "traverse inspect: {}", verdict_line(report.load_verdict()));
+        let _ = writeln!(out, "traverse inspect: {}", report.load_verdict().line());
         if report.requests.is_empty() {
-            let _ = writeln!(out, "traverse execute: {}", verdict_line(report.execute_verdict()));
+            let _ = writeln!(out, "traverse execute: {}", report.run_verdict(None).line());
         }
         for request in &report.requests {
             let _ = writeln!(
                 out,
                 "traverse execute {}: {}",
                 request.file,
-                verdict_line(report.request_verdict(request))
+                report.run_verdict(Some(request)).line()
             );
         }
         out

@@ -19,7 +19,7 @@ pub fn hello_manifest(contract_path: &str) -> Value {
     manifest["capability_ref"]["contract_path"] = json!(contract_path);
     manifest["source"]["path"] = json!("./src/agent.rs");
     manifest["binary"]["path"] = json!("./artifacts/agent.wasm");
-    manifest["binary"]["expected_digest"] = json!(traverse_playground::digest::fnv1a64(HELLO_WASM));
+    manifest["binary"]["expected_digest"] = json!(traverse_playground::package::digest::fnv1a64(HELLO_WASM));
     manifest
 }
 

@@ -1,0 +1,263 @@
+//! Traverse's package checks. [`check_package`] runs them in Traverse's order and gathers every
+//! problem into a [`Report`], grouped by [`Check`]; the verdicts ([`verdict`]) are derived from
+//! it: the first problem Traverse itself would stop on, with its exact line and exit code.
+//!
+//! One module per thing checked, holding Traverse's model of it and its rules: [`manifest`],
+//! [`contract`], [`digest`] (the binary against the manifest), [`linkage`] (the files against
+//! each other), [`module`] and [`module_info`] (the WebAssembly module), [`host_abi`] and
+//! [`limits`] (what the executor allows), [`request`], [`workflow`]; [`schema_subset`] is the
+//! JSON Schema Traverse enforces and [`strict_lint`] the full one, advisory. Every problem is a
+//! [`diagnostic::Diagnostic`].
+
+pub mod contract;
+pub mod diagnostic;
+pub mod digest;
+pub mod host_abi;
+pub mod limits;
+pub mod linkage;
+pub mod manifest;
+pub mod module;
+pub mod module_info;
+pub mod request;
+pub mod schema_subset;
+pub mod strict_lint;
+pub mod verdict;
+pub mod workflow;
+
+use serde::Serialize;
+
+pub use self::verdict::{Refusal, Verdict};
+use crate::{
+    check::{
+        contract::Contract,
+        diagnostic::{Diagnostic, Location, TraverseStop},
+        digest::BinaryFacts,
+        module_info::ModuleInfo,
+        strict_lint::StrictLint,
+    },
+    package::{PackageFiles, digest::Digests, resolve, workspace},
+};
+
+/// The checks, in the order they run and are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    Manifest,
+    Files,
+    Contract,
+    Linkage,
+    Digest,
+    Runtime,
+    Module,
+    Workflows,
+}
+
+impl Check {
+    /// Its name, as the page and the CLI show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manifest => "manifest",
+            Self::Files => "files",
+            Self::Contract => "contract",
+            Self::Linkage => "linkage",
+            Self::Digest => "digest",
+            Self::Runtime => "runtime",
+            Self::Module => "module",
+            Self::Workflows => "workflows",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub check: Check,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One runtime request checked against the package.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestReport {
+    pub file: String,
+    /// `None` when the request does not parse.
+    pub request_id: Option<String>,
+    /// The exact stdin Traverse would write for it, when it parses.
+    pub stdin: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// `None` for a module checked without a package ([`check_lone_module`]).
+    pub manifest_path: Option<String>,
+    /// Only the checks that ran, in order.
+    pub sections: Vec<Section>,
+    pub binary: Option<BinaryFacts>,
+    pub module: Option<ModuleInfo>,
+    pub requests: Vec<RequestReport>,
+    /// What `traverse-cli capability-package inspect` prints when the manifest parses; what
+    /// it prints is this only when the load verdict passes.
+    pub inspect_output: Option<String>,
+    /// The package's contract, when it parses: what a run's events and output are held to.
+    #[serde(skip)]
+    pub contract: Option<Contract>,
+}
+
+impl Report {
+    fn empty(manifest_path: Option<String>) -> Self {
+        Self {
+            manifest_path,
+            sections: Vec::new(),
+            binary: None,
+            module: None,
+            requests: Vec::new(),
+            inspect_output: None,
+            contract: None,
+        }
+    }
+
+    fn push(&mut self, check: Check, diagnostics: Vec<Diagnostic>) {
+        self.sections.push(Section { check, diagnostics });
+    }
+
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.sections.iter().flat_map(|section| &section.diagnostics)
+    }
+
+    /// The runtime request at `path`, as checked.
+    pub fn request(&self, path: &str) -> Option<&RequestReport> {
+        self.requests.iter().find(|request| request.file == path)
+    }
+}
+
+/// Checks the package whose manifest is `manifest_path` among `files`, with every runtime
+/// request and workflow definition among them ([`workspace::requests_and_workflows`]).
+pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
+    let (requests, workflows) = workspace::requests_and_workflows(files);
+    check_package_with(files, manifest_path, &requests, &workflows)
+}
+
+/// Checks the package with exactly these request and workflow files (paths into `files`).
+pub fn check_package_with(
+    files: &PackageFiles,
+    manifest_path: &str,
+    request_paths: &[String],
+    workflow_paths: &[String],
+) -> Report {
+    let mut report = Report::empty(Some(manifest_path.to_owned()));
+
+    let Some(bytes) = files.get(manifest_path) else {
+        let missing = Diagnostic::error("manifest.missing", Location::file(manifest_path), "there is no manifest file")
+            .stops(TraverseStop::load(format!(
+                "failed to read capability package manifest {manifest_path}: No such file or directory (os error 2)"
+            )));
+        report.push(Check::Manifest, vec![missing]);
+        return report;
+    };
+    let manifest = match manifest::parse(manifest_path, bytes) {
+        Ok(manifest) => manifest,
+        Err(diagnostic) => {
+            report.push(Check::Manifest, vec![*diagnostic]);
+            return report;
+        }
+    };
+    report.inspect_output = Some(manifest::inspect_output(manifest_path, &manifest));
+    let mut manifest_diagnostics = manifest::check_shape(manifest_path, &manifest);
+    manifest_diagnostics.extend(manifest::notes(manifest_path, &manifest));
+    report.push(Check::Manifest, manifest_diagnostics);
+
+    // Step 4: the three files, in Traverse's order; a blank path was reported above.
+    let mut file_diagnostics = Vec::new();
+    let mut find = |role: &str, json_path: &str, raw: &str| {
+        if raw.trim().is_empty() {
+            return None;
+        }
+        let resolved = resolve(manifest_path, raw);
+        let found = files.get(&resolved.key);
+        if found.is_none() {
+            file_diagnostics.push(
+                Diagnostic::error(
+                    "files.missing",
+                    Location::json(manifest_path, json_path),
+                    format!("the {role} file is missing: add {}", resolved.key),
+                )
+                .stops(TraverseStop::load(format!("missing capability {role} file {}", resolved.display))),
+            );
+        }
+        found.map(|bytes| (resolved, bytes))
+    };
+    let contract_file =
+        find("contract", "$.capability_ref.contract_path", &manifest.capability_ref.contract_path);
+    find("source", "$.source.path", &manifest.source.path);
+    let binary_file = find("binary", "$.binary.path", &manifest.binary.path);
+    report.push(Check::Files, file_diagnostics);
+
+    // Steps 5 to 8 in Traverse's order. Without a contract Traverse stops before the digest;
+    // the digest is still worth showing.
+    let contract = contract_file.and_then(|(resolved, bytes)| {
+        let (diagnostics, parsed) = contract::check_file(&resolved, bytes);
+        report.push(Check::Contract, diagnostics);
+        parsed.map(|parsed| (resolved, parsed))
+    });
+    if let Some((_, contract)) = &contract {
+        report.push(Check::Linkage, linkage::manifest_against_contract(manifest_path, &manifest, contract));
+    }
+    if let Some((binary, bytes)) = &binary_file {
+        let digests = files.digests(&binary.key).cloned().unwrap_or_else(|| Digests::of(bytes));
+        let (diagnostics, facts) =
+            digest::check(manifest_path, &manifest.binary.expected_digest, binary, bytes.len(), digests);
+        report.binary = Some(facts);
+        report.push(Check::Digest, diagnostics);
+    }
+    if let Some((resolved, contract)) = &contract {
+        report.push(Check::Runtime, linkage::contract_runnable(&resolved.key, &resolved.display, contract));
+    }
+
+    if let Some((binary, bytes)) = binary_file {
+        let (diagnostics, module) = module::check(&binary.key, bytes);
+        report.module = module;
+        report.push(Check::Module, diagnostics);
+    }
+
+    let mut workflow_diagnostics = Vec::new();
+    let mut parsed_workflows = Vec::new();
+    for path in workflow_paths {
+        let text = files.get(path).map(String::from_utf8_lossy).unwrap_or_default();
+        let (diagnostics, parsed) = workflow::check(path, &text);
+        workflow_diagnostics.extend(diagnostics);
+        parsed_workflows.extend(parsed.map(|parsed| (path.clone(), parsed)));
+    }
+    workflow_diagnostics.extend(workflow::resolve_refs(manifest_path, &manifest, &parsed_workflows));
+    report.push(Check::Workflows, workflow_diagnostics);
+
+    // Compiled once: a package may have thousands of requests.
+    let strict = contract.as_ref().map(|(_, contract)| StrictLint::new(&contract.inputs.schema));
+    let against = contract.as_ref().map(|(_, contract)| contract).zip(strict.as_ref());
+    for path in request_paths {
+        let bytes = files.get(path).unwrap_or_default();
+        report.requests.push(match request::parse(path, bytes) {
+            Ok(parsed) => RequestReport {
+                file: path.clone(),
+                request_id: Some(parsed.request_id.clone()),
+                stdin: Some(request::stdin_bytes(&parsed.input)),
+                diagnostics: request::check(path, &parsed, against),
+            },
+            Err(diagnostic) => RequestReport {
+                file: path.clone(),
+                request_id: None,
+                stdin: None,
+                diagnostics: vec![*diagnostic],
+            },
+        });
+    }
+    report.contract = contract.map(|(_, contract)| contract);
+    report
+}
+
+/// A module run without its package: only the executor's checks of the module itself.
+pub fn check_lone_module(file: &str, bytes: &[u8]) -> Report {
+    let mut report = Report::empty(None);
+    let (diagnostics, module) = module::check(file, bytes);
+    report.module = module;
+    report.push(Check::Module, diagnostics);
+    report
+}

@@ -1,0 +1,278 @@
+//! A package as a set of files keyed by relative path, and Traverse's path rules over it.
+//!
+//! Traverse reads a manifest's files from disk, joining each raw relative path to the manifest's
+//! folder (`../` allowed) and printing that join un-normalised (`pkg/./src/agent.rs`). Here the
+//! files come from an upload or a folder, so lookups use the normalised join, and messages keep
+//! Traverse's form (SPEC §2.2, §10).
+
+pub mod archive;
+pub mod digest;
+pub mod workspace;
+
+use std::{collections::BTreeMap, sync::OnceLock};
+
+use self::digest::Digests;
+
+/// The files of a package (and anything beside it that its paths reach), by normalised path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageFiles {
+    files: BTreeMap<String, File>,
+}
+
+/// A file's bytes and, once asked for, their digests: the checks run again on every edit of
+/// any file, and hashing a large binary each time would dominate them.
+#[derive(Debug, Clone)]
+struct File {
+    bytes: Vec<u8>,
+    digests: OnceLock<Digests>,
+}
+
+/// Files are equal by their bytes; whether the digests were computed yet does not matter.
+impl PartialEq for File {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for File {}
+
+impl PackageFiles {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds or replaces a file; `path` is relative (`pkg/manifest.json`, `./contract.json`).
+    pub fn insert(&mut self, path: &str, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(normalize(path), File { bytes: bytes.into(), digests: OnceLock::new() });
+    }
+
+    /// Adds or replaces a file whose digests were computed elsewhere (off the page's thread).
+    pub fn insert_hashed(&mut self, path: &str, bytes: Vec<u8>, digests: Digests) {
+        self.files.insert(normalize(path), File { bytes, digests: OnceLock::from(digests) });
+    }
+
+    /// Removes a file, returning whether it was there.
+    pub fn remove(&mut self, path: &str) -> bool {
+        self.files.remove(&normalize(path)).is_some()
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(&normalize(path)).map(|file| file.bytes.as_slice())
+    }
+
+    /// The file's digests, computed on the first call for this content and kept with it.
+    pub fn digests(&self, path: &str) -> Option<&Digests> {
+        self.files.get(&normalize(path)).map(|file| file.digests.get_or_init(|| Digests::of(&file.bytes)))
+    }
+
+    /// All paths, normalised, in byte order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Reads every file under `root`, keyed by its path relative to `root`, each within
+    /// [`MAX_FILE_BYTES`].
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn read_dir(root: &std::path::Path) -> std::io::Result<Self> {
+        fn walk(
+            root: &std::path::Path,
+            dir: &std::path::Path,
+            files: &mut PackageFiles,
+        ) -> std::io::Result<()> {
+            for entry in std::fs::read_dir(dir)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    walk(root, &path, files)?;
+                } else if let Ok(relative) = path.strip_prefix(root) {
+                    files.insert(
+                        &relative.to_string_lossy().replace('\\', "/"),
+                        read_file(&path, MAX_FILE_BYTES)?,
+                    );
+                }
+            }
+            Ok(())
+        }
+        let mut files = Self::new();
+        walk(root, root, &mut files)?;
+        Ok(files)
+    }
+}
+
+/// The largest JSON document (manifest, contract, request, workflow) the command line reads.
+pub const MAX_JSON_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest file of any kind (a binary) the command line reads.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The bytes of the regular file at `path`, refused unread when it is anything else (a folder,
+/// a FIFO, a device such as `/dev/zero`, which would block or never end) or larger than `limit`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_file(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let metadata = std::fs::metadata(path)?;
+    if metadata.is_dir() {
+        return Err(Error::new(ErrorKind::IsADirectory, "is a folder, not a file"));
+    }
+    if !metadata.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "is not a regular file (a device, a FIFO or a socket)",
+        ));
+    }
+    let too_large =
+        || Error::new(ErrorKind::FileTooLarge, format!("is larger than {limit} bytes, the most read"));
+    if metadata.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    std::fs::File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// A path from a manifest, resolved against the manifest's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedPath {
+    /// The join as Traverse prints it: folder + `/` + raw string, not normalised.
+    pub display: String,
+    /// The normalised join, the key to look the file up with.
+    pub key: String,
+}
+
+/// Joins `raw` to the folder of `manifest_path`, as Rust's `Path::join` does for Traverse.
+pub fn resolve(manifest_path: &str, raw: &str) -> ResolvedPath {
+    let folder = manifest_path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let display = if folder.is_empty() || raw.starts_with('/') {
+        raw.to_owned()
+    } else {
+        format!("{}/{raw}", folder.trim_end_matches('/'))
+    };
+    ResolvedPath { key: normalize(&display), display }
+}
+
+/// Drops `.` and empty segments and folds `dir/..`; a `..` above the start is kept, so such a
+/// path names a file outside the package that the user must add under that name.
+pub fn normalize(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." if segments.last().is_some_and(|last| *last != "..") => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    let joined = segments.join("/");
+    if path.starts_with('/') { format!("/{joined}") } else { joined }
+}
+
+/// `path` as it can be shown safely: control characters and the invisible characters that
+/// reorder text (U+202E before `gnp.exe` makes it read `exe.png`) are written as `\u{…}` escapes.
+pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !path.chars().any(hidden) {
+        return path.into();
+    }
+    path.chars()
+        .map(|c| if hidden(c) { format!("\\u{{{:x}}}", u32::from(c)) } else { c.to_string() })
+        .collect()
+}
+
+/// A file's path and why it was left out.
+pub type PathProblem = (String, String);
+
+/// The files of one set (a drop, a zip, a link) that can be kept under their paths, and a
+/// problem for each that cannot, by its path: one whose path normalises to nothing (`b/..`), and
+/// one whose path normalises to that of a file before it (`pkg/./manifest.json` after
+/// `pkg/manifest.json`), which would silently replace it. One bad entry costs only itself.
+pub fn distinct_paths<T>(
+    files: impl IntoIterator<Item = (String, T)>,
+) -> (Vec<(String, T)>, Vec<PathProblem>) {
+    let mut kept: Vec<(String, T)> = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (path, content) in files {
+        let normalized = normalize(&path);
+        if normalized.trim_matches('/').is_empty() || normalized.rsplit('/').next() == Some("..") {
+            problems.push((
+                path,
+                "its path names no file once \".\" and \"..\" are resolved; it was left out".to_owned(),
+            ));
+        } else if let Some(first) = seen.get(&normalized) {
+            problems.push((path, format!("is the same path as {first}, which was kept; it was left out")));
+        } else {
+            seen.insert(normalized, path.clone());
+            kept.push((path, content));
+        }
+    }
+    (kept, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_with_hidden_characters_escaped() {
+        assert_eq!(shown_path("pkg/manifest.json"), "pkg/manifest.json");
+        assert_eq!(shown_path("\u{202e}gnp.exe"), "\\u{202e}gnp.exe");
+        assert_eq!(shown_path("a\0b\u{2066}.wasm"), "a\\u{0}b\\u{2066}.wasm");
+        assert_eq!(shown_path("Zoë.json"), "Zoë.json");
+    }
+
+    #[test]
+    fn paths_that_name_nothing_or_the_same_file_cost_only_themselves() {
+        let given =
+            ["pkg/manifest.json", "b/..", "pkg/./manifest.json", "a/b/../c.json", "./", "a/c.json", "../.."];
+        let (kept, problems) = distinct_paths(given.iter().map(|path| (path.to_string(), ())));
+        let kept: Vec<_> = kept.into_iter().map(|(path, ())| path).collect();
+        assert_eq!(kept, ["pkg/manifest.json", "a/b/../c.json"]);
+        let named: Vec<_> = problems.iter().map(|(path, problem)| format!("{path}: {problem}")).collect();
+        assert_eq!(
+            named,
+            [
+                "b/..: its path names no file once \".\" and \"..\" are resolved; it was left out",
+                "pkg/./manifest.json: is the same path as pkg/manifest.json, which was kept; it was left out",
+                "./: its path names no file once \".\" and \"..\" are resolved; it was left out",
+                "a/c.json: is the same path as a/b/../c.json, which was kept; it was left out",
+                "../..: its path names no file once \".\" and \"..\" are resolved; it was left out",
+            ]
+        );
+    }
+
+    #[test]
+    fn joins_like_traverse_and_looks_up_normalised() {
+        let cases = [
+            ("pkg/manifest.json", "./src/agent.rs", "pkg/./src/agent.rs", "pkg/src/agent.rs"),
+            ("manifest.json", "./contract.json", "./contract.json", "contract.json"),
+            (
+                "examples/hello-world/say-hello-agent/manifest.json",
+                "../../../contracts/examples/hello-world/capabilities/say-hello/contract.json",
+                "examples/hello-world/say-hello-agent/../../../contracts/examples/hello-world/capabilities/say-hello/contract.json",
+                "contracts/examples/hello-world/capabilities/say-hello/contract.json",
+            ),
+            ("pkg/manifest.json", "../../outside.json", "pkg/../../outside.json", "../outside.json"),
+            ("pkg/manifest.json", "/abs/contract.json", "/abs/contract.json", "/abs/contract.json"),
+        ];
+        for (manifest, raw, display, key) in cases {
+            assert_eq!(
+                resolve(manifest, raw),
+                ResolvedPath { display: display.into(), key: key.into() },
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn files_are_found_by_any_spelling_of_their_path() {
+        let mut files = PackageFiles::new();
+        files.insert("./pkg//artifacts/agent.wasm", b"\0asm".to_vec());
+        assert_eq!(files.get("pkg/artifacts/../artifacts/agent.wasm"), Some(&b"\0asm"[..]));
+        assert_eq!(files.paths().collect::<Vec<_>>(), ["pkg/artifacts/agent.wasm"]);
+    }
+}

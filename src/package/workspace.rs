@@ -1,0 +1,300 @@
+//! What the user has loaded: which file is the manifest, what role every file plays for it, and
+//! which files the manifest names that are not there yet.
+//!
+//! Invariant: pure functions over [`PackageFiles`]; the page, the CLI and the checks share them,
+//! so a file the page calls "the contract" is the file the checks read as the contract.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::{
+    check::{manifest::MANIFEST_KIND, request, workflow},
+    package::{PackageFiles, ResolvedPath, archive, distinct_paths, resolve},
+};
+
+/// What a file is to the chosen manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Manifest,
+    Contract,
+    Source,
+    Binary,
+    Request,
+    Workflow,
+    Other,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Manifest => "manifest",
+            Self::Contract => "contract",
+            Self::Source => "source",
+            Self::Binary => "binary",
+            Self::Request => "request",
+            Self::Workflow => "workflow",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// A file the manifest names, by the JSON path that names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedFile {
+    pub role: Role,
+    /// `$.capability_ref.contract_path`, `$.source.path` or `$.binary.path`.
+    pub json_path: &'static str,
+    pub resolved: ResolvedPath,
+}
+
+/// The contract, source and binary a manifest names, in Traverse's reading order. Read from the
+/// raw JSON, so a manifest with other problems still says where its files are; a path that is
+/// absent, not a string or blank is left out (the manifest checks report it).
+pub fn named_files(manifest_path: &str, manifest_bytes: &[u8]) -> Vec<NamedFile> {
+    let Ok(value) = serde_json::from_slice::<Value>(manifest_bytes) else { return Vec::new() };
+    [
+        (Role::Contract, "$.capability_ref.contract_path", "/capability_ref/contract_path"),
+        (Role::Source, "$.source.path", "/source/path"),
+        (Role::Binary, "$.binary.path", "/binary/path"),
+    ]
+    .into_iter()
+    .filter_map(|(role, json_path, pointer)| {
+        let raw = value.pointer(pointer)?.as_str().filter(|raw| !raw.trim().is_empty())?;
+        Some(NamedFile { role, json_path, resolved: resolve(manifest_path, raw) })
+    })
+    .collect()
+}
+
+/// The manifests among `files`: JSON files whose `kind` is Traverse's manifest kind, then any
+/// other `manifest.json` (so a manifest with a wrong kind is still found and checked), each
+/// group shallowest first.
+pub fn manifests(files: &PackageFiles) -> Vec<String> {
+    let kind_of = |path: &str| {
+        let value = serde_json::from_slice::<Value>(files.get(path)?).ok()?;
+        value.get("kind")?.as_str().map(str::to_owned)
+    };
+    let mut found: Vec<(bool, usize, String)> = files
+        .paths()
+        .filter(|path| path.ends_with(".json"))
+        .filter_map(|path| {
+            let by_kind = kind_of(path).as_deref() == Some(MANIFEST_KIND);
+            let by_name = path.rsplit('/').next() == Some("manifest.json");
+            (by_kind || by_name).then(|| (!by_kind, path.matches('/').count(), path.to_owned()))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, _, path)| path).collect()
+}
+
+/// The runtime requests and workflow definitions among `files`: recognised by their `kind`,
+/// and, for requests, by lying in a `runtime-requests/` folder as Traverse's examples do, so a
+/// request with a wrong `kind` or broken JSON is still checked (and told so).
+pub fn requests_and_workflows(files: &PackageFiles) -> (Vec<String>, Vec<String>) {
+    let (mut requests, mut workflows) = (Vec::new(), Vec::new());
+    for path in files.paths().filter(|path| path.ends_with(".json")) {
+        let value = files.get(path).and_then(|bytes| serde_json::from_slice::<Value>(bytes).ok());
+        let in_requests_folder = path.split('/').any(|segment| segment == "runtime-requests");
+        match value {
+            Some(value) if workflow::is_workflow(&value) => workflows.push(path.to_owned()),
+            Some(value) if request::is_request(&value) => requests.push(path.to_owned()),
+            _ if in_requests_folder => requests.push(path.to_owned()),
+            _ => {}
+        }
+    }
+    (requests, workflows)
+}
+
+/// Every loaded file with its role for the manifest at `manifest_path` (if any), in path order.
+pub fn roles(files: &PackageFiles, manifest_path: Option<&str>) -> Vec<(String, Role)> {
+    let named = manifest_path.and_then(|path| Some(named_files(path, files.get(path)?))).unwrap_or_default();
+    let (requests, workflows) = requests_and_workflows(files);
+    // Sets, not lists: a drop may hold thousands of requests.
+    let requests: std::collections::BTreeSet<&str> = requests.iter().map(String::as_str).collect();
+    let workflows: std::collections::BTreeSet<&str> = workflows.iter().map(String::as_str).collect();
+    files
+        .paths()
+        .map(|path| {
+            let role = if Some(path) == manifest_path {
+                Role::Manifest
+            } else if let Some(file) = named.iter().find(|file| file.resolved.key == path) {
+                file.role
+            } else if requests.contains(path) {
+                Role::Request
+            } else if workflows.contains(path) {
+                Role::Workflow
+            } else {
+                Role::Other
+            };
+            (path.to_owned(), role)
+        })
+        .collect()
+}
+
+/// The module a run runs: the manifest's binary, else the first `.wasm` (or `\0asm`) file
+/// loaded. A manifest's binary that is not loaded is no module to run: it has no stand-in.
+pub fn module_to_run(files: &PackageFiles, manifest_path: Option<&str>) -> Option<String> {
+    let by_manifest = manifest_path.and_then(|manifest| {
+        let named = named_files(manifest, files.get(manifest)?);
+        named.into_iter().find(|file| file.role == Role::Binary).map(|file| file.resolved.key)
+    });
+    let path = by_manifest.or_else(|| {
+        let is_module = |path: &str| {
+            path.ends_with(".wasm") || files.get(path).is_some_and(|bytes| bytes.starts_with(b"\0asm"))
+        };
+        files.paths().find(|path| is_module(path)).map(str::to_owned)
+    })?;
+    files.get(&path).is_some().then_some(path)
+}
+
+/// The files the manifest names that are not loaded: add each under its `resolved.key`. A file
+/// a share link named by its SHA-256 (`awaited`, by path) is left out: it is asked for once,
+/// where the file given is checked against that digest.
+pub fn missing(files: &PackageFiles, manifest_path: &str, awaited: &[(String, String)]) -> Vec<NamedFile> {
+    let Some(bytes) = files.get(manifest_path) else { return Vec::new() };
+    named_files(manifest_path, bytes)
+        .into_iter()
+        .filter(|file| files.get(&file.resolved.key).is_none())
+        .filter(|file| !awaited.iter().any(|(path, _)| *path == file.resolved.key))
+        .collect()
+}
+
+/// A file as given: its path and its bytes.
+pub type PathAndBytes = (String, Vec<u8>);
+
+/// Files as the user gave them, ready to add: each `.zip` replaced by its files, and the one
+/// folder they all sit in (a picked or dropped package folder) taken off their paths, so paths
+/// are relative to the package. Returns the files and, for each file that could not be
+/// unpacked, its name and why.
+pub fn incoming(given: Vec<PathAndBytes>) -> (Vec<PathAndBytes>, Vec<(String, String)>) {
+    let (mut files, mut problems) = (Vec::new(), Vec::new());
+    for (path, bytes) in given {
+        if path.ends_with(".zip") || archive::is_zip(&bytes) {
+            match archive::unpack(&bytes) {
+                Ok(entries) => files.extend(without_common_folder(entries)),
+                Err(error) => problems.push((path, error)),
+            }
+        } else {
+            files.push((path, bytes));
+        }
+    }
+    let (files, left_out) = distinct_paths(without_common_folder(files));
+    problems.extend(left_out);
+    (files, problems)
+}
+
+fn without_common_folder(files: Vec<PathAndBytes>) -> Vec<PathAndBytes> {
+    let folder = |path: &str| path.split_once('/').map(|(folder, _)| folder.to_owned());
+    let common = files.first().and_then(|(path, _)| folder(path));
+    match common {
+        Some(common) if files.iter().all(|(path, _)| folder(path).as_deref() == Some(common.as_str())) => {
+            files.into_iter().map(|(path, bytes)| (path[common.len() + 1..].to_owned(), bytes)).collect()
+        }
+        _ => files,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(contract: &str, binary: &str) -> Vec<u8> {
+        serde_json::to_vec(&serde_json::json!({
+            "kind": "capability_package",
+            "capability_ref": { "contract_path": contract },
+            "source": { "path": "./src/lib.rs" },
+            "binary": { "path": binary },
+        }))
+        .unwrap()
+    }
+
+    fn package() -> PackageFiles {
+        let mut files = PackageFiles::new();
+        files.insert("pkg/manifest.json", manifest("../contracts/greet.json", "./artifacts/greet.wasm"));
+        files.insert("contracts/greet.json", b"{}".to_vec());
+        files.insert("pkg/src/lib.rs", b"#![no_std]".to_vec());
+        files.insert("pkg/runtime-requests/bad.json", b"{ not json".to_vec());
+        files.insert("pkg/runtime-requests/ok.json", br#"{"kind":"runtime_request"}"#.to_vec());
+        files.insert("pkg/flows/w.json", br#"{"kind":"workflow_definition"}"#.to_vec());
+        files.insert("pkg/README.md", b"notes".to_vec());
+        files
+    }
+
+    #[test]
+    fn every_file_gets_its_role_for_the_manifest() {
+        let files = package();
+        let roles = roles(&files, Some("pkg/manifest.json"));
+        let role = |path: &str| roles.iter().find(|(p, _)| p == path).map(|(_, role)| *role);
+        assert_eq!(role("pkg/manifest.json"), Some(Role::Manifest));
+        assert_eq!(role("contracts/greet.json"), Some(Role::Contract));
+        assert_eq!(role("pkg/src/lib.rs"), Some(Role::Source));
+        assert_eq!(role("pkg/runtime-requests/bad.json"), Some(Role::Request));
+        assert_eq!(role("pkg/runtime-requests/ok.json"), Some(Role::Request));
+        assert_eq!(role("pkg/flows/w.json"), Some(Role::Workflow));
+        assert_eq!(role("pkg/README.md"), Some(Role::Other));
+        // Without a manifest chosen, only kinds and folders say anything.
+        assert!(super::roles(&files, None).iter().all(|(_, role)| *role != Role::Contract));
+    }
+
+    #[test]
+    fn missing_files_are_named_by_the_key_to_add_them_under() {
+        let files = package();
+        let missing = missing(&files, "pkg/manifest.json", &[]);
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].role, Role::Binary);
+        assert_eq!(missing[0].json_path, "$.binary.path");
+        assert_eq!(missing[0].resolved.key, "pkg/artifacts/greet.wasm");
+        assert_eq!(missing[0].resolved.display, "pkg/./artifacts/greet.wasm");
+    }
+
+    #[test]
+    fn a_file_a_link_names_by_digest_is_asked_for_once_with_its_digest() {
+        let files = package();
+        let awaited = [("pkg/artifacts/greet.wasm".to_owned(), "sha256:00".to_owned())];
+        assert_eq!(missing(&files, "pkg/manifest.json", &awaited).len(), 0);
+        let elsewhere = [("other.wasm".to_owned(), "sha256:00".to_owned())];
+        assert_eq!(missing(&files, "pkg/manifest.json", &elsewhere).len(), 1);
+    }
+
+    #[test]
+    fn manifests_by_kind_come_before_manifests_by_name_and_shallow_before_deep() {
+        let mut files = package();
+        files.insert("a/b/deep.json", manifest("c.json", "b.wasm"));
+        files.insert("manifest.json", br#"{"kind":"capability_pkg"}"#.to_vec());
+        files.insert("broken/manifest.json", b"{".to_vec());
+        assert_eq!(
+            manifests(&files),
+            ["pkg/manifest.json", "a/b/deep.json", "manifest.json", "broken/manifest.json"]
+        );
+    }
+
+    #[test]
+    fn a_package_folder_is_loaded_relative_to_itself_and_zips_are_opened() {
+        let given = |paths: &[&str]| paths.iter().map(|p| (p.to_string(), b"x".to_vec())).collect::<Vec<_>>();
+        let paths = |files: Vec<(String, Vec<u8>)>| files.into_iter().map(|(p, _)| p).collect::<Vec<_>>();
+        let (files, problems) = incoming(given(&["hello/manifest.json", "hello/src/lib.rs"]));
+        assert_eq!((paths(files), problems), (vec!["manifest.json".into(), "src/lib.rs".into()], vec![]));
+        // Loose files, or files from two folders, keep their paths.
+        assert_eq!(paths(incoming(given(&["a/m.json", "b/c.json"])).0), ["a/m.json", "b/c.json"]);
+        assert_eq!(paths(incoming(given(&["manifest.json"])).0), ["manifest.json"]);
+
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        writer.start_file("pkg/manifest.json", zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut writer, b"{}").unwrap();
+        let zip = writer.finish().unwrap().into_inner();
+        let (files, problems) =
+            incoming(vec![("pkg.zip".into(), zip), ("broken.zip".into(), b"PK\x03\x04".to_vec())]);
+        assert_eq!(files, [("manifest.json".to_owned(), b"{}".to_vec())]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "broken.zip");
+    }
+
+    #[test]
+    fn blank_or_non_string_paths_name_no_file() {
+        let bytes =
+            br#"{"capability_ref":{"contract_path":"  "},"source":{"path":7},"binary":{"path":"x.wasm"}}"#;
+        let named = named_files("m.json", bytes);
+        assert_eq!(named.iter().map(|file| file.role).collect::<Vec<_>>(), [Role::Binary]);
+        assert!(named_files("m.json", b"not json").is_empty());
+    }
+}

@@ -1,0 +1,12 @@
+//! What a governed run means, as plain Rust: the module rewritten for fuel and limits, the
+//! host functions Traverse links, what crosses to the runner worker and back, and the account
+//! Traverse gives of what ran. Nothing here runs a module: `web::runner` does, with wasmer.
+
+pub mod execution;
+pub mod host;
+pub mod instrument;
+pub mod plan;
+pub mod protocol;
+pub mod settings;
+pub mod trap;
+pub mod use_case;

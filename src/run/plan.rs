@@ -1,0 +1,97 @@
+//! What a run will be, decided before the runner is called: the input chosen, the exact bytes
+//! sent on stdin, whether Traverse refuses the run, and the request the runner gets.
+
+use serde_json::Value;
+
+use crate::{
+    check::{Refusal, Report, RequestReport, request},
+    run::{
+        protocol::{RunRequest, SandboxFile},
+        settings::Settings,
+    },
+};
+
+/// The request id of runs from stdin the user wrote, for the ids in Traverse's result.
+pub const PLAYGROUND_REQUEST_ID: &str = "playground";
+
+/// What the user chose to send on stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputChoice {
+    /// The text in the stdin editor.
+    Custom,
+    /// A runtime request of the package, by path: its input, as Traverse writes it.
+    Request(String),
+    /// A contract use case, by index: its `input_example`.
+    UseCase(usize),
+}
+
+impl InputChoice {
+    /// The stdin the choice puts in the editor, as Traverse writes it: `None` for the user's
+    /// own text, or for a request that does not parse (it has no input to send).
+    pub fn stdin(&self, report: &Report) -> Option<String> {
+        match self {
+            Self::Custom => None,
+            Self::Request(_) => self.request(report)?.stdin.clone(),
+            Self::UseCase(index) => {
+                let use_case = report.contract.as_ref()?.use_cases.get(*index)?;
+                Some(request::stdin_bytes(&use_case.input_example))
+            }
+        }
+    }
+
+    /// The runtime request chosen, as checked.
+    pub fn request<'a>(&self, report: &'a Report) -> Option<&'a RequestReport> {
+        match self {
+            Self::Request(path) => report.request(path),
+            _ => None,
+        }
+    }
+}
+
+/// The exact bytes sent: Traverse's compact, key-sorted JSON when governed, else the text as
+/// written; the parse error when governed stdin is not JSON.
+pub fn stdin_to_send(text: &str, governed: bool) -> Result<String, String> {
+    if !governed {
+        return Ok(text.to_owned());
+    }
+    serde_json::from_str::<Value>(text)
+        .map(|input| request::stdin_bytes(&input))
+        .map_err(|error| error.to_string())
+}
+
+/// A run, decided.
+#[derive(Debug)]
+pub enum Plan {
+    /// Traverse stops before the module runs; nothing is sent to the runner.
+    Refused { refusal: Refusal, request_id: String },
+    /// What the runner is asked to do.
+    Run { request: RunRequest, request_id: String },
+}
+
+/// The run of `module` (the bytes of the file the report checked) with the chosen input and
+/// the `stdin` text in the editor, as `settings` say; an error when stdin (governed) or the
+/// sandbox's environment cannot be sent.
+pub fn plan(
+    report: &Report,
+    choice: &InputChoice,
+    stdin: &str,
+    module: Vec<u8>,
+    settings: &Settings,
+    sandbox_files: Vec<SandboxFile>,
+) -> Result<Plan, String> {
+    let stdin = stdin_to_send(stdin, settings.governed)?;
+    let request = choice.request(report);
+    let request_id = request
+        .and_then(|request| request.request_id.clone())
+        .unwrap_or_else(|| PLAYGROUND_REQUEST_ID.to_owned());
+    // What stops Traverse before the module runs stops the playground too; the sandbox is not
+    // Traverse, and runs anything.
+    if settings.governed
+        && let Some(refusal) = report.refusal(request)
+    {
+        return Ok(Plan::Refused { refusal, request_id });
+    }
+    let mode = settings.mode(report.contract.as_ref(), sandbox_files)?;
+    let request = RunRequest { module, stdin: stdin.into_bytes(), mode, limits: settings.limits() };
+    Ok(Plan::Run { request, request_id })
+}

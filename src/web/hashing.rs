@@ -1,0 +1,102 @@
+//! Hashing large files in a Web Worker of their own (`src/bin/hasher.rs`), so the page stays
+//! responsive and shows progress while a 100 MB binary is hashed. The digests are
+//! [`digest::Hasher`]'s, the same code the checks use; the page keeps them with the file
+//! ([`crate::package::PackageFiles::insert_hashed`]).
+//!
+//! The page posts the bytes (transferred, not copied); the worker answers `Ready` first, then
+//! `Progress` after each piece and `Done` with the digests.
+
+use futures::{StreamExt, channel::mpsc};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
+
+use crate::package::digest::{Digests, Hasher};
+
+/// Files at least this large are hashed in the worker; a smaller one takes at most about
+/// 40 ms on the page's own thread (both digests run at about 110 MiB/s there).
+pub const OFF_THREAD_BYTES: usize = 4 << 20;
+
+/// The loader trunk writes for the `hasher` binary.
+const WORKER_SCRIPT: &str = "./hasher_loader.js";
+
+/// Bytes hashed between two progress messages.
+const PIECE_BYTES: u32 = 4 << 20;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Message {
+    Ready,
+    Progress { done: u32, total: u32 },
+    Done(Digests),
+}
+
+/// The digests of `bytes`, hashed in a new worker; `progress(done, total)` after each piece.
+pub async fn digests(bytes: &[u8], mut progress: impl FnMut(u32, u32)) -> Result<Digests, String> {
+    let worker =
+        Worker::new(WORKER_SCRIPT).map_err(|error| format!("the hashing worker did not start: {error:?}"))?;
+    let (sender, mut inbox) = mpsc::unbounded::<Result<Message, String>>();
+    let error_sender = sender.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let _ = sender
+            .unbounded_send(serde_wasm_bindgen::from_value(event.data()).map_err(|error| error.to_string()));
+    });
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        event.prevent_default();
+        let _ = error_sender.unbounded_send(Err(event.message()));
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let answer = async {
+        // Messages posted before the worker listens are lost; it says when it does.
+        match inbox.next().await {
+            Some(Ok(Message::Ready)) => {}
+            other => return Err(format!("the hashing worker did not start: {other:?}")),
+        }
+        let array = js_sys::Uint8Array::from(bytes);
+        worker
+            .post_message_with_transfer(&array, &js_sys::Array::of1(&array.buffer()))
+            .map_err(|error| format!("the file could not be sent to the hashing worker: {error:?}"))?;
+        loop {
+            match inbox.next().await {
+                Some(Ok(Message::Progress { done, total })) => progress(done, total),
+                Some(Ok(Message::Done(digests))) => return Ok(digests),
+                Some(Ok(Message::Ready)) => {}
+                Some(Err(error)) => return Err(format!("the hashing worker failed: {error}")),
+                None => return Err("the hashing worker stopped".to_owned()),
+            }
+        }
+    };
+    let result = answer.await;
+    worker.terminate();
+    result
+}
+
+/// Entry point of the hashing worker.
+pub fn start_worker() {
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let replies = scope.clone();
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        let bytes: js_sys::Uint8Array = event.data().unchecked_into();
+        let total = bytes.length();
+        let mut hasher = Hasher::default();
+        let mut done = 0;
+        while done < total {
+            let end = total.min(done + PIECE_BYTES);
+            hasher.update(&bytes.subarray(done, end).to_vec());
+            done = end;
+            post(&replies, &Message::Progress { done, total });
+        }
+        post(&replies, &Message::Done(hasher.finish()));
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker does.
+    on_message.forget();
+    post(&scope, &Message::Ready);
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, message: &Message) {
+    let value: JsValue = serde_wasm_bindgen::to_value(message).expect("hashing messages convert to JS");
+    scope.post_message(&value).expect("a worker can always post to its page");
+}

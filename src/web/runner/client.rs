@@ -1,0 +1,145 @@
+//! The page's side of the runner: owns the worker, enforces the wall-clock limit, and replaces
+//! a worker that timed out or died, so the next run starts clean.
+
+use std::cell::RefCell;
+
+use futures::{
+    StreamExt,
+    channel::mpsc,
+    future::{Either, select},
+};
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use web_sys::{ErrorEvent, MessageEvent, Worker};
+
+use crate::run::protocol::{RunEnd, RunOutcome, RunRequest, WorkerMessage};
+
+/// The loader trunk writes for the `runner` binary (`data-type="worker"`, `data-loader-shim`).
+const WORKER_SCRIPT: &str = "./runner_loader.js";
+
+/// How long a new worker may take to load its wasm before the run is reported as failed. The
+/// run's own limit starts only once the worker is ready, so loading never eats into it.
+const WORKER_START_LIMIT_MS: u32 = 30_000;
+
+/// Runs modules in a Web Worker, one run at a time.
+pub struct Runner {
+    idle: RefCell<Option<RunnerWorker>>,
+}
+
+impl Runner {
+    /// A runner with no worker yet: the worker's wasmer bundle is the page's largest download,
+    /// so it is fetched only once there is a module to run ([`Runner::prepare`]).
+    pub fn new() -> Self {
+        Self { idle: RefCell::new(None) }
+    }
+
+    /// Starts the worker if there is none, so that the first run does not wait for it to load.
+    pub fn prepare(&self) {
+        if self.idle.borrow().is_none() {
+            self.idle.replace(RunnerWorker::spawn().ok());
+        }
+    }
+
+    /// Runs one request. Never fails: every way a run can end is a [`RunEnd`].
+    pub async fn run(&self, request: &RunRequest) -> RunOutcome {
+        let started = js_sys::Date::now();
+        let taken = self.idle.take();
+        let mut worker = match taken.map_or_else(RunnerWorker::spawn, Ok) {
+            Ok(worker) => worker,
+            Err(error) => return RunOutcome::without_output(RunEnd::WorkerFailed(error), 0.0),
+        };
+        match worker.run(request).await {
+            Ok(outcome) => {
+                // `prepare` may have started another while this one ran; one idle worker is enough.
+                if let Some(spare) = self.idle.replace(Some(worker)) {
+                    spare.worker.terminate();
+                }
+                outcome
+            }
+            Err(end) => {
+                // A worker stuck in a guest cannot be interrupted, only terminated.
+                worker.worker.terminate();
+                self.prepare();
+                RunOutcome::without_output(end, js_sys::Date::now() - started)
+            }
+        }
+    }
+}
+
+impl Default for Runner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+struct RunnerWorker {
+    worker: Worker,
+    inbox: mpsc::UnboundedReceiver<Result<WorkerMessage, String>>,
+    ready: bool,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+impl RunnerWorker {
+    fn spawn() -> Result<Self, String> {
+        let worker = Worker::new(WORKER_SCRIPT).map_err(|error| describe_js(&error))?;
+        let (sender, inbox) = mpsc::unbounded();
+        let error_sender = sender.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let message = serde_wasm_bindgen::from_value(event.data())
+                .map_err(|error| format!("the runner sent an unreadable reply: {error}"));
+            let _ = sender.unbounded_send(message);
+        });
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            let _ = error_sender.unbounded_send(Err(format!("the runner crashed: {}", event.message())));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(Self { worker, inbox, ready: false, _on_message: on_message, _on_error: on_error })
+    }
+
+    /// The outcome, or the [`RunEnd`] of a run that must be abandoned with its worker.
+    async fn run(&mut self, request: &RunRequest) -> Result<RunOutcome, RunEnd> {
+        if !self.ready {
+            match self.next_message(WORKER_START_LIMIT_MS).await {
+                Some(Ok(WorkerMessage::Ready)) => self.ready = true,
+                Some(Ok(WorkerMessage::Finished(_))) => {
+                    return Err(RunEnd::WorkerFailed("the runner answered before it was ready".into()));
+                }
+                Some(Err(error)) => return Err(RunEnd::WorkerFailed(error)),
+                None => {
+                    return Err(RunEnd::WorkerFailed(format!(
+                        "the runner did not start within {} s",
+                        WORKER_START_LIMIT_MS / 1000
+                    )));
+                }
+            }
+        }
+        let message = serde_wasm_bindgen::to_value(request)
+            .map_err(|error| RunEnd::WorkerFailed(format!("the request could not be sent: {error}")))?;
+        self.worker.post_message(&message).map_err(|error| RunEnd::WorkerFailed(describe_js(&error)))?;
+        let limit_ms = request.limits.wall_time_ms;
+        match self.next_message(limit_ms).await {
+            Some(Ok(WorkerMessage::Finished(outcome))) => Ok(outcome),
+            Some(Ok(WorkerMessage::Ready)) => {
+                Err(RunEnd::WorkerFailed("the runner restarted during the run".into()))
+            }
+            Some(Err(error)) => Err(RunEnd::WorkerFailed(error)),
+            None => Err(RunEnd::TimedOut { limit_ms }),
+        }
+    }
+
+    /// The worker's next message, or `None` when `limit_ms` passes first.
+    async fn next_message(&mut self, limit_ms: u32) -> Option<Result<WorkerMessage, String>> {
+        match select(self.inbox.next(), TimeoutFuture::new(limit_ms)).await {
+            Either::Left((Some(message), _)) => Some(message),
+            Either::Left((None, _)) => Some(Err("the runner closed".into())),
+            Either::Right(_) => None,
+        }
+    }
+}
+
+fn describe_js(error: &JsValue) -> String {
+    error.as_string().unwrap_or_else(|| format!("{error:?}"))
+}

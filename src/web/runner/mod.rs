@@ -1,0 +1,27 @@
+//! Running a module: the only part of the playground that touches wasmer.
+//!
+//! Invariant: wasmer runs only inside the runner Web Worker (`src/bin/runner.rs`), so the page
+//! bundle stays small and a runaway module is stopped by terminating the worker while the page
+//! stays responsive. The page and the worker speak [`crate::run::protocol`]; nothing else
+//! crosses.
+//!
+//! - `client`: the page side, which owns the worker, its wall-clock limit and its replacement;
+//! - `worker`: the worker side, which decodes a request and answers with an outcome;
+//! - `compiled`: the modules the worker has compiled, kept for the next run;
+//! - `governed`: a run as Traverse runs it, on wasmer with only Traverse's host functions;
+//! - `sandbox`: a run with full WASI on wasmer-wasix (not Traverse), in memory.
+
+pub mod client;
+mod compiled;
+mod governed;
+mod sandbox;
+pub mod worker;
+
+/// The worker's monotonic clock, in milliseconds.
+fn now_ms() -> f64 {
+    use wasm_bindgen::JsCast;
+    js_sys::global()
+        .unchecked_into::<web_sys::WorkerGlobalScope>()
+        .performance()
+        .map_or_else(js_sys::Date::now, |performance| performance.now())
+}

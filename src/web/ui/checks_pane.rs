@@ -1,0 +1,218 @@
+//! The checks of the loaded package, as the core's [`Report`] has them: Traverse's verdict,
+//! the checks in order with pass or fail, every diagnostic (its place opens the file at that
+//! JSON path), the digests, and the module's imports and exports against the host ABI.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{browser, state::Playground};
+use crate::check::{
+    Report, Verdict,
+    diagnostic::{Diagnostic, Severity},
+    host_abi::{self, ImportStatus},
+    module_info::{ExternKind, ModuleInfo},
+};
+
+#[component]
+pub fn ChecksPane() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    view! {
+        <section class="pane checks" aria-labelledby="checks-heading">
+            <h2 id="checks-heading">"Checks"</h2>
+            {move || match playground.checked.get() {
+                // Without a manifest, a lone module still gets the executor's checks.
+                Some(checked) if checked.report.manifest_path.is_none() => {
+                    let report = checked.report;
+                    view! {
+                        <p class="note">"No manifest: only the module's own checks (what Traverse's executor refuses)."</p>
+                        <Diagnostics diagnostics=report.diagnostics().cloned().collect() />
+                        {report.module.map(|module| view! { <ModuleTables module=module /> })}
+                    }.into_any()
+                }
+                Some(checked) => {
+                    let report = checked.report;
+                    view! {
+                        <VerdictView report=report.clone() />
+                        <p class="note timing" data-testid="check-time">{format!("Checked in {:.1} ms ({:.1} ms of it hashing), in this page.", checked.check_ms, checked.hash_ms)}</p>
+                        <Stages report=report.clone() />
+                        <Diagnostics diagnostics=report.diagnostics().cloned().collect() />
+                        <DigestPanel report=report.clone() />
+                        {report.module.map(|module| view! { <ModuleTables module=module /> })}
+                    }.into_any()
+                }
+                None => view! {
+                    <p class="empty">"Load a package (a manifest and the files it names) to see Traverse's verdict."</p>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Traverse's verdict on loading the package, as `traverse-cli` prints it, and on executing it.
+#[component]
+fn VerdictView(report: Report) -> impl IntoView {
+    let inspect = report.load_verdict();
+    let execute = report.run_verdict(None);
+    let printed = match &inspect {
+        Verdict::Passes => report.inspect_output.clone().unwrap_or_default(),
+        Verdict::Fails(stop) => stop.message.clone(),
+    };
+    let execute_line = match (&inspect, &execute) {
+        (Verdict::Fails(_), _) => None,
+        (_, Verdict::Passes) => {
+            Some("execute: nothing stops a valid request before the module runs".to_owned())
+        }
+        (_, Verdict::Fails(stop)) => {
+            Some(format!("execute: exits {} for any request: {}", stop.exit_code, stop.message))
+        }
+    };
+    let copied = RwSignal::new(false);
+    let to_copy = printed.clone();
+    let copy = move |_| {
+        let text = to_copy.clone();
+        spawn_local(async move { copied.set(browser::copy_to_clipboard(&text).await.is_ok()) });
+    };
+    let passes = inspect == Verdict::Passes;
+    view! {
+        <div class="verdict" class:pass=passes class:fail=!passes data-testid="verdict">
+            <p class="verdict-head">
+                {if passes { "Traverse loads this package".to_owned() } else {
+                    format!("Traverse refuses this package: exit {}", inspect.exit_code())
+                }}
+                <span class="note">" (traverse-cli capability-package inspect)"</span>
+            </p>
+            <pre class="traverse-line" data-testid="verdict-line">{printed}</pre>
+            <button class="small" data-testid="verdict-copy" on:click=copy>
+                {move || if copied.get() { "Copied" } else { "Copy" }}
+            </button>
+            {execute_line.map(|line| view! { <p class="execute-line">{line}</p> })}
+        </div>
+    }
+}
+
+#[component]
+fn Stages(report: Report) -> impl IntoView {
+    view! {
+        <ol class="stages" data-testid="stages">
+            {report.sections.into_iter().map(|section| {
+                let errors = section.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+                let failed = errors > 0;
+                let status = if failed { format!("{errors} error(s)") } else { "pass".to_owned() };
+                view! {
+                    <li class:fail=failed data-testid="stage" data-stage=section.check.as_str()>
+                        <span class="stage-name">{section.check.as_str()}</span>" "
+                        <span class="stage-status">{status}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// Every diagnostic, errors first; the place opens the file viewer there.
+#[component]
+pub fn Diagnostics(mut diagnostics: Vec<Diagnostic>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    diagnostics.sort_by_key(|d| d.severity);
+    view! {
+        <ul class="diagnostics">
+            {diagnostics.into_iter().map(|d| {
+                let severity = d.severity.as_str();
+                let location = d.location.clone();
+                view! {
+                    <li data-testid="diagnostic" data-code=d.code class=format!("severity-{severity}")>
+                        <span class="severity">{severity}</span>" "
+                        <code class="code">{d.code}</code>" "
+                        <button class="link place" title="show in the file"
+                            on:click=move |_| playground.view_file(Some(location.clone()))>
+                            {d.location.to_string()}
+                        </button>
+                        <span class="message">{d.message.clone()}</span>
+                        {d.traverse.map(|stop| view! {
+                            <span class="traverse-says">"Traverse: "<code>{stop.message}</code></span>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn DigestPanel(report: Report) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    report.binary.map(|binary| {
+        let matches = binary.declared == binary.fnv1a64;
+        let computed = binary.fnv1a64.clone();
+        // As after a rebuild: the declared digest becomes the binary's, nothing else changes.
+        let pin = move |_| playground.pin_digest(&computed);
+        view! {
+            <section class="digest" aria-label="binary digest">
+                <h3>"Binary " <code>{binary.path.clone()}</code> {format!(" ({} bytes)", binary.size)}</h3>
+                <dl>
+                    <dt>"declared"</dt>
+                    <dd><code data-testid="digest-declared">{binary.declared.clone()}</code></dd>
+                    <dt>"computed"</dt>
+                    <dd><code data-testid="digest-computed">{binary.fnv1a64.clone()}</code>
+                        {if matches { " ✓ matches" } else { " ✗ differs" }}</dd>
+                    <dt>"sha256"</dt>
+                    <dd><code data-testid="digest-sha256">{binary.sha256.clone()}</code></dd>
+                </dl>
+                {(!matches).then(|| view! {
+                    <button class="small" data-testid="digest-fix" on:click=pin>
+                        "Write the computed digest into the manifest"
+                    </button>
+                    <span class="note">" (only if this binary is the one you mean to ship)"</span>
+                })}
+            </section>
+        }
+    })
+}
+
+#[component]
+fn ModuleTables(module: ModuleInfo) -> impl IntoView {
+    view! {
+        <section class="module-tables">
+            <h3>"Imports"</h3>
+            <table data-testid="imports-table">
+                <thead><tr><th>"module"</th><th>"name"</th><th>"kind"</th><th>"host ABI"</th></tr></thead>
+                <tbody>
+                    {module.imports.iter().map(|import| {
+                        let status = ImportStatus::of(&import.module, &import.name);
+                        view! {
+                            <tr class:refused=!status.runs()>
+                                <td><code>{import.module.clone()}</code></td>
+                                <td><code>{import.name.clone()}</code></td>
+                                <td>{kind_name(import.kind)}</td>
+                                <td>{status.as_str()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {module.imports.is_empty().then(|| view! { <p class="note">"No imports."</p> })}
+            <h3>"Exports"</h3>
+            <table data-testid="exports-table">
+                <thead><tr><th>"name"</th><th>"kind"</th><th>"for Traverse"</th></tr></thead>
+                <tbody>
+                    {module.exports.iter().map(|export| view! {
+                        <tr>
+                            <td><code>{format!("{:?}", export.name)}</code></td>
+                            <td>{kind_name(export.kind)}</td>
+                            <td>{host_abi::export_role(&export.name).unwrap_or("")}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+fn kind_name(kind: ExternKind) -> &'static str {
+    match kind {
+        ExternKind::Function => "function",
+        ExternKind::Table => "table",
+        ExternKind::Memory => "memory",
+        ExternKind::Global => "global",
+        ExternKind::Tag => "tag",
+    }
+}

@@ -1,0 +1,276 @@
+//! Loading a package: files, a folder or a `.zip`, by button or by dropping anywhere on the
+//! page, or a pasted manifest. Lists every file with its role, asks for the files the manifest
+//! names that are missing (and those a share link names by digest), and shows the file viewer.
+
+use leptos::{ev, prelude::*, task::spawn_local};
+use web_sys::HtmlInputElement;
+
+use super::{
+    browser::{self, LoadedFile},
+    file_view::FileView,
+    state::{Hashing, Playground},
+};
+use crate::{
+    check::diagnostic::Location,
+    package::{digest::Digests, shown_path, workspace},
+    web::hashing,
+};
+
+/// Adds what the user gave, reporting each file that could not be read or unpacked by name.
+async fn accept(playground: Playground, loaded: Vec<LoadedFile>) {
+    let mut readable = Vec::new();
+    for (path, bytes) in loaded {
+        match bytes {
+            Ok(bytes) => readable.push((path, bytes)),
+            Err(error) => playground.notify(path, format!("could not be read: {error}")),
+        }
+    }
+    let (files, problems) = workspace::incoming(readable);
+    for (path, problem) in problems {
+        playground.notify(path, problem);
+    }
+    // Large files are hashed first, so the package is checked once, with all of its files.
+    let (large, small): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(_, bytes)| bytes.len() >= hashing::OFF_THREAD_BYTES);
+    let mut hashed = Vec::new();
+    for (path, bytes) in large {
+        let digests = digests_of(playground, &path, &bytes).await;
+        hashed.push((path, bytes, digests));
+    }
+    for (path, bytes, digests) in hashed {
+        playground.add_hashed(&path, bytes, digests);
+    }
+    playground.add_files(small);
+}
+
+/// The digests of a file: in the hashing worker, with progress, when it is large.
+async fn digests_of(playground: Playground, path: &str, bytes: &[u8]) -> Digests {
+    if bytes.len() < hashing::OFF_THREAD_BYTES {
+        return Digests::of(bytes);
+    }
+    let total = bytes.len() as u32;
+    playground.set_hashing(Some(Hashing { path: path.to_owned(), done: 0, total }));
+    let result = hashing::digests(bytes, |done, total| {
+        playground.set_hashing(Some(Hashing { path: path.to_owned(), done, total }));
+    })
+    .await;
+    playground.set_hashing(None);
+    result.unwrap_or_else(|error| {
+        playground.notify(path, format!("was hashed on the page instead: {error}"));
+        Digests::of(bytes)
+    })
+}
+
+/// The whole page takes drops; this shows where they land while something is dragged over it.
+#[component]
+pub fn DropOverlay() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let dragging = RwSignal::new(false);
+    let _ = window_event_listener(ev::dragover, move |event| {
+        event.prevent_default();
+        dragging.set(true);
+    });
+    let _ = window_event_listener(ev::dragleave, move |event| {
+        // Leaving for a child element is not leaving the page.
+        if event.related_target().is_none() {
+            dragging.set(false);
+        }
+    });
+    let _ = window_event_listener(ev::drop, move |event| {
+        event.prevent_default();
+        dragging.set(false);
+        if let Some(transfer) = event.data_transfer() {
+            let reading = browser::read_drop(transfer);
+            spawn_local(async move { accept(playground, reading.await).await });
+        }
+    });
+    view! {
+        <div class="drop-overlay" class:active=move || dragging.get() aria-hidden="true">
+            <p>"Drop a package folder, files or a .zip"</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn FilesPane() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let on_pick = move |event: ev::Event| {
+        let input: HtmlInputElement = event_target(&event);
+        if let Some(list) = input.files() {
+            spawn_local(async move {
+                accept(playground, browser::read_file_list(list).await).await;
+                // The same file picked again must fire `change` again.
+                input.set_value("");
+            });
+        }
+    };
+    // `webkitdirectory` is no attribute the view macro knows; set it once the input exists.
+    let folder_input = NodeRef::<leptos::html::Input>::new();
+    folder_input.on_load(|input| input.set_webkitdirectory(true));
+    let pasted = RwSignal::new(String::new());
+    let use_pasted = move |_| {
+        let path = playground.manifest.get_untracked().unwrap_or_else(|| "manifest.json".to_owned());
+        playground.add_files(vec![(path, pasted.get_untracked().into_bytes())]);
+        pasted.set(String::new());
+    };
+    let roles = Memo::new(move |_| {
+        let manifest = playground.manifest.get();
+        let mut roles = playground.files().with(|files| workspace::roles(files, manifest.as_deref()));
+        // The package's own files first, in reading order, then requests, workflows, the rest.
+        roles.sort_by(|(a_path, a_role), (b_path, b_role)| (a_role, a_path).cmp(&(b_role, b_path)));
+        roles
+    });
+    let missing = Memo::new(move |_| {
+        let manifest = playground.manifest.get();
+        let awaited = playground.awaited().get();
+        playground
+            .files()
+            .with(|files| manifest.map(|m| workspace::missing(files, &m, &awaited)).unwrap_or_default())
+    });
+    let manifests = Memo::new(move |_| playground.files().with(workspace::manifests));
+
+    view! {
+        <section class="pane files" aria-labelledby="files-heading">
+            <h2 id="files-heading">"Package"</h2>
+            <div class="load">
+                <label class="button">
+                    "Files…"
+                    <input type="file" multiple data-testid="file-input" on:change=on_pick />
+                </label>
+                <label class="button">
+                    "Folder…"
+                    <input type="file" multiple node_ref=folder_input data-testid="folder-input" on:change=on_pick />
+                </label>
+                <button data-testid="clear" on:click=move |_| playground.clear()>"Clear"</button>
+            </div>
+            <p class="note">"Or drop a package folder, files or a .zip anywhere on the page. Nothing leaves your browser."</p>
+            {move || playground.hashing().get().map(|Hashing { path, done, total }| view! {
+                <p class="note" data-testid="hashing" role="status">
+                    <progress max=total value=done></progress>
+                    {format!(" Hashing {path}: {} of {} MiB, off the page's thread", done >> 20, total >> 20)}
+                </p>
+            })}
+            <Notices />
+            <details class="paste">
+                <summary>"Paste a manifest"</summary>
+                <label for="paste-manifest" class="note">"manifest.json (replaces the current manifest)"</label>
+                <textarea id="paste-manifest" rows="6" spellcheck="false" data-testid="paste-manifest"
+                    prop:value=move || pasted.get()
+                    on:input=move |event| pasted.set(event_target_value(&event))></textarea>
+                <button on:click=use_pasted disabled=move || pasted.with(|text| text.trim().is_empty())>"Use this manifest"</button>
+            </details>
+            {move || (manifests.with(Vec::len) > 1).then(|| view! {
+                <label class="note">"Manifest "
+                    <select data-testid="manifest-select"
+                        on:change=move |event| playground.choose_manifest(event_target_value(&event))>
+                        {manifests.get().into_iter().map(|path| {
+                            let selected = playground.manifest.get().as_deref() == Some(path.as_str());
+                            view! { <option value=path.clone() selected=selected>{shown_path(&path).into_owned()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
+            <ul class="file-list" data-testid="file-list">
+                {move || roles.get().into_iter().map(|(path, role)| {
+                    let size = playground.files().with(|files| files.get(&path).map_or(0, <[u8]>::len));
+                    let shown = path.clone();
+                    view! {
+                        <li data-testid="file" data-role=role.label()>
+                            <span class=format!("role role-{}", role.label())>{role.label()}</span>
+                            <button class="link" on:click=move |_| playground.view_file(Some(Location::file(&shown)))>{shown_path(&path).into_owned()}</button>
+                            <span class="size">{format_size(size)}</span>
+                            <button class="remove" aria-label=format!("remove {path}") title="remove"
+                                on:click=move |_| playground.remove_file(&path)>"×"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || playground.files().with(|files| files.paths().next().is_none()).then(|| view! {
+                <p class="empty">"No package yet: load one, or pick an example above."</p>
+            })}
+            <ul class="missing">
+                {move || missing.get().into_iter().map(|file| {
+                    let key = file.resolved.key.clone();
+                    view! {
+                        <li data-testid="missing-file">
+                            <span class=format!("role role-{}", file.role.label())>{file.role.label()}</span>
+                            <code>{shown_path(&file.resolved.key).into_owned()}</code>" is missing ("{file.json_path}") "
+                            <AddFile path=key expected_sha256=None />
+                        </li>
+                    }
+                }).collect_view()}
+                {move || playground.awaited().get().into_iter().map(|(path, sha256)| view! {
+                    <li data-testid="awaited-file">
+                        <code>{shown_path(&path).into_owned()}</code> " was too large to share or keep, so only its digest came back ("
+                        <code>{sha256.clone()}</code> "): "
+                        <AddFile path=path expected_sha256=Some(sha256) />
+                    </li>
+                }).collect_view()}
+            </ul>
+            <FileView />
+        </section>
+    }
+}
+
+/// A button that adds one chosen file under `path`, checked against a digest when there is one.
+#[component]
+fn AddFile(path: String, expected_sha256: Option<String>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let label = format!("add {path}");
+    let on_pick = move |event: ev::Event| {
+        let input: HtmlInputElement = event_target(&event);
+        let Some(list) = input.files() else { return };
+        let (path, expected) = (path.clone(), expected_sha256.clone());
+        spawn_local(async move {
+            for (name, bytes) in browser::read_file_list(list).await.into_iter().take(1) {
+                let bytes = match bytes {
+                    Ok(bytes) => bytes,
+                    Err(error) => return playground.notify(name, format!("could not be read: {error}")),
+                };
+                let digests = digests_of(playground, &name, &bytes).await;
+                match &expected {
+                    Some(expected) if digests.sha256 != *expected => playground.notify(
+                        name,
+                        format!(
+                            "is not the file the link names: its digest is {}, the link's is {expected}",
+                            digests.sha256
+                        ),
+                    ),
+                    _ => {
+                        playground.add_awaited(&path, bytes, digests);
+                    }
+                }
+            }
+        });
+    };
+    view! {
+        <label class="button small">"add this file"
+            <input type="file" aria-label=label data-testid="add-file" on:change=on_pick />
+        </label>
+    }
+}
+
+#[component]
+fn Notices() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    view! {
+        {move || playground.notices().with(|notices| (!notices.is_empty()).then(|| view! {
+            <div class="notices" role="alert" data-testid="load-error">
+                <ul>
+                    {notices.iter().map(|notice| view! {
+                        <li><code>{shown_path(&notice.subject).into_owned()}</code>": "{notice.message.clone()}</li>
+                    }).collect_view()}
+                </ul>
+                <button class="small" on:click=move |_| playground.dismiss_notices()>"Dismiss"</button>
+            </div>
+        }))}
+    }
+}
+
+fn format_size(bytes: usize) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} B"),
+        1024..1_048_576 => format!("{:.1} KiB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
+    }
+}

@@ -1,0 +1,214 @@
+//! What a run produced and, governed, Traverse's account of it: the end reason and its
+//! detail, fuel, time per phase, stdout (raw and pretty), stderr, events, the output-schema
+//! result, the `runtime_result` and trace, and a diff against the matching use case.
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use super::state::Playground;
+use crate::{
+    check::{
+        diagnostic::TraverseStop,
+        limits::{STDERR_KEPT_BYTES, STDOUT_CAP_BYTES},
+    },
+    present::number::grouped,
+    run::{
+        execution::{self, Account, Execution},
+        protocol::{EndReason, RunOutcome},
+        use_case,
+    },
+};
+
+/// The result of pressing Run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunView {
+    /// Traverse stops before running the module; so did the playground. `cause` is the
+    /// playground's detailed message for what Traverse's `stop` collapses.
+    Refused { cause: String, stop: TraverseStop, request_id: String },
+    /// The module ran; `account` is Traverse's view of it (governed mode only), `use_case` the
+    /// contract use case whose input was sent: (index, scenario, output example).
+    Ran {
+        outcome: Box<RunOutcome>,
+        account: Option<Account>,
+        governed: bool,
+        use_case: Option<(usize, String, Value)>,
+    },
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+#[component]
+pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let check_ms = move || playground.checked.with_untracked(|checked| checked.as_ref().map(|c| c.check_ms));
+    let reason = move || match view.get()? {
+        RunView::Refused { .. } => Some(EndReason::Failed),
+        RunView::Ran { outcome, governed, .. } => Some(outcome.end.reason(governed)),
+    };
+    let detail = move || match view.get() {
+        Some(RunView::Refused { cause, .. }) => format!("refused before running: {cause}"),
+        Some(RunView::Ran { outcome, .. }) => outcome.end.detail(),
+        None => String::new(),
+    };
+    let outcome = move || match view.get() {
+        Some(RunView::Ran { outcome, .. }) => Some(*outcome),
+        _ => None,
+    };
+    // Traverse's line, result and trace, whether it refused the request or ran it.
+    let traverse = move || match view.get()? {
+        RunView::Refused { stop, request_id, .. } => {
+            let (result, trace) = execution::refused_result(&request_id, &stop).unzip();
+            Some((Some(stop.message), result, trace, None))
+        }
+        RunView::Ran { account: Some(account), .. } => Some((
+            account.traverse_line,
+            account.runtime_result,
+            account.trace,
+            Some((account.execution, account.against_contract)),
+        )),
+        RunView::Ran { account: None, .. } => None,
+    };
+    let stdout_text =
+        move || outcome().map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+    let pretty_stdout = move || {
+        outcome().and_then(|o| serde_json::from_slice::<Value>(&o.stdout).ok()).map(|value| pretty(&value))
+    };
+
+    view! {
+        <section class="outcome" aria-live="polite">
+            <h3>"Outcome"</h3>
+            <dl class="facts">
+                <dt>"end"</dt>
+                <dd><span data-testid="end-reason" class=move || reason().map(|r| format!("end end-{}", r.label().replace(' ', "-")))>
+                    {move || reason().map(|r| r.label())}
+                </span>" "<span data-testid="end-detail">{detail}</span></dd>
+                <dt>"fuel"</dt>
+                <dd><span data-testid="fuel">{move || outcome().and_then(|o| o.fuel_consumed)}</span>
+                    {move || outcome().and_then(|o| o.fuel_consumed).map(|_| " units (wasmtime's)")}</dd>
+                <dt>"time"</dt>
+                <dd data-testid="wall-time">{move || outcome().map(|o| format!(
+                    "check {:.1} ms · compile {:.1} ms{} · run {:.1} ms",
+                    check_ms().unwrap_or(0.0), o.compile_ms,
+                    if o.module_was_kept { " (compiled for an earlier run)" } else { "" },
+                    o.wall_time_ms - o.compile_ms))}</dd>
+            </dl>
+            {move || traverse().map(|(line, result, trace, execution)| view! {
+                <div class="traverse-account">
+                    {match line {
+                        Some(line) => view! { <p>"Traverse: " <code data-testid="run-verdict">{line}</code></p> }.into_any(),
+                        // A playground failure must never read as Traverse's verdict on the module.
+                        None => view! {
+                            <p class="fail" data-testid="no-run-verdict">"No Traverse verdict: the playground could not finish this run, so it says nothing about what Traverse would do."</p>
+                        }.into_any(),
+                    }}
+                    {execution.map(|(execution, against_contract)| view! { <OutputCheck execution against_contract /> })}
+                    {result.map(|result| view! {
+                        <details><summary>"runtime_result"</summary>
+                            <pre class="code" data-testid="runtime-result">{pretty(&result)}</pre></details>
+                    })}
+                    {trace.map(|trace| view! {
+                        <details><summary>"trace (its deterministic parts)"</summary><pre class="code">{pretty(&trace)}</pre></details>
+                    })}
+                </div>
+            })}
+            <h4>"stdout"</h4>
+            <pre class="code" data-testid="stdout">{stdout_text}</pre>
+            {move || pretty_stdout().map(|text| view! {
+                <details><summary>"stdout, pretty-printed"</summary><pre class="code" data-testid="stdout-pretty">{text}</pre></details>
+            })}
+            {move || outcome().filter(|o| o.stdout_dropped > 0).map(|o| view! {
+                <p class="note" data-testid="stdout-dropped">
+                    {format!("{} more bytes were dropped: Traverse keeps the first {} bytes of stdout.", o.stdout_dropped, grouped(STDOUT_CAP_BYTES as u64))}
+                </p>
+            })}
+            <h4>"stderr"</h4>
+            <pre class="code" data-testid="stderr">{move || outcome().map(|o| String::from_utf8_lossy(&o.stderr).into_owned())}</pre>
+            {move || traverse().map(|_| view! { <p class="note">"Traverse discards stderr; the playground shows it for you."</p> })}
+            {move || outcome().filter(|o| o.stderr_dropped > 0).map(|o| view! {
+                <p class="note" data-testid="stderr-dropped">
+                    {format!("{} more bytes were not kept: the playground shows the first {} bytes of stderr.", o.stderr_dropped, grouped(STDERR_KEPT_BYTES as u64))}
+                </p>
+            })}
+            <h4>"events"</h4>
+            <pre class="code" data-testid="events">{move || outcome().map(|o| o.events.iter()
+                .map(|e| format!("{}@{} {}", e.event_id, e.version, e.data)).collect::<Vec<_>>().join("\n"))}</pre>
+            {move || outcome().filter(|o| !o.files.is_empty()).map(|o| view! {
+                <h4>"files after the run"</h4>
+                <ul data-testid="sandbox-files-after">
+                    {o.files.into_iter().map(|file| view! {
+                        <li data-testid="sandbox-file">
+                            <code>{file.path}</code>{format!(" ({} bytes)", file.bytes.len())}
+                            <pre>{String::from_utf8_lossy(&file.bytes).into_owned()}</pre>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {move || match view.get() {
+                Some(RunView::Ran { outcome, use_case: Some((index, scenario, example)), .. }) => {
+                    Some(view! { <UseCaseDiff index=index scenario=scenario example=example stdout=outcome.stdout /> })
+                }
+                _ => None,
+            }}
+        </section>
+    }
+}
+
+/// Whether the output satisfies the contract's output schema, as Traverse checks it.
+#[component]
+fn OutputCheck(execution: Execution, against_contract: bool) -> impl IntoView {
+    let (class, lead, cause) = match execution {
+        Execution::Completed { .. } if against_contract => {
+            ("pass", "The output satisfies the contract's output schema.", String::new())
+        }
+        Execution::Completed { .. } => (
+            "pass",
+            "The output is one JSON value. No contract is loaded, so no output schema was checked.",
+            String::new(),
+        ),
+        Execution::OutputInvalid { violations, .. } => (
+            "fail",
+            "The output does not satisfy the output schema: ",
+            violations.iter().map(|v| format!("{}: {}", v.path, v.message)).collect::<Vec<_>>().join("; "),
+        ),
+        Execution::ExecutorFailed { error } => ("fail", "The run failed: ", error.to_string()),
+        Execution::PlaygroundFailed { reason } => ("fail", "The playground could not run it: ", reason),
+    };
+    view! {
+        <p class=format!("output-check {class}") data-testid="output-check">
+            {lead}<span data-testid="executor-error">{cause}</span>
+        </p>
+    }
+}
+
+#[component]
+fn UseCaseDiff(index: usize, scenario: String, example: Value, stdout: Vec<u8>) -> impl IntoView {
+    let body = match serde_json::from_slice::<Value>(&stdout) {
+        Err(_) => view! { <p class="note">"stdout is not JSON, so it cannot be compared."</p> }.into_any(),
+        Ok(actual) => {
+            let differences = use_case::differences(&example, &actual);
+            if differences.is_empty() {
+                view! { <p class="pass">"The output equals the example."</p> }.into_any()
+            } else {
+                let show =
+                    |value: Option<Value>| value.map_or_else(|| "(nothing)".to_owned(), |v| v.to_string());
+                view! {
+                    <table data-testid="use-case-diff">
+                        <thead><tr><th>"where"</th><th>"example"</th><th>"output"</th></tr></thead>
+                        <tbody>{differences.into_iter().map(|d| view! {
+                            <tr><td><code>{d.path}</code></td><td><code>{show(d.expected)}</code></td><td><code>{show(d.actual)}</code></td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any()
+            }
+        }
+    };
+    view! {
+        <section class="use-case">
+            <h4>{format!("Use case {}: {scenario}", index + 1)}</h4>
+            <p class="note">"The contract's output_example, for information: Traverse's examples are illustrative, not golden, and real outputs often differ."</p>
+            {body}
+        </section>
+    }
+}

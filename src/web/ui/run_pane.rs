@@ -1,0 +1,238 @@
+//! Running the module: pick a runtime request or a use case, or write stdin; see exactly what
+//! will be sent; run governed (as Traverse) or in the WASI sandbox, with Ctrl/⌘-Enter too.
+
+use std::rc::Rc;
+
+use leptos::{ev, prelude::*, task::spawn_local};
+use serde_json::Value;
+
+use super::{
+    outcome_view::{OutcomeView, RunView},
+    sandbox_settings::SandboxSettings,
+    state::Playground,
+};
+use crate::{
+    check::limits::FUEL_BUDGET,
+    present::number::grouped,
+    run::{
+        execution,
+        plan::{self, InputChoice, Plan},
+        protocol::SandboxFile,
+        settings::{Settings as RunSettings, parse_env},
+        use_case,
+    },
+    web::runner::client::Runner,
+};
+
+/// The select's value for a use case: this prefix and its index.
+const USE_CASE_PREFIX: &str = "use-case:";
+
+#[component]
+pub fn RunPane() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let runner = StoredValue::new_local(Rc::new(Runner::new()));
+    let sandbox_files = RwSignal::new(Vec::<SandboxFile>::new());
+    let view = RwSignal::new(None::<RunView>);
+    let running = RwSignal::new(false);
+    let runs = RwSignal::new(0u32);
+    let settings = playground.settings();
+    let governed = Memo::new(move |_| settings.with(|s| s.governed));
+
+    let sent = Memo::new(move |_| plan::stdin_to_send(&playground.stdin().get(), governed.get()));
+    let requests = Memo::new(move |_| {
+        playground.checked.with(|checked| {
+            checked.as_ref().map(|c| c.report.requests.iter().map(|r| r.file.clone()).collect::<Vec<_>>())
+        })
+    });
+    let use_cases = Memo::new(move |_| {
+        playground.checked.with(|checked| {
+            let contract = checked.as_ref()?.report.contract.as_ref()?;
+            Some(contract.use_cases.iter().map(|u| u.scenario.clone()).collect::<Vec<_>>())
+        })
+    });
+    let module = playground.module;
+    Effect::new(move |_| {
+        if module.with(Option::is_some) {
+            runner.with_value(|runner| runner.prepare());
+        }
+    });
+
+    let choose = move |value: String| {
+        let choice = if let Some(index) = value.strip_prefix(USE_CASE_PREFIX).and_then(|i| i.parse().ok()) {
+            InputChoice::UseCase(index)
+        } else if value.is_empty() {
+            InputChoice::Custom
+        } else {
+            InputChoice::Request(value)
+        };
+        playground.choose_input(choice);
+    };
+
+    let finish = move |result: RunView| {
+        view.set(Some(result));
+        running.set(false);
+        runs.update(|count| *count += 1);
+    };
+    let run = move || {
+        if running.get_untracked() {
+            return;
+        }
+        let Some(module_path) = module.get_untracked() else { return };
+        let Some(report) =
+            playground.checked.with_untracked(|checked| checked.as_ref().map(|c| c.report.clone()))
+        else {
+            return;
+        };
+        let Some(bytes) =
+            playground.files().with_untracked(|files| files.get(&module_path).map(<[u8]>::to_vec))
+        else {
+            return;
+        };
+        let settings = settings.get_untracked();
+        let stdin = playground.stdin().get_untracked();
+        let planned = plan::plan(
+            &report,
+            &playground.input().get_untracked(),
+            &stdin,
+            bytes,
+            &settings,
+            sandbox_files.get_untracked(),
+        );
+        // The Run button is disabled while stdin or the environment cannot be sent.
+        let Ok(planned) = planned else { return };
+        running.set(true);
+        view.set(None);
+        let (run_request, request_id) = match planned {
+            Plan::Refused { refusal, request_id } => {
+                return finish(RunView::Refused { cause: refusal.cause, stop: refusal.stop, request_id });
+            }
+            Plan::Run { request, request_id } => (request, request_id),
+        };
+        let runner = runner.get_value();
+        let governed = settings.governed;
+        spawn_local(async move {
+            let outcome = runner.run(&run_request).await;
+            let contract = report.contract.as_ref();
+            let account = governed.then(|| execution::account(&outcome, contract, &request_id));
+            let input = serde_json::from_str::<Value>(&stdin).ok();
+            let use_case = contract.zip(input.as_ref()).and_then(|(contract, input)| {
+                use_case::matching(contract, input).map(|(index, use_case)| {
+                    (index, use_case.scenario.clone(), use_case.output_example.clone())
+                })
+            });
+            finish(RunView::Ran { outcome: Box::new(outcome), account, governed, use_case });
+        });
+    };
+    let _ = window_event_listener(ev::keydown, move |event| {
+        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+            event.prevent_default();
+            run();
+        }
+    });
+
+    let selected = move || match playground.input().get() {
+        InputChoice::Custom => String::new(),
+        InputChoice::Request(path) => path,
+        InputChoice::UseCase(index) => format!("{USE_CASE_PREFIX}{index}"),
+    };
+    view! {
+        <section class="pane run" aria-labelledby="run-heading">
+            <h2 id="run-heading">"Run"</h2>
+            <p class="note" data-testid="module-name">{move || module.get()}</p>
+            <label for="request-select">"Input"</label>
+            <select id="request-select" data-testid="request-select" prop:value=selected
+                on:change=move |event| choose(event_target_value(&event))>
+                <option value="">"stdin I write"</option>
+                // Each option is marked once, when the list is drawn (the select's value follows
+                // every later choice): a contract may have thousands of use cases, and a
+                // reactive mark on each would redraw them all at every keystroke in stdin.
+                {move || {
+                    let current = untrack(selected);
+                    requests.get().unwrap_or_default().into_iter().map(|path| view! {
+                        <option value=path.clone() selected=current == path>{format!("request {path}")}</option>
+                    }).collect_view()
+                }}
+                {move || {
+                    let current = untrack(selected);
+                    use_cases.with(|use_cases| use_cases.iter().flatten().enumerate().map(|(index, scenario)| {
+                        let value = format!("{USE_CASE_PREFIX}{index}");
+                        view! { <option value=value.clone() selected=current == value>{format!("use case {}: {scenario}", index + 1)}</option> }
+                    }).collect_view())
+                }}
+            </select>
+            <label for="stdin">"stdin"</label>
+            <textarea id="stdin" data-testid="stdin" rows="6" spellcheck="false"
+                prop:value=move || playground.stdin().get()
+                on:input=move |event| playground.write_stdin(event_target_value(&event))></textarea>
+            {move || match sent.get() {
+                Ok(bytes) if governed.get() => view! {
+                    <p class="note">"Sent as Traverse writes it (compact, keys sorted): "
+                        <code data-testid="stdin-sent">{bytes}</code></p>
+                }.into_any(),
+                Ok(_) => view! { <p class="note">"Sent byte for byte as written, then end of file."</p> }.into_any(),
+                Err(error) => view! {
+                    <p class="error" data-testid="stdin-error" role="alert">"stdin is not JSON: " {error}</p>
+                }.into_any(),
+            }}
+            <div class="run-bar">
+                <button data-testid="run" class="primary"
+                    disabled=move || running.get() || module.with(Option::is_none) || sent.with(Result::is_err)
+                        || (!governed.get() && settings.with(|s| parse_env(&s.sandbox_env).is_err()))
+                    on:click=move |_| run()>
+                    {move || if running.get() { "Running…" } else { "Run" }}
+                </button>
+                <span class="note">" Ctrl/⌘-Enter · runs: " <span data-testid="run-count">{move || runs.get()}</span></span>
+            </div>
+            {move || module.with(Option::is_none).then(|| view! {
+                <p class="note">"Load a package or a .wasm module to run it."</p>
+            })}
+            <Settings sandbox_files=sandbox_files />
+            <OutcomeView view=view.read_only() />
+        </section>
+    }
+}
+
+/// Mode and limits; sandbox arguments, environment and files when not governed.
+#[component]
+fn Settings(sandbox_files: RwSignal<Vec<SandboxFile>>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let settings = playground.settings();
+    view! {
+        <details class="settings" open>
+            <summary>"Settings"</summary>
+            <label class="mode">
+                <input type="checkbox" data-testid="mode-governed" prop:checked=move || settings.with(|s| s.governed)
+                    on:change=move |event| playground.update_settings(|s| s.governed = event_target_checked(&event)) />
+                " Governed: as Traverse runs a package. Off: a WASI sandbox, not Traverse."
+            </label>
+            <label>
+                "Fuel budget "
+                <input type="number" min="1" data-testid="fuel-budget"
+                    prop:value=move || settings.with(|s| s.fuel_budget.to_string())
+                    on:change=move |event| match RunSettings::parse_fuel_budget(&event_target_value(&event)) {
+                        Ok(budget) => playground.update_settings(|s| s.fuel_budget = budget),
+                        // The budget stays as it was, and the input shows it again.
+                        Err(problem) => {
+                            playground.notify("Fuel budget", problem);
+                            playground.update_settings(|_| {});
+                        }
+                    } />
+                {move || settings.with(|s| s.fuel_budget != FUEL_BUDGET)
+                    .then(|| format!(" (not Traverse's {})", grouped(FUEL_BUDGET)))}
+            </label>
+            <label>
+                "Wall-clock backstop (ms) "
+                <input type="number" min="1" data-testid="wall-limit"
+                    prop:value=move || settings.with(|s| s.wall_time_ms.to_string())
+                    on:change=move |event| match RunSettings::parse_wall_time_ms(&event_target_value(&event)) {
+                        Ok(limit) => playground.update_settings(|s| s.wall_time_ms = limit),
+                        Err(problem) => {
+                            playground.notify("Wall-clock backstop", problem);
+                            playground.update_settings(|_| {});
+                        }
+                    } />
+            </label>
+            {move || settings.with(|s| !s.governed).then(|| view! { <SandboxSettings files=sandbox_files /> })}
+        </details>
+    }
+}

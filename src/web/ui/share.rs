@@ -1,0 +1,86 @@
+//! Share links (docs/share-link.md): the button that makes one and copies it, and the banner
+//! that says what an opened link will run, or why it could not be opened.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{browser, state::Playground};
+use crate::{
+    present::share_link::{self, Content, FRAGMENT_KEY},
+    run::plan::InputChoice,
+};
+
+#[component]
+pub fn ShareButton() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let link = RwSignal::new(None::<(String, bool)>);
+    let feedback = RwSignal::new(String::new());
+    let share = move |_| {
+        let state = playground.snapshot(share_link::LINK_LIMIT_BYTES);
+        let fragment = share_link::encode_link(&state);
+        let by_digest = share_link::decode(&fragment, usize::MAX)
+            .is_ok_and(|shared| shared.files.iter().any(|f| matches!(f.content, Content::Sha256(_))));
+        let url = format!("{}#{FRAGMENT_KEY}{fragment}", browser::base_url());
+        playground.mark_linked();
+        link.set(Some((url.clone(), by_digest)));
+        spawn_local(async move {
+            feedback.set(match browser::copy_to_clipboard(&url).await {
+                Ok(()) => "Link copied".to_owned(),
+                Err(_) => "Copy the link below".to_owned(),
+            });
+        });
+    };
+    view! {
+        <div class="share">
+            <button class="small" data-testid="share-copy" on:click=share>"Copy link"</button>
+            <span class="note" role="status" data-testid="share-feedback">{move || feedback.get()}</span>
+            {move || link.get().map(|(url, by_digest)| view! {
+                <input class="share-link" readonly data-testid="share-link" aria-label="share link" prop:value=url />
+                {by_digest.then(|| view! {
+                    <span class="note">"The binary is too large for a link: whoever opens it is asked for the file, checked by its SHA-256."</span>
+                })}
+            })}
+            {move || playground.changed_since_link().then(|| view! {
+                <span class="warning" data-testid="share-stale">"Changed since the link was made."</span>
+            })}
+        </div>
+    }
+}
+
+/// What an opened link restored and will run, or why it was refused.
+#[component]
+pub fn LinkBanner(opened: RwSignal<Option<Result<(), String>>>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let summary = move || {
+        let module = playground.module.get().unwrap_or_else(|| "no module yet".to_owned());
+        let input = match playground.input().get() {
+            InputChoice::Request(path) => format!("request {path}"),
+            _ => format!("stdin {}", playground.stdin().get()),
+        };
+        let mode = if playground.settings().with(|s| s.governed) {
+            "governed, as Traverse"
+        } else {
+            "in the WASI sandbox"
+        };
+        format!("It will run {module} with {input}, {mode}, when you press Run.")
+    };
+    move || {
+        opened.get().map(|result| {
+            let body = match result {
+                Ok(()) => view! {
+                    <p>"Opened a shared link. " {summary}</p>
+                }
+                .into_any(),
+                Err(error) => view! {
+                    <p class="error">{format!("This link could not be opened: {error}. What you had before is kept.")}</p>
+                }
+                .into_any(),
+            };
+            view! {
+                <div class="banner" role="status" data-testid="link-banner">
+                    {body}
+                    <button class="small" on:click=move |_| opened.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}

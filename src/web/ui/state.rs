@@ -1,0 +1,322 @@
+//! The page's state: what the user loaded, chose and typed, as signals only this type writes,
+//! and what follows from it, derived.
+//!
+//! Panes read through the accessors and change the state through the methods; the rules (roles,
+//! which module runs, the checks, the input's stdin) are the core's. The whole state is a
+//! [`SharedState`], so a share link, a reload and Clear are one [`Playground::restore`].
+
+use leptos::prelude::*;
+
+use crate::{
+    check::{self, Report, diagnostic::Location, manifest},
+    package::{PackageFiles, digest::Digests, workspace},
+    present::share_link::{Input, SharedState, Unpacked},
+    run::{plan::InputChoice, settings::Settings},
+};
+
+/// A file being hashed in the hashing worker: bytes done of total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hashing {
+    pub path: String,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// A problem with something the user gave the page, named by what it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub subject: String,
+    pub message: String,
+}
+
+/// A report and how long the checks took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub report: Report,
+    pub check_ms: f64,
+    /// The part of `check_ms` spent hashing files loaded since the last check.
+    pub hash_ms: f64,
+}
+
+pub const INITIAL_STDIN: &str = r#"{"name": "Traverse"}"#;
+
+#[derive(Clone, Copy)]
+pub struct Playground {
+    files: RwSignal<PackageFiles>,
+    /// The manifest the user chose; `None` follows [`workspace::manifests`].
+    chosen_manifest: RwSignal<Option<String>>,
+    input: RwSignal<InputChoice>,
+    stdin: RwSignal<String>,
+    settings: RwSignal<Settings>,
+    /// Files a share link names by digest only, as (path, `sha256:` digest).
+    awaited: RwSignal<Vec<(String, String)>>,
+    notices: RwSignal<Vec<Notice>>,
+    /// The large file being hashed off the page's thread, with its progress.
+    hashing: RwSignal<Option<Hashing>>,
+    /// The file shown in the viewer, with the JSON path to mark.
+    viewing: RwSignal<Option<Location>>,
+    /// Counts changes to what a link carries (files, manifest, input, stdin, settings).
+    revision: RwSignal<u64>,
+    /// The revision at which a link was last made or opened.
+    linked_at: RwSignal<Option<u64>>,
+    /// The manifest the checks run on.
+    pub manifest: Memo<Option<String>>,
+    /// The module a run runs ([`workspace::module_to_run`]).
+    pub module: Memo<Option<String>>,
+    /// The package's report, or the lone module's when there is no manifest.
+    pub checked: Memo<Option<Checked>>,
+}
+
+impl Playground {
+    pub fn new() -> Self {
+        let files = RwSignal::new(PackageFiles::new());
+        let chosen_manifest = RwSignal::new(None::<String>);
+        let manifest = Memo::new(move |_| {
+            files.with(|files| {
+                let found = workspace::manifests(files);
+                chosen_manifest
+                    .get()
+                    .filter(|chosen| found.contains(chosen))
+                    .or_else(|| found.into_iter().next())
+            })
+        });
+        let module = Memo::new(move |_| {
+            files.with(|files| workspace::module_to_run(files, manifest.get().as_deref()))
+        });
+        let checked = Memo::new(move |_| {
+            let manifest = manifest.get();
+            let module = module.get();
+            let started = super::browser::now_ms();
+            let (report, hashed) = files.with(|files| {
+                // Digests are kept with each file, so only files new since the last check cost.
+                for path in files.paths() {
+                    files.digests(path);
+                }
+                let hashed = super::browser::now_ms();
+                let report = match (manifest, module) {
+                    (Some(manifest), _) => check::check_package(files, &manifest),
+                    (None, Some(module)) => check::check_lone_module(&module, files.get(&module)?),
+                    (None, None) => return None,
+                };
+                Some((report, hashed))
+            })?;
+            let now = super::browser::now_ms();
+            Some(Checked { report, check_ms: now - started, hash_ms: hashed - started })
+        });
+        Self {
+            files,
+            chosen_manifest,
+            input: RwSignal::new(InputChoice::Custom),
+            stdin: RwSignal::new(INITIAL_STDIN.to_owned()),
+            settings: RwSignal::new(Settings::default()),
+            awaited: RwSignal::new(Vec::new()),
+            notices: RwSignal::new(Vec::new()),
+            hashing: RwSignal::new(None),
+            viewing: RwSignal::new(None),
+            revision: RwSignal::new(0),
+            linked_at: RwSignal::new(None),
+            manifest,
+            module,
+            checked,
+        }
+    }
+
+    pub fn files(&self) -> ReadSignal<PackageFiles> {
+        self.files.read_only()
+    }
+
+    pub fn input(&self) -> ReadSignal<InputChoice> {
+        self.input.read_only()
+    }
+
+    pub fn stdin(&self) -> ReadSignal<String> {
+        self.stdin.read_only()
+    }
+
+    pub fn settings(&self) -> ReadSignal<Settings> {
+        self.settings.read_only()
+    }
+
+    pub fn awaited(&self) -> ReadSignal<Vec<(String, String)>> {
+        self.awaited.read_only()
+    }
+
+    pub fn notices(&self) -> ReadSignal<Vec<Notice>> {
+        self.notices.read_only()
+    }
+
+    pub fn hashing(&self) -> ReadSignal<Option<Hashing>> {
+        self.hashing.read_only()
+    }
+
+    pub fn viewing(&self) -> ReadSignal<Option<Location>> {
+        self.viewing.read_only()
+    }
+
+    /// Changes whenever what a link carries changes: the saved state follows it.
+    pub fn revision(&self) -> ReadSignal<u64> {
+        self.revision.read_only()
+    }
+
+    fn changed(&self) {
+        self.revision.update(|revision| *revision += 1);
+    }
+
+    /// Adds files, replacing any at the same path.
+    pub fn add_files(&self, incoming: Vec<(String, Vec<u8>)>) {
+        self.files.update(|files| {
+            for (path, bytes) in incoming {
+                files.insert(&path, bytes);
+            }
+        });
+        self.changed();
+    }
+
+    /// Adds one file whose digests were computed off the page's thread.
+    pub fn add_hashed(&self, path: &str, bytes: Vec<u8>, digests: Digests) {
+        self.files.update(|files| files.insert_hashed(path, bytes, digests));
+        self.changed();
+    }
+
+    /// Adds the file given for one a link names by digest (verified by the caller): it is no
+    /// longer awaited.
+    pub fn add_awaited(&self, path: &str, bytes: Vec<u8>, digests: Digests) {
+        self.awaited.update(|awaited| awaited.retain(|(awaited, _)| awaited != path));
+        self.add_hashed(path, bytes, digests);
+    }
+
+    pub fn remove_file(&self, path: &str) {
+        self.files.update(|files| {
+            files.remove(path);
+        });
+        self.changed();
+    }
+
+    /// Writes `digest` into the checked manifest's `binary.expected_digest`, as after a rebuild;
+    /// nothing else in the file changes.
+    pub fn pin_digest(&self, digest: &str) {
+        let Some(path) = self.manifest.get_untracked() else { return };
+        let updated = self.files.with_untracked(|files| {
+            let text = std::str::from_utf8(files.get(&path)?).ok()?;
+            manifest::with_expected_digest(text, digest)
+        });
+        if let Some(updated) = updated {
+            self.add_files(vec![(path, updated.into_bytes())]);
+        }
+    }
+
+    pub fn choose_manifest(&self, path: String) {
+        self.chosen_manifest.set(Some(path));
+        self.changed();
+    }
+
+    /// Chooses what goes to stdin; a request or a use case puts its input in the editor, as
+    /// Traverse writes it.
+    pub fn choose_input(&self, choice: InputChoice) {
+        let stdin = self.checked.with_untracked(|checked| choice.stdin(&checked.as_ref()?.report));
+        if let Some(stdin) = stdin {
+            self.stdin.set(stdin);
+        }
+        self.input.set(choice);
+        self.changed();
+    }
+
+    /// The user's own stdin, which is then what runs.
+    pub fn write_stdin(&self, text: String) {
+        self.stdin.set(text);
+        self.input.set(InputChoice::Custom);
+        self.changed();
+    }
+
+    /// Changes the settings; the settings' readers hear of it even when nothing changed, so an
+    /// input that refused a value shows the kept one again.
+    pub fn update_settings(&self, change: impl FnOnce(&mut Settings)) {
+        let before = self.settings.get_untracked();
+        self.settings.update(change);
+        if self.settings.with_untracked(|settings| *settings != before) {
+            self.changed();
+        }
+    }
+
+    pub fn view_file(&self, location: Option<Location>) {
+        self.viewing.set(location);
+    }
+
+    pub fn set_hashing(&self, hashing: Option<Hashing>) {
+        self.hashing.set(hashing);
+    }
+
+    pub fn notify(&self, subject: impl Into<String>, message: impl Into<String>) {
+        let notice = Notice { subject: subject.into(), message: message.into() };
+        // A failing save, say, repeats its notice on every change; one copy is enough.
+        if !self.notices.with_untracked(|notices| notices.contains(&notice)) {
+            self.notices.update(|notices| notices.push(notice));
+        }
+    }
+
+    pub fn dismiss_notices(&self) {
+        self.notices.set(Vec::new());
+    }
+
+    /// Remembers that a link now holds the state as it is.
+    pub fn mark_linked(&self) {
+        self.linked_at.set(Some(self.revision.get_untracked()));
+    }
+
+    /// Whether the state changed since a link was made or opened.
+    pub fn changed_since_link(&self) -> bool {
+        self.linked_at.get().is_some_and(|linked| linked != self.revision.get())
+    }
+
+    /// Forgets everything loaded and typed, and the saved copy with it.
+    pub fn clear(&self) {
+        self.restore(SharedState {
+            files: Vec::new(),
+            manifest: None,
+            input: Input::Stdin(INITIAL_STDIN.to_owned()),
+            settings: Settings::default(),
+        });
+        self.notices.set(Vec::new());
+        self.linked_at.set(None);
+    }
+
+    /// The whole state; binaries over `inline_up_to` bytes only by their SHA-256.
+    pub fn snapshot(&self, inline_up_to: usize) -> SharedState {
+        let input = match self.input.get() {
+            InputChoice::Request(path) => Input::Request(path),
+            _ => Input::Stdin(self.stdin.get()),
+        };
+        SharedState {
+            files: self.files.with(|files| SharedState::files_from(files, inline_up_to)),
+            manifest: self.chosen_manifest.get(),
+            input,
+            settings: self.settings.get(),
+        }
+    }
+
+    /// Replaces the whole state; files a link names by digest are awaited.
+    pub fn restore(&self, state: SharedState) {
+        let Unpacked { files, awaited, problems } = state.unpack();
+        for (path, problem) in problems {
+            self.notify(path, problem);
+        }
+        self.files.set(files);
+        self.awaited.set(awaited);
+        self.chosen_manifest.set(state.manifest);
+        self.settings.set(state.settings);
+        self.viewing.set(None);
+        match state.input {
+            // A request the state names but does not carry cannot be what runs: say so.
+            Input::Request(path) if self.files.with_untracked(|files| files.get(&path).is_none()) => {
+                self.notify(
+                    path,
+                    "is the request the link runs, but the link does not carry it; stdin is what you write instead",
+                );
+                self.input.set(InputChoice::Custom);
+            }
+            Input::Request(path) => self.choose_input(InputChoice::Request(path)),
+            Input::Stdin(text) => self.write_stdin(text),
+        }
+        self.changed();
+    }
+}
