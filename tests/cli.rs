@@ -96,10 +96,35 @@ fn update_digest_pins_the_binary_and_touches_nothing_else() {
 }
 
 #[test]
+fn help_documents_every_command_and_exit_code() {
+    let dir = std::env::temp_dir();
+    let (code, help) = run(&dir, &["--help"]);
+    assert_eq!(code, 0);
+    for command in ["check", "instrument", "update-digest"] {
+        assert!(help.contains(&format!("\n  {command} ")), "{command} is not listed:\n{help}");
+        let (code, own) = run(&dir, &[command, "--help"]);
+        assert_eq!(code, 0, "{command} --help");
+        assert!(own.starts_with("Usage:") || own.lines().any(|line| line.starts_with("Usage: ")), "{own}");
+    }
+    for exit in
+        ["0 when Traverse loads", "4 when it does not load", "2 when it loads", "5 for a command line"]
+    {
+        assert!(help.replace('\n', " ").contains(exit), "{exit:?} is not documented:\n{help}");
+    }
+    let (_, check) = run(&dir, &["check", "--help"]);
+    for flag in ["--request <FILE>", "--workflow <FILE>", "--json"] {
+        assert!(check.contains(flag), "{flag} is not documented:\n{check}");
+    }
+}
+
+#[test]
 fn a_missing_manifest_exits_4_and_bad_usage_exits_5() {
     let dir = std::env::temp_dir();
     assert_eq!(run(&dir, &["check", "no/such/manifest.json"]).0, 4);
     assert_eq!(run(&dir, &["inspect"]).0, 5);
+    assert_eq!(run(&dir, &["check"]).0, 5, "no manifest");
+    assert_eq!(run(&dir, &["check", "a.json", "--fuel", "1"]).0, 5, "another command's flag");
+    assert_eq!(run(&dir, &["instrument", "in.wasm", "out.wasm", "--fuel", "lots"]).0, 5);
 }
 
 #[test]

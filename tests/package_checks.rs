@@ -3,10 +3,16 @@
 //! manifest, a source file, the binary as `./artifacts/agent.wasm`), made of our hello-world
 //! example: its manifest, its contract and its binary.
 
+use std::{path::Path, process::Command};
+
 use serde_json::{Value, json};
 use traverse_playground::{
-    check::{Verdict, check_package, diagnostic::Severity},
-    package::{PackageFiles, digest},
+    check::{Report, Verdict, check_package, diagnostic::Severity},
+    package::{PackageFiles, digest, workspace},
+    run::{
+        plan::{self, InputChoice, Plan},
+        settings::Settings,
+    },
 };
 
 mod common;
@@ -63,6 +69,87 @@ impl Case {
     }
 }
 
+/// The package checked, after making sure that the page, the command line and the report JSON
+/// give the same verdicts on it: one function decides them all.
+fn checked(files: &PackageFiles) -> Report {
+    let report = check_package(files, MANIFEST);
+    verdicts_agree(files, &report);
+    report
+}
+
+fn verdicts_agree(files: &PackageFiles, report: &Report) {
+    // The page: what its Run button does, for stdin it writes and for each request.
+    let module =
+        workspace::module_to_run(files, Some(MANIFEST)).map(|path| files.get(&path).unwrap().to_vec());
+    let page = |choice: InputChoice| {
+        let module = module.clone().unwrap_or_default();
+        match plan::plan(report, &choice, "{}", module, &Settings::default(), vec![]).unwrap() {
+            Plan::Refused { refusal, .. } => Verdict::Fails(refusal.stop),
+            Plan::Run { .. } => Verdict::Passes,
+        }
+    };
+    assert_eq!(page(InputChoice::Custom), report.run_verdict(None), "the page, with stdin");
+    for request in &report.requests {
+        let choice = InputChoice::Request(request.file.clone());
+        assert_eq!(page(choice), report.run_verdict(Some(request)), "the page, with {}", request.file);
+    }
+
+    // The command line, on the same files written to disk: its lines, its JSON, its exit code.
+    let dir = std::env::temp_dir().join(format!(
+        "traverse-playground-verdicts-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    for path in files.paths() {
+        assert!(!path.starts_with(".."), "{path} would be written outside the package's folder");
+        let on_disk = dir.join(path);
+        std::fs::create_dir_all(on_disk.parent().unwrap()).unwrap();
+        std::fs::write(on_disk, files.get(path).unwrap()).unwrap();
+    }
+    let (requests, workflows) = workspace::requests_and_workflows(files);
+    let mut args = vec![MANIFEST.to_owned()];
+    args.extend(requests.iter().flat_map(|path| ["--request".to_owned(), path.clone()]));
+    args.extend(workflows.iter().flat_map(|path| ["--workflow".to_owned(), path.clone()]));
+    let cli = |json: bool| {
+        let output = Command::new(env!("CARGO_BIN_EXE_traverse-playground"))
+            .arg("check")
+            .args(&args)
+            .args(json.then_some("--json"))
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        (output.status.code().unwrap(), String::from_utf8(output.stdout).unwrap())
+    };
+    let (code, text) = cli(false);
+    assert_eq!(code, i32::from(report.exit_code()), "{text}");
+    let mut expected = vec![format!("traverse inspect: {}", report.load_verdict().line())];
+    if report.requests.is_empty() {
+        expected.push(format!("traverse execute: {}", report.run_verdict(None).line()));
+    }
+    for request in &report.requests {
+        expected.push(format!(
+            "traverse execute {}: {}",
+            request.file,
+            report.run_verdict(Some(request)).line()
+        ));
+    }
+    let lines: Vec<&str> = text.lines().filter(|line| line.starts_with("traverse ")).collect();
+    assert_eq!(lines, expected);
+
+    let (json_code, json) = cli(true);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json_code, code);
+    let value = |verdict: Verdict| serde_json::to_value(verdict).unwrap();
+    assert_eq!(json["inspect"], value(report.load_verdict()));
+    assert_eq!(json["execute"], value(report.run_verdict(None)));
+    let verdicts: Vec<&Value> = json["requests"].as_array().unwrap().iter().map(|r| &r["verdict"]).collect();
+    let expected: Vec<Value> = report.requests.iter().map(|r| value(report.run_verdict(Some(r)))).collect();
+    assert_eq!(verdicts, expected.iter().collect::<Vec<_>>());
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(!Path::new(&dir).exists());
+}
+
 /// What a case is expected to produce: the diagnostic codes, and Traverse's lines.
 #[derive(Debug, PartialEq)]
 struct Outcome {
@@ -72,7 +159,7 @@ struct Outcome {
 }
 
 fn check(case: &Case) -> Outcome {
-    let report = check_package(&case.files(), MANIFEST);
+    let report = checked(&case.files());
     let line = |verdict: Verdict| match verdict {
         Verdict::Passes => None,
         Verdict::Fails(stop) => Some(stop.message),
@@ -256,7 +343,7 @@ fn missing_files_are_reported_with_traverse_path_and_the_file_to_add() {
         check(&case),
         fails_to_load(&["files.missing"], "missing capability source file pkg/./src/agent.rs")
     );
-    let report = check_package(&case.files(), MANIFEST);
+    let report = checked(&case.files());
     let missing = report.diagnostics().find(|d| d.code == "files.missing").unwrap();
     assert!(missing.message.ends_with("add pkg/src/agent.rs"), "{}", missing.message);
 }
@@ -406,7 +493,7 @@ fn module_cases() {
 
 #[test]
 fn imports_are_judged_in_traverse_order_and_all_reported() {
-    let report = check_package(
+    let report = checked(
         &Case::base()
             .with_module(&wat_module(
                 r#"(import "wasi_snapshot_preview1" "sock_open" (func))
@@ -415,7 +502,6 @@ fn imports_are_judged_in_traverse_order_and_all_reported() {
                 1,
             ))
             .files(),
-        MANIFEST,
     );
     let imports: Vec<_> = report
         .diagnostics()
@@ -453,7 +539,7 @@ fn binaries_that_are_not_core_modules_are_named_as_such() {
         let mut case = Case::base();
         case.manifest["binary"]["expected_digest"] = json!(digest::fnv1a64(&bytes));
         case.binary = bytes;
-        let report = check_package(&case.files(), MANIFEST);
+        let report = checked(&case.files());
         let invalid = report.diagnostics().find(|d| d.code == "module.invalid").expect("module.invalid");
         assert!(invalid.message.starts_with(expected), "{}", invalid.message);
         assert_eq!(report.load_verdict(), Verdict::Passes, "loading never inspects the module");
@@ -499,7 +585,7 @@ fn modules_run_only_with_the_features_traverse_compiles() {
     for (name, wat, cause) in refused {
         let case = Case::base().with_module(wat);
         assert_eq!(check(&case), fails_to_execute(&["module.invalid"], COLLAPSED), "{name}");
-        let report = check_package(&case.files(), MANIFEST);
+        let report = checked(&case.files());
         let invalid = report.diagnostics().find(|d| d.code == "module.invalid").unwrap();
         assert!(invalid.message.contains(cause), "{name}: {}", invalid.message);
     }
@@ -525,7 +611,7 @@ fn modules_run_only_with_the_features_traverse_compiles() {
 fn a_64_bit_memory_of_every_page_there_is_is_refused_with_its_size() {
     let case = Case::base().with_module(r#"(module (memory i64 281474976710656) (func (export "_start")))"#);
     assert_eq!(check(&case), fails_to_execute(&["limits.initial_memory"], COLLAPSED));
-    let report = check_package(&case.files(), MANIFEST);
+    let report = checked(&case.files());
     let limit = report.diagnostics().find(|d| d.code == "limits.initial_memory").unwrap();
     assert_eq!(
         limit.message,
@@ -542,11 +628,11 @@ fn a_br_table_past_the_browsers_limit_is_named_and_does_not_change_the_verdict()
             "0 ".repeat(targets)
         )
     };
-    let at_limit = check_package(&Case::base().with_module(&module(65_520)).files(), MANIFEST);
+    let at_limit = checked(&Case::base().with_module(&module(65_520)).files());
     assert_eq!(at_limit.diagnostics().filter(|d| d.code == "module.browser_limit").count(), 0);
     let case = Case::base().with_module(&module(65_521));
     assert_eq!(check(&case), Outcome { codes: vec!["module.browser_limit"], ..passes() }, "Traverse runs it");
-    let report = check_package(&case.files(), MANIFEST);
+    let report = checked(&case.files());
     let warning = report.diagnostics().find(|d| d.code == "module.browser_limit").unwrap();
     assert_eq!((warning.severity, warning.traverse.is_some()), (Severity::Warning, false));
     assert_eq!(
@@ -561,7 +647,7 @@ fn request_verdict(mut case: Case, mutate: fn(&mut Value)) -> (Vec<&'static str>
     let mut request = hello_request();
     mutate(&mut request);
     case.extra.push(("runtime-requests/greet-ada.json", request));
-    let report = check_package(&case.files(), MANIFEST);
+    let report = checked(&case.files());
     assert_eq!(report.requests.len(), 1, "the request is found by its kind");
     let request = &report.requests[0];
     let codes = request.diagnostics.iter().map(|d| d.code).collect();
@@ -710,7 +796,7 @@ fn stdin_is_the_input_as_traverse_writes_it() {
     );
     let mut files = Case::base().files();
     files.insert("pkg/runtime-requests/r.json", request.into_bytes());
-    let report = check_package(&files, MANIFEST);
+    let report = checked(&files);
     assert_eq!(
         report.requests[0].stdin.as_deref(),
         Some(
@@ -791,7 +877,7 @@ fn workflow_cases() {
         case.manifest["known_compositions"] =
             json!([{"workflow_id": "playground.examples.greet-flow", "workflow_version": "1.0.0"}]);
         case.extra.push(("workflows/greet-flow.json", workflow));
-        let report = check_package(&case.files(), MANIFEST);
+        let report = checked(&case.files());
         let workflow_problems: Vec<_> = report
             .diagnostics()
             .filter(|d| d.code == "workflow.invalid")
@@ -817,9 +903,9 @@ fn a_request_refused_before_running_gets_traverse_result() {
         mutate(&mut request);
         let mut case = Case::base();
         case.extra.push(("runtime-requests/greet-ada.json", request));
-        let report = check_package(&case.files(), MANIFEST);
+        let report = checked(&case.files());
         let Verdict::Fails(stop) = report.run_verdict(Some(&report.requests[0])) else { panic!("refused") };
-        traverse_playground::run::execution::refused_result("hello-world-greet-ada", &stop).unwrap().0
+        traverse_playground::run::account::refused_result("hello-world-greet-ada", &stop).unwrap().0
     };
     // SPEC §9.1 request_target_browser: the details, and no warnings before verification.
     let browser = refused(|r| r["context"]["requested_target"] = json!("browser"));

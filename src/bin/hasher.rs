@@ -1,4 +1,4 @@
-//! The hashing Web Worker: digests of large files, off the page's thread (see `hashing`).
+//! The hashing Web Worker: digests of large files, off the page's thread (see `web::hashing`).
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

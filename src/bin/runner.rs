@@ -1,4 +1,4 @@
-//! The runner Web Worker: the only bundle that contains wasmer (see `runner` in the library).
+//! The runner Web Worker: the only bundle that contains wasmer (see `web::runner` in the library).
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

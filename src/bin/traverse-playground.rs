@@ -26,7 +26,7 @@ mod native {
             MAX_FILE_BYTES, MAX_JSON_FILE_BYTES, PackageFiles, digest, read_file,
             workspace::{Role, named_files},
         },
-        run::{execution, instrument::instrument},
+        run::{account, instrument::instrument},
     };
 
     /// Version of the `--json` document; bumped on any incompatible change (docs/report-json.md).
@@ -233,7 +233,7 @@ mod native {
                     .map(|request| {
                         let verdict = report.run_verdict(Some(request));
                         let refused = match (&verdict, &request.request_id) {
-                            (Verdict::Fails(stop), Some(id)) => execution::refused_result(id, stop),
+                            (Verdict::Fails(stop), Some(id)) => account::refused_result(id, stop),
                             _ => None,
                         };
                         let (runtime_result, trace) = refused.unzip();

@@ -2,6 +2,7 @@
 //! host functions Traverse links, what crosses to the runner worker and back, and the account
 //! Traverse gives of what ran. Nothing here runs a module: `web::runner` does, with wasmer.
 
+pub mod account;
 pub mod execution;
 pub mod host;
 pub mod instrument;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     check::contract::Contract,
     run::{
-        execution,
+        host::traverse::EventPolicy,
         protocol::{Limits, Mode, SandboxFile},
     },
 };
@@ -89,7 +89,7 @@ impl Settings {
     /// does not parse.
     pub fn mode(&self, contract: Option<&Contract>, files: Vec<SandboxFile>) -> Result<Mode, String> {
         if self.governed {
-            return Ok(Mode::Governed { events: execution::event_policy(contract) });
+            return Ok(Mode::Governed { events: EventPolicy::of(contract) });
         }
         Ok(Mode::Sandbox {
             args: self.sandbox_args.split_whitespace().map(str::to_owned).collect(),

@@ -6,7 +6,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::GuestMemory;
-use crate::check::{host_abi::ABI_VERSION, limits::HOST_CALL_CAP_BYTES};
+use crate::check::{
+    contract::{Contract, ServiceType},
+    host_abi::ABI_VERSION,
+    limits::HOST_CALL_CAP_BYTES,
+};
 
 /// What the host knows of the capability, from its contract.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +19,17 @@ pub struct EventPolicy {
     pub subscribable: bool,
     /// The contract's `emits`, as (event_id, version).
     pub emits: Vec<(String, String)>,
+}
+
+impl EventPolicy {
+    /// What the host tells `emit_event` about the capability; without a contract nothing may
+    /// emit.
+    pub fn of(contract: Option<&Contract>) -> Self {
+        contract.map_or_else(Self::default, |contract| Self {
+            subscribable: contract.service_type == ServiceType::Subscribable,
+            emits: contract.emits.iter().map(|e| (e.event_id.clone(), e.version.clone())).collect(),
+        })
+    }
 }
 
 /// An event `emit_event` accepted; Traverse publishes it only after a successful run.

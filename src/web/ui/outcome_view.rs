@@ -13,7 +13,8 @@ use crate::{
     },
     present::number::grouped,
     run::{
-        execution::{self, Account, Execution},
+        account::{self, Account},
+        execution::Execution,
         protocol::{EndReason, RunOutcome},
         use_case,
     },
@@ -59,7 +60,7 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
     // Traverse's line, result and trace, whether it refused the request or ran it.
     let traverse = move || match view.get()? {
         RunView::Refused { stop, request_id, .. } => {
-            let (result, trace) = execution::refused_result(&request_id, &stop).unzip();
+            let (result, trace) = account::refused_result(&request_id, &stop).unzip();
             Some((Some(stop.message), result, trace, None))
         }
         RunView::Ran { account: Some(account), .. } => Some((

@@ -15,7 +15,7 @@ use crate::{
     check::limits::FUEL_BUDGET,
     present::number::grouped,
     run::{
-        execution,
+        account,
         plan::{self, InputChoice, Plan},
         protocol::SandboxFile,
         settings::{Settings as RunSettings, parse_env},
@@ -113,7 +113,7 @@ pub fn RunPane() -> impl IntoView {
         spawn_local(async move {
             let outcome = runner.run(&run_request).await;
             let contract = report.contract.as_ref();
-            let account = governed.then(|| execution::account(&outcome, contract, &request_id));
+            let account = governed.then(|| account::account(&outcome, contract, &request_id));
             let input = serde_json::from_str::<Value>(&stdin).ok();
             let use_case = contract.zip(input.as_ref()).and_then(|(contract, input)| {
                 use_case::matching(contract, input).map(|(index, use_case)| {

@@ -1,0 +1,109 @@
+//! ARCHITECTURE.md stays true to the tree: every file its tree names exists, every file of
+//! `src/` is in its tree, and every module path it names (`check::verdict`, `run::plan`)
+//! resolves to a module, or to an item defined in one.
+
+use std::path::{Path, PathBuf};
+
+const LAYERS: &[&str] = &["package", "check", "run", "present", "web"];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn architecture() -> String {
+    std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap()
+}
+
+/// The files the tree under "## The tree" names, as paths from the repository's root.
+fn files_in_tree(doc: &str) -> Vec<PathBuf> {
+    let block = doc.split("## The tree").nth(1).unwrap().split("```").nth(1).unwrap();
+    let mut folders: Vec<(usize, String)> = Vec::new();
+    let mut files = Vec::new();
+    for line in block.lines().filter(|line| !line.trim().is_empty()) {
+        let indent = line.len() - line.trim_start().len();
+        let first = line.split_whitespace().next().unwrap().trim_end_matches(',');
+        if !(first.ends_with('/') || first.ends_with(".rs")) {
+            continue; // a description's continuation
+        }
+        folders.retain(|(depth, _)| *depth < indent);
+        let folder: String = folders.iter().map(|(_, name)| name.as_str()).collect();
+        if first.ends_with('/') {
+            folders.push((indent, first.to_owned()));
+            continue;
+        }
+        let names =
+            line.split_whitespace().map(|word| word.trim_end_matches(',')).take_while(|w| w.ends_with(".rs"));
+        files.extend(names.map(|name| PathBuf::from(format!("{folder}{name}"))));
+    }
+    files
+}
+
+fn rust_files(folder: &Path, into: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, into);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            into.push(path.strip_prefix(root()).unwrap().to_owned());
+        }
+    }
+}
+
+#[test]
+fn the_tree_names_every_source_file_and_only_those() {
+    let named = files_in_tree(&architecture());
+    assert!(named.len() > 40, "the tree was not read: {named:?}");
+    for file in &named {
+        assert!(root().join(file).is_file(), "ARCHITECTURE.md names {} which does not exist", file.display());
+    }
+    let mut actual = Vec::new();
+    rust_files(&root().join("src"), &mut actual);
+    for file in actual {
+        // A folder's mod.rs is named by its folder.
+        let covered = named.contains(&file) || file.ends_with("mod.rs");
+        assert!(covered, "{} is missing from ARCHITECTURE.md's tree", file.display());
+    }
+}
+
+/// The source file of module `segments` (`["check", "verdict"]`), if there is one.
+fn module_file(segments: &[&str]) -> Option<PathBuf> {
+    let base = root().join("src").join(segments.join("/"));
+    [base.with_extension("rs"), base.join("mod.rs")].into_iter().find(|path| path.is_file())
+}
+
+fn defines(source: &str, name: &str) -> bool {
+    ["fn", "struct", "enum", "const", "trait", "type", "mod", "static"]
+        .iter()
+        .any(|kind| source.contains(&format!("{kind} {name}")))
+}
+
+#[test]
+fn every_module_path_it_names_exists() {
+    // Without the fences, every backtick opens or closes an inline code span.
+    let doc = architecture().replace("```", "");
+    let paths: Vec<&str> = doc
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|code| {
+            let first = code.split("::").next().unwrap();
+            code.contains("::")
+                && LAYERS.contains(&first)
+                && code.chars().all(|c| c.is_alphanumeric() || "_:".contains(c))
+        })
+        .collect();
+    assert!(paths.len() > 20, "no module paths were found: {paths:?}");
+    for path in paths {
+        let segments: Vec<&str> = path.split("::").collect();
+        // The longest prefix that is a module; what follows must be defined in it.
+        let (module, items) = (1..=segments.len())
+            .rev()
+            .find_map(|n| module_file(&segments[..n]).map(|file| (file, &segments[n..])))
+            .unwrap_or_else(|| panic!("`{path}` in ARCHITECTURE.md is no module"));
+        let source = std::fs::read_to_string(&module).unwrap();
+        assert!(items.len() <= 2, "`{path}`: too deep to check");
+        for item in items {
+            assert!(defines(&source, item), "`{path}`: {} defines no {item}", module.display());
+        }
+    }
+}
