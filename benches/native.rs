@@ -5,7 +5,7 @@ use std::{hint::black_box, path::Path, time::Instant};
 
 use traverse_playground::{
     check,
-    package::{PackageFiles, digest},
+    package::{PackageFiles, digest, disk},
 };
 
 /// Median and the lowest and highest sample, in milliseconds.
@@ -30,7 +30,7 @@ fn main() {
     let mut names: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().map(|entry| entry.path()).collect();
     names.sort();
     for folder in names.iter().filter(|folder| folder.join("manifest.json").is_file()) {
-        let loaded = PackageFiles::read_dir(folder).unwrap();
+        let loaded = disk::read_tree(folder).unwrap();
         let files: Vec<(String, Vec<u8>)> =
             loaded.paths().map(|path| (path.to_owned(), loaded.get(path).unwrap().to_vec())).collect();
         // A fresh set each time, so the digests are computed as on a first load.

@@ -8,11 +8,11 @@ use std::path::Path;
 use serde_json::Value;
 use traverse_playground::{
     check::{Verdict, check_package, diagnostic::Severity},
-    package::PackageFiles,
+    package::disk,
 };
 
 fn check_folder(folder: &Path) {
-    let files = PackageFiles::read_dir(folder).unwrap();
+    let files = disk::read_tree(folder).unwrap();
     let report = check_package(&files, "manifest.json");
     let name = folder.display();
     let errors: Vec<_> = report.diagnostics().filter(|d| d.severity == Severity::Error).collect();
@@ -61,7 +61,7 @@ fn every_example_without_its_source_and_binary_fails_only_for_them() {
         if !folder.join("manifest.json").is_file() {
             continue;
         }
-        let mut files = PackageFiles::read_dir(&folder).unwrap();
+        let mut files = disk::read_tree(&folder).unwrap();
         let manifest: Value = serde_json::from_slice(files.get("manifest.json").unwrap()).unwrap();
         let (source, binary) =
             (manifest["source"]["path"].as_str().unwrap(), manifest["binary"]["path"].as_str().unwrap());

@@ -13,13 +13,13 @@ use traverse_playground::{
         Verdict, check_package,
         diagnostic::{Diagnostic, Severity, TraverseStop},
     },
-    package::PackageFiles,
+    package::disk,
 };
 
 #[test]
 #[ignore = "needs Traverse's reference data (TRAVERSE_REFERENCE)"]
 fn traverse_packages_fail_only_for_their_absent_sources() {
-    let files = PackageFiles::read_dir(&reference_dir()).unwrap();
+    let files = disk::read_tree(&reference_dir()).unwrap();
     for (manifest, source) in [
         ("examples/core-authorize/manifest.json", None),
         ("examples/core-calculate-deadline-pressure/manifest.json", None),
@@ -50,7 +50,7 @@ fn traverse_packages_fail_only_for_their_absent_sources() {
 #[test]
 #[ignore = "needs Traverse's reference data (TRAVERSE_REFERENCE)"]
 fn traverse_requests_are_valid_and_their_stdin_is_traverse_bytes() {
-    let files = PackageFiles::read_dir(&reference_dir()).unwrap();
+    let files = disk::read_tree(&reference_dir()).unwrap();
     let expected_runs = reference_json("expected-runs.json");
     let runs = expected_runs.as_array().unwrap();
     assert_eq!(runs.len(), 28);
@@ -76,7 +76,7 @@ fn traverse_requests_are_valid_and_their_stdin_is_traverse_bytes() {
 fn the_strict_lint_flags_a_traverse_request_that_relies_on_its_leniency() {
     // core-authorize uc10 sends an empty action to get its structured `invalid_action` denial:
     // Traverse accepts it, while the schema's minLength does not.
-    let files = PackageFiles::read_dir(&reference_dir()).unwrap();
+    let files = disk::read_tree(&reference_dir()).unwrap();
     let report = check_package(&files, "examples/core-authorize/manifest.json");
     let uc10 = report.requests.iter().find(|r| r.file.ends_with("uc10-invalid-action-deny.json")).unwrap();
     let strict: Vec<_> =

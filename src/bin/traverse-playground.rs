@@ -18,12 +18,10 @@ mod native {
     use serde::Serialize;
     use serde_json::Value;
     use traverse_playground::{
-        check::{
-            Report, RequestReport, Verdict, check_package_with, diagnostic::Severity, limits::FUEL_BUDGET,
-            manifest,
-        },
+        check::{Report, RequestReport, Verdict, check_package_with, limits::FUEL_BUDGET, manifest},
         package::{
-            MAX_FILE_BYTES, MAX_JSON_FILE_BYTES, PackageFiles, digest, read_file,
+            digest,
+            disk::{MAX_FILE_BYTES, MAX_JSON_FILE_BYTES, read_file, read_package},
             workspace::{Role, named_files},
         },
         run::{account, instrument::instrument},
@@ -179,26 +177,6 @@ mod native {
         Ok(digest)
     }
 
-    /// The manifest and the files it names, read from disk relative to the manifest's folder;
-    /// no manifest at all is for the checks to report, any other failure to read it is returned.
-    fn read_package(manifest: &str) -> std::io::Result<PackageFiles> {
-        let mut files = PackageFiles::new();
-        let bytes = match read_file(Path::new(manifest), MAX_JSON_FILE_BYTES) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(files),
-            Err(error) => return Err(error),
-        };
-        for named in named_files(manifest, &bytes) {
-            // A folder is not a file, for Traverse as for us: reading it fails, and the checks
-            // name the file as missing.
-            if let Ok(bytes) = read_file(Path::new(&named.resolved.display), MAX_FILE_BYTES) {
-                files.insert(&named.resolved.key, bytes);
-            }
-        }
-        files.insert(manifest, bytes);
-        Ok(files)
-    }
-
     #[derive(Serialize)]
     struct JsonReport<'a> {
         format_version: u32,
@@ -248,11 +226,7 @@ mod native {
         let mut out = String::new();
         let _ = writeln!(out, "{}", report.manifest_path.as_deref().unwrap_or_default());
         for section in &report.sections {
-            let status = if section.diagnostics.iter().any(|d| d.severity == Severity::Error) {
-                "problems"
-            } else {
-                "ok"
-            };
+            let status = if section.errors() > 0 { "problems" } else { "ok" };
             let _ = writeln!(out, "  {:<9} {status}", section.check.as_str());
             for d in &section.diagnostics {
                 let _ =

@@ -30,7 +30,7 @@ pub use self::verdict::{Refusal, Verdict};
 use crate::{
     check::{
         contract::Contract,
-        diagnostic::{Diagnostic, Location, TraverseStop},
+        diagnostic::{Diagnostic, Location, Severity, TraverseStop},
         digest::BinaryFacts,
         module_info::ModuleInfo,
         strict_lint::StrictLint,
@@ -72,6 +72,13 @@ impl Check {
 pub struct Section {
     pub check: Check,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Section {
+    /// How many of its diagnostics are errors: the check passes when there are none.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|diagnostic| diagnostic.severity == Severity::Error).count()
+    }
 }
 
 /// One runtime request checked against the package.

@@ -48,6 +48,15 @@ impl Report {
         first_in_pipeline_order(self.diagnostics(), |stage| stage == Stage::Load)
     }
 
+    /// What `capability-package inspect` prints: the package's summary when it loads, else
+    /// Traverse's line.
+    pub fn inspect_printout(&self) -> String {
+        match self.load_verdict() {
+            Verdict::Passes => self.inspect_output.clone().unwrap_or_default(),
+            Verdict::Fails(stop) => stop.message,
+        }
+    }
+
     /// `capability-package execute`, up to running the module: with a runtime `request` of the
     /// package, a load failure first, then the request's parse failure, then the earliest
     /// pipeline step that fails, whether it is the request's problem or the package's; without

@@ -7,6 +7,8 @@
 
 pub mod archive;
 pub mod digest;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod disk;
 pub mod workspace;
 
 use std::{collections::BTreeMap, sync::OnceLock};
@@ -69,66 +71,6 @@ impl PackageFiles {
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }
-
-    /// Reads every file under `root`, keyed by its path relative to `root`, each within
-    /// [`MAX_FILE_BYTES`].
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn read_dir(root: &std::path::Path) -> std::io::Result<Self> {
-        fn walk(
-            root: &std::path::Path,
-            dir: &std::path::Path,
-            files: &mut PackageFiles,
-        ) -> std::io::Result<()> {
-            for entry in std::fs::read_dir(dir)? {
-                let path = entry?.path();
-                if path.is_dir() {
-                    walk(root, &path, files)?;
-                } else if let Ok(relative) = path.strip_prefix(root) {
-                    files.insert(
-                        &relative.to_string_lossy().replace('\\', "/"),
-                        read_file(&path, MAX_FILE_BYTES)?,
-                    );
-                }
-            }
-            Ok(())
-        }
-        let mut files = Self::new();
-        walk(root, root, &mut files)?;
-        Ok(files)
-    }
-}
-
-/// The largest JSON document (manifest, contract, request, workflow) the command line reads.
-pub const MAX_JSON_FILE_BYTES: u64 = 64 * 1024 * 1024;
-/// The largest file of any kind (a binary) the command line reads.
-pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
-
-/// The bytes of the regular file at `path`, refused unread when it is anything else (a folder,
-/// a FIFO, a device such as `/dev/zero`, which would block or never end) or larger than `limit`.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn read_file(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::{Error, ErrorKind, Read};
-    let metadata = std::fs::metadata(path)?;
-    if metadata.is_dir() {
-        return Err(Error::new(ErrorKind::IsADirectory, "is a folder, not a file"));
-    }
-    if !metadata.is_file() {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            "is not a regular file (a device, a FIFO or a socket)",
-        ));
-    }
-    let too_large =
-        || Error::new(ErrorKind::FileTooLarge, format!("is larger than {limit} bytes, the most read"));
-    if metadata.len() > limit {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    std::fs::File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large());
-    }
-    Ok(bytes)
 }
 
 /// A path from a manifest, resolved against the manifest's folder.

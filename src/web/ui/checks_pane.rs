@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use super::{browser, state::Playground};
 use crate::check::{
     Report, Verdict,
-    diagnostic::{Diagnostic, Severity},
+    diagnostic::Diagnostic,
     host_abi::{self, ImportStatus},
     module_info::{ExternKind, ModuleInfo},
 };
@@ -52,10 +52,7 @@ pub fn ChecksPane() -> impl IntoView {
 fn VerdictView(report: Report) -> impl IntoView {
     let inspect = report.load_verdict();
     let execute = report.run_verdict(None);
-    let printed = match &inspect {
-        Verdict::Passes => report.inspect_output.clone().unwrap_or_default(),
-        Verdict::Fails(stop) => stop.message.clone(),
-    };
+    let printed = report.inspect_printout();
     let execute_line = match (&inspect, &execute) {
         (Verdict::Fails(_), _) => None,
         (_, Verdict::Passes) => {
@@ -94,7 +91,7 @@ fn Stages(report: Report) -> impl IntoView {
     view! {
         <ol class="stages" data-testid="stages">
             {report.sections.into_iter().map(|section| {
-                let errors = section.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+                let errors = section.errors();
                 let failed = errors > 0;
                 let status = if failed { format!("{errors} error(s)") } else { "pass".to_owned() };
                 view! {

@@ -1,0 +1,84 @@
+//! Package files on disk, for the command line and the native tests (native only): every read
+//! is of a regular file, within a size bound, before its bytes are spent.
+
+use std::{
+    fs,
+    io::{self, Error, ErrorKind, Read},
+    path::Path,
+};
+
+use crate::package::{PackageFiles, workspace::named_files};
+
+/// The largest JSON document (manifest, contract, request, workflow) the command line reads.
+pub const MAX_JSON_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest file of any kind (a binary) the command line reads.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The bytes of the regular file at `path`, refused unread when it is anything else (a folder,
+/// a FIFO, a device such as `/dev/zero`, which would block or never end) or larger than `limit`.
+pub fn read_file(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let metadata = fs::metadata(path)?;
+    if metadata.is_dir() {
+        return Err(Error::new(ErrorKind::IsADirectory, "is a folder, not a file"));
+    }
+    if !metadata.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "is not a regular file (a device, a FIFO or a socket)",
+        ));
+    }
+    let too_large =
+        || Error::new(ErrorKind::FileTooLarge, format!("is larger than {limit} bytes, the most read"));
+    if metadata.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    fs::File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Reads every file under `root`, keyed by its path relative to `root`, each within
+/// [`MAX_FILE_BYTES`].
+pub fn read_tree(root: &Path) -> io::Result<PackageFiles> {
+    fn walk(root: &Path, dir: &Path, files: &mut PackageFiles) -> io::Result<()> {
+        for entry in fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(root, &path, files)?;
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                files.insert(
+                    &relative.to_string_lossy().replace('\\', "/"),
+                    read_file(&path, MAX_FILE_BYTES)?,
+                );
+            }
+        }
+        Ok(())
+    }
+    let mut files = PackageFiles::new();
+    walk(root, root, &mut files)?;
+    Ok(files)
+}
+
+/// The manifest and the files it names, read relative to the manifest's folder as Traverse
+/// reads them; no manifest at all is for the checks to report, any other failure to read it
+/// is returned.
+pub fn read_package(manifest: &str) -> io::Result<PackageFiles> {
+    let mut files = PackageFiles::new();
+    let bytes = match read_file(Path::new(manifest), MAX_JSON_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == ErrorKind::NotFound => return Ok(files),
+        Err(error) => return Err(error),
+    };
+    for named in named_files(manifest, &bytes) {
+        // A folder is not a file, for Traverse as for us: reading it fails, and the checks
+        // name the file as missing.
+        if let Ok(bytes) = read_file(Path::new(&named.resolved.display), MAX_FILE_BYTES) {
+            files.insert(&named.resolved.key, bytes);
+        }
+    }
+    files.insert(manifest, bytes);
+    Ok(files)
+}
