@@ -80,3 +80,58 @@ fn every_example_without_its_source_and_binary_fails_only_for_them() {
         assert_eq!(codes, ["files.missing", "files.missing"], "{}", folder.display());
     }
 }
+
+/// A package opens on its first request, and "run all" runs every request, then every use case;
+/// a request Traverse refuses is planned as refused, whatever stdin holds.
+#[test]
+fn run_all_runs_every_request_then_every_use_case() {
+    use traverse_playground::run::{
+        plan::{self, BatchKind, InputChoice, Plan},
+        settings::Settings,
+    };
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hello-world");
+    let files = disk::read_tree(&folder).unwrap();
+    let report = check_package(&files, "manifest.json");
+    assert_eq!(plan::initial_choice(&report), InputChoice::Request("runtime-requests/greet-ada.json".into()));
+    let batches = plan::run_all(&report);
+    let names: Vec<(BatchKind, &str)> = batches.iter().map(|b| (b.kind, b.name.as_str())).collect();
+    assert_eq!(
+        names,
+        [
+            (BatchKind::Request, "runtime-requests/greet-ada.json"),
+            (BatchKind::Request, "runtime-requests/greet-unicode.json"),
+            (BatchKind::Request, "runtime-requests/missing-name.json"),
+            (BatchKind::UseCase, "A person gives their name and is greeted."),
+            (BatchKind::UseCase, "A name outside ASCII is greeted as written."),
+            (
+                BatchKind::UseCase,
+                "The caller forgets the name; the request is refused before the module runs."
+            ),
+        ]
+    );
+    let module = files.get("artifacts/hello-world.wasm").unwrap().to_vec();
+    let planned: Vec<bool> = batches
+        .iter()
+        .map(|batch| {
+            let stdin = batch.choice.stdin(&report).unwrap_or_default();
+            let planned =
+                plan::plan(&report, &batch.choice, &stdin, module.clone(), &Settings::default(), vec![]);
+            matches!(planned.unwrap(), Plan::Refused { .. })
+        })
+        .collect();
+    // The request without a name fails the input schema; its use case is the user's own stdin
+    // to Traverse, which runs it and lets the module refuse.
+    assert_eq!(planned, [false, false, true, false, false, false]);
+    // A request that does not parse has no stdin, and is still refused with Traverse's line.
+    let mut broken = files.clone();
+    broken.insert("runtime-requests/broken.json", b"{".to_vec());
+    let report = check_package(&broken, "manifest.json");
+    let choice = InputChoice::Request("runtime-requests/broken.json".into());
+    assert_eq!(choice.stdin(&report).as_deref(), Some(""), "no stale stdin");
+    let Ok(Plan::Refused { refusal, .. }) =
+        plan::plan(&report, &choice, "", module, &Settings::default(), vec![])
+    else {
+        panic!("an unparsable request runs")
+    };
+    assert_eq!(refusal.stop.exit_code, 2);
+}

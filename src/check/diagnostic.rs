@@ -159,4 +159,11 @@ impl Location {
     pub fn json(file: &str, path: impl Into<String>) -> Self {
         Self::Json { file: file.to_owned(), path: path.into() }
     }
+
+    /// The file it is in.
+    pub fn in_file(&self) -> &str {
+        match self {
+            Self::File { file } | Self::Json { file, .. } | Self::Import { file, .. } => file,
+        }
+    }
 }

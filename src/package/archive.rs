@@ -1,9 +1,14 @@
-//! A package dropped as one `.zip`: its files, by their paths inside the archive.
+//! A package as one `.zip`: dropped (its files, by their paths inside the archive) or taken
+//! away (the files as they are in the page).
 //!
 //! Invariant: an archive is hostile until read: the entry count and the bytes actually
 //! inflated are bounded, whatever the archive's own headers claim.
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Write};
+
+use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
+
+use crate::package::PackageFiles;
 
 /// More entries than any package has; beyond it the archive is refused.
 pub const MAX_ENTRIES: usize = 10_000;
@@ -43,12 +48,28 @@ pub fn unpack(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(files)
 }
 
+/// Every file as a zip entry at its path, byte for byte: text deflated, binaries stored (they
+/// gain little, and storing a large one costs only a copy).
+pub fn pack(files: &PackageFiles) -> Result<Vec<u8>, String> {
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    for path in files.paths() {
+        let bytes = files.get(path).unwrap_or_default();
+        let method = if std::str::from_utf8(bytes).is_ok() {
+            CompressionMethod::Deflated
+        } else {
+            CompressionMethod::Stored
+        };
+        let options = SimpleFileOptions::default()
+            .compression_method(method)
+            .large_file(bytes.len() >= u32::MAX as usize);
+        writer.start_file(path, options).map_err(|error| format!("{path}: {error}"))?;
+        writer.write_all(bytes).map_err(|error| format!("{path}: {error}"))?;
+    }
+    Ok(writer.finish().map_err(|error| error.to_string())?.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-
-    use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
-
     use super::*;
 
     fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
@@ -82,5 +103,21 @@ mod tests {
         assert!(unpack(&bytes[..bytes.len() / 2]).unwrap_err().starts_with("not a zip archive"));
         assert!(!is_zip(b"\x89PNG\r\n"));
         assert!(unpack(b"PK\x03\x04 truncated").is_err());
+    }
+
+    #[test]
+    fn a_packed_package_unpacks_byte_for_byte() {
+        let mut files = PackageFiles::new();
+        files.insert("pkg/manifest.json", br#"{"kind": "capability_package"}"#.to_vec());
+        files.insert("pkg/artifacts/a.wasm", b"\0asm\x01\0\0\0\xff".to_vec());
+        files.insert("contracts/c.json", vec![b' '; 100_000]);
+        let packed = pack(&files).unwrap();
+        assert!(is_zip(&packed));
+        assert!(packed.len() < 10_000, "text is deflated: {} bytes", packed.len());
+        let unpacked = unpack(&packed).unwrap();
+        let expected: Vec<(String, Vec<u8>)> =
+            files.paths().map(|path| (path.to_owned(), files.get(path).unwrap().to_vec())).collect();
+        assert_eq!(unpacked, expected);
+        assert_eq!(unpack(&pack(&PackageFiles::new()).unwrap()).unwrap(), []);
     }
 }

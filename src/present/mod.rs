@@ -4,4 +4,5 @@
 pub mod docs;
 pub mod json_view;
 pub mod number;
+pub mod position;
 pub mod share_link;

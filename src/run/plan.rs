@@ -27,11 +27,11 @@ pub enum InputChoice {
 
 impl InputChoice {
     /// The stdin the choice puts in the editor, as Traverse writes it: `None` for the user's
-    /// own text, or for a request that does not parse (it has no input to send).
+    /// own text (it stays); nothing for a request that does not parse, which has no input.
     pub fn stdin(&self, report: &Report) -> Option<String> {
         match self {
             Self::Custom => None,
-            Self::Request(_) => self.request(report)?.stdin.clone(),
+            Self::Request(_) => Some(self.request(report)?.stdin.clone().unwrap_or_default()),
             Self::UseCase(index) => {
                 let use_case = report.contract.as_ref()?.use_cases.get(*index)?;
                 Some(request::stdin_bytes(&use_case.input_example))
@@ -46,6 +46,52 @@ impl InputChoice {
             _ => None,
         }
     }
+}
+
+/// The input a package opens with: its first runtime request, else the user's own stdin.
+pub fn initial_choice(report: &Report) -> InputChoice {
+    report.requests.first().map_or(InputChoice::Custom, |request| InputChoice::Request(request.file.clone()))
+}
+
+/// One run of "run all": every runtime request, then every use case of the contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub kind: BatchKind,
+    /// The request's path, or the use case's scenario.
+    pub name: String,
+    pub choice: InputChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchKind {
+    Request,
+    UseCase,
+}
+
+impl BatchKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Request => "request",
+            Self::UseCase => "use-case",
+        }
+    }
+}
+
+/// What "run all" runs, in order.
+pub fn run_all(report: &Report) -> Vec<Batch> {
+    let requests = report.requests.iter().map(|request| Batch {
+        kind: BatchKind::Request,
+        name: request.file.clone(),
+        choice: InputChoice::Request(request.file.clone()),
+    });
+    let use_cases = report.contract.iter().flat_map(|contract| &contract.use_cases).enumerate().map(
+        |(index, use_case)| Batch {
+            kind: BatchKind::UseCase,
+            name: use_case.scenario.clone(),
+            choice: InputChoice::UseCase(index),
+        },
+    );
+    requests.chain(use_cases).collect()
 }
 
 /// The exact bytes sent: Traverse's compact, key-sorted JSON when governed, else the text as
@@ -79,18 +125,19 @@ pub fn plan(
     settings: &Settings,
     sandbox_files: Vec<SandboxFile>,
 ) -> Result<Plan, String> {
-    let stdin = stdin_to_send(stdin, settings.governed)?;
     let request = choice.request(report);
     let request_id = request
         .and_then(|request| request.request_id.clone())
         .unwrap_or_else(|| PLAYGROUND_REQUEST_ID.to_owned());
-    // What stops Traverse before the module runs stops the playground too; the sandbox is not
-    // Traverse, and runs anything.
+    // What stops Traverse before the module runs stops the playground too, whatever stdin
+    // holds (a request that does not parse has none); the sandbox is not Traverse, and runs
+    // anything.
     if settings.governed
         && let Some(refusal) = report.refusal(request)
     {
         return Ok(Plan::Refused { refusal, request_id });
     }
+    let stdin = stdin_to_send(stdin, settings.governed)?;
     let mode = settings.mode(report.contract.as_ref(), sandbox_files)?;
     let request = RunRequest { module, stdin: stdin.into_bytes(), mode, limits: settings.limits() };
     Ok(Plan::Run { request, request_id })

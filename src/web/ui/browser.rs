@@ -1,6 +1,7 @@
 //! The browser APIs the page uses, each behind a plain Rust function: files from inputs and
 //! drops (folders included), local storage, the clipboard, the URL fragment, fetching our own
-//! files. Nothing here knows about the playground's state.
+//! files, saving a file, editing a text field undoably. Nothing here knows about the
+//! playground's state.
 
 use futures::channel::oneshot;
 use gloo_file::{Blob, futures::read_as_bytes};
@@ -190,6 +191,37 @@ pub fn prefers_dark() -> bool {
 pub fn apply_theme(dark: bool) {
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
+    }
+}
+
+/// Offers `bytes` to the user as a file named `name` (the browser's download).
+pub fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&array), &options)
+        .map_err(|error| describe(&error))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|error| describe(&error))?;
+    let document = web_sys::window().and_then(|window| window.document()).ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|error| describe(&error))?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    // The download has its own reference to the blob by now.
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Types `text` into the focused text field as the user would, so undo takes it back.
+pub fn insert_text(text: &str) {
+    let document = web_sys::window().and_then(|window| window.document());
+    if let Some(document) = document {
+        let _ = document.unchecked_into::<web_sys::HtmlDocument>().exec_command_with_show_ui_and_value(
+            "insertText",
+            false,
+            text,
+        );
     }
 }
 

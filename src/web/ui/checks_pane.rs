@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use super::{browser, state::Playground};
 use crate::check::{
     Report, Verdict,
-    diagnostic::Diagnostic,
+    diagnostic::{Diagnostic, Location},
     host_abi::{self, ImportStatus},
     module_info::{ExternKind, ModuleInfo},
 };
@@ -34,6 +34,7 @@ pub fn ChecksPane() -> impl IntoView {
                         <VerdictView report=report.clone() />
                         <p class="note timing" data-testid="check-time">{format!("Checked in {:.1} ms ({:.1} ms of it hashing), in this page.", checked.check_ms, checked.hash_ms)}</p>
                         <Stages report=report.clone() />
+                        <Requests report=report.clone() />
                         <Diagnostics diagnostics=report.diagnostics().cloned().collect() />
                         <DigestPanel report=report.clone() />
                         {report.module.map(|module| view! { <ModuleTables module=module /> })}
@@ -103,6 +104,37 @@ fn Stages(report: Report) -> impl IntoView {
             }).collect_view()}
         </ol>
     }
+}
+
+/// Each runtime request's own verdict, before anything runs: what `traverse-cli capability-package
+/// execute` says with it, up to running the module.
+#[component]
+fn Requests(report: Report) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    (!report.requests.is_empty()).then(|| {
+        let rows = report.requests.iter().map(|request| {
+            let verdict = report.run_verdict(Some(request));
+            let passes = verdict == Verdict::Passes;
+            let line = match &verdict {
+                Verdict::Passes => "runs: nothing stops it before the module".to_owned(),
+                Verdict::Fails(stop) => format!("exit {}: {}", stop.exit_code, stop.message),
+            };
+            let file = request.file.clone();
+            view! {
+                <li data-testid="request-verdict" data-file=request.file.clone() class:fail=!passes>
+                    <button class="link place" on:click=move |_| playground.view_file(Some(Location::file(&file)))>
+                        {request.file.clone()}</button>" "
+                    <code>{line}</code>
+                </li>
+            }
+        });
+        view! {
+            <section class="requests" aria-label="requests">
+                <h3>"Requests"</h3>
+                <ul data-testid="requests-stage">{rows.collect_view()}</ul>
+            </section>
+        }
+    })
 }
 
 /// Every diagnostic, errors first; the place opens the file viewer there.

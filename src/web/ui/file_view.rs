@@ -1,77 +1,257 @@
-//! A read-only view of one loaded file: JSON coloured, with the value a diagnostic points at
-//! marked and scrolled into view; other text as it is; binaries by size only.
+//! The open file: a text file in an editor (line numbers, JSON coloured, Tab, the browser's own
+//! undo, the file's problems at their line, a click on one puts the cursor there), a large one
+//! read-only, a binary by its size; downloaded or put back as loaded from its header.
+//!
+//! The editor is a `<textarea>` over the coloured text rather than an editor component: the
+//! well-kept ones (CodeMirror, Monaco) are JavaScript that trunk would have to bundle, and the
+//! page needs only what a textarea gives plus colour and places.
 
-use leptos::prelude::*;
+use std::time::Duration;
 
-use super::state::Playground;
+use leptos::{ev, html, prelude::*};
+
+use super::{browser, state::Playground};
 use crate::{
-    check::diagnostic::Location,
-    present::json_view::{self, TokenKind},
+    check::diagnostic::{Diagnostic, Location},
+    present::{
+        json_view::{self, TokenKind},
+        position::{self, Position},
+    },
 };
+
+/// Larger text files open read-only: a text field holding megabytes answers slowly.
+const EDIT_LIMIT_BYTES: usize = 1 << 20;
+/// Larger texts are edited without colour, which costs a parse and a span per token per keystroke.
+const COLOUR_LIMIT_BYTES: usize = 256 << 10;
+/// How long typing must pause before the checks run on the edit.
+const CHECK_DELAY: Duration = Duration::from_millis(200);
 
 #[component]
 pub fn FileView() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let shown = move || {
-        let location = playground.viewing().get()?;
-        let (file, path) = match &location {
-            Location::File { file } | Location::Import { file, .. } => (file.clone(), None),
-            Location::Json { file, path } => (file.clone(), Some(path.clone())),
-        };
-        let bytes = playground.files().with(|files| files.get(&file).map(<[u8]>::to_vec));
-        Some((file, path, bytes))
-    };
-    // Once the view is drawn, bring the marked value into sight.
-    Effect::new(move |_| {
-        if playground.viewing().get().is_some() {
-            request_animation_frame(|| {
-                let marked = document().query_selector(".file-view mark").ok().flatten();
-                if let Some(marked) = marked {
-                    marked.scroll_into_view_with_bool(false);
-                }
-            });
-        }
-    });
+    // Only a change of the file shown draws this anew: edits redraw inside the editor.
     move || {
-        shown().map(|(file, path, bytes)| {
-            let body = match bytes {
-                None => view! { <p class="note">"This file is not loaded."</p> }.into_any(),
-                Some(bytes) => match String::from_utf8(bytes) {
-                    Err(error) => view! {
-                        <p class="note">{format!("A binary file of {} bytes.", error.as_bytes().len())}</p>
-                    }
-                    .into_any(),
-                    Ok(text) => {
-                        let mark = path.as_deref().and_then(|path| json_view::locate(&text, path));
-                        let segments = json_view::segments(&text, mark);
-                        view! {
-                            <pre class="code" data-testid="file-view-text">
-                                {segments.into_iter().map(|segment| {
-                                    let class = colour_class(segment.kind);
-                                    if segment.marked {
-                                        view! { <mark class=class>{segment.text}</mark> }.into_any()
-                                    } else {
-                                        view! { <span class=class>{segment.text}</span> }.into_any()
-                                    }
-                                }).collect_view()}
-                            </pre>
-                        }
-                        .into_any()
-                    }
-                },
-            };
-            view! {
-                <section class="file-view" data-testid="file-view" aria-label=format!("file {file}")>
-                    <header>
-                        <code>{file.clone()}</code>
-                        {path.map(|path| view! { " at " <code data-testid="file-view-path">{path}</code> })}
-                        <button class="small" on:click=move |_| playground.view_file(None)>"Close"</button>
-                    </header>
-                    {body}
-                </section>
+        let location = playground.viewing().get()?;
+        let file = location.in_file().to_owned();
+        let json_path = match &location {
+            Location::Json { path, .. } => Some(path.clone()),
+            _ => None,
+        };
+        let (size, text) = playground.files().with_untracked(|files| {
+            let bytes = files.get(&file)?;
+            Some((bytes.len(), std::str::from_utf8(bytes).is_ok()))
+        })?;
+        let body = match (text, size <= EDIT_LIMIT_BYTES) {
+            (false, _) => {
+                view! { <p class="note">{format!("A binary file of {size} bytes.")}</p> }.into_any()
             }
+            (true, false) => view! {
+                <p class="note">{format!("{size} bytes: too large to edit here, shown as it is.")}</p>
+                <ReadOnly file=file.clone() json_path=json_path.clone() />
+            }
+            .into_any(),
+            (true, true) => view! { <Editor file=file.clone() json_path=json_path.clone() /> }.into_any(),
+        };
+        let (download_name, download_path, revert_path) = (file.clone(), file.clone(), file.clone());
+        let download = move |_| {
+            let name = download_name.rsplit('/').next().unwrap_or(&download_name).to_owned();
+            let bytes =
+                playground.files().with_untracked(|files| files.get(&download_path).map(<[u8]>::to_vec));
+            if let Some(Err(error)) = bytes.map(|bytes| browser::download(&name, &bytes)) {
+                playground.notify(&download_path, format!("could not be downloaded: {error}"));
+            }
+        };
+        let edited = move || playground.is_edited(&revert_path);
+        let revert_file = file.clone();
+        Some(view! {
+            <section class="file-view" data-testid="file-view" aria-label=format!("file {file}")>
+                <header>
+                    <span><code>{file.clone()}</code>
+                        {json_path.map(|path| view! { " at " <code data-testid="file-view-path">{path}</code> })}</span>
+                    <span>
+                        {move || edited().then(|| {
+                            let path = revert_file.clone();
+                            view! {
+                                <button class="small" data-testid="file-view-revert"
+                                    on:click=move |_| playground.revert_file(&path)>"Revert"</button>
+                            }
+                        })}
+                        <button class="small" data-testid="download-file" on:click=download>"Download"</button>
+                        <button class="small" on:click=move |_| playground.view_file(None)>"Close"</button>
+                    </span>
+                </header>
+                {body}
+            </section>
         })
     }
+}
+
+/// A text too large to edit, coloured when it is JSON, the value at `json_path` marked.
+#[component]
+fn ReadOnly(file: String, json_path: Option<String>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let text = playground
+        .files()
+        .with_untracked(|files| files.get(&file).map(|bytes| String::from_utf8_lossy(bytes).into_owned()))
+        .unwrap_or_default();
+    let mark = json_path.as_deref().and_then(|path| json_view::locate(&text, path));
+    view! { <pre class="code" data-testid="file-view-text">{coloured(&text, mark)}</pre> }
+}
+
+#[component]
+fn Editor(file: String, json_path: Option<String>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let path = StoredValue::new(file);
+    let committed = Memo::new(move |_| {
+        path.with_value(|path| {
+            playground
+                .files()
+                .with(|files| files.get(path).map(|bytes| String::from_utf8_lossy(bytes).into_owned()))
+        })
+    });
+    // What was typed since the last commit to the page's state.
+    let draft = RwSignal::new(None::<String>);
+    let text = Memo::new(move |_| draft.get().unwrap_or_else(|| committed.get().unwrap_or_default()));
+    let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    // Also called when the editor closes, when its own signals may already be gone.
+    let commit = move || {
+        if let Some(Some(handle)) = pending.try_get_value() {
+            handle.clear();
+            pending.set_value(None);
+        }
+        if let (Some(Some(typed)), Some(path)) = (draft.try_get_untracked(), path.try_get_value()) {
+            playground.edit_file(&path, typed);
+            let _ = draft.try_set(None);
+        }
+    };
+    let on_input = move |event: ev::Event| {
+        draft.set(Some(event_target_value(&event)));
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        pending.set_value(set_timeout_with_handle(commit, CHECK_DELAY).ok());
+    };
+    let on_keydown = move |event: ev::KeyboardEvent| {
+        if event.key() == "Tab"
+            && !(event.shift_key() || event.ctrl_key() || event.meta_key() || event.alt_key())
+        {
+            event.prevent_default();
+            browser::insert_text("  ");
+        }
+    };
+    on_cleanup(commit);
+
+    let problems = Memo::new(move |_| {
+        let text = text.get();
+        let mut problems: Vec<(Option<Position>, String, String)> = Vec::new();
+        if path.with_value(|path| path.ends_with(".json"))
+            && let Some((position, message)) = position::json_error(&text)
+        {
+            problems.push((Some(position), "json".to_owned(), message));
+        }
+        let in_file = |diagnostic: &Diagnostic| path.with_value(|path| diagnostic.location.in_file() == path);
+        playground.checked.with(|checked| {
+            let Some(checked) = checked else { return };
+            let report = &checked.report;
+            let requests = report.requests.iter().flat_map(|request| &request.diagnostics);
+            for diagnostic in report.diagnostics().chain(requests).filter(|d| in_file(d)) {
+                let position = position::of_location(&text, &diagnostic.location);
+                problems.push((position, diagnostic.code.to_owned(), diagnostic.message.clone()));
+            }
+        });
+        problems
+    });
+    let gutter = Memo::new(move |_| {
+        let lines = text.with(|text| text.lines().count().max(1) + usize::from(text.ends_with('\n')));
+        let marked: Vec<usize> =
+            problems.with(|problems| problems.iter().filter_map(|(p, ..)| p.map(|p| p.line)).collect());
+        (1..=lines)
+            .map(|line| if marked.contains(&line) { format!("● {line}") } else { line.to_string() })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let mark = move || {
+        let path = json_path.clone()?;
+        text.with(|text| json_view::locate(text, &path))
+    };
+
+    let area = NodeRef::<html::Textarea>::new();
+    let overlay = NodeRef::<html::Pre>::new();
+    let numbers = NodeRef::<html::Pre>::new();
+    let place_cursor = move |position: Position| {
+        if let Some(area) = area.get_untracked() {
+            let _ = area.focus();
+            let _ = area.set_selection_range(position.utf16_start as u32, position.utf16_end as u32);
+        }
+    };
+    let on_scroll = move |_| {
+        let Some(area) = area.get_untracked() else { return };
+        if let Some(overlay) = overlay.get_untracked() {
+            overlay.set_scroll_top(area.scroll_top());
+            overlay.set_scroll_left(area.scroll_left());
+        }
+        if let Some(numbers) = numbers.get_untracked() {
+            numbers.set_scroll_top(area.scroll_top());
+        }
+    };
+    // Opened at a diagnostic's place: the cursor goes there.
+    let first_mark = mark.clone();
+    area.on_load(move |_| {
+        if let Some((start, end)) = untrack(first_mark) {
+            let position = text.with_untracked(|text| position::of_range(text, start, end));
+            request_animation_frame(move || place_cursor(position));
+        }
+    });
+
+    view! {
+        <div class="editor">
+            <pre class="editor-gutter" aria-hidden="true" node_ref=numbers>{gutter}</pre>
+            <div class="editor-body">
+                <pre class="code editor-colour" aria-hidden="true" node_ref=overlay>
+                    {move || text.with(|text| {
+                        if text.len() > COLOUR_LIMIT_BYTES {
+                            vec![view! { <span>{text.clone()}</span> }.into_any()]
+                        } else {
+                            coloured(text, mark())
+                        }
+                    })}
+                    // A last line that ends in a newline still needs its height.
+                    "\n"
+                </pre>
+                <textarea class="code" data-testid="editor" spellcheck="false" wrap="off"
+                    aria-label=move || path.with_value(|path| format!("edit {path}"))
+                    node_ref=area prop:value=move || text.get()
+                    on:input=on_input on:blur=move |_| commit() on:keydown=on_keydown on:scroll=on_scroll></textarea>
+            </div>
+        </div>
+        <ul class="editor-problems" data-testid="editor-problems">
+            {move || problems.get().into_iter().map(|(position, code, message)| view! {
+                <li data-testid="editor-problem">
+                    {position.map(|position| view! {
+                        <button class="link place" on:click=move |_| place_cursor(position)>
+                            {format!("{}:{}", position.line, position.column)}
+                        </button>" "
+                    })}
+                    <code>{code}</code>" "{message}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// `text` as coloured spans, the byte range `mark` marked.
+fn coloured(text: &str, mark: Option<(usize, usize)>) -> Vec<AnyView> {
+    json_view::segments(text, mark)
+        .into_iter()
+        .map(|segment| {
+            let class = colour_class(segment.kind);
+            if segment.marked {
+                view! { <mark class=class>{segment.text}</mark> }.into_any()
+            } else {
+                view! { <span class=class>{segment.text}</span> }.into_any()
+            }
+        })
+        .collect()
 }
 
 /// The stylesheet's class for a colour.

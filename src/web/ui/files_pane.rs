@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     check::diagnostic::Location,
-    package::{digest::Digests, shown_path, workspace},
+    package::{archive, digest::Digests, shown_path, workspace},
     web::hashing,
 };
 
@@ -128,6 +128,13 @@ pub fn FilesPane() -> impl IntoView {
             .with(|files| manifest.map(|m| workspace::missing(files, &m, &awaited)).unwrap_or_default())
     });
     let manifests = Memo::new(move |_| playground.files().with(workspace::manifests));
+    // Every file as it is in the page: edits as edited, the rest byte for byte as loaded.
+    let download_package = move |_| {
+        let packed = playground.files().with_untracked(archive::pack);
+        if let Err(error) = packed.and_then(|zip| browser::download("package.zip", &zip)) {
+            playground.notify("package.zip", format!("could not be made: {error}"));
+        }
+    };
 
     view! {
         <section class="pane files" aria-labelledby="files-heading">
@@ -141,6 +148,8 @@ pub fn FilesPane() -> impl IntoView {
                     "Folder…"
                     <input type="file" multiple node_ref=folder_input data-testid="folder-input" on:change=on_pick />
                 </label>
+                <button data-testid="download-package" on:click=download_package
+                    disabled=move || playground.files().with(|files| files.paths().next().is_none())>"Download .zip"</button>
                 <button data-testid="clear" on:click=move |_| playground.clear()>"Clear"</button>
             </div>
             <p class="note">"Or drop a package folder, files or a .zip anywhere on the page. Nothing leaves your browser."</p>
@@ -179,6 +188,17 @@ pub fn FilesPane() -> impl IntoView {
                             <span class=format!("role role-{}", role.label())>{role.label()}</span>
                             <button class="link" on:click=move |_| playground.view_file(Some(Location::file(&shown)))>{shown_path(&path).into_owned()}</button>
                             <span class="size">{format_size(size)}</span>
+                            {
+                                let (edited, revert) = (path.clone(), path.clone());
+                                move || playground.is_edited(&edited).then(|| {
+                                    let revert = revert.clone();
+                                    view! {
+                                        <span class="edited" data-testid="file-changed">"edited"</span>
+                                        <button class="link small" data-testid="file-revert" title="back to the file as loaded"
+                                            on:click=move |_| playground.revert_file(&revert)>"revert"</button>
+                                    }
+                                })
+                            }
                             <button class="remove" aria-label=format!("remove {path}") title="remove"
                                 on:click=move |_| playground.remove_file(&path)>"×"</button>
                         </li>

@@ -15,6 +15,7 @@ mod examples;
 mod file_view;
 mod files_pane;
 mod outcome_view;
+mod run_all_table;
 mod run_pane;
 mod sandbox_settings;
 mod share;

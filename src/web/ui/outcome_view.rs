@@ -36,6 +36,48 @@ pub enum RunView {
     },
 }
 
+impl RunView {
+    /// How the run ended, in the page's words.
+    pub fn end(&self) -> EndReason {
+        match self {
+            Self::Refused { .. } => EndReason::Failed,
+            Self::Ran { outcome, governed, .. } => outcome.end.reason(*governed),
+        }
+    }
+
+    /// Traverse's line: its refusal, or what it prints for the run (governed runs only).
+    pub fn traverse_line(&self) -> Option<String> {
+        match self {
+            Self::Refused { stop, .. } => Some(stop.message.clone()),
+            Self::Ran { account, .. } => account.as_ref()?.traverse_line.clone(),
+        }
+    }
+
+    /// Whether the output satisfies the contract's output schema, when it was checked.
+    pub fn output_valid(&self) -> Option<bool> {
+        match self {
+            Self::Ran { account: Some(account), .. } if account.against_contract => {
+                Some(matches!(account.execution, Execution::Completed { .. }))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether stdout equals the output example of the use case whose input was sent.
+    pub fn equals_example(&self) -> Option<bool> {
+        let Self::Ran { outcome, use_case: Some((_, _, example)), .. } = self else { return None };
+        let actual = serde_json::from_slice::<Value>(&outcome.stdout).ok()?;
+        Some(use_case::differences(example, &actual).is_empty())
+    }
+
+    pub fn outcome(&self) -> Option<&RunOutcome> {
+        match self {
+            Self::Ran { outcome, .. } => Some(outcome),
+            Self::Refused { .. } => None,
+        }
+    }
+}
+
 fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }

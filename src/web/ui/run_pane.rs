@@ -1,5 +1,6 @@
 //! Running the module: pick a runtime request or a use case, or write stdin; see exactly what
-//! will be sent; run governed (as Traverse) or in the WASI sandbox, with Ctrl/⌘-Enter too.
+//! will be sent; run governed (as Traverse) or in the WASI sandbox, with Ctrl/⌘-Enter too; or
+//! run every request and use case at once into a table (Ctrl/⌘-Shift-Enter).
 
 use std::rc::Rc;
 
@@ -8,11 +9,12 @@ use serde_json::Value;
 
 use super::{
     outcome_view::{OutcomeView, RunView},
+    run_all_table::{Row, RunAllTable},
     sandbox_settings::SandboxSettings,
     state::Playground,
 };
 use crate::{
-    check::limits::FUEL_BUDGET,
+    check::{Report, limits::FUEL_BUDGET},
     present::number::grouped,
     run::{
         account,
@@ -33,6 +35,8 @@ pub fn RunPane() -> impl IntoView {
     let runner = StoredValue::new_local(Rc::new(Runner::new()));
     let sandbox_files = RwSignal::new(Vec::<SandboxFile>::new());
     let view = RwSignal::new(None::<RunView>);
+    let rows = RwSignal::new(Vec::<Row>::new());
+    let all_done = RwSignal::new(false);
     let running = RwSignal::new(false);
     let runs = RwSignal::new(0u32);
     let settings = playground.settings();
@@ -51,6 +55,17 @@ pub fn RunPane() -> impl IntoView {
         })
     });
     let module = playground.module;
+    // A chosen request that does not parse has no input to send: why, in stdin's place.
+    let request_problem = Memo::new(move |_| {
+        let InputChoice::Request(path) = playground.input().get() else { return None };
+        playground.checked.with(|checked| {
+            let request = checked.as_ref()?.report.request(&path)?;
+            request
+                .stdin
+                .is_none()
+                .then(|| request.diagnostics.first().map(|d| d.message.clone()).unwrap_or_default())
+        })
+    });
     Effect::new(move |_| {
         if module.with(Option::is_some) {
             runner.with_value(|runner| runner.prepare());
@@ -68,65 +83,70 @@ pub fn RunPane() -> impl IntoView {
         playground.choose_input(choice);
     };
 
-    let finish = move |result: RunView| {
-        view.set(Some(result));
+    let finish = move |result: Option<RunView>| {
+        if let Some(result) = result {
+            view.set(Some(result));
+            runs.update(|count| *count += 1);
+        }
         running.set(false);
-        runs.update(|count| *count += 1);
+    };
+    // What every run needs from the page, read when it starts.
+    let prepared = move || {
+        let report =
+            playground.checked.with_untracked(|checked| checked.as_ref().map(|c| c.report.clone()))?;
+        let path = module.get_untracked()?;
+        let bytes = playground.files().with_untracked(|files| files.get(&path).map(<[u8]>::to_vec))?;
+        Some(Prepared {
+            report,
+            module: bytes,
+            settings: settings.get_untracked(),
+            files: sandbox_files.get_untracked(),
+        })
     };
     let run = move || {
         if running.get_untracked() {
             return;
         }
-        let Some(module_path) = module.get_untracked() else { return };
-        let Some(report) =
-            playground.checked.with_untracked(|checked| checked.as_ref().map(|c| c.report.clone()))
-        else {
-            return;
-        };
-        let Some(bytes) =
-            playground.files().with_untracked(|files| files.get(&module_path).map(<[u8]>::to_vec))
-        else {
-            return;
-        };
-        let settings = settings.get_untracked();
-        let stdin = playground.stdin().get_untracked();
-        let planned = plan::plan(
-            &report,
-            &playground.input().get_untracked(),
-            &stdin,
-            bytes,
-            &settings,
-            sandbox_files.get_untracked(),
-        );
-        // The Run button is disabled while stdin or the environment cannot be sent.
-        let Ok(planned) = planned else { return };
+        let Some(prepared) = prepared() else { return };
         running.set(true);
         view.set(None);
-        let (run_request, request_id) = match planned {
-            Plan::Refused { refusal, request_id } => {
-                return finish(RunView::Refused { cause: refusal.cause, stop: refusal.stop, request_id });
-            }
-            Plan::Run { request, request_id } => (request, request_id),
-        };
+        let (choice, stdin) = (playground.input().get_untracked(), playground.stdin().get_untracked());
         let runner = runner.get_value();
-        let governed = settings.governed;
+        spawn_local(async move { finish(run_one(&runner, &prepared, &choice, &stdin).await) });
+    };
+    let run_all = move || {
+        if running.get_untracked() {
+            return;
+        }
+        let Some(prepared) = prepared() else { return };
+        let batches = plan::run_all(&prepared.report);
+        rows.set(
+            batches
+                .iter()
+                .map(|batch| Row { kind: batch.kind, name: batch.name.clone(), view: None })
+                .collect(),
+        );
+        all_done.set(false);
+        running.set(true);
+        let runner = runner.get_value();
         spawn_local(async move {
-            let outcome = runner.run(&run_request).await;
-            let contract = report.contract.as_ref();
-            let account = governed.then(|| account::account(&outcome, contract, &request_id));
-            let input = serde_json::from_str::<Value>(&stdin).ok();
-            let use_case = contract.zip(input.as_ref()).and_then(|(contract, input)| {
-                use_case::matching(contract, input).map(|(index, use_case)| {
-                    (index, use_case.scenario.clone(), use_case.output_example.clone())
-                })
-            });
-            finish(RunView::Ran { outcome: Box::new(outcome), account, governed, use_case });
+            for (index, batch) in batches.into_iter().enumerate() {
+                let stdin = batch.choice.stdin(&prepared.report).unwrap_or_default();
+                let ran = run_one(&runner, &prepared, &batch.choice, &stdin).await;
+                rows.update(|rows| {
+                    if let Some(row) = rows.get_mut(index) {
+                        row.view = ran;
+                    }
+                });
+            }
+            all_done.set(true);
+            running.set(false);
         });
     };
     let _ = window_event_listener(ev::keydown, move |event| {
         if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
             event.prevent_default();
-            run();
+            if event.shift_key() { run_all() } else { run() }
         }
     });
 
@@ -164,25 +184,34 @@ pub fn RunPane() -> impl IntoView {
             <textarea id="stdin" data-testid="stdin" rows="6" spellcheck="false"
                 prop:value=move || playground.stdin().get()
                 on:input=move |event| playground.write_stdin(event_target_value(&event))></textarea>
-            {move || match sent.get() {
-                Ok(bytes) if governed.get() => view! {
+            {move || match (request_problem.get(), sent.get()) {
+                (Some(problem), _) => view! {
+                    <p class="error" data-testid="request-problem" role="alert">"This request does not parse, so it has no input: " {problem}</p>
+                }.into_any(),
+                (None, Ok(bytes)) if governed.get() => view! {
                     <p class="note">"Sent as Traverse writes it (compact, keys sorted): "
                         <code data-testid="stdin-sent">{bytes}</code></p>
                 }.into_any(),
-                Ok(_) => view! { <p class="note">"Sent byte for byte as written, then end of file."</p> }.into_any(),
-                Err(error) => view! {
+                (None, Ok(_)) => view! { <p class="note">"Sent byte for byte as written, then end of file."</p> }.into_any(),
+                (None, Err(error)) => view! {
                     <p class="error" data-testid="stdin-error" role="alert">"stdin is not JSON: " {error}</p>
                 }.into_any(),
             }}
             <div class="run-bar">
                 <button data-testid="run" class="primary"
-                    disabled=move || running.get() || module.with(Option::is_none) || sent.with(Result::is_err)
+                    disabled=move || running.get() || module.with(Option::is_none)
+                        || (sent.with(Result::is_err) && request_problem.with(Option::is_none))
                         || (!governed.get() && settings.with(|s| parse_env(&s.sandbox_env).is_err()))
                     on:click=move |_| run()>
                     {move || if running.get() { "Running…" } else { "Run" }}
                 </button>
+                <button data-testid="run-all" title="every request and every use case (Ctrl/⌘-Shift-Enter)"
+                    disabled=move || running.get() || module.with(Option::is_none)
+                        || (!governed.get() && settings.with(|s| parse_env(&s.sandbox_env).is_err()))
+                    on:click=move |_| run_all()>"Run all"</button>
                 <span class="note">" Ctrl/⌘-Enter · runs: " <span data-testid="run-count">{move || runs.get()}</span></span>
             </div>
+            <RunAllTable rows=rows.read_only() done=all_done.read_only() open=move |ran| view.set(Some(ran)) />
             {move || module.with(Option::is_none).then(|| view! {
                 <p class="note">"Load a package or a .wasm module to run it."</p>
             })}
@@ -235,4 +264,34 @@ fn Settings(sandbox_files: RwSignal<Vec<SandboxFile>>) -> impl IntoView {
             {move || settings.with(|s| !s.governed).then(|| view! { <SandboxSettings files=sandbox_files /> })}
         </details>
     }
+}
+
+/// What a run needs from the page, read when it starts: later changes do not reach it.
+struct Prepared {
+    report: Report,
+    module: Vec<u8>,
+    settings: RunSettings,
+    files: Vec<SandboxFile>,
+}
+
+/// One run, as the Run button makes it: planned by the core, run in the worker, accounted for;
+/// `None` when stdin or the environment cannot be sent.
+async fn run_one(runner: &Runner, prepared: &Prepared, choice: &InputChoice, stdin: &str) -> Option<RunView> {
+    let Prepared { report, module, settings, files } = prepared;
+    let planned = plan::plan(report, choice, stdin, module.clone(), settings, files.clone()).ok()?;
+    let (request, request_id) = match planned {
+        Plan::Refused { refusal, request_id } => {
+            return Some(RunView::Refused { cause: refusal.cause, stop: refusal.stop, request_id });
+        }
+        Plan::Run { request, request_id } => (request, request_id),
+    };
+    let outcome = runner.run(&request).await;
+    let contract = report.contract.as_ref();
+    let account = settings.governed.then(|| account::account(&outcome, contract, &request_id));
+    let input = serde_json::from_str::<Value>(stdin).ok();
+    let use_case = contract.zip(input.as_ref()).and_then(|(contract, input)| {
+        use_case::matching(contract, input)
+            .map(|(index, use_case)| (index, use_case.scenario.clone(), use_case.output_example.clone()))
+    });
+    Some(RunView::Ran { outcome: Box::new(outcome), account, governed: settings.governed, use_case })
 }

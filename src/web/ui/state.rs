@@ -5,13 +5,18 @@
 //! which module runs, the checks, the input's stdin) are the core's. The whole state is a
 //! [`SharedState`], so a share link, a reload and Clear are one [`Playground::restore`].
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 
 use crate::{
     check::{self, Report, diagnostic::Location, manifest},
     package::{PackageFiles, digest::Digests, workspace},
     present::share_link::{Input, SharedState, Unpacked},
-    run::{plan::InputChoice, settings::Settings},
+    run::{
+        plan::{self, InputChoice},
+        settings::Settings,
+    },
 };
 
 /// A file being hashed in the hashing worker: bytes done of total.
@@ -43,6 +48,8 @@ pub const INITIAL_STDIN: &str = r#"{"name": "Traverse"}"#;
 #[derive(Clone, Copy)]
 pub struct Playground {
     files: RwSignal<PackageFiles>,
+    /// The bytes as loaded of each file edited since, to tell what changed and to revert.
+    originals: RwSignal<BTreeMap<String, Vec<u8>>>,
     /// The manifest the user chose; `None` follows [`workspace::manifests`].
     chosen_manifest: RwSignal<Option<String>>,
     input: RwSignal<InputChoice>,
@@ -105,6 +112,7 @@ impl Playground {
         });
         Self {
             files,
+            originals: RwSignal::new(BTreeMap::new()),
             chosen_manifest,
             input: RwSignal::new(InputChoice::Custom),
             stdin: RwSignal::new(INITIAL_STDIN.to_owned()),
@@ -162,20 +170,77 @@ impl Playground {
         self.revision.update(|revision| *revision += 1);
     }
 
-    /// Adds files, replacing any at the same path.
+    /// Adds files, replacing any at the same path (which are then as loaded, not edited). A
+    /// package's first requests choose the input: its first request is what runs.
     pub fn add_files(&self, incoming: Vec<(String, Vec<u8>)>) {
+        let had_requests = self.has_requests();
+        self.originals.update(|originals| {
+            for (path, _) in &incoming {
+                originals.remove(path);
+            }
+        });
         self.files.update(|files| {
             for (path, bytes) in incoming {
                 files.insert(&path, bytes);
             }
         });
         self.changed();
+        self.follow_package(had_requests);
     }
 
     /// Adds one file whose digests were computed off the page's thread.
     pub fn add_hashed(&self, path: &str, bytes: Vec<u8>, digests: Digests) {
+        self.originals.update(|originals| {
+            originals.remove(path);
+        });
         self.files.update(|files| files.insert_hashed(path, bytes, digests));
         self.changed();
+    }
+
+    fn has_requests(&self) -> bool {
+        self.checked.with_untracked(|checked| checked.as_ref().is_some_and(|c| !c.report.requests.is_empty()))
+    }
+
+    fn follow_package(&self, had_requests: bool) {
+        if had_requests || self.input.get_untracked() != InputChoice::Custom {
+            return;
+        }
+        let first =
+            self.checked.with_untracked(|checked| checked.as_ref().map(|c| plan::initial_choice(&c.report)));
+        if let Some(choice @ InputChoice::Request(_)) = first {
+            self.choose_input(choice);
+        }
+    }
+
+    /// Replaces a text file with what the user wrote; the bytes as loaded are kept to revert to.
+    pub fn edit_file(&self, path: &str, text: String) {
+        let Some(loaded) = self.files.with_untracked(|files| files.get(path).map(<[u8]>::to_vec)) else {
+            return;
+        };
+        if loaded == text.as_bytes() {
+            return;
+        }
+        self.originals.update(|originals| {
+            originals.entry(path.to_owned()).or_insert(loaded);
+        });
+        self.files.update(|files| files.insert(path, text.into_bytes()));
+        self.changed();
+    }
+
+    /// Puts an edited file back as it was loaded.
+    pub fn revert_file(&self, path: &str) {
+        let Some(loaded) = self.originals.try_update(|originals| originals.remove(path)).flatten() else {
+            return;
+        };
+        self.files.update(|files| files.insert(path, loaded));
+        self.changed();
+    }
+
+    /// Whether the file at `path` differs from what was loaded.
+    pub fn is_edited(&self, path: &str) -> bool {
+        self.originals.with(|originals| {
+            originals.get(path).is_some_and(|loaded| self.files.with(|files| files.get(path) != Some(loaded)))
+        })
     }
 
     /// Adds the file given for one a link names by digest (verified by the caller): it is no
@@ -186,6 +251,9 @@ impl Playground {
     }
 
     pub fn remove_file(&self, path: &str) {
+        self.originals.update(|originals| {
+            originals.remove(path);
+        });
         self.files.update(|files| {
             files.remove(path);
         });
@@ -193,7 +261,7 @@ impl Playground {
     }
 
     /// Writes `digest` into the checked manifest's `binary.expected_digest`, as after a rebuild;
-    /// nothing else in the file changes.
+    /// nothing else in the file changes. An edit like any other: it can be reverted.
     pub fn pin_digest(&self, digest: &str) {
         let Some(path) = self.manifest.get_untracked() else { return };
         let updated = self.files.with_untracked(|files| {
@@ -201,7 +269,7 @@ impl Playground {
             manifest::with_expected_digest(text, digest)
         });
         if let Some(updated) = updated {
-            self.add_files(vec![(path, updated.into_bytes())]);
+            self.edit_file(&path, updated);
         }
     }
 
@@ -301,6 +369,7 @@ impl Playground {
             self.notify(path, problem);
         }
         self.files.set(files);
+        self.originals.set(BTreeMap::new());
         self.awaited.set(awaited);
         self.chosen_manifest.set(state.manifest);
         self.settings.set(state.settings);

@@ -1,0 +1,160 @@
+// The page as a workbench: a package is fixed by editing its files in place, taken away as a
+// .zip (checked entry by entry), and every request and use case is run at once.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { EXAMPLES, loadPackage, looseHello, openPlayground, runAndWait, shown, text } from './harness.mjs';
+
+const index = JSON.parse(await readFile(resolve(EXAMPLES, 'index.json'), 'utf8'));
+
+let playground;
+let work;
+before(async () => {
+  playground = await openPlayground();
+  work = await mkdtemp(resolve(tmpdir(), 'workbench-'));
+});
+after(async () => {
+  await playground?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+/** The entries of a zip file as { path: base64 bytes }, read by Python's zipfile. */
+function unzip(path) {
+  const script = 'import base64, json, sys, zipfile\n'
+    + 'z = zipfile.ZipFile(sys.argv[1])\n'
+    + 'print(json.dumps({n: base64.b64encode(z.read(n)).decode() for n in z.namelist()}))';
+  const entries = JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' }));
+  return Object.fromEntries(Object.entries(entries).map(([name, b64]) => [name, Buffer.from(b64, 'base64')]));
+}
+
+/** Clicks the button with this test id and saves what it downloads; returns its path. */
+async function download(page, id) {
+  const started = page.waitForEvent('download');
+  await page.getByTestId(id).click();
+  const file = await started;
+  const path = resolve(work, `${Date.now()}-${file.suggestedFilename()}`);
+  await file.saveAs(path);
+  return { path, name: file.suggestedFilename() };
+}
+
+test('a manifest broken as JSON is fixed in the editor, reverted, fixed again and downloaded', async () => {
+  const { page, problems } = await playground.newPage();
+  const files = await looseHello();
+  const fixed = files[0].buffer.toString();
+  // A comma too many: serde stops at the closing brace after it.
+  const broken = fixed.replace('"kind": "capability_package",', '"kind": "capability_package",,');
+  await loadPackage(page, [{ ...files[0], buffer: Buffer.from(broken) }, ...files.slice(1)]);
+  assert.match(await text(page, 'verdict-line'), /^failed to parse capability package manifest manifest\.json: /);
+
+  await page.getByTestId('file-list').getByRole('button', { name: 'manifest.json', exact: true }).click();
+  const editor = page.getByTestId('editor');
+  assert.equal(await editor.inputValue(), broken);
+  const parse = page.getByTestId('editor-problem').filter({ has: page.locator('code', { hasText: /^json$/ }) });
+  assert.equal(await parse.textContent(), '2:32 json key must be a string at line 2 column 32');
+  await parse.getByRole('button').click();
+  assert.deepEqual(await editor.evaluate((area) => [document.activeElement === area, area.selectionStart]),
+    [true, broken.indexOf(',,') + 1]);
+
+  await editor.fill(fixed);
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  assert.equal(await shown(page, 'file-changed'), 'edited');
+  assert.equal(await page.getByTestId('editor-problem').count(), 0);
+
+  // Reverting brings back the file as loaded, and its verdict.
+  await page.getByTestId('file-revert').click();
+  await page.locator('[data-testid="verdict"].fail').waitFor();
+  assert.equal(await shown(page, 'file-changed'), null);
+  assert.equal(await editor.inputValue(), broken);
+
+  // Tab indents where the cursor is, as typing would.
+  await editor.fill(fixed);
+  await editor.evaluate((area) => area.setSelectionRange(0, 0));
+  await editor.press('Tab');
+  assert.equal(await editor.inputValue(), `  ${fixed}`);
+  await editor.press('Backspace');
+  await editor.press('Backspace');
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+
+  const one = await download(page, 'download-file');
+  assert.equal(one.name, 'manifest.json');
+  assert.equal(await readFile(one.path, 'utf8'), fixed);
+
+  const whole = await download(page, 'download-package');
+  assert.equal(whole.name, 'package.zip');
+  const entries = unzip(whole.path);
+  assert.deepEqual(Object.keys(entries).sort(), ['contract.json', 'hello-world.wasm', 'lib.rs', 'manifest.json']);
+  assert.equal(entries['manifest.json'].toString(), fixed);
+  for (const file of files.slice(1)) {
+    assert.ok(entries[file.name].equals(file.buffer), `${file.name} is byte for byte as loaded`);
+  }
+  // The package taken away passes the command line's checks too.
+  const folder = resolve(work, 'unzipped');
+  execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', whole.path, folder]);
+  const cli = resolve(process.env.CARGO_TARGET_DIR ?? resolve(process.env.HOME, '.cache/traverse-playground/target'), 'debug/traverse-playground');
+  assert.match(execFileSync(cli, ['check', resolve(folder, 'manifest.json')], { encoding: 'utf8' }), /traverse inspect: passes/);
+  assert.deepEqual(problems, []);
+});
+
+test('requests are checked on load, and one that does not parse says why instead of stale stdin', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('example-hello-world').click();
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  // The package opens on its first request.
+  assert.equal(await page.getByTestId('request-select').inputValue(), 'runtime-requests/greet-ada.json');
+  assert.equal(await text(page, 'stdin-sent'), '{"name":"Ada"}');
+  const verdicts = await page.getByTestId('request-verdict').evaluateAll((rows) =>
+    rows.map((row) => [row.dataset.file, row.querySelector('code').textContent]));
+  assert.deepEqual(verdicts, [
+    ['runtime-requests/greet-ada.json', 'runs: nothing stops it before the module'],
+    ['runtime-requests/greet-unicode.json', 'runs: nothing stops it before the module'],
+    ['runtime-requests/missing-name.json',
+      'exit 1: runtime execution failed: runtime request input does not satisfy the selected capability input contract'],
+  ]);
+
+  // A request of the right kind that Traverse cannot parse: a field is missing.
+  const broken = JSON.stringify({ kind: 'runtime_request', schema_version: '1.0.0' });
+  await page.getByTestId('file-input').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(broken) });
+  const row = page.getByTestId('request-verdict').filter({ hasText: 'broken.json' });
+  await row.waitFor();
+  assert.match(await row.locator('code').textContent(),
+    /^exit 2: failed to parse runtime request broken\.json: missing field `[a-z_]+` at line 1 column \d+$/);
+  await page.getByTestId('request-select').selectOption('broken.json');
+  assert.match(await text(page, 'request-problem'), /^This request does not parse, so it has no input: not a valid runtime_request: missing field/);
+  assert.equal(await page.getByTestId('stdin').inputValue(), '');
+  await runAndWait(page);
+  assert.equal(await text(page, 'end-reason'), 'failed');
+  assert.match(await text(page, 'run-verdict'), /^failed to parse runtime request broken\.json: missing field/);
+  assert.deepEqual(problems, []);
+});
+
+for (const example of index.examples) {
+  test(`${example.name}: run all gives, row by row, what single runs give`, async () => {
+    const { page, problems } = await playground.newPage();
+    await page.getByTestId(`example-${example.name}`).click();
+    await page.locator('[data-testid="verdict"].pass').waitFor();
+    await page.getByTestId('run-all').click();
+    await page.locator('[data-testid="run-all-summary"][data-done="true"]').waitFor({ timeout: 60_000 });
+    const rows = await page.getByTestId('run-all-row').evaluateAll((rows) =>
+      rows.map((row) => ({ kind: row.dataset.kind, name: row.dataset.name, end: row.dataset.end })));
+    const contract = JSON.parse(await readFile(resolve(EXAMPLES, example.name, 'contract.json'), 'utf8'));
+    const requests = example.files.filter((file) => file.startsWith('runtime-requests/')).sort();
+    assert.deepEqual(rows.map((row) => [row.kind, row.name]), [
+      ...requests.map((file) => ['request', file]),
+      ...contract.use_cases.map((useCase) => ['use-case', useCase.scenario]),
+    ]);
+    const ends = {};
+    for (const [index, row] of rows.entries()) {
+      ends[row.end] = (ends[row.end] ?? 0) + 1;
+      const useCase = index - requests.length;
+      await page.getByTestId('request-select').selectOption(row.kind === 'request' ? row.name : `use-case:${useCase}`);
+      await runAndWait(page);
+      assert.equal(await text(page, 'end-reason'), row.end, `${row.kind} ${row.name}`);
+    }
+    const counts = Object.entries(ends).sort().map(([end, count]) => `${count} ${end}`).join(', ');
+    assert.equal(await text(page, 'run-all-summary'), `${rows.length} of ${rows.length} runs ended: ${counts}`);
+    assert.deepEqual(problems, []);
+  });
+}
