@@ -54,6 +54,8 @@ pub struct Playground {
     chosen_manifest: RwSignal<Option<String>>,
     input: RwSignal<InputChoice>,
     stdin: RwSignal<String>,
+    /// Whether stdin holds what the user wrote: a package that loads then keeps it.
+    stdin_written: RwSignal<bool>,
     settings: RwSignal<Settings>,
     /// Files a share link names by digest only, as (path, `sha256:` digest).
     awaited: RwSignal<Vec<(String, String)>>,
@@ -116,6 +118,7 @@ impl Playground {
             chosen_manifest,
             input: RwSignal::new(InputChoice::Custom),
             stdin: RwSignal::new(INITIAL_STDIN.to_owned()),
+            stdin_written: RwSignal::new(false),
             settings: RwSignal::new(Settings::default()),
             awaited: RwSignal::new(Vec::new()),
             notices: RwSignal::new(Vec::new()),
@@ -202,7 +205,7 @@ impl Playground {
     }
 
     fn follow_package(&self, had_requests: bool) {
-        if had_requests || self.input.get_untracked() != InputChoice::Custom {
+        if had_requests || self.stdin_written.get_untracked() || self.input.get_untracked() != InputChoice::Custom {
             return;
         }
         let first =
@@ -291,6 +294,7 @@ impl Playground {
 
     /// The user's own stdin, which is then what runs.
     pub fn write_stdin(&self, text: String) {
+        self.stdin_written.set(text != INITIAL_STDIN);
         self.stdin.set(text);
         self.input.set(InputChoice::Custom);
         self.changed();
