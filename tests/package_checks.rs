@@ -926,3 +926,46 @@ fn a_request_refused_before_running_gets_traverse_result() {
     assert_eq!(missing["warnings"][0]["code"], "unsigned_local_dev_artifact");
     assert_eq!(missing["execution_id"], "exec_hello-world-greet-ada");
 }
+
+/// Where Traverse's rule names the value, the diagnostic carries the edit: applied to the
+/// manifest as written, every one of them together makes the package pass.
+#[test]
+fn quick_fixes_set_what_traverse_requires_and_the_package_then_passes() {
+    use traverse_playground::package::json_path;
+    let mut case = Case::base();
+    case.manifest["kind"] = json!("capability_packages");
+    case.manifest["binary"]["format"] = json!("elf");
+    case.manifest["binary"]["abi_version"] = json!("2.0.0");
+    case.manifest["capability_ref"]["version"] = json!("9.9.9");
+    case.manifest["constraints"]["network_access"] = json!("allowed");
+    let files = case.files();
+    let report = checked(&files);
+    let fixes: Vec<(&str, Vec<(String, String)>)> = report
+        .diagnostics()
+        .filter(|d| !d.fix.is_empty())
+        .map(|d| (d.code, d.fix.iter().map(|edit| (edit.path.clone(), edit.json.clone())).collect()))
+        .collect();
+    let expected: Vec<(&str, Vec<(String, String)>)> = vec![
+        ("manifest.kind", vec![("$.kind".into(), r#""capability_package""#.into())]),
+        ("manifest.abi_version", vec![("$.binary.abi_version".into(), r#""1.0.0""#.into())]),
+        ("manifest.binary_format", vec![("$.binary.format".into(), r#""wasm""#.into())]),
+        (
+            "linkage.capability_ref",
+            vec![
+                ("$.capability_ref.id".into(), r#""playground.examples.greet""#.into()),
+                ("$.capability_ref.version".into(), r#""1.0.0""#.into()),
+            ],
+        ),
+        ("linkage.constraints", vec![("$.constraints.network_access".into(), r#""forbidden""#.into())]),
+    ];
+    assert_eq!(fixes, expected);
+
+    let text = String::from_utf8(files.get(MANIFEST).unwrap().to_vec()).unwrap();
+    let edits: Vec<(&str, &str)> =
+        report.diagnostics().flat_map(|d| &d.fix).map(|e| (e.path.as_str(), e.json.as_str())).collect();
+    let mut fixed = files.clone();
+    fixed.insert(MANIFEST, json_path::apply(&text, &edits).unwrap().into_bytes());
+    let report = checked(&fixed);
+    assert_eq!(report.load_verdict(), Verdict::Passes);
+    assert_eq!(report.run_verdict(None), Verdict::Passes);
+}

@@ -3,11 +3,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use traverse_playground::present::json_view;
+use traverse_playground::{package::json_path, present::json_view};
 
 fuzz_target!(|input: &str| {
     let (path, text) = input.split_once('\n').unwrap_or(("$", input));
-    let mark = json_view::locate(text, path);
+    let mark = json_path::locate(text, path);
     if let Some((start, end)) = mark {
         assert!(start <= end && end <= text.len());
         assert!(text.is_char_boundary(start) && text.is_char_boundary(end));

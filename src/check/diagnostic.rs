@@ -129,11 +129,35 @@ pub struct Diagnostic {
     pub message: String,
     /// Set when Traverse itself stops on this problem.
     pub traverse: Option<TraverseStop>,
+    /// The edits that fix it, when Traverse's own rule says what the value must be.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fix: Vec<Edit>,
+}
+
+/// A JSON value of the diagnostic's file to replace: at `path`, by `json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub path: String,
+    /// The new value, as JSON text.
+    pub json: String,
+}
+
+impl Edit {
+    pub fn set(path: impl Into<String>, value: &serde_json::Value) -> Self {
+        Self { path: path.into(), json: value.to_string() }
+    }
 }
 
 impl Diagnostic {
     pub fn error(code: &'static str, location: Location, message: impl Into<String>) -> Self {
-        Self { code, severity: Severity::Error, location, message: message.into(), traverse: None }
+        Self {
+            code,
+            severity: Severity::Error,
+            location,
+            message: message.into(),
+            traverse: None,
+            fix: Vec::new(),
+        }
     }
 
     pub fn warning(code: &'static str, location: Location, message: impl Into<String>) -> Self {
@@ -147,6 +171,12 @@ impl Diagnostic {
     /// Marks this diagnostic as one Traverse stops on.
     pub fn stops(mut self, stop: TraverseStop) -> Self {
         self.traverse = Some(stop);
+        self
+    }
+
+    /// Offers `fix`, edits of this diagnostic's file, as its quick fix.
+    pub fn fixed_by(mut self, fix: Vec<Edit>) -> Self {
+        self.fix = fix;
         self
     }
 }

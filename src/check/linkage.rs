@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::check::{
     contract::{Contract, FilesystemAccess, HostApiAccess, Lifecycle, NetworkAccess, Target},
-    diagnostic::{Diagnostic, Location, TraverseStop, step},
+    diagnostic::{Diagnostic, Edit, Location, TraverseStop, step},
     host_abi::{self, ABI_VERSION},
     limits::{
         BROWSER_BR_TABLE_TARGETS, MAX_MEMORIES, MAX_TABLES, MEMORY_LIMIT_PAGES, PAGE_BYTES,
@@ -55,7 +55,11 @@ pub fn manifest_against_contract(
             .stops(TraverseStop::load(format!(
                 "capability package capability_ref {}@{} does not match contract {}@{}",
                 reference.id, reference.version, contract.id, contract.version
-            ))),
+            )))
+            .fixed_by(vec![
+                Edit::set("$.capability_ref.id", &Value::from(contract.id.as_str())),
+                Edit::set("$.capability_ref.version", &Value::from(contract.version.as_str())),
+            ]),
         );
     }
     if contract.execution.entrypoint.command != "run" {
@@ -112,7 +116,13 @@ pub fn manifest_against_contract(
                 .stops(TraverseStop::load(format!(
                     "capability package capability {} must keep {field}={required}",
                     contract.id
-                ))),
+                )))
+                // The manifest's side only: a contract broader than that is the author's call.
+                .fixed_by(if manifest_value != required {
+                    vec![Edit::set(format!("$.constraints.{field}"), &Value::from(required))]
+                } else {
+                    Vec::new()
+                }),
             );
         }
     }

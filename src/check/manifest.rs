@@ -5,14 +5,14 @@
 //! text Traverse prints. Unknown keys are ignored at every level, as in Traverse.
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::{
     check::{
-        diagnostic::{Diagnostic, Location, TraverseStop},
+        diagnostic::{Diagnostic, Edit, Location, TraverseStop},
         host_abi::ABI_VERSION,
     },
-    package::resolve,
-    present::json_view,
+    package::{json_path, resolve},
 };
 
 /// A parsed `manifest.json`.
@@ -119,109 +119,117 @@ pub fn check_shape(manifest_path: &str, manifest: &Manifest) -> Vec<Diagnostic> 
     let at = |path: &str| Location::json(manifest_path, path);
     let blank = |value: &str| value.trim().is_empty();
     let mut found = Vec::new();
-    let mut rule = |fails: bool, code: &'static str, path: &str, message: String, traverse: String| {
-        if fails {
-            found.push(Diagnostic::error(code, at(path), message).stops(TraverseStop::load(traverse)));
-        }
+    let rule = |fails: bool, code: &'static str, path: &str, message: String, traverse: String| {
+        fails.then(|| Diagnostic::error(code, at(path), message).stops(TraverseStop::load(traverse)))
     };
+    // Where Traverse names the one value a field may have, that value is the fix.
+    let required =
+        |fails: bool, code: &'static str, path: &str, value: &str, message: String, traverse: String| {
+            let fix = vec![Edit::set(path, &Value::from(value))];
+            rule(fails, code, path, message, traverse).map(|found| found.fixed_by(fix))
+        };
 
-    rule(
+    found.extend(required(
         manifest.kind != MANIFEST_KIND,
         "manifest.kind",
         "$.kind",
+        MANIFEST_KIND,
         format!("kind is {:?}; it must be \"{MANIFEST_KIND}\"", manifest.kind),
         format!("capability package manifest {manifest_path} must declare kind={MANIFEST_KIND}"),
-    );
-    rule(
+    ));
+    found.extend(required(
         manifest.schema_version != MANIFEST_SCHEMA_VERSION,
         "manifest.schema_version",
         "$.schema_version",
+        MANIFEST_SCHEMA_VERSION,
         format!("schema_version is {:?}; it must be \"{MANIFEST_SCHEMA_VERSION}\"", manifest.schema_version),
         format!(
             "capability package manifest {manifest_path} must declare schema_version={MANIFEST_SCHEMA_VERSION}"
         ),
-    );
-    rule(
+    ));
+    found.extend(rule(
         blank(&manifest.package_id),
         "manifest.package_id",
         "$.package_id",
         "package_id is blank: name the package".into(),
         "capability package package_id must be non-empty".into(),
-    );
-    rule(
+    ));
+    found.extend(rule(
         blank(&manifest.version),
         "manifest.version",
         "$.version",
         "version is blank".into(),
         "capability package version must be non-empty".into(),
-    );
+    ));
     let reference = &manifest.capability_ref;
     let blank_ref =
         [("$.capability_ref.id", &reference.id), ("$.capability_ref.version", &reference.version)]
             .into_iter()
             .find(|(_, value)| blank(value));
-    rule(
+    found.extend(rule(
         blank_ref.is_some(),
         "manifest.capability_ref",
         blank_ref.map_or("$.capability_ref", |(path, _)| path),
         "capability_ref needs both an id and a version of the approved contract".into(),
         "capability package capability_ref must declare non-empty id and version".into(),
-    );
-    rule(
+    ));
+    found.extend(rule(
         blank(&reference.contract_path),
         "manifest.contract_path",
         "$.capability_ref.contract_path",
         "capability_ref.contract_path is blank: give the contract's path relative to the manifest".into(),
         "capability package capability_ref.contract_path must be non-empty".into(),
-    );
+    ));
     let blank_source = [("$.source.path", &manifest.source.path), ("$.source.entry", &manifest.source.entry)]
         .into_iter()
         .find(|(_, value)| blank(value));
-    rule(
+    found.extend(rule(
         blank_source.is_some(),
         "manifest.source",
         blank_source.map_or("$.source", |(path, _)| path),
         "source needs a path and an entry".into(),
         "capability package source.path and source.entry must be non-empty".into(),
-    );
+    ));
     let blank_binary = [
         ("$.binary.path", &manifest.binary.path),
         ("$.binary.expected_digest", &manifest.binary.expected_digest),
     ]
     .into_iter()
     .find(|(_, value)| blank(value));
-    rule(
+    found.extend(rule(
         blank_binary.is_some(),
         "manifest.binary",
         blank_binary.map_or("$.binary", |(path, _)| path),
         "binary needs a path and an expected_digest (fnv1a64 of the .wasm)".into(),
         "capability package binary.path and binary.expected_digest must be non-empty".into(),
-    );
-    rule(
+    ));
+    found.extend(required(
         manifest.binary.abi_version != ABI_VERSION,
         "manifest.abi_version",
         "$.binary.abi_version",
+        ABI_VERSION,
         format!(
             "binary.abi_version is {:?}; Traverse's host ABI is \"{ABI_VERSION}\"",
             manifest.binary.abi_version
         ),
         format!("capability package binary.abi_version must equal {ABI_VERSION}"),
-    );
-    rule(
+    ));
+    found.extend(required(
         manifest.binary.format != BINARY_FORMAT,
         "manifest.binary_format",
         "$.binary.format",
+        BINARY_FORMAT,
         format!("binary.format is {:?}; it must be \"{BINARY_FORMAT}\"", manifest.binary.format),
         format!("capability package binary.format must equal {BINARY_FORMAT}"),
-    );
+    ));
     if let (Some(known), Some(legacy)) = (&manifest.known_compositions, &manifest.workflow_refs) {
-        rule(
+        found.extend(rule(
             known != legacy,
             "manifest.conflicting_compositions",
             "$.known_compositions",
             "known_compositions and the deprecated workflow_refs are both present and differ: keep only known_compositions".into(),
             "conflicting_composition_metadata: known_compositions and deprecated workflow_refs must match when both are present".into(),
-        );
+        ));
     }
     found
 }
@@ -271,7 +279,7 @@ pub fn inspect_output(manifest_path: &str, manifest: &Manifest) -> String {
 /// The manifest's text with `binary.expected_digest` set to `digest`, everything else byte for
 /// byte as it was; `None` when the text has no string at that path to replace.
 pub fn with_expected_digest(text: &str, digest: &str) -> Option<String> {
-    let (start, end) = json_view::find(text, "$.binary.expected_digest")
+    let (start, end) = json_path::find(text, "$.binary.expected_digest")
         .filter(|&(start, _)| text[start..].starts_with('"'))?;
     let quoted = serde_json::to_string(digest).expect("a string serialises");
     Some(format!("{}{quoted}{}", &text[..start], &text[end..]))

@@ -9,6 +9,7 @@ pub mod archive;
 pub mod digest;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod disk;
+pub mod json_path;
 pub mod workspace;
 
 use std::{collections::BTreeMap, sync::OnceLock};

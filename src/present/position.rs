@@ -1,7 +1,7 @@
 //! Where in a file's text a diagnostic points, as an editor needs it: line and column to show,
 //! and the UTF-16 offsets a browser's text field selects by.
 
-use crate::{check::diagnostic::Location, present::json_view};
+use crate::{check::diagnostic::Location, package::json_path};
 
 /// A span of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,7 @@ pub fn of_range(text: &str, start: usize, end: usize) -> Position {
 pub fn of_location(text: &str, location: &Location) -> Option<Position> {
     match location {
         Location::Json { path, .. } => {
-            json_view::locate(text, path).map(|(start, end)| of_range(text, start, end))
+            json_path::locate(text, path).map(|(start, end)| of_range(text, start, end))
         }
         Location::File { .. } | Location::Import { .. } => None,
     }

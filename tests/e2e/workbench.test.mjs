@@ -98,6 +98,29 @@ test('a manifest broken as JSON is fixed in the editor, reverted, fixed again an
   assert.deepEqual(problems, []);
 });
 
+test('quick fixes set what Traverse requires, as edits that undo takes back', async () => {
+  const { page, problems } = await playground.newPage();
+  const files = await looseHello();
+  const manifest = JSON.parse(files[0].buffer.toString());
+  Object.assign(manifest.binary, { format: 'elf', abi_version: '2.0.0' });
+  await loadPackage(page, [{ ...files[0], buffer: Buffer.from(JSON.stringify(manifest, null, 2)) }, ...files.slice(1)]);
+  const fixes = page.locator('[data-testid="diagnostic"] [data-testid="quick-fix"]');
+  assert.deepEqual(await fixes.allTextContents(),
+    ['Fix: $.binary.abi_version = "1.0.0"', 'Fix: $.binary.format = "wasm"']);
+  await fixes.first().click();
+  await fixes.filter({ hasText: 'binary.format' }).click();
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  const editor = page.getByTestId('editor');
+  const fixed = await editor.inputValue();
+  assert.equal(fixed, JSON.stringify({ ...manifest, binary: { ...manifest.binary, format: 'wasm', abi_version: '1.0.0' } }, null, 2));
+  assert.equal(await shown(page, 'file-changed'), 'edited');
+  // Each fix was typed into the editor: undo takes the last one back, and the checks follow.
+  await editor.press('Control+z');
+  await page.locator('[data-testid="verdict"].fail').waitFor();
+  assert.equal(await editor.inputValue(), fixed.replace('"format": "wasm"', '"format": "elf"'));
+  assert.deepEqual(problems, []);
+});
+
 test('requests are checked on load, and one that does not parse says why instead of stale stdin', async () => {
   const { page, problems } = await playground.newPage();
   await page.getByTestId('example-hello-world').click();

@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use super::{browser, state::Playground};
 use crate::check::{
     Report, Verdict,
-    diagnostic::{Diagnostic, Location},
+    diagnostic::{Diagnostic, Edit, Location},
     host_abi::{self, ImportStatus},
     module_info::{ExternKind, ModuleInfo},
 };
@@ -159,10 +159,23 @@ pub fn Diagnostics(mut diagnostics: Vec<Diagnostic>) -> impl IntoView {
                         {d.traverse.map(|stop| view! {
                             <span class="traverse-says">"Traverse: "<code>{stop.message}</code></span>
                         })}
+                        {(!d.fix.is_empty()).then(|| view! { <QuickFix file=d.location.in_file().to_owned() fix=d.fix /> })}
                     </li>
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// The button that applies a diagnostic's quick fix: the values Traverse's rule requires.
+#[component]
+pub fn QuickFix(file: String, fix: Vec<Edit>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let label =
+        fix.iter().map(|edit| format!("{} = {}", edit.path, edit.json)).collect::<Vec<_>>().join(", ");
+    view! {
+        <button class="small" data-testid="quick-fix" title="an edit of the file: undo or Revert takes it back"
+            on:click=move |_| playground.apply_fix(&file, fix.clone())>{format!("Fix: {label}")}</button>
     }
 }
 

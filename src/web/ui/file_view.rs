@@ -10,17 +10,20 @@ use std::time::Duration;
 
 use leptos::{ev, html, prelude::*};
 
-use super::{browser, state::Playground};
+use super::{
+    browser,
+    checks_pane::QuickFix,
+    state::{EDIT_LIMIT_BYTES, Playground},
+};
 use crate::{
-    check::diagnostic::{Diagnostic, Location},
+    check::diagnostic::{Diagnostic, Edit, Location},
+    package::json_path,
     present::{
         json_view::{self, TokenKind},
         position::{self, Position},
     },
 };
 
-/// Larger text files open read-only: a text field holding megabytes answers slowly.
-const EDIT_LIMIT_BYTES: usize = 1 << 20;
 /// Larger texts are edited without colour, which costs a parse and a span per token per keystroke.
 const COLOUR_LIMIT_BYTES: usize = 256 << 10;
 /// How long typing must pause before the checks run on the edit.
@@ -29,14 +32,20 @@ const CHECK_DELAY: Duration = Duration::from_millis(200);
 #[component]
 pub fn FileView() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    // Only a change of the file shown draws this anew: edits redraw inside the editor.
-    move || {
-        let location = playground.viewing().get()?;
-        let file = location.in_file().to_owned();
-        let json_path = match &location {
-            Location::Json { path, .. } => Some(path.clone()),
+    // The JSON path to mark in the file shown, which a click on a diagnostic changes.
+    let mark_path = Memo::new(move |_| {
+        playground.viewing().with(|location| match location {
+            Some(Location::Json { path, .. }) => Some(path.clone()),
             _ => None,
-        };
+        })
+    });
+    // Only a change of the file shown draws this anew: edits, marks and fixes happen inside the
+    // editor, which keeps its undo history.
+    let shown_file = Memo::new(move |_| {
+        playground.viewing().with(|location| location.as_ref().map(|l| l.in_file().to_owned()))
+    });
+    move || {
+        let file = shown_file.get()?;
         let (size, text) = playground.files().with_untracked(|files| {
             let bytes = files.get(&file)?;
             Some((bytes.len(), std::str::from_utf8(bytes).is_ok()))
@@ -47,10 +56,10 @@ pub fn FileView() -> impl IntoView {
             }
             (true, false) => view! {
                 <p class="note">{format!("{size} bytes: too large to edit here, shown as it is.")}</p>
-                <ReadOnly file=file.clone() json_path=json_path.clone() />
+                <ReadOnly file=file.clone() mark_path=mark_path.get_untracked() />
             }
             .into_any(),
-            (true, true) => view! { <Editor file=file.clone() json_path=json_path.clone() /> }.into_any(),
+            (true, true) => view! { <Editor file=file.clone() mark_path=mark_path /> }.into_any(),
         };
         let (download_name, download_path, revert_path) = (file.clone(), file.clone(), file.clone());
         let download = move |_| {
@@ -67,7 +76,7 @@ pub fn FileView() -> impl IntoView {
             <section class="file-view" data-testid="file-view" aria-label=format!("file {file}")>
                 <header>
                     <span><code>{file.clone()}</code>
-                        {json_path.map(|path| view! { " at " <code data-testid="file-view-path">{path}</code> })}</span>
+                        {move || mark_path.get().map(|path| view! { " at " <code data-testid="file-view-path">{path}</code> })}</span>
                     <span>
                         {move || edited().then(|| {
                             let path = revert_file.clone();
@@ -86,20 +95,20 @@ pub fn FileView() -> impl IntoView {
     }
 }
 
-/// A text too large to edit, coloured when it is JSON, the value at `json_path` marked.
+/// A text too large to edit, coloured when it is JSON, the value at `mark_path` marked.
 #[component]
-fn ReadOnly(file: String, json_path: Option<String>) -> impl IntoView {
+fn ReadOnly(file: String, mark_path: Option<String>) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let text = playground
         .files()
         .with_untracked(|files| files.get(&file).map(|bytes| String::from_utf8_lossy(bytes).into_owned()))
         .unwrap_or_default();
-    let mark = json_path.as_deref().and_then(|path| json_view::locate(&text, path));
+    let mark = mark_path.as_deref().and_then(|path| json_path::locate(&text, path));
     view! { <pre class="code" data-testid="file-view-text">{coloured(&text, mark)}</pre> }
 }
 
 #[component]
-fn Editor(file: String, json_path: Option<String>) -> impl IntoView {
+fn Editor(file: String, mark_path: Memo<Option<String>>) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let path = StoredValue::new(file);
     let committed = Memo::new(move |_| {
@@ -143,11 +152,11 @@ fn Editor(file: String, json_path: Option<String>) -> impl IntoView {
 
     let problems = Memo::new(move |_| {
         let text = text.get();
-        let mut problems: Vec<(Option<Position>, String, String)> = Vec::new();
+        let mut problems: Vec<(Option<Position>, String, String, Vec<Edit>)> = Vec::new();
         if path.with_value(|path| path.ends_with(".json"))
             && let Some((position, message)) = position::json_error(&text)
         {
-            problems.push((Some(position), "json".to_owned(), message));
+            problems.push((Some(position), "json".to_owned(), message, Vec::new()));
         }
         let in_file = |diagnostic: &Diagnostic| path.with_value(|path| diagnostic.location.in_file() == path);
         playground.checked.with(|checked| {
@@ -156,7 +165,12 @@ fn Editor(file: String, json_path: Option<String>) -> impl IntoView {
             let requests = report.requests.iter().flat_map(|request| &request.diagnostics);
             for diagnostic in report.diagnostics().chain(requests).filter(|d| in_file(d)) {
                 let position = position::of_location(&text, &diagnostic.location);
-                problems.push((position, diagnostic.code.to_owned(), diagnostic.message.clone()));
+                problems.push((
+                    position,
+                    diagnostic.code.to_owned(),
+                    diagnostic.message.clone(),
+                    diagnostic.fix.clone(),
+                ));
             }
         });
         problems
@@ -170,10 +184,7 @@ fn Editor(file: String, json_path: Option<String>) -> impl IntoView {
             .collect::<Vec<_>>()
             .join("\n")
     });
-    let mark = move || {
-        let path = json_path.clone()?;
-        text.with(|text| json_view::locate(text, &path))
-    };
+    let mark = move || mark_path.with(|path| text.with(|text| json_path::locate(text, path.as_deref()?)));
 
     let area = NodeRef::<html::Textarea>::new();
     let overlay = NodeRef::<html::Pre>::new();
@@ -194,10 +205,37 @@ fn Editor(file: String, json_path: Option<String>) -> impl IntoView {
             numbers.set_scroll_top(area.scroll_top());
         }
     };
-    // Opened at a diagnostic's place: the cursor goes there.
-    let first_mark = mark.clone();
-    area.on_load(move |_| {
-        if let Some((start, end)) = untrack(first_mark) {
+    // A quick fix is typed into the text, each edit from the last to the first so the earlier
+    // places stay put, then checked at once.
+    Effect::new(move |_| {
+        let Some(area) = area.get() else { return };
+        let Some(edits) = path.with_value(|path| playground.take_fix(path)) else { return };
+        let current = area.value();
+        let places: Option<Vec<_>> = edits
+            .iter()
+            .map(|edit| json_path::find(&current, &edit.path).map(|range| (range, edit)))
+            .collect();
+        let Some(mut places) = places else {
+            return path.with_value(|path| {
+                playground.notify(path, "has changed since it was checked: the fix no longer applies")
+            });
+        };
+        places.sort_by_key(|&((start, _), _)| std::cmp::Reverse(start));
+        let _ = area.focus();
+        for ((start, end), edit) in places {
+            let position = position::of_range(&current, start, end);
+            let _ = area.set_selection_range(position.utf16_start as u32, position.utf16_end as u32);
+            browser::insert_text(&edit.json);
+        }
+        commit();
+    });
+    // Opened at a diagnostic's place, or sent to another one: the cursor goes there.
+    Effect::new(move |_| {
+        mark_path.track();
+        if area.get().is_none() {
+            return;
+        }
+        if let Some((start, end)) = untrack(mark) {
             let position = text.with_untracked(|text| position::of_range(text, start, end));
             request_animation_frame(move || place_cursor(position));
         }
@@ -225,7 +263,7 @@ fn Editor(file: String, json_path: Option<String>) -> impl IntoView {
             </div>
         </div>
         <ul class="editor-problems" data-testid="editor-problems">
-            {move || problems.get().into_iter().map(|(position, code, message)| view! {
+            {move || problems.get().into_iter().map(|(position, code, message, fix)| view! {
                 <li data-testid="editor-problem">
                     {position.map(|position| view! {
                         <button class="link place" on:click=move |_| place_cursor(position)>
@@ -233,6 +271,7 @@ fn Editor(file: String, json_path: Option<String>) -> impl IntoView {
                         </button>" "
                     })}
                     <code>{code}</code>" "{message}
+                    {(!fix.is_empty()).then(|| view! { " " <QuickFix file=path.get_value() fix=fix /> })}
                 </li>
             }).collect_view()}
         </ul>

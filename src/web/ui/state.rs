@@ -10,8 +10,12 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use crate::{
-    check::{self, Report, diagnostic::Location, manifest},
-    package::{PackageFiles, digest::Digests, workspace},
+    check::{
+        self, Report,
+        diagnostic::{Edit, Location},
+        manifest,
+    },
+    package::{PackageFiles, digest::Digests, json_path, workspace},
     present::share_link::{Input, SharedState, Unpacked},
     run::{
         plan::{self, InputChoice},
@@ -45,6 +49,9 @@ pub struct Checked {
 
 pub const INITIAL_STDIN: &str = r#"{"name": "Traverse"}"#;
 
+/// Larger text files open read-only: a text field holding megabytes answers slowly.
+pub const EDIT_LIMIT_BYTES: usize = 1 << 20;
+
 #[derive(Clone, Copy)]
 pub struct Playground {
     files: RwSignal<PackageFiles>,
@@ -64,6 +71,8 @@ pub struct Playground {
     hashing: RwSignal<Option<Hashing>>,
     /// The file shown in the viewer, with the JSON path to mark.
     viewing: RwSignal<Option<Location>>,
+    /// A quick fix for the editor to type into a file, so that undo takes it back.
+    pending_fix: RwSignal<Option<(String, Vec<Edit>)>>,
     /// Counts changes to what a link carries (files, manifest, input, stdin, settings).
     revision: RwSignal<u64>,
     /// The revision at which a link was last made or opened.
@@ -124,6 +133,7 @@ impl Playground {
             notices: RwSignal::new(Vec::new()),
             hashing: RwSignal::new(None),
             viewing: RwSignal::new(None),
+            pending_fix: RwSignal::new(None),
             revision: RwSignal::new(0),
             linked_at: RwSignal::new(None),
             manifest,
@@ -205,7 +215,10 @@ impl Playground {
     }
 
     fn follow_package(&self, had_requests: bool) {
-        if had_requests || self.stdin_written.get_untracked() || self.input.get_untracked() != InputChoice::Custom {
+        if had_requests
+            || self.stdin_written.get_untracked()
+            || self.input.get_untracked() != InputChoice::Custom
+        {
             return;
         }
         let first =
@@ -308,6 +321,36 @@ impl Playground {
         if self.settings.with_untracked(|settings| *settings != before) {
             self.changed();
         }
+    }
+
+    /// Applies a diagnostic's quick fix to `file`: typed by the editor when the file opens in
+    /// one (undo takes it back), else written at once (Revert takes it back).
+    pub fn apply_fix(&self, file: &str, edits: Vec<Edit>) {
+        let Some(first) = edits.first() else { return };
+        let size = self.files.with_untracked(|files| files.get(file).map_or(0, <[u8]>::len));
+        self.view_file(Some(Location::json(file, first.path.clone())));
+        if size <= EDIT_LIMIT_BYTES {
+            self.pending_fix.set(Some((file.to_owned(), edits)));
+            return;
+        }
+        let pairs: Vec<(&str, &str)> =
+            edits.iter().map(|edit| (edit.path.as_str(), edit.json.as_str())).collect();
+        let fixed = self
+            .files
+            .with_untracked(|files| json_path::apply(std::str::from_utf8(files.get(file)?).ok()?, &pairs));
+        match fixed {
+            Some(fixed) => self.edit_file(file, fixed),
+            None => self.notify(file, "has changed since it was checked: the fix no longer applies"),
+        }
+    }
+
+    /// The quick fix waiting for the editor of `file`, taken: it is typed once.
+    pub fn take_fix(&self, file: &str) -> Option<Vec<Edit>> {
+        let waiting = self.pending_fix.with(|pending| pending.as_ref().is_some_and(|(f, _)| f == file));
+        if !waiting {
+            return None;
+        }
+        self.pending_fix.try_update(Option::take).flatten().map(|(_, edits)| edits)
     }
 
     pub fn view_file(&self, location: Option<Location>) {
