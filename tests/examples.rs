@@ -135,3 +135,51 @@ fn run_all_runs_every_request_then_every_use_case() {
     };
     assert_eq!(refusal.stop.exit_code, 2);
 }
+
+/// A package started from the form: every file but the binary is there; once the built binary
+/// is added and its digest pinned, every step of the authoring guide is ticked.
+#[test]
+fn a_package_started_from_the_form_ticks_every_step_once_built() {
+    use traverse_playground::{
+        check::{authoring, manifest},
+        package::{PackageFiles, digest, template},
+    };
+    let form = template::NewPackage {
+        id: "acme.orders.order-echo".into(),
+        version: "0.1.0".into(),
+        capability_version: "1.0.0".into(),
+        summary: "Echo an order.".into(),
+    };
+    let mut files = PackageFiles::new();
+    for (path, bytes) in template::files(&form).unwrap() {
+        files.insert(&path, bytes);
+    }
+    let done = |files: &PackageFiles| -> Vec<bool> {
+        authoring::checklist(&check_package(files, "manifest.json")).iter().map(|step| step.done).collect()
+    };
+    assert_eq!(done(&files), [true, true, true, false, false, false, false]);
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Any module will do for the checks: the hello-world example's, whose digest is not the
+    // template's.
+    let binary = std::fs::read(root.join("examples/hello-world/artifacts/hello-world.wasm")).unwrap();
+    files.insert("artifacts/order-echo.wasm", binary.clone());
+    assert_eq!(done(&files), [true, true, true, true, false, false, false]);
+    let text = String::from_utf8(files.get("manifest.json").unwrap().to_vec()).unwrap();
+    files.insert(
+        "manifest.json",
+        manifest::with_expected_digest(&text, &digest::fnv1a64(&binary)).unwrap().into_bytes(),
+    );
+    assert_eq!(done(&files), [true; 7]);
+
+    // The template itself, ids and all, is accepted by Traverse, with a warning for each id.
+    let template = disk::read_tree(&root.join("templates/executable-capability-package")).unwrap();
+    let report = check_package(&template, "manifest.json");
+    let placeholders: Vec<String> = report
+        .diagnostics()
+        .filter(|d| d.code == "manifest.template_placeholder")
+        .map(|d| d.location.to_string())
+        .collect();
+    assert_eq!(placeholders, ["manifest.json $.package_id", "manifest.json $.capability_ref.id"]);
+    assert_eq!(report.load_verdict(), Verdict::Passes);
+}

@@ -12,7 +12,7 @@ use crate::{
         diagnostic::{Diagnostic, Edit, Location, TraverseStop},
         host_abi::ABI_VERSION,
     },
-    package::{json_path, resolve},
+    package::{json_path, resolve, template},
 };
 
 /// A parsed `manifest.json`.
@@ -234,9 +234,26 @@ pub fn check_shape(manifest_path: &str, manifest: &Manifest) -> Vec<Diagnostic> 
     found
 }
 
+/// The digest the template declares until its binary is built: all zeros.
+const PLACEHOLDER_DIGEST: &str = "fnv1a64:0000000000000000";
+
 /// Advisory notes on the manifest that never block loading (SPEC §2.3).
 pub fn notes(manifest_path: &str, manifest: &Manifest) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
+    let placeholders = [
+        ("$.package_id", &manifest.package_id),
+        ("$.capability_ref.id", &manifest.capability_ref.id),
+        ("$.binary.expected_digest", &manifest.binary.expected_digest),
+    ];
+    for (path, value) in placeholders {
+        if template::has_placeholders(value) || value == PLACEHOLDER_DIGEST {
+            notes.push(Diagnostic::warning(
+                "manifest.template_placeholder",
+                Location::json(manifest_path, path),
+                format!("{path} is still the template's placeholder {value:?}: Traverse accepts it, but replace it"),
+            ));
+        }
+    }
     if manifest.known_compositions.is_none() && manifest.workflow_refs.is_some() {
         notes.push(Diagnostic::info(
             "manifest.legacy_workflow_refs",

@@ -9,6 +9,7 @@
 //! JSON Schema Traverse enforces and [`strict_lint`] the full one, advisory. Every problem is a
 //! [`diagnostic::Diagnostic`].
 
+pub mod authoring;
 pub mod contract;
 pub mod diagnostic;
 pub mod digest;

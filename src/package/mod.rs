@@ -10,6 +10,7 @@ pub mod digest;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod disk;
 pub mod json_path;
+pub mod template;
 pub mod workspace;
 
 use std::{collections::BTreeMap, sync::OnceLock};

@@ -8,6 +8,7 @@ use web_sys::HtmlInputElement;
 use super::{
     browser::{self, LoadedFile},
     file_view::FileView,
+    new_package::{Checklist, NewPackageForm},
     state::{Hashing, Playground},
 };
 use crate::{
@@ -160,6 +161,8 @@ pub fn FilesPane() -> impl IntoView {
                 </p>
             })}
             <Notices />
+            <NewPackageForm />
+            <Checklist />
             <details class="paste">
                 <summary>"Paste a manifest"</summary>
                 <label for="paste-manifest" class="note">"manifest.json (replaces the current manifest)"</label>

@@ -14,6 +14,7 @@ mod docs_view;
 mod examples;
 mod file_view;
 mod files_pane;
+mod new_package;
 mod outcome_view;
 mod run_all_table;
 mod run_pane;

@@ -63,6 +63,8 @@ pub struct Playground {
     stdin: RwSignal<String>,
     /// Whether stdin holds what the user wrote: a package that loads then keeps it.
     stdin_written: RwSignal<bool>,
+    /// Whether the package was started in the page: its binary, once built and added, is pinned.
+    started: RwSignal<bool>,
     settings: RwSignal<Settings>,
     /// Files a share link names by digest only, as (path, `sha256:` digest).
     awaited: RwSignal<Vec<(String, String)>>,
@@ -128,6 +130,7 @@ impl Playground {
             input: RwSignal::new(InputChoice::Custom),
             stdin: RwSignal::new(INITIAL_STDIN.to_owned()),
             stdin_written: RwSignal::new(false),
+            started: RwSignal::new(false),
             settings: RwSignal::new(Settings::default()),
             awaited: RwSignal::new(Vec::new()),
             notices: RwSignal::new(Vec::new()),
@@ -199,6 +202,7 @@ impl Playground {
         });
         self.changed();
         self.follow_package(had_requests);
+        self.pin_started();
     }
 
     /// Adds one file whose digests were computed off the page's thread.
@@ -208,6 +212,34 @@ impl Playground {
         });
         self.files.update(|files| files.insert_hashed(path, bytes, digests));
         self.changed();
+        self.pin_started();
+    }
+
+    /// Replaces everything with a package started from the template's form.
+    pub fn start_package(&self, files: Vec<(String, Vec<u8>)>) {
+        self.clear();
+        self.add_files(files);
+        self.started.set(true);
+    }
+
+    /// Whether the package was started in the page.
+    pub fn started(&self) -> bool {
+        self.started.get()
+    }
+
+    /// A package started in the page declares the template's digest until its binary is
+    /// built: the binary added is the one it means, so its digest is pinned.
+    fn pin_started(&self) {
+        if !self.started.get_untracked() {
+            return;
+        }
+        let computed = self.checked.with_untracked(|checked| {
+            let binary = checked.as_ref()?.report.binary.as_ref()?;
+            (binary.declared != binary.fnv1a64).then(|| binary.fnv1a64.clone())
+        });
+        if let Some(computed) = computed {
+            self.pin_digest(&computed);
+        }
     }
 
     fn has_requests(&self) -> bool {
@@ -393,6 +425,7 @@ impl Playground {
         });
         self.notices.set(Vec::new());
         self.linked_at.set(None);
+        self.started.set(false);
     }
 
     /// The whole state; binaries over `inline_up_to` bytes only by their SHA-256.
