@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     check::limits::FUEL_BUDGET,
+    present::module_text::ModuleText,
     run::host::traverse::{EmittedEvent, EventPolicy},
 };
 
@@ -208,14 +209,28 @@ impl RunOutcome {
     }
 }
 
+/// What the page asks the runner worker: one at a time, each answered once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WorkerRequest {
+    Run(RunRequest),
+    /// The module's text form ([`crate::present::module_text`]), made off the page's thread.
+    Print {
+        #[serde(with = "serde_bytes")]
+        module: Vec<u8>,
+    },
+}
+
 /// A message from the runner worker to the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WorkerMessage {
     /// The worker has loaded and listens for requests; messages sent before this are lost.
     Ready,
-    /// The outcome of the request the page sent last.
+    /// The outcome of the run the page asked for last.
     Finished(RunOutcome),
+    /// The module's text, or why it has none.
+    Printed(Result<ModuleText, String>),
 }
 
 #[cfg(test)]

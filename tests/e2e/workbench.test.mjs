@@ -121,6 +121,22 @@ test('quick fixes set what Traverse requires, as edits that undo takes back', as
   assert.deepEqual(problems, []);
 });
 
+test('the module as text, printed in the runner, its imports marked by their host-ABI status', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('example-hello-world').click();
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  await page.getByTestId('module-text-show').click();
+  const printed = await text(page, 'module-text');
+  assert.match(printed, /^\(module\n/);
+  const imports = printed.split('\n').filter((line) => line.includes('(import '));
+  assert.deepEqual(imports.map((line) => line.replace(/^.*\(import ("[^"]+" "[^"]+").*;; (.*)$/, '$1: $2')), [
+    '"wasi_snapshot_preview1" "fd_read": allowed, linked',
+    '"wasi_snapshot_preview1" "fd_write": allowed, linked',
+  ]);
+  assert.match(printed, /\(export "_start" \(func/);
+  assert.deepEqual(problems, []);
+});
+
 test('requests are checked on load, and one that does not parse says why instead of stale stdin', async () => {
   const { page, problems } = await playground.newPage();
   await page.getByTestId('example-hello-world').click();

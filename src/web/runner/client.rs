@@ -12,7 +12,10 @@ use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::run::protocol::{RunEnd, RunOutcome, RunRequest, WorkerMessage};
+use crate::{
+    present::module_text::ModuleText,
+    run::protocol::{RunEnd, RunOutcome, RunRequest, WorkerMessage, WorkerRequest},
+};
 
 /// The loader trunk writes for the `runner` binary (`data-type="worker"`, `data-loader-shim`).
 const WORKER_SCRIPT: &str = "./runner_loader.js";
@@ -20,6 +23,9 @@ const WORKER_SCRIPT: &str = "./runner_loader.js";
 /// How long a new worker may take to load its wasm before the run is reported as failed. The
 /// run's own limit starts only once the worker is ready, so loading never eats into it.
 const WORKER_START_LIMIT_MS: u32 = 30_000;
+
+/// How long the worker may take to print a module's text.
+const PRINT_LIMIT_MS: u32 = 30_000;
 
 /// Runs modules in a Web Worker, one run at a time.
 pub struct Runner {
@@ -41,26 +47,47 @@ impl Runner {
     }
 
     /// Runs one request. Never fails: every way a run can end is a [`RunEnd`].
-    pub async fn run(&self, request: &RunRequest) -> RunOutcome {
+    pub async fn run(&self, request: RunRequest) -> RunOutcome {
         let started = js_sys::Date::now();
+        let limit_ms = request.limits.wall_time_ms;
+        match self.ask(WorkerRequest::Run(request), limit_ms).await {
+            Ok(WorkerMessage::Finished(outcome)) => outcome,
+            Ok(other) => RunOutcome::without_output(
+                RunEnd::WorkerFailed(format!("the runner answered a run with {other:?}")),
+                js_sys::Date::now() - started,
+            ),
+            Err(end) => RunOutcome::without_output(end, js_sys::Date::now() - started),
+        }
+    }
+
+    /// The module's text form, made in the worker so a large module never holds up the page.
+    pub async fn print(&self, module: Vec<u8>) -> Result<ModuleText, String> {
+        match self.ask(WorkerRequest::Print { module }, PRINT_LIMIT_MS).await {
+            Ok(WorkerMessage::Printed(printed)) => printed,
+            Ok(other) => Err(format!("the runner answered with {other:?}")),
+            Err(RunEnd::TimedOut { limit_ms }) => Err(format!("no text within {} s", limit_ms / 1000)),
+            Err(end) => Err(end.detail()),
+        }
+    }
+
+    /// Sends one request to an idle worker (started if need be) and waits for its answer for
+    /// at most `limit_ms`; a worker that does not answer in time, or dies, is replaced.
+    async fn ask(&self, request: WorkerRequest, limit_ms: u32) -> Result<WorkerMessage, RunEnd> {
         let taken = self.idle.take();
-        let mut worker = match taken.map_or_else(RunnerWorker::spawn, Ok) {
-            Ok(worker) => worker,
-            Err(error) => return RunOutcome::without_output(RunEnd::WorkerFailed(error), 0.0),
-        };
-        match worker.run(request).await {
-            Ok(outcome) => {
-                // `prepare` may have started another while this one ran; one idle worker is enough.
+        let mut worker = taken.map_or_else(RunnerWorker::spawn, Ok).map_err(RunEnd::WorkerFailed)?;
+        match worker.ask(&request, limit_ms).await {
+            Ok(answer) => {
+                // `prepare` may have started another while this one worked; one idle worker is enough.
                 if let Some(spare) = self.idle.replace(Some(worker)) {
                     spare.worker.terminate();
                 }
-                outcome
+                Ok(answer)
             }
             Err(end) => {
                 // A worker stuck in a guest cannot be interrupted, only terminated.
                 worker.worker.terminate();
                 self.prepare();
-                RunOutcome::without_output(end, js_sys::Date::now() - started)
+                Err(end)
             }
         }
     }
@@ -99,12 +126,12 @@ impl RunnerWorker {
         Ok(Self { worker, inbox, ready: false, _on_message: on_message, _on_error: on_error })
     }
 
-    /// The outcome, or the [`RunEnd`] of a run that must be abandoned with its worker.
-    async fn run(&mut self, request: &RunRequest) -> Result<RunOutcome, RunEnd> {
+    /// The answer, or the [`RunEnd`] of a request that must be abandoned with its worker.
+    async fn ask(&mut self, request: &WorkerRequest, limit_ms: u32) -> Result<WorkerMessage, RunEnd> {
         if !self.ready {
             match self.next_message(WORKER_START_LIMIT_MS).await {
                 Some(Ok(WorkerMessage::Ready)) => self.ready = true,
-                Some(Ok(WorkerMessage::Finished(_))) => {
+                Some(Ok(_)) => {
                     return Err(RunEnd::WorkerFailed("the runner answered before it was ready".into()));
                 }
                 Some(Err(error)) => return Err(RunEnd::WorkerFailed(error)),
@@ -119,12 +146,11 @@ impl RunnerWorker {
         let message = serde_wasm_bindgen::to_value(request)
             .map_err(|error| RunEnd::WorkerFailed(format!("the request could not be sent: {error}")))?;
         self.worker.post_message(&message).map_err(|error| RunEnd::WorkerFailed(describe_js(&error)))?;
-        let limit_ms = request.limits.wall_time_ms;
         match self.next_message(limit_ms).await {
-            Some(Ok(WorkerMessage::Finished(outcome))) => Ok(outcome),
             Some(Ok(WorkerMessage::Ready)) => {
                 Err(RunEnd::WorkerFailed("the runner restarted during the run".into()))
             }
+            Some(Ok(answer)) => Ok(answer),
             Some(Err(error)) => Err(RunEnd::WorkerFailed(error)),
             None => Err(RunEnd::TimedOut { limit_ms }),
         }

@@ -1,11 +1,15 @@
 //! The worker's side of [`protocol`](crate::run::protocol): announce readiness, then answer every
-//! request with the outcome of one run, governed or sandboxed as the request says.
+//! request with the outcome of one run, governed or sandboxed as the request says, or with a
+//! module's text.
 
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::{compiled::CompiledModules, governed, sandbox};
-use crate::run::protocol::{Mode, RunEnd, RunOutcome, RunRequest, WorkerMessage};
+use crate::{
+    present::module_text,
+    run::protocol::{Mode, RunEnd, RunOutcome, WorkerMessage, WorkerRequest},
+};
 
 /// Entry point of the runner worker (`src/bin/runner.rs`).
 pub fn start() {
@@ -14,17 +18,18 @@ pub fn start() {
     let replies = scope.clone();
     let mut compiled = CompiledModules::default();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let outcome = match serde_wasm_bindgen::from_value::<RunRequest>(event.data()) {
-            Ok(request) => match &request.mode {
+        let answer = match serde_wasm_bindgen::from_value::<WorkerRequest>(event.data()) {
+            Ok(WorkerRequest::Run(request)) => WorkerMessage::Finished(match &request.mode {
                 Mode::Governed { events } => governed::run(&request, events, &mut compiled),
                 Mode::Sandbox { args, env, files } => sandbox::run(&request, args, env, files, &mut compiled),
-            },
-            Err(error) => RunOutcome::without_output(
+            }),
+            Ok(WorkerRequest::Print { module }) => WorkerMessage::Printed(module_text::print(&module)),
+            Err(error) => WorkerMessage::Finished(RunOutcome::without_output(
                 RunEnd::WorkerFailed(format!("the runner could not read the request: {error}")),
                 0.0,
-            ),
+            )),
         };
-        post(&replies, &WorkerMessage::Finished(outcome));
+        post(&replies, &answer);
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker does.

@@ -2,6 +2,8 @@
 //! Docs view, chosen by the URL fragment (`#docs/…`). It restores the state from a share link
 //! or from the last visit, and saves it on every change.
 
+use std::rc::Rc;
+
 use leptos::{ev, prelude::*};
 
 use super::{
@@ -12,10 +14,13 @@ use super::{
     files_pane::{DropOverlay, FilesPane},
     run_pane::RunPane,
     share::{LinkBanner, ShareButton},
-    state::Playground,
+    state::{Playground, SharedRunner},
     theme::ThemeToggle,
 };
-use crate::present::{docs, share_link};
+use crate::{
+    present::{docs, share_link},
+    web::runner::client::Runner,
+};
 
 /// Where the page keeps the state across reloads.
 const SAVED_STATE_KEY: &str = "traverse-playground/state";
@@ -26,6 +31,8 @@ const SAVE_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 pub fn App() -> impl IntoView {
     let playground = Playground::new();
     provide_context(playground);
+    // One runner for the page: its worker runs modules and prints their text.
+    provide_context(SharedRunner::new_local(Rc::new(Runner::new())));
     let route = RwSignal::new(browser::hash());
     let opened_link = RwSignal::new(None::<Result<(), String>>);
 

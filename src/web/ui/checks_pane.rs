@@ -1,15 +1,22 @@
 //! The checks of the loaded package, as the core's [`Report`] has them: Traverse's verdict,
 //! the checks in order with pass or fail, every diagnostic (its place opens the file at that
-//! JSON path), the digests, and the module's imports and exports against the host ABI.
+//! JSON path), the digests, and the module's imports and exports against the host ABI, and its
+//! text on demand.
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::{browser, state::Playground};
-use crate::check::{
-    Report, Verdict,
-    diagnostic::{Diagnostic, Edit, Location},
-    host_abi::{self, ImportStatus},
-    module_info::{ExternKind, ModuleInfo},
+use super::{
+    browser,
+    state::{Playground, SharedRunner},
+};
+use crate::{
+    check::{
+        Report, Verdict,
+        diagnostic::{Diagnostic, Edit, Location},
+        host_abi::{self, ImportStatus},
+        module_info::{ExternKind, ModuleInfo},
+    },
+    present::module_text::{MAX_TEXT_BYTES, ModuleText},
 };
 
 #[component]
@@ -232,6 +239,7 @@ fn ModuleTables(module: ModuleInfo) -> impl IntoView {
                 </tbody>
             </table>
             {module.imports.is_empty().then(|| view! { <p class="note">"No imports."</p> })}
+            <ModuleTextView />
             <h3>"Exports"</h3>
             <table data-testid="exports-table">
                 <thead><tr><th>"name"</th><th>"kind"</th><th>"for Traverse"</th></tr></thead>
@@ -246,6 +254,49 @@ fn ModuleTables(module: ModuleInfo) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+    }
+}
+
+/// The module as WebAssembly text, printed in the runner worker when asked for, so a large
+/// module never slows the checks.
+#[component]
+fn ModuleTextView() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let runner = expect_context::<SharedRunner>();
+    let printed = RwSignal::new(None::<Result<ModuleText, String>>);
+    let printing = RwSignal::new(false);
+    let show = move |_| {
+        let Some(path) = playground.module.get_untracked() else { return };
+        let Some(bytes) = playground.files().with_untracked(|files| files.get(&path).map(<[u8]>::to_vec))
+        else {
+            return;
+        };
+        printing.set(true);
+        let runner = runner.get_value();
+        spawn_local(async move {
+            let text = runner.print(bytes).await;
+            let _ = printed.try_set(Some(text));
+            let _ = printing.try_set(false);
+        });
+    };
+    view! {
+        <h3>"Text"</h3>
+        {move || match printed.get() {
+            None => view! {
+                <button class="small" data-testid="module-text-show" disabled=move || printing.get() on:click=show>
+                    {move || if printing.get() { "Printing…" } else { "Show the module as text" }}
+                </button>
+            }.into_any(),
+            Some(Ok(text)) => view! {
+                <pre class="code" data-testid="module-text">{text.text}</pre>
+                {text.cut.then(|| view! {
+                    <p class="note">{format!("Cut after {} MiB of text.", MAX_TEXT_BYTES >> 20)}</p>
+                })}
+            }.into_any(),
+            Some(Err(error)) => view! {
+                <p class="error" data-testid="module-text-error">{format!("No text: {error}")}</p>
+            }.into_any(),
+        }}
     }
 }
 

@@ -210,7 +210,11 @@ fn Editor(file: String, mark_path: Memo<Option<String>>) -> impl IntoView {
     Effect::new(move |_| {
         let Some(area) = area.get() else { return };
         let Some(edits) = path.with_value(|path| playground.take_fix(path)) else { return };
-        let current = area.value();
+        // A text field just drawn may not hold its text yet.
+        let current = text.get_untracked();
+        if area.value() != current {
+            area.set_value(&current);
+        }
         let places: Option<Vec<_>> = edits
             .iter()
             .map(|edit| json_path::find(&current, &edit.path).map(|range| (range, edit)))

@@ -2,8 +2,6 @@
 //! will be sent; run governed (as Traverse) or in the WASI sandbox, with Ctrl/⌘-Enter too; or
 //! run every request and use case at once into a table (Ctrl/⌘-Shift-Enter).
 
-use std::rc::Rc;
-
 use leptos::{ev, prelude::*, task::spawn_local};
 use serde_json::Value;
 
@@ -11,7 +9,7 @@ use super::{
     outcome_view::{OutcomeView, RunView},
     run_all_table::{Row, RunAllTable},
     sandbox_settings::SandboxSettings,
-    state::Playground,
+    state::{Playground, SharedRunner},
 };
 use crate::{
     check::{Report, limits::FUEL_BUDGET},
@@ -32,7 +30,7 @@ const USE_CASE_PREFIX: &str = "use-case:";
 #[component]
 pub fn RunPane() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let runner = StoredValue::new_local(Rc::new(Runner::new()));
+    let runner = expect_context::<SharedRunner>();
     let sandbox_files = RwSignal::new(Vec::<SandboxFile>::new());
     let view = RwSignal::new(None::<RunView>);
     let rows = RwSignal::new(Vec::<Row>::new());
@@ -285,7 +283,7 @@ async fn run_one(runner: &Runner, prepared: &Prepared, choice: &InputChoice, std
         }
         Plan::Run { request, request_id } => (request, request_id),
     };
-    let outcome = runner.run(&request).await;
+    let outcome = runner.run(request).await;
     let contract = report.contract.as_ref();
     let account = settings.governed.then(|| account::account(&outcome, contract, &request_id));
     let input = serde_json::from_str::<Value>(stdin).ok();

@@ -5,7 +5,7 @@
 //! which module runs, the checks, the input's stdin) are the core's. The whole state is a
 //! [`SharedState`], so a share link, a reload and Clear are one [`Playground::restore`].
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, rc::Rc};
 
 use leptos::prelude::*;
 
@@ -21,7 +21,11 @@ use crate::{
         plan::{self, InputChoice},
         settings::Settings,
     },
+    web::runner::client::Runner,
 };
+
+/// The page's one runner, shared by the panes that run or print modules.
+pub type SharedRunner = StoredValue<Rc<Runner>, LocalStorage>;
 
 /// A file being hashed in the hashing worker: bytes done of total.
 #[derive(Debug, Clone, PartialEq, Eq)]
