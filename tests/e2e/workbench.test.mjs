@@ -126,6 +126,7 @@ test('the module as text, printed in the runner, its imports marked by their hos
   await page.getByTestId('example-hello-world').click();
   await page.locator('[data-testid="verdict"].pass').waitFor();
   await page.getByTestId('module-text-show').click();
+  await page.getByTestId('module-text').waitFor();
   const printed = await text(page, 'module-text');
   assert.match(printed, /^\(module\n/);
   const imports = printed.split('\n').filter((line) => line.includes('(import '));
