@@ -212,17 +212,19 @@ fn digest_cases() {
     let sha256_form = digest::sha256(HELLO_WASM);
     let upper =
         computed.replacen(&computed["fnv1a64:".len()..], &computed["fnv1a64:".len()..].to_uppercase(), 1);
-    for (declared, code) in [
-        ("fnv1a64:0000000000000000".to_owned(), "digest.mismatch"),
-        (sha256_form, "digest.format"),
-        (upper, "digest.format"),
+    for (declared, codes) in [
+        // All zeros is the placeholder a template declares before its binary is built.
+        ("fnv1a64:0000000000000000".to_owned(), &["manifest.template_placeholder", "digest.mismatch"][..]),
+        ("fnv1a64:0123456789abcdef".to_owned(), &["digest.mismatch"]),
+        (sha256_form, &["digest.format"]),
+        (upper, &["digest.format"]),
     ] {
         let mut case = Case::base();
         case.manifest["binary"]["expected_digest"] = json!(declared);
         let message = format!(
             "capability binary digest mismatch for pkg/./artifacts/agent.wasm: expected {declared}, got {computed}"
         );
-        assert_eq!(check(&case), fails_to_load(&[code], &message), "{declared}");
+        assert_eq!(check(&case), fails_to_load(codes, &message), "{declared}");
     }
 }
 
@@ -938,6 +940,8 @@ fn quick_fixes_set_what_traverse_requires_and_the_package_then_passes() {
     case.manifest["binary"]["abi_version"] = json!("2.0.0");
     case.manifest["capability_ref"]["version"] = json!("9.9.9");
     case.manifest["constraints"]["network_access"] = json!("allowed");
+    let compositions = case.manifest.as_object_mut().unwrap().remove("known_compositions").unwrap();
+    case.manifest["workflow_refs"] = compositions.clone();
     let files = case.files();
     let report = checked(&files);
     let fixes: Vec<(&str, Vec<(String, String)>)> = report
@@ -949,6 +953,7 @@ fn quick_fixes_set_what_traverse_requires_and_the_package_then_passes() {
         ("manifest.kind", vec![("$.kind".into(), r#""capability_package""#.into())]),
         ("manifest.abi_version", vec![("$.binary.abi_version".into(), r#""1.0.0""#.into())]),
         ("manifest.binary_format", vec![("$.binary.format".into(), r#""wasm""#.into())]),
+        ("manifest.legacy_workflow_refs", vec![("$.workflow_refs".into(), r#""known_compositions""#.into())]),
         (
             "linkage.capability_ref",
             vec![
@@ -961,11 +966,17 @@ fn quick_fixes_set_what_traverse_requires_and_the_package_then_passes() {
     assert_eq!(fixes, expected);
 
     let text = String::from_utf8(files.get(MANIFEST).unwrap().to_vec()).unwrap();
-    let edits: Vec<(&str, &str)> =
-        report.diagnostics().flat_map(|d| &d.fix).map(|e| (e.path.as_str(), e.json.as_str())).collect();
+    let edits: Vec<_> = report
+        .diagnostics()
+        .flat_map(|d| &d.fix)
+        .map(|e| (e.path.as_str(), e.part, e.json.as_str()))
+        .collect();
     let mut fixed = files.clone();
     fixed.insert(MANIFEST, json_path::apply(&text, &edits).unwrap().into_bytes());
     let report = checked(&fixed);
     assert_eq!(report.load_verdict(), Verdict::Passes);
     assert_eq!(report.run_verdict(None), Verdict::Passes);
+    assert_eq!(report.diagnostics().map(|d| d.code).collect::<Vec<_>>(), Vec::<&str>::new());
+    let manifest: Value = serde_json::from_slice(fixed.get(MANIFEST).unwrap()).unwrap();
+    assert_eq!((manifest.get("workflow_refs"), &manifest["known_compositions"]), (None, &compositions));
 }

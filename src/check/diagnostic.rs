@@ -9,7 +9,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::package::shown_path;
+use crate::package::{json_path::Part, shown_path};
 
 /// How much a diagnostic matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -134,17 +134,24 @@ pub struct Diagnostic {
     pub fix: Vec<Edit>,
 }
 
-/// A JSON value of the diagnostic's file to replace: at `path`, by `json`.
+/// A change of the diagnostic's file: the value (or the property name) at `path` becomes `json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Edit {
     pub path: String,
-    /// The new value, as JSON text.
+    pub part: Part,
+    /// What replaces it, as JSON text.
     pub json: String,
 }
 
 impl Edit {
+    /// Sets the value at `path`.
     pub fn set(path: impl Into<String>, value: &serde_json::Value) -> Self {
-        Self { path: path.into(), json: value.to_string() }
+        Self { path: path.into(), part: Part::Value, json: value.to_string() }
+    }
+
+    /// Renames the property at `path`, keeping its value.
+    pub fn rename(path: impl Into<String>, name: &str) -> Self {
+        Self { path: path.into(), part: Part::Key, json: serde_json::Value::from(name).to_string() }
     }
 }
 

@@ -255,12 +255,15 @@ pub fn notes(manifest_path: &str, manifest: &Manifest) -> Vec<Diagnostic> {
         }
     }
     if manifest.known_compositions.is_none() && manifest.workflow_refs.is_some() {
-        notes.push(Diagnostic::info(
-            "manifest.legacy_workflow_refs",
-            Location::json(manifest_path, "$.workflow_refs"),
-            "workflow_refs is the deprecated alias of known_compositions; Traverse accepts it and \
-             prints \"legacy workflow_refs alias (migrate to known_compositions before schema v2)\"",
-        ));
+        notes.push(
+            Diagnostic::info(
+                "manifest.legacy_workflow_refs",
+                Location::json(manifest_path, "$.workflow_refs"),
+                "workflow_refs is the deprecated alias of known_compositions; Traverse accepts it and \
+                 prints \"legacy workflow_refs alias (migrate to known_compositions before schema v2)\"",
+            )
+            .fixed_by(vec![Edit::rename("$.workflow_refs", "known_compositions")]),
+        );
     }
     notes
 }

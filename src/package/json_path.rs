@@ -10,42 +10,76 @@ use jsonc_parser::{
     common::Ranged,
     parse_to_ast,
 };
+use serde::Serialize;
 
 /// The byte range of the value at `path` (`$`, `.field`, `[index]`), or of its deepest
 /// ancestor present in `text`; `None` when `text` is not JSON or the path is not `$…`.
 pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
-    walk(text, path).map(|(range, _)| range)
+    walk(text, path).map(|found| found.value)
 }
 
 /// The byte range of the value at exactly `path`, if `text` has one.
 pub fn find(text: &str, path: &str) -> Option<(usize, usize)> {
-    walk(text, path).filter(|&(_, exact)| exact).map(|(range, _)| range)
+    find_part(text, path, Part::Value)
 }
 
-/// The range reached by following `path`, and whether all of it was followed.
-fn walk(text: &str, path: &str) -> Option<((usize, usize), bool)> {
+/// Which part of a property an edit replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    Value,
+    /// The property's name, quotes included.
+    Key,
+}
+
+/// The byte range of the value, or of the property name, at exactly `path`.
+pub fn find_part(text: &str, path: &str, part: Part) -> Option<(usize, usize)> {
+    let found = walk(text, path).filter(|found| found.exact)?;
+    match part {
+        Part::Value => Some(found.value),
+        Part::Key => found.key,
+    }
+}
+
+/// What following a path reached.
+struct Found {
+    value: (usize, usize),
+    /// The name of the property last followed, when the last step was a field.
+    key: Option<(usize, usize)>,
+    /// Whether all of the path was followed.
+    exact: bool,
+}
+
+fn walk(text: &str, path: &str) -> Option<Found> {
     let root = parse(text)?;
     let steps = steps(path)?;
     let mut current = &root;
+    let mut key = None;
     let mut followed = 0;
     for step in &steps {
         let next = match (current, step) {
             (Value::Object(object), Step::Field(name)) => {
-                object.properties.iter().find(|prop| prop_name(&prop.name) == *name).map(|prop| &prop.value)
+                object.properties.iter().find(|prop| prop_name(&prop.name) == *name).map(|prop| {
+                    let name = prop.name.range();
+                    (&prop.value, Some((name.start, name.end)))
+                })
             }
-            (Value::Array(array), Step::Index(index)) => array.elements.get(*index),
+            (Value::Array(array), Step::Index(index)) => {
+                array.elements.get(*index).map(|element| (element, None))
+            }
             _ => None,
         };
         match next {
-            Some(next) => {
+            Some((next, name)) => {
                 current = next;
+                key = name;
                 followed += 1;
             }
             None => break,
         }
     }
     let range = current.range();
-    Some(((range.start, range.end), followed == steps.len()))
+    Some(Found { value: (range.start, range.end), key, exact: followed == steps.len() })
 }
 
 enum Step<'a> {
@@ -88,12 +122,12 @@ fn prop_name<'a>(name: &'a ObjectPropName<'_>) -> &'a str {
     }
 }
 
-/// `text` with the value at each path replaced by its new JSON text, every other byte as it
-/// was; `None` when a path names no value in `text`.
-pub fn apply(text: &str, edits: &[(&str, &str)]) -> Option<String> {
+/// `text` with the value (or the property name) at each path replaced by its new JSON text,
+/// every other byte as it was; `None` when a path names nothing in `text`.
+pub fn apply(text: &str, edits: &[(&str, Part, &str)]) -> Option<String> {
     let mut ranges = edits
         .iter()
-        .map(|(path, json)| find(text, path).map(|range| (range, *json)))
+        .map(|&(path, part, json)| find_part(text, path, part).map(|range| (range, json)))
         .collect::<Option<Vec<_>>>()?;
     // From the end, so each range is still where it was found.
     ranges.sort_by_key(|&((start, _), _)| std::cmp::Reverse(start));
@@ -135,12 +169,18 @@ mod tests {
     #[test]
     fn edits_replace_values_and_nothing_else() {
         let text = "{\n  \"binary\": { \"format\": \"elf\",  \"abi_version\": 2 },\n  \"x\": [1]\n}";
+        let edits = [
+            ("$.binary.abi_version", Part::Value, "\"1.0.0\""),
+            ("$.binary.format", Part::Value, "\"wasm\""),
+            ("$.x", Part::Key, "\"y\""),
+        ];
         assert_eq!(
-            apply(text, &[("$.binary.abi_version", "\"1.0.0\""), ("$.binary.format", "\"wasm\"")]).as_deref(),
-            Some("{\n  \"binary\": { \"format\": \"wasm\",  \"abi_version\": \"1.0.0\" },\n  \"x\": [1]\n}")
+            apply(text, &edits).as_deref(),
+            Some("{\n  \"binary\": { \"format\": \"wasm\",  \"abi_version\": \"1.0.0\" },\n  \"y\": [1]\n}")
         );
-        assert_eq!(apply(text, &[("$.binary.format", "\"wasm\""), ("$.binary.missing", "1")]), None);
-        assert_eq!(apply("{ nope", &[("$", "1")]), None);
+        assert_eq!(apply(text, &[("$.binary.missing", Part::Value, "1")]), None);
+        assert_eq!(apply(text, &[("$.x[0]", Part::Key, "\"k\"")]), None, "an element has no name");
+        assert_eq!(apply("{ nope", &[("$", Part::Value, "1")]), None);
     }
 
     #[test]

@@ -45,7 +45,8 @@ pub fn files(form: &NewPackage) -> Result<Vec<(String, Vec<u8>)>, String> {
     let set = |text: String, edits: &[(&str, &str)]| {
         let edits: Vec<(&str, String)> =
             edits.iter().map(|(path, value)| (*path, Value::from(*value).to_string())).collect();
-        let pairs: Vec<(&str, &str)> = edits.iter().map(|(path, json)| (*path, json.as_str())).collect();
+        let pairs: Vec<_> =
+            edits.iter().map(|(path, json)| (*path, json_path::Part::Value, json.as_str())).collect();
         json_path::apply(&text, &pairs).expect("the template has every field the form sets")
     };
     let summary = form.summary.trim();

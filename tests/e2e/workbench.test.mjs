@@ -231,3 +231,73 @@ test('a package started from the form: its binary added, every step ticks, and i
   assert.equal(report.requests[0].verdict.status, 'passes');
   assert.deepEqual(problems, []);
 });
+
+test('six breakages of one package, each fixed in the page, and the package taken away passes', async () => {
+  const { page, problems } = await playground.newPage();
+  const [manifestFile, ...rest] = await looseHello();
+  const good = JSON.parse(manifestFile.buffer.toString());
+  const broken = structuredClone(good);
+  broken.capability_ref.version = '9.9.9'; // a wrong contract version
+  broken.constraints.network_access = 'allowed'; // a constraint Traverse forbids
+  broken.binary.expected_digest = 'fnv1a64:0123456789abcdef'; // a stale digest
+  // A typo in a field's name: serde cannot parse the manifest at all.
+  const typo = JSON.stringify(broken, null, 2).replace('"binary"', '"binray"');
+  const request = JSON.parse(await readFile(resolve(EXAMPLES, 'hello-world/runtime-requests/greet-ada.json'), 'utf8'));
+  request.request_id = 7; // a request of the wrong type
+  await loadPackage(page, [
+    { ...manifestFile, buffer: Buffer.from(typo) },
+    ...rest,
+    { name: 'greet.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(request, null, 2)) },
+  ]);
+  const open = (name) => page.getByTestId('file-list').getByRole('button', { name, exact: true }).click();
+  const editor = page.getByTestId('editor');
+  const codes = () => page.locator('[data-testid="diagnostic"].severity-error').evaluateAll((ds) => ds.map((d) => d.dataset.code));
+
+  // 1. The typo, in the editor.
+  assert.match(await text(page, 'verdict-line'), /missing field `binary`/);
+  await open('manifest.json');
+  await editor.fill((await editor.inputValue()).replace('"binray"', '"binary"'));
+  await page.locator('[data-testid="diagnostic"][data-code="linkage.capability_ref"]').waitFor();
+  assert.deepEqual((await codes()).sort(), ['digest.mismatch', 'linkage.capability_ref', 'linkage.constraints']);
+  // 2 and 3. The contract's version and the constraint, by their quick fixes.
+  for (const code of ['linkage.capability_ref', 'linkage.constraints']) {
+    await page.locator(`[data-testid="diagnostic"][data-code="${code}"] [data-testid="quick-fix"]`).click();
+    await page.locator(`[data-testid="diagnostic"][data-code="${code}"]`).waitFor({ state: 'detached' });
+  }
+  // 4. The digest, pinned.
+  await page.getByTestId('digest-fix').click();
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  // 5. The request Traverse cannot parse, in the editor.
+  const row = page.getByTestId('request-verdict').filter({ hasText: 'greet.json' });
+  assert.match(await row.locator('code').textContent(), /^exit 2: failed to parse runtime request greet\.json: invalid type: integer `7`, expected a string/);
+  await open('greet.json');
+  await editor.fill((await editor.inputValue()).replace('"request_id": 7', '"request_id": "greet-7"'));
+  await row.filter({ hasText: 'runs: nothing stops it' }).waitFor();
+  // 6. The input follows: the request chosen, its stdin shown, and it runs.
+  await page.getByTestId('request-select').selectOption('greet.json');
+  assert.equal(await text(page, 'stdin-sent'), '{"name":"Ada"}');
+  await runAndWait(page);
+  assert.equal(await text(page, 'end-reason'), 'completed');
+
+  const whole = await download(page, 'download-package');
+  const entries = unzip(whole.path);
+  assert.deepEqual(JSON.parse(entries['manifest.json']), { ...good, binary: { ...good.binary } });
+  assert.equal(JSON.parse(entries['greet.json']).request_id, 'greet-7');
+  for (const file of rest) assert.ok(entries[file.name].equals(file.buffer), `${file.name} is as loaded`);
+  assert.deepEqual(problems, []);
+});
+
+test('run all: a runaway row ends by its own fuel, and the next row still runs', async () => {
+  const { page, problems } = await playground.newPage();
+  const runaway = await readFile(resolve(import.meta.dirname, '../fixtures/runaway.wasm'));
+  await loadPackage(page, await looseHello({ binary: runaway }), { pinDigest: true });
+  await page.getByTestId('run-all').click();
+  await page.locator('[data-testid="run-all-summary"][data-done="true"]').waitFor();
+  const rows = await page.getByTestId('run-all-row').evaluateAll((rows) => rows.map((row) => [row.dataset.kind, row.dataset.end]));
+  assert.deepEqual(rows, [['use-case', 'timed out'], ['use-case', 'timed out'], ['use-case', 'timed out']]);
+  assert.equal(await text(page, 'run-all-summary'), '3 of 3 runs ended: 3 timed out');
+  // A row opens its run in the outcome view.
+  await page.getByTestId('run-all-row').first().getByRole('button').click();
+  assert.equal(await text(page, 'fuel'), '5000000');
+  assert.deepEqual(problems, []);
+});

@@ -369,8 +369,8 @@ impl Playground {
             self.pending_fix.set(Some((file.to_owned(), edits)));
             return;
         }
-        let pairs: Vec<(&str, &str)> =
-            edits.iter().map(|edit| (edit.path.as_str(), edit.json.as_str())).collect();
+        let pairs: Vec<_> =
+            edits.iter().map(|edit| (edit.path.as_str(), edit.part, edit.json.as_str())).collect();
         let fixed = self
             .files
             .with_untracked(|files| json_path::apply(std::str::from_utf8(files.get(file)?).ok()?, &pairs));
