@@ -33,6 +33,9 @@ pub const SAVED_STATE_LIMIT_BYTES: usize = 4 * 1024 * 1024;
 /// More than deflate gains on real package files (binaries gain about 2x); a state this many
 /// times over a limit is given its digests without being compressed first.
 const MAX_COMPRESSION_RATIO: usize = 16;
+/// The most stdin a link or the saved state keeps: more is left out, with a notice, rather than
+/// deflated again at every pause in typing.
+pub const MAX_KEPT_STDIN_BYTES: usize = 1 << 20;
 /// The most a state may inflate to, against deflate bombs.
 pub const MAX_STATE_BYTES: usize = 256 * 1024 * 1024;
 

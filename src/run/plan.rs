@@ -94,6 +94,16 @@ pub fn run_all(report: &Report) -> Vec<Batch> {
     requests.chain(use_cases).collect()
 }
 
+/// Stdin up to this size is turned into the bytes sent as it is typed, to show them; larger
+/// stdin only when it runs, since that costs a parse of all of it.
+pub const STDIN_PREVIEW_LIMIT_BYTES: usize = 1 << 20;
+
+/// The bytes [`stdin_to_send`] makes of `text`, while it is small enough to preview; `None`
+/// for larger stdin, which is made into bytes (or refused) when it runs.
+pub fn stdin_preview(text: &str, governed: bool) -> Option<Result<String, String>> {
+    (text.len() <= STDIN_PREVIEW_LIMIT_BYTES).then(|| stdin_to_send(text, governed))
+}
+
 /// The exact bytes sent: Traverse's compact, key-sorted JSON when governed, else the text as
 /// written; the parse error when governed stdin is not JSON.
 pub fn stdin_to_send(text: &str, governed: bool) -> Result<String, String> {
@@ -141,4 +151,19 @@ pub fn plan(
     let mode = settings.mode(report.contract.as_ref(), sandbox_files)?;
     let request = RunRequest { module, stdin: stdin.into_bytes(), mode, limits: settings.limits() };
     Ok(Plan::Run { request, request_id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdin_is_previewed_while_small_and_sent_as_traverse_writes_it() {
+        assert_eq!(stdin_preview(r#"{"b": 1, "a": [1.0]}"#, true), Some(Ok(r#"{"a":[1.0],"b":1}"#.to_owned())));
+        assert_eq!(stdin_preview("not json", false), Some(Ok("not json".to_owned())));
+        assert!(matches!(stdin_preview("{", true), Some(Err(_))));
+        let large = format!(r#"{{"name": "{}"}}"#, "x".repeat(STDIN_PREVIEW_LIMIT_BYTES));
+        assert_eq!(stdin_preview(&large, true), None);
+        assert_eq!(stdin_to_send(&large, true).unwrap().len(), STDIN_PREVIEW_LIMIT_BYTES + 11);
+    }
 }

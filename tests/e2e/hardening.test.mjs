@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { EXAMPLES, assertAnswers, loadPackage, looseHello, openPlayground, text } from './harness.mjs';
+import { EXAMPLES, assertAnswers, loadPackage, looseHello, openPlayground, runAndWait, text } from './harness.mjs';
 
 /** A version-1 share link's fragment for `state` (docs/share-link.md). */
 const linkTo = (state) => `#share=1.${deflateRawSync(Buffer.from(JSON.stringify(state))).toString('base64url')}`;
@@ -194,4 +194,42 @@ test('a contract with 100,000 use cases: choosing one and typing are answered', 
   await page.getByTestId('stdin-sent').filter({ hasText: '{"name":"typed"}' }).waitFor();
   assert.equal(await page.getByTestId('request-select').inputValue(), '', 'typing makes it stdin I write');
   assert.deepEqual(problems, []);
+});
+
+test('a request with a 50 MB input: choosing it, typing in stdin and running are answered', async () => {
+  const { page, problems } = await playground.newPage();
+  const request = JSON.parse(await readFile(resolve(EXAMPLES, 'hello-world/runtime-requests/greet-ada.json'), 'utf8'));
+  request.input = { name: 'x'.repeat(50 << 20) };
+  // Playwright passes buffers over 50 MB only as files.
+  const folder = await mkdtemp(resolve(tmpdir(), 'big-request-'));
+  const paths = [];
+  for (const { name, buffer } of [...await looseHello(), { name: 'big.json', buffer: Buffer.from(JSON.stringify(request)) }]) {
+    paths.push(resolve(folder, name));
+    await writeFile(paths.at(-1), buffer);
+  }
+  try {
+    await loadPackage(page, paths);
+    // The package opens on its request; its 50 MB are sent when it runs, not previewed.
+    assert.equal(await page.getByTestId('request-select').inputValue(), 'big.json');
+    assert.equal(await text(page, 'stdin-large'),
+      'stdin is 52,428,811 bytes: it is made into the bytes Traverse sends when it runs, not as you type.');
+    // A keystroke makes it the user's own stdin, too large to keep across reloads: said once.
+    await page.getByTestId('stdin').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type('!');
+    await notice(page, 'more than a link or a reload keeps').waitFor();
+    assert.equal(await page.getByTestId('request-select').inputValue(), '');
+    // Running it says what is wrong with it, in bounded time.
+    const before = Number(await text(page, 'run-count'));
+    await page.getByTestId('run').click();
+    await notice(page, 'trailing characters').waitFor();
+    assert.equal(Number(await text(page, 'run-count')), before);
+    // Chosen again, the request runs.
+    await page.getByTestId('request-select').selectOption('big.json');
+    await runAndWait(page);
+    assert.equal(await text(page, 'end-reason'), 'completed');
+    assert.deepEqual(problems, []);
+  } finally {
+    await rm(folder, { recursive: true });
+  }
 });

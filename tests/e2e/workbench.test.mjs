@@ -90,6 +90,11 @@ test('a manifest broken as JSON is fixed in the editor, reverted, fixed again an
   for (const file of files.slice(1)) {
     assert.ok(entries[file.name].equals(file.buffer), `${file.name} is byte for byte as loaded`);
   }
+  // The edit survives a reload (a reload within the save's delay saves first).
+  await page.reload();
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  await page.getByTestId('file-list').getByRole('button', { name: 'manifest.json', exact: true }).click();
+  assert.equal(await page.getByTestId('editor').inputValue(), fixed);
   // The package taken away passes the command line's checks too.
   const folder = resolve(work, 'unzipped');
   execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', whole.path, folder]);

@@ -40,7 +40,8 @@ pub fn RunPane() -> impl IntoView {
     let settings = playground.settings();
     let governed = Memo::new(move |_| settings.with(|s| s.governed));
 
-    let sent = Memo::new(move |_| plan::stdin_to_send(&playground.stdin().get(), governed.get()));
+    let sent =
+        Memo::new(move |_| playground.stdin().with(|stdin| plan::stdin_preview(stdin, governed.get())));
     let requests = Memo::new(move |_| {
         playground.checked.with(|checked| {
             checked.as_ref().map(|c| c.report.requests.iter().map(|r| r.file.clone()).collect::<Vec<_>>())
@@ -110,7 +111,14 @@ pub fn RunPane() -> impl IntoView {
         view.set(None);
         let (choice, stdin) = (playground.input().get_untracked(), playground.stdin().get_untracked());
         let runner = runner.get_value();
-        spawn_local(async move { finish(run_one(&runner, &prepared, &choice, &stdin).await) });
+        spawn_local(async move {
+            let ran = run_one(&runner, &prepared, &choice, &stdin).await;
+            // Only stdin too large to check as it was typed gets here unsendable.
+            if let Err(problem) = &ran {
+                playground.notify("stdin", problem.clone());
+            }
+            finish(ran.ok())
+        });
     };
     let run_all = move || {
         if running.get_untracked() {
@@ -130,7 +138,7 @@ pub fn RunPane() -> impl IntoView {
         spawn_local(async move {
             for (index, batch) in batches.into_iter().enumerate() {
                 let stdin = batch.choice.stdin(&prepared.report).unwrap_or_default();
-                let ran = run_one(&runner, &prepared, &batch.choice, &stdin).await;
+                let ran = run_one(&runner, &prepared, &batch.choice, &stdin).await.ok();
                 rows.update(|rows| {
                     if let Some(row) = rows.get_mut(index) {
                         row.view = ran;
@@ -186,19 +194,24 @@ pub fn RunPane() -> impl IntoView {
                 (Some(problem), _) => view! {
                     <p class="error" data-testid="request-problem" role="alert">"This request does not parse, so it has no input: " {problem}</p>
                 }.into_any(),
-                (None, Ok(bytes)) if governed.get() => view! {
+                (None, Some(Ok(bytes))) if governed.get() => view! {
                     <p class="note">"Sent as Traverse writes it (compact, keys sorted): "
                         <code data-testid="stdin-sent">{bytes}</code></p>
                 }.into_any(),
-                (None, Ok(_)) => view! { <p class="note">"Sent byte for byte as written, then end of file."</p> }.into_any(),
-                (None, Err(error)) => view! {
+                (None, Some(Ok(_))) => view! { <p class="note">"Sent byte for byte as written, then end of file."</p> }.into_any(),
+                (None, Some(Err(error))) => view! {
                     <p class="error" data-testid="stdin-error" role="alert">"stdin is not JSON: " {error}</p>
+                }.into_any(),
+                (None, None) => view! {
+                    <p class="note" data-testid="stdin-large">{move || format!(
+                        "stdin is {} bytes: it is made into the bytes Traverse sends when it runs, not as you type.",
+                        grouped(playground.stdin().with(String::len) as u64))}</p>
                 }.into_any(),
             }}
             <div class="run-bar">
                 <button data-testid="run" class="primary"
                     disabled=move || running.get() || module.with(Option::is_none)
-                        || (sent.with(Result::is_err) && request_problem.with(Option::is_none))
+                        || (sent.with(|sent| matches!(sent, Some(Err(_)))) && request_problem.with(Option::is_none))
                         || (!governed.get() && settings.with(|s| parse_env(&s.sandbox_env).is_err()))
                     on:click=move |_| run()>
                     {move || if running.get() { "Running…" } else { "Run" }}
@@ -273,13 +286,18 @@ struct Prepared {
 }
 
 /// One run, as the Run button makes it: planned by the core, run in the worker, accounted for;
-/// `None` when stdin or the environment cannot be sent.
-async fn run_one(runner: &Runner, prepared: &Prepared, choice: &InputChoice, stdin: &str) -> Option<RunView> {
+/// why not when stdin or the environment cannot be sent.
+async fn run_one(
+    runner: &Runner,
+    prepared: &Prepared,
+    choice: &InputChoice,
+    stdin: &str,
+) -> Result<RunView, String> {
     let Prepared { report, module, settings, files } = prepared;
-    let planned = plan::plan(report, choice, stdin, module.clone(), settings, files.clone()).ok()?;
+    let planned = plan::plan(report, choice, stdin, module.clone(), settings, files.clone())?;
     let (request, request_id) = match planned {
         Plan::Refused { refusal, request_id } => {
-            return Some(RunView::Refused { cause: refusal.cause, stop: refusal.stop, request_id });
+            return Ok(RunView::Refused { cause: refusal.cause, stop: refusal.stop, request_id });
         }
         Plan::Run { request, request_id } => (request, request_id),
     };
@@ -291,5 +309,5 @@ async fn run_one(runner: &Runner, prepared: &Prepared, choice: &InputChoice, std
         use_case::matching(contract, input)
             .map(|(index, use_case)| (index, use_case.scenario.clone(), use_case.output_example.clone()))
     });
-    Some(RunView::Ran { outcome: Box::new(outcome), account, governed: settings.governed, use_case })
+    Ok(RunView::Ran { outcome: Box::new(outcome), account, governed: settings.governed, use_case })
 }

@@ -16,7 +16,7 @@ use crate::{
         manifest,
     },
     package::{PackageFiles, digest::Digests, json_path, workspace},
-    present::share_link::{Input, SharedState, Unpacked},
+    present::share_link::{Input, MAX_KEPT_STDIN_BYTES, SharedState, Unpacked},
     run::{
         plan::{self, InputChoice},
         settings::Settings,
@@ -436,6 +436,14 @@ impl Playground {
     pub fn snapshot(&self, inline_up_to: usize) -> SharedState {
         let input = match self.input.get() {
             InputChoice::Request(path) => Input::Request(path),
+            _ if self.stdin.with(String::len) > MAX_KEPT_STDIN_BYTES => {
+                let size = self.stdin.with(String::len);
+                self.notify(
+                    "stdin",
+                    format!("is {size} bytes, more than a link or a reload keeps ({MAX_KEPT_STDIN_BYTES}): it is left out of both"),
+                );
+                Input::Stdin(String::new())
+            }
             _ => Input::Stdin(self.stdin.get()),
         };
         SharedState {
