@@ -107,3 +107,34 @@ fn every_module_path_it_names_exists() {
         }
     }
 }
+
+/// Each layer uses only the layers before it in this list (and itself), as ARCHITECTURE.md says.
+#[test]
+fn no_layer_reaches_into_a_later_one() {
+    fn layers_used(source: &str) -> Vec<&str> {
+        let mut used = Vec::new();
+        for (index, _) in source.match_indices("crate::") {
+            let rest = &source[index + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                // A grouped import: its top-level names, one per line as rustfmt writes them.
+                let group = &group[..group.find("\n}").unwrap_or(group.len())];
+                used.extend(group.lines().filter_map(|line| line.trim().split("::").next()).filter(|s| !s.is_empty()));
+            } else {
+                used.extend(rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next());
+            }
+        }
+        used
+    }
+    for (position, layer) in LAYERS.iter().enumerate() {
+        let mut files = Vec::new();
+        rust_files(&root().join("src").join(layer), &mut files);
+        assert!(!files.is_empty(), "no files in {layer}");
+        for file in files {
+            let source = std::fs::read_to_string(root().join(&file)).unwrap();
+            for used in layers_used(&source).into_iter().filter(|used| LAYERS.contains(used)) {
+                let allowed = LAYERS.iter().position(|l| *l == used).unwrap() <= position;
+                assert!(allowed, "{} ({layer}) uses {used}, a later layer", file.display());
+            }
+        }
+    }
+}

@@ -12,7 +12,7 @@ use crate::{
         diagnostic::{Diagnostic, Edit, Location, TraverseStop},
         host_abi::ABI_VERSION,
     },
-    package::{json_path, resolve, template},
+    package::{json_path, resolve, template, workspace::MANIFEST_KIND},
 };
 
 /// A parsed `manifest.json`.
@@ -77,8 +77,6 @@ pub struct PackageModelDependency {
     pub purpose: String,
 }
 
-/// The only values Traverse accepts for the manifest's `kind`, `schema_version` and ABI.
-pub const MANIFEST_KIND: &str = "capability_package";
 pub const MANIFEST_SCHEMA_VERSION: &str = "1.0.0";
 
 pub const BINARY_FORMAT: &str = "wasm";

@@ -11,6 +11,7 @@ use crate::check::{
     schema_subset,
     strict_lint::StrictLint,
 };
+use crate::package::workspace::REQUEST_KIND;
 
 /// Fields in Traverse's declaration order: serde names the first missing one in this order.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -56,13 +57,7 @@ pub struct RequestContext {
     pub requested_target: Target,
 }
 
-pub const REQUEST_KIND: &str = "runtime_request";
 pub const REQUEST_GOVERNING_SPEC: &str = "006-runtime-request-execution";
-
-/// True when `value` declares itself a runtime request: how files are recognised.
-pub fn is_request(value: &Value) -> bool {
-    value.get("kind").and_then(Value::as_str) == Some(REQUEST_KIND)
-}
 
 /// Parses a request file; a failure is where `traverse-cli` exits 2.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Request, Box<Diagnostic>> {

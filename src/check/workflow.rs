@@ -14,6 +14,7 @@ use crate::check::{
     diagnostic::{Diagnostic, Location},
     manifest::Manifest,
 };
+use crate::package::workspace::WORKFLOW_KIND;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename = "WorkflowDefinition")]
@@ -90,13 +91,7 @@ pub struct Predicate {
     pub field: String,
 }
 
-pub const WORKFLOW_KIND: &str = "workflow_definition";
 pub const WORKFLOW_GOVERNING_SPEC: &str = "007-workflow-registry-traversal";
-
-/// True when `value` declares itself a workflow definition: how files are recognised.
-pub fn is_workflow(value: &Value) -> bool {
-    value.get("kind").and_then(Value::as_str) == Some(WORKFLOW_KIND)
-}
 
 /// Parses and checks one workflow file: the registry's registration errors, all collected.
 /// Returns the workflow when it parses, so refs can resolve against it.

@@ -7,10 +7,22 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{
-    check::{manifest::MANIFEST_KIND, request, workflow},
-    package::{PackageFiles, ResolvedPath, archive, distinct_paths, resolve},
-};
+use crate::package::{PackageFiles, ResolvedPath, archive, distinct_paths, resolve};
+
+/// The `kind` of each of Traverse's documents, by which a file is recognised whatever its name.
+pub const MANIFEST_KIND: &str = "capability_package";
+pub const REQUEST_KIND: &str = "runtime_request";
+pub const WORKFLOW_KIND: &str = "workflow_definition";
+
+/// The top-level `kind` of a JSON document, read without building the rest of it (a request
+/// may carry a 50 MB input).
+fn kind_of(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Kind {
+        kind: Option<Value>,
+    }
+    serde_json::from_slice::<Kind>(bytes).ok()?.kind?.as_str().map(str::to_owned)
+}
 
 /// What a file is to the chosen manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -70,15 +82,11 @@ pub fn named_files(manifest_path: &str, manifest_bytes: &[u8]) -> Vec<NamedFile>
 /// other `manifest.json` (so a manifest with a wrong kind is still found and checked), each
 /// group shallowest first.
 pub fn manifests(files: &PackageFiles) -> Vec<String> {
-    let kind_of = |path: &str| {
-        let value = serde_json::from_slice::<Value>(files.get(path)?).ok()?;
-        value.get("kind")?.as_str().map(str::to_owned)
-    };
     let mut found: Vec<(bool, usize, String)> = files
         .paths()
         .filter(|path| path.ends_with(".json"))
         .filter_map(|path| {
-            let by_kind = kind_of(path).as_deref() == Some(MANIFEST_KIND);
+            let by_kind = files.get(path).and_then(kind_of).as_deref() == Some(MANIFEST_KIND);
             let by_name = path.rsplit('/').next() == Some("manifest.json");
             (by_kind || by_name).then(|| (!by_kind, path.matches('/').count(), path.to_owned()))
         })
@@ -93,11 +101,11 @@ pub fn manifests(files: &PackageFiles) -> Vec<String> {
 pub fn requests_and_workflows(files: &PackageFiles) -> (Vec<String>, Vec<String>) {
     let (mut requests, mut workflows) = (Vec::new(), Vec::new());
     for path in files.paths().filter(|path| path.ends_with(".json")) {
-        let value = files.get(path).and_then(|bytes| serde_json::from_slice::<Value>(bytes).ok());
+        let kind = files.get(path).and_then(kind_of);
         let in_requests_folder = path.split('/').any(|segment| segment == "runtime-requests");
-        match value {
-            Some(value) if workflow::is_workflow(&value) => workflows.push(path.to_owned()),
-            Some(value) if request::is_request(&value) => requests.push(path.to_owned()),
+        match kind.as_deref() {
+            Some(WORKFLOW_KIND) => workflows.push(path.to_owned()),
+            Some(REQUEST_KIND) => requests.push(path.to_owned()),
             _ if in_requests_folder => requests.push(path.to_owned()),
             _ => {}
         }

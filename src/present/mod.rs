@@ -3,7 +3,6 @@
 
 pub mod docs;
 pub mod json_view;
-pub mod module_text;
 pub mod number;
 pub mod position;
 pub mod share_link;

@@ -6,6 +6,7 @@ pub mod account;
 pub mod execution;
 pub mod host;
 pub mod instrument;
+pub mod module_text;
 pub mod plan;
 pub mod protocol;
 pub mod settings;

@@ -159,7 +159,10 @@ mod tests {
 
     #[test]
     fn stdin_is_previewed_while_small_and_sent_as_traverse_writes_it() {
-        assert_eq!(stdin_preview(r#"{"b": 1, "a": [1.0]}"#, true), Some(Ok(r#"{"a":[1.0],"b":1}"#.to_owned())));
+        assert_eq!(
+            stdin_preview(r#"{"b": 1, "a": [1.0]}"#, true),
+            Some(Ok(r#"{"a":[1.0],"b":1}"#.to_owned()))
+        );
         assert_eq!(stdin_preview("not json", false), Some(Ok("not json".to_owned())));
         assert!(matches!(stdin_preview("{", true), Some(Err(_))));
         let large = format!(r#"{{"name": "{}"}}"#, "x".repeat(STDIN_PREVIEW_LIMIT_BYTES));

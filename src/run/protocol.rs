@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     check::limits::FUEL_BUDGET,
-    present::module_text::ModuleText,
     run::host::traverse::{EmittedEvent, EventPolicy},
+    run::module_text::ModuleText,
 };
 
 /// The wall-clock limit of a run unless the user changes it. A backstop, not Traverse's limit:
@@ -214,7 +214,7 @@ impl RunOutcome {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WorkerRequest {
     Run(RunRequest),
-    /// The module's text form ([`crate::present::module_text`]), made off the page's thread.
+    /// The module's text form ([`crate::run::module_text`]), made off the page's thread.
     Print {
         #[serde(with = "serde_bytes")]
         module: Vec<u8>,

@@ -13,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use crate::{
-    present::module_text::ModuleText,
+    run::module_text::ModuleText,
     run::protocol::{RunEnd, RunOutcome, RunRequest, WorkerMessage, WorkerRequest},
 };
 

@@ -7,7 +7,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::{compiled::CompiledModules, governed, sandbox};
 use crate::{
-    present::module_text,
+    run::module_text,
     run::protocol::{Mode, RunEnd, RunOutcome, WorkerMessage, WorkerRequest},
 };
 

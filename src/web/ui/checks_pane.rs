@@ -16,7 +16,7 @@ use crate::{
         host_abi::{self, ImportStatus},
         module_info::{ExternKind, ModuleInfo},
     },
-    present::module_text::{MAX_TEXT_BYTES, ModuleText},
+    run::module_text::{MAX_TEXT_BYTES, ModuleText},
 };
 
 #[component]

@@ -187,8 +187,13 @@ pub fn RunPane() -> impl IntoView {
                 }}
             </select>
             <label for="stdin">"stdin"</label>
+            // Stdin too large to preview is not put in the text field either: a browser lays out
+            // a text field's whole text at every keystroke. What is typed there replaces it.
             <textarea id="stdin" data-testid="stdin" rows="6" spellcheck="false"
-                prop:value=move || playground.stdin().get()
+                prop:value=move || if sent.with(Option::is_some) { playground.stdin().get() } else { String::new() }
+                placeholder=move || sent.with(Option::is_none).then(|| format!(
+                    "{} bytes of stdin, not shown here; what you type replaces them",
+                    grouped(playground.stdin().with(String::len) as u64)))
                 on:input=move |event| playground.write_stdin(event_target_value(&event))></textarea>
             {move || match (request_problem.get(), sent.get()) {
                 (Some(problem), _) => view! {
