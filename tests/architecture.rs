@@ -118,7 +118,9 @@ fn no_layer_reaches_into_a_later_one() {
             if let Some(group) = rest.strip_prefix('{') {
                 // A grouped import: its top-level names, one per line as rustfmt writes them.
                 let group = &group[..group.find("\n}").unwrap_or(group.len())];
-                used.extend(group.lines().filter_map(|line| line.trim().split("::").next()).filter(|s| !s.is_empty()));
+                used.extend(
+                    group.lines().filter_map(|line| line.trim().split("::").next()).filter(|s| !s.is_empty()),
+                );
             } else {
                 used.extend(rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next());
             }
