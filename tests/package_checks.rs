@@ -3,7 +3,7 @@
 //! manifest, a source file, the binary as `./artifacts/agent.wasm`), made of our hello-world
 //! example: its manifest, its contract and its binary.
 
-use std::{path::Path, process::Command};
+use std::process::Command;
 
 use serde_json::{Value, json};
 use traverse_playground::{
@@ -147,7 +147,6 @@ fn verdicts_agree(files: &PackageFiles, report: &Report) {
     let expected: Vec<Value> = report.requests.iter().map(|r| value(report.run_verdict(Some(r)))).collect();
     assert_eq!(verdicts, expected.iter().collect::<Vec<_>>());
     std::fs::remove_dir_all(&dir).unwrap();
-    assert!(!Path::new(&dir).exists());
 }
 
 /// What a case is expected to produce: the diagnostic codes, and Traverse's lines.

@@ -67,20 +67,29 @@ impl Report {
         if load != Verdict::Passes {
             return load;
         }
-        let request_diagnostics = request.map(|request| request.diagnostics.as_slice()).unwrap_or_default();
-        first_in_pipeline_order(request_diagnostics.iter().chain(self.diagnostics()), |_| true)
+        first_in_pipeline_order(self.with_request(request), |_| true)
     }
 
     /// [`Self::run_verdict`] with the cause to show: `None` when the run starts.
     pub fn refusal(&self, request: Option<&RequestReport>) -> Option<Refusal> {
         let Verdict::Fails(stop) = self.run_verdict(request) else { return None };
-        let request_diagnostics = request.map(|request| request.diagnostics.as_slice()).unwrap_or_default();
-        let cause = request_diagnostics
-            .iter()
-            .chain(self.diagnostics())
+        let cause = self
+            .with_request(request)
             .find(|diagnostic| diagnostic.traverse.as_ref() == Some(&stop))
             .map_or_else(|| stop.message.clone(), |diagnostic| diagnostic.message.clone());
         Some(Refusal { stop, cause })
+    }
+
+    /// The request's diagnostics, then the package's: what a run with it meets.
+    fn with_request<'a>(
+        &'a self,
+        request: Option<&'a RequestReport>,
+    ) -> impl Iterator<Item = &'a Diagnostic> {
+        request
+            .map(|request| request.diagnostics.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .chain(self.diagnostics())
     }
 
     /// The CLI's exit code, as `traverse-cli`'s for loading and reading requests: the load

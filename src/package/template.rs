@@ -82,7 +82,7 @@ fn split_id(id: &str) -> Result<(&str, &str), String> {
     }
 }
 
-/// Whether `text` (a manifest, a contract) still holds the template's placeholders.
+/// Whether `value` (an id, a name) still holds the template's placeholder name.
 pub fn has_placeholders(value: &str) -> bool {
     value.to_ascii_lowercase().contains(TEMPLATE_NAME)
 }

@@ -19,9 +19,9 @@ pub const WORKFLOW_KIND: &str = "workflow_definition";
 fn kind_of(bytes: &[u8]) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Kind {
-        kind: Option<Value>,
+        kind: Option<String>,
     }
-    serde_json::from_slice::<Kind>(bytes).ok()?.kind?.as_str().map(str::to_owned)
+    serde_json::from_slice::<Kind>(bytes).ok()?.kind
 }
 
 /// What a file is to the chosen manifest.

@@ -8,6 +8,7 @@ use crate::{
     run::{
         protocol::{RunRequest, SandboxFile},
         settings::Settings,
+        use_case,
     },
 };
 
@@ -120,8 +121,9 @@ pub fn stdin_to_send(text: &str, governed: bool) -> Result<String, String> {
 pub enum Plan {
     /// Traverse stops before the module runs; nothing is sent to the runner.
     Refused { refusal: Refusal, request_id: String },
-    /// What the runner is asked to do.
-    Run { request: RunRequest, request_id: String },
+    /// What the runner is asked to do; `use_case` is the index of the contract use case whose
+    /// `input_example` is the input sent, if any.
+    Run { request: RunRequest, request_id: String, use_case: Option<usize> },
 }
 
 /// The run of `module` (the bytes of the file the report checked) with the chosen input and
@@ -147,10 +149,20 @@ pub fn plan(
     {
         return Ok(Plan::Refused { refusal, request_id });
     }
-    let stdin = stdin_to_send(stdin, settings.governed)?;
+    // Parsed once: a request's input may be megabytes.
+    let input = serde_json::from_str::<Value>(stdin);
+    let bytes = match (&input, settings.governed) {
+        (Ok(input), true) => request::stdin_bytes(input),
+        (Err(error), true) => return Err(error.to_string()),
+        (_, false) => stdin.to_owned(),
+    };
+    let use_case = input
+        .ok()
+        .zip(report.contract.as_ref())
+        .and_then(|(input, contract)| use_case::matching(contract, &input).map(|(index, _)| index));
     let mode = settings.mode(report.contract.as_ref(), sandbox_files)?;
-    let request = RunRequest { module, stdin: stdin.into_bytes(), mode, limits: settings.limits() };
-    Ok(Plan::Run { request, request_id })
+    let request = RunRequest { module, stdin: bytes.into_bytes(), mode, limits: settings.limits() };
+    Ok(Plan::Run { request, request_id, use_case })
 }
 
 #[cfg(test)]

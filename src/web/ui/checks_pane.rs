@@ -122,10 +122,7 @@ fn Requests(report: Report) -> impl IntoView {
         let rows = report.requests.iter().map(|request| {
             let verdict = report.run_verdict(Some(request));
             let passes = verdict == Verdict::Passes;
-            let line = match &verdict {
-                Verdict::Passes => "runs: nothing stops it before the module".to_owned(),
-                Verdict::Fails(stop) => format!("exit {}: {}", stop.exit_code, stop.message),
-            };
+            let line = if passes { "runs: nothing stops it before the module".to_owned() } else { verdict.line() };
             let file = request.file.clone();
             view! {
                 <li data-testid="request-verdict" data-file=request.file.clone() class:fail=!passes>

@@ -3,7 +3,6 @@
 //! run every request and use case at once into a table (Ctrl/⌘-Shift-Enter).
 
 use leptos::{ev, prelude::*, task::spawn_local};
-use serde_json::Value;
 
 use super::{
     outcome_view::{OutcomeView, RunView},
@@ -19,7 +18,6 @@ use crate::{
         plan::{self, InputChoice, Plan},
         protocol::SandboxFile,
         settings::{Settings as RunSettings, parse_env},
-        use_case,
     },
     web::runner::client::Runner,
 };
@@ -42,6 +40,7 @@ pub fn RunPane() -> impl IntoView {
 
     let sent =
         Memo::new(move |_| playground.stdin().with(|stdin| plan::stdin_preview(stdin, governed.get())));
+    let stdin_size = Memo::new(move |_| grouped(playground.stdin().with(String::len) as u64));
     let requests = Memo::new(move |_| {
         playground.checked.with(|checked| {
             checked.as_ref().map(|c| c.report.requests.iter().map(|r| r.file.clone()).collect::<Vec<_>>())
@@ -193,7 +192,7 @@ pub fn RunPane() -> impl IntoView {
                 prop:value=move || if sent.with(Option::is_some) { playground.stdin().get() } else { String::new() }
                 placeholder=move || sent.with(Option::is_none).then(|| format!(
                     "{} bytes of stdin, not shown here; what you type replaces them",
-                    grouped(playground.stdin().with(String::len) as u64)))
+                    stdin_size.get()))
                 on:input=move |event| playground.write_stdin(event_target_value(&event))></textarea>
             {move || match (request_problem.get(), sent.get()) {
                 (Some(problem), _) => view! {
@@ -210,7 +209,7 @@ pub fn RunPane() -> impl IntoView {
                 (None, None) => view! {
                     <p class="note" data-testid="stdin-large">{move || format!(
                         "stdin is {} bytes: it is made into the bytes Traverse sends when it runs, not as you type.",
-                        grouped(playground.stdin().with(String::len) as u64))}</p>
+                        stdin_size.get())}</p>
                 }.into_any(),
             }}
             <div class="run-bar">
@@ -300,19 +299,18 @@ async fn run_one(
 ) -> Result<RunView, String> {
     let Prepared { report, module, settings, files } = prepared;
     let planned = plan::plan(report, choice, stdin, module.clone(), settings, files.clone())?;
-    let (request, request_id) = match planned {
+    let (request, request_id, use_case) = match planned {
         Plan::Refused { refusal, request_id } => {
             return Ok(RunView::Refused { cause: refusal.cause, stop: refusal.stop, request_id });
         }
-        Plan::Run { request, request_id } => (request, request_id),
+        Plan::Run { request, request_id, use_case } => (request, request_id, use_case),
     };
     let outcome = runner.run(request).await;
     let contract = report.contract.as_ref();
     let account = settings.governed.then(|| account::account(&outcome, contract, &request_id));
-    let input = serde_json::from_str::<Value>(stdin).ok();
-    let use_case = contract.zip(input.as_ref()).and_then(|(contract, input)| {
-        use_case::matching(contract, input)
-            .map(|(index, use_case)| (index, use_case.scenario.clone(), use_case.output_example.clone()))
+    let use_case = use_case.zip(contract).and_then(|(index, contract)| {
+        let use_case = contract.use_cases.get(index)?;
+        Some((index, use_case.scenario.clone(), use_case.output_example.clone()))
     });
     Ok(RunView::Ran { outcome: Box::new(outcome), account, governed: settings.governed, use_case })
 }
