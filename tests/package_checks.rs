@@ -107,7 +107,7 @@ fn verdicts_agree(files: &PackageFiles, report: &Report) {
         std::fs::create_dir_all(on_disk.parent().unwrap()).unwrap();
         std::fs::write(on_disk, files.get(path).unwrap()).unwrap();
     }
-    let (requests, workflows) = workspace::requests_and_workflows(files);
+    let (requests, workflows) = workspace::requests_and_workflows(files, Some(MANIFEST));
     let mut args = vec![MANIFEST.to_owned()];
     args.extend(requests.iter().flat_map(|path| ["--request".to_owned(), path.clone()]));
     args.extend(workflows.iter().flat_map(|path| ["--workflow".to_owned(), path.clone()]));
@@ -855,9 +855,11 @@ fn workflow_cases() {
             "duplicate_nodes_and_cycle",
             |w| {
                 let node = w["nodes"][0].clone();
-                w["nodes"].as_array_mut().unwrap().push(
-                    json!({"node_id": "second", "capability_id": "x.y", "capability_version": "1.0.0"}),
-                );
+                w["nodes"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"node_id": "second", "capability_id": "x.y", "capability_version": "1.0.0",
+                           "input": {"from_workflow_input": []}, "output": {"to_workflow_state": []}}));
                 w["nodes"].as_array_mut().unwrap().push(node);
                 w["edges"] = json!([
                     {"edge_id": "a", "from": "greet", "to": "second", "trigger": "direct"},
@@ -883,8 +885,9 @@ fn workflow_cases() {
             .diagnostics()
             .filter(|d| d.code == "workflow.invalid")
             .map(|d| match &d.location {
+                // The message ends with the registry's code: `… (InvalidLiteral)`.
                 traverse_playground::check::diagnostic::Location::Json { path, .. } => {
-                    (path.as_str(), d.message.as_str())
+                    (path.as_str(), d.message.rsplit_once(" (").unwrap().0)
                 }
                 other => panic!("{other:?}"),
             })

@@ -65,6 +65,9 @@ pub enum Stage {
     Request,
     /// The runtime result is an error. Exit 1.
     Execute,
+    /// Loading or registering a bundle (`bundle inspect|register`, `app validate`): its own
+    /// exit codes.
+    Register,
 }
 
 /// What Traverse prints and how it exits when it stops on a diagnostic.
@@ -86,6 +89,11 @@ impl TraverseStop {
     /// A load failure: `traverse-cli` prints the message and exits 4.
     pub fn load(message: impl Into<String>) -> Self {
         Self { stage: Stage::Load, step: 0, exit_code: 4, message: message.into(), runtime_error: None }
+    }
+
+    /// A bundle that does not load or register: the message and its exit code.
+    pub fn registration(exit_code: u8, message: impl Into<String>) -> Self {
+        Self { stage: Stage::Register, step: 0, exit_code, message: message.into(), runtime_error: None }
     }
 
     /// A runtime request that does not parse: exit 2.

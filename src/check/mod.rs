@@ -9,6 +9,7 @@
 //! JSON Schema Traverse enforces and [`strict_lint`] the full one, advisory. Every problem is a
 //! [`diagnostic::Diagnostic`].
 
+pub mod app_bundle;
 pub mod authoring;
 pub mod contract;
 pub mod diagnostic;
@@ -19,8 +20,11 @@ pub mod linkage;
 pub mod manifest;
 pub mod module;
 pub mod module_info;
+pub mod registry;
+pub mod registry_bundle;
 pub mod request;
 pub mod schema_subset;
+pub mod set;
 pub mod strict_lint;
 pub mod verdict;
 pub mod workflow;
@@ -34,6 +38,7 @@ use crate::{
         diagnostic::{Diagnostic, Location, Severity, TraverseStop},
         digest::BinaryFacts,
         module_info::ModuleInfo,
+        registry::Registry,
         strict_lint::StrictLint,
     },
     package::{PackageFiles, digest::Digests, resolve, workspace},
@@ -140,7 +145,7 @@ impl Report {
 /// Checks the package whose manifest is `manifest_path` among `files`, with every runtime
 /// request and workflow definition among them ([`workspace::requests_and_workflows`]).
 pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
-    let (requests, workflows) = workspace::requests_and_workflows(files);
+    let (requests, workflows) = workspace::requests_and_workflows(files, Some(manifest_path));
     check_package_with(files, manifest_path, &requests, &workflows)
 }
 
@@ -228,9 +233,11 @@ pub fn check_package_with(
 
     let mut workflow_diagnostics = Vec::new();
     let mut parsed_workflows = Vec::new();
+    // Workflows register against every capability contract loaded beside the package.
+    let registry = if workflow_paths.is_empty() { Registry::default() } else { Registry::of_files(files) };
     for path in workflow_paths {
         let text = files.get(path).map(String::from_utf8_lossy).unwrap_or_default();
-        let (diagnostics, parsed) = workflow::check(path, &text);
+        let (diagnostics, parsed) = workflow::check(path, &text, &registry);
         workflow_diagnostics.extend(diagnostics);
         parsed_workflows.extend(parsed.map(|parsed| (path.clone(), parsed)));
     }

@@ -14,14 +14,234 @@ pub const MANIFEST_KIND: &str = "capability_package";
 pub const REQUEST_KIND: &str = "runtime_request";
 pub const WORKFLOW_KIND: &str = "workflow_definition";
 
+pub const CONTRACT_KIND: &str = "capability_contract";
+pub const EVENT_CONTRACT_KIND: &str = "event_contract";
+
 /// The top-level `kind` of a JSON document, read without building the rest of it (a request
 /// may carry a 50 MB input).
 fn kind_of(bytes: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Kind {
-        kind: Option<String>,
+    shape(bytes)?.kind
+}
+
+/// The top-level keys that tell Traverse's documents apart; values other than `kind` are
+/// skipped, not built.
+#[derive(serde::Deserialize)]
+struct Shape {
+    kind: Option<String>,
+    bundle_id: Option<serde::de::IgnoredAny>,
+    app_id: Option<serde::de::IgnoredAny>,
+    components: Option<serde::de::IgnoredAny>,
+    component_id: Option<serde::de::IgnoredAny>,
+    capability_id: Option<serde::de::IgnoredAny>,
+}
+
+fn shape(bytes: &[u8]) -> Option<Shape> {
+    serde_json::from_slice(bytes).ok()
+}
+
+/// What a file is, recognised by its content whatever its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A capability package manifest (`kind: capability_package`).
+    Package,
+    RegistryBundle,
+    /// An application bundle's `app.manifest.json` (`app_id` and `components`).
+    Application,
+    /// An application component manifest (`component_id` and `capability_id`).
+    Component,
+    Workflow,
+    Contract,
+    EventContract,
+    Request,
+    /// A WebAssembly module.
+    Module,
+    Other,
+}
+
+impl Kind {
+    /// Its name, as the page (`data-kind`) and the CLI show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Package => "package",
+            Self::RegistryBundle => "registry_bundle",
+            Self::Application => "application",
+            Self::Component => "component",
+            Self::Workflow => "workflow",
+            Self::Contract => "contract",
+            Self::EventContract => "event_contract",
+            Self::Request => "request",
+            Self::Module => "module",
+            Self::Other => "other",
+        }
     }
-    serde_json::from_slice::<Kind>(bytes).ok()?.kind
+
+    /// What a person calls it, plural, for the set's headings.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::Package => "Capability packages",
+            Self::RegistryBundle => "Registry bundles",
+            Self::Application => "Application bundles",
+            Self::Component => "Components",
+            Self::Workflow => "Workflows",
+            Self::Contract => "Capability contracts",
+            Self::EventContract => "Event contracts",
+            Self::Request => "Runtime requests",
+            Self::Module => "Modules",
+            Self::Other => "Other files",
+        }
+    }
+
+    /// Whether choosing it focuses the checks on it (the rest are checked with what names them).
+    pub fn is_checked_alone(self) -> bool {
+        matches!(self, Self::Package | Self::RegistryBundle | Self::Application | Self::Workflow)
+    }
+}
+
+/// What the file at `path` is, by its content: a JSON document by its `kind`, or by the keys
+/// only a bundle manifest has; a module by its magic number.
+pub fn kind_of_file(path: &str, bytes: &[u8]) -> Kind {
+    if bytes.starts_with(b"\0asm") {
+        return Kind::Module;
+    }
+    if !path.ends_with(".json") {
+        return Kind::Other;
+    }
+    let Some(shape) = shape(bytes) else { return Kind::Other };
+    match shape.kind.as_deref() {
+        Some(MANIFEST_KIND) => Kind::Package,
+        Some(CONTRACT_KIND) => Kind::Contract,
+        Some(EVENT_CONTRACT_KIND) => Kind::EventContract,
+        Some(WORKFLOW_KIND) => Kind::Workflow,
+        Some(REQUEST_KIND) => Kind::Request,
+        _ if shape.bundle_id.is_some() => Kind::RegistryBundle,
+        _ if shape.app_id.is_some() && shape.components.is_some() => Kind::Application,
+        _ if shape.component_id.is_some() && shape.capability_id.is_some() => Kind::Component,
+        _ => Kind::Other,
+    }
+}
+
+/// Every loaded file with its kind, in path order.
+pub fn kinds(files: &PackageFiles) -> Vec<(String, Kind)> {
+    files
+        .paths()
+        .map(|path| (path.to_owned(), kind_of_file(path, files.get(path).unwrap_or_default())))
+        .collect()
+}
+
+/// One item of a loaded set: a file, what it is, and the `id@version` it claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    pub path: String,
+    pub kind: Kind,
+    /// `id@version` (a package's capability, a bundle's `bundle_id`, an app's `app_id`, …);
+    /// a request's `request_id`.
+    pub id: Option<String>,
+}
+
+/// What a reference points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Target {
+    /// A file, by its normalised path.
+    File { path: String },
+    /// A capability contract, by `id@version` (a workflow node's capability).
+    Capability { id: String },
+}
+
+/// One reference of the set: from a file, at a JSON path, to a file or a capability, and the
+/// loaded file that answers it, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    pub from: String,
+    pub json_path: String,
+    pub target: Target,
+    pub found: Option<String>,
+}
+
+/// Every item of the set, by kind then path, and every reference between them: package →
+/// contract, source, binary; bundle → contracts, events, workflows; application → components
+/// and workflows; component → contract and WASM; workflow node → capability.
+pub fn set(files: &PackageFiles) -> (Vec<Item>, Vec<Reference>) {
+    let mut items = Vec::new();
+    let mut references = Vec::new();
+    let to_file = |from: &str, json_path: String, key: String| {
+        let found = files.get(&key).is_some().then(|| key.clone());
+        Reference { from: from.to_owned(), json_path, target: Target::File { path: key }, found }
+    };
+    // A raw path of a bundle or component, joined to the folder of the file naming it.
+    let file_ref = |from: &str, json_path: String, raw: &str| {
+        (!raw.trim().is_empty()).then(|| to_file(from, json_path, resolve(from, raw).key))
+    };
+    let mut nodes = Vec::new();
+    for (path, kind) in kinds(files) {
+        let json =
+            || serde_json::from_slice::<Value>(files.get(&path).unwrap_or_default()).unwrap_or_default();
+        let identity = |json: &Value, id: &str, version: &str| {
+            Some(format!("{}@{}", json.pointer(id)?.as_str()?, json.pointer(version)?.as_str()?))
+        };
+        let id = match kind {
+            Kind::Package => {
+                for named in named_files(&path, files.get(&path).unwrap_or_default()) {
+                    references.push(to_file(&path, named.json_path.to_owned(), named.resolved.key));
+                }
+                identity(&json(), "/capability_ref/id", "/capability_ref/version")
+            }
+            Kind::RegistryBundle => {
+                let json = json();
+                for list in ["capabilities", "events", "workflows"] {
+                    for (i, artifact) in json[list].as_array().into_iter().flatten().enumerate() {
+                        if let Some(raw) = artifact["path"].as_str() {
+                            references.extend(file_ref(&path, format!("$.{list}[{i}].path"), raw));
+                        }
+                    }
+                }
+                identity(&json, "/bundle_id", "/version")
+            }
+            Kind::Application => {
+                let json = json();
+                for (list, field) in [("components", "manifest_path"), ("workflows", "path")] {
+                    for (i, entry) in json[list].as_array().into_iter().flatten().enumerate() {
+                        if let Some(raw) = entry[field].as_str() {
+                            references.extend(file_ref(&path, format!("$.{list}[{i}].{field}"), raw));
+                        }
+                    }
+                }
+                identity(&json, "/app_id", "/version")
+            }
+            Kind::Component => {
+                let json = json();
+                for field in ["contract_path", "wasm_binary_path"] {
+                    if let Some(raw) = json[field].as_str() {
+                        references.extend(file_ref(&path, format!("$.{field}"), raw));
+                    }
+                }
+                identity(&json, "/component_id", "/version")
+            }
+            Kind::Workflow => {
+                let json = json();
+                for (i, node) in json["nodes"].as_array().into_iter().flatten().enumerate() {
+                    if let Some(id) = identity(node, "/capability_id", "/capability_version") {
+                        nodes.push((path.clone(), format!("$.nodes[{i}]"), id));
+                    }
+                }
+                identity(&json, "/id", "/version")
+            }
+            Kind::Contract | Kind::EventContract => identity(&json(), "/id", "/version"),
+            Kind::Request => json()["request_id"].as_str().map(str::to_owned),
+            Kind::Module | Kind::Other => None,
+        };
+        items.push(Item { path, kind, id });
+    }
+    for (from, json_path, id) in nodes {
+        let found = items
+            .iter()
+            .find(|item| item.kind == Kind::Contract && item.id.as_deref() == Some(id.as_str()))
+            .map(|item| item.path.clone());
+        references.push(Reference { from, json_path, target: Target::Capability { id }, found });
+    }
+    items.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
+    (items, references)
 }
 
 /// What a file is to the chosen manifest.
@@ -95,10 +315,16 @@ pub fn manifests(files: &PackageFiles) -> Vec<String> {
     found.into_iter().map(|(_, _, path)| path).collect()
 }
 
-/// The runtime requests and workflow definitions among `files`: recognised by their `kind`,
-/// and, for requests, by lying in a `runtime-requests/` folder as Traverse's examples do, so a
-/// request with a wrong `kind` or broken JSON is still checked (and told so).
-pub fn requests_and_workflows(files: &PackageFiles) -> (Vec<String>, Vec<String>) {
+/// The runtime requests and workflow definitions among `files` for the package at
+/// `manifest_path` (all of them without one): recognised by their `kind`, and, for requests, by
+/// lying in a `runtime-requests/` folder as Traverse's examples do, so a request with a wrong
+/// `kind` or broken JSON is still checked (and told so). In a set of several packages, a
+/// request belongs to the package whose capability its intent names; one naming no capability
+/// of the set belongs to every package (whose checks then say what is wrong with it).
+pub fn requests_and_workflows(
+    files: &PackageFiles,
+    manifest_path: Option<&str>,
+) -> (Vec<String>, Vec<String>) {
     let (mut requests, mut workflows) = (Vec::new(), Vec::new());
     for path in files.paths().filter(|path| path.ends_with(".json")) {
         let kind = files.get(path).and_then(kind_of);
@@ -110,13 +336,49 @@ pub fn requests_and_workflows(files: &PackageFiles) -> (Vec<String>, Vec<String>
             _ => {}
         }
     }
+    if let Some(manifest_path) = manifest_path {
+        let capability_of = |path: &str| -> Option<String> {
+            let value: Value = serde_json::from_slice(files.get(path)?).ok()?;
+            Some(value.pointer("/capability_ref/id")?.as_str()?.to_owned())
+        };
+        let packages: Vec<String> = manifests(files).iter().filter_map(|path| capability_of(path)).collect();
+        if packages.len() > 1 {
+            let contracts: std::collections::BTreeSet<String> = kinds(files)
+                .into_iter()
+                .filter(|(_, kind)| *kind == Kind::Contract)
+                .filter_map(|(path, _)| {
+                    let value: Value = serde_json::from_slice(files.get(&path)?).ok()?;
+                    Some(value["id"].as_str()?.to_owned())
+                })
+                .chain(packages.iter().cloned())
+                .collect();
+            let own = capability_of(manifest_path);
+            requests.retain(|path| match intent_of(files.get(path).unwrap_or_default()) {
+                Some(named) if contracts.contains(&named) => Some(&named) == own.as_ref(),
+                _ => true,
+            });
+        }
+    }
     (requests, workflows)
+}
+
+/// The capability a runtime request's intent names, read without building its input.
+fn intent_of(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Intent {
+        capability_id: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Request {
+        intent: Option<Intent>,
+    }
+    serde_json::from_slice::<Request>(bytes).ok()?.intent?.capability_id
 }
 
 /// Every loaded file with its role for the manifest at `manifest_path` (if any), in path order.
 pub fn roles(files: &PackageFiles, manifest_path: Option<&str>) -> Vec<(String, Role)> {
     let named = manifest_path.and_then(|path| Some(named_files(path, files.get(path)?))).unwrap_or_default();
-    let (requests, workflows) = requests_and_workflows(files);
+    let (requests, workflows) = requests_and_workflows(files, manifest_path);
     // Sets, not lists: a drop may hold thousands of requests.
     let requests: std::collections::BTreeSet<&str> = requests.iter().map(String::as_str).collect();
     let workflows: std::collections::BTreeSet<&str> = workflows.iter().map(String::as_str).collect();

@@ -1,0 +1,121 @@
+//! A loaded set of many things: each checkable item checked as Traverse checks its kind, and
+//! what only the set shows (two files claiming one `id@version`, references to nothing loaded).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::{
+    check::{
+        Report, Verdict,
+        app_bundle::{self, AppReport},
+        check_package,
+        diagnostic::{Diagnostic, Location},
+        registry::Registry,
+        registry_bundle::{self, BundleReport},
+        workflow,
+    },
+    package::{
+        PackageFiles,
+        workspace::{self, Item, Kind, Reference, Target},
+    },
+};
+
+/// One item checked, by what it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Focus {
+    Package(Box<Report>),
+    RegistryBundle(BundleReport),
+    Application(AppReport),
+    /// A workflow registered against every capability contract loaded.
+    Workflow {
+        path: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+impl Focus {
+    /// Its verdict as Traverse's CLI gives it: `capability-package inspect`, `bundle register`,
+    /// `app validate` (which exits 0 and says `failed`), or workflow registration.
+    pub fn passes(&self) -> bool {
+        match self {
+            Self::Package(report) => report.load_verdict() == Verdict::Passes,
+            Self::RegistryBundle(report) => report.register_verdict() == Verdict::Passes,
+            Self::Application(report) => report.errors.is_empty(),
+            Self::Workflow { diagnostics, .. } => diagnostics.is_empty(),
+        }
+    }
+
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            Self::Package(report) => report.diagnostics().cloned().collect(),
+            Self::RegistryBundle(report) => report.diagnostics.clone(),
+            Self::Application(report) => report.diagnostics.clone(),
+            Self::Workflow { diagnostics, .. } => diagnostics.clone(),
+        }
+    }
+}
+
+/// Checks the item at `path` as its kind; `None` for a file that is checked only with what
+/// names it (a contract, a request, a module).
+pub fn check_item(files: &PackageFiles, path: &str) -> Option<Focus> {
+    let bytes = files.get(path)?;
+    Some(match workspace::kind_of_file(path, bytes) {
+        Kind::Package => Focus::Package(Box::new(check_package(files, path))),
+        Kind::RegistryBundle => Focus::RegistryBundle(registry_bundle::check(files, path)),
+        Kind::Application => Focus::Application(app_bundle::check(files, path)),
+        Kind::Workflow => {
+            let registry = Registry::of_files(files);
+            let (diagnostics, _) = workflow::check(path, &String::from_utf8_lossy(bytes), &registry);
+            Focus::Workflow { path: path.to_owned(), diagnostics }
+        }
+        _ => return None,
+    })
+}
+
+/// What the set as a whole has to say: every reference to a file or capability not loaded,
+/// and every `id@version` claimed by two files of one kind.
+pub fn set_diagnostics(items: &[Item], references: &[Reference]) -> Vec<Diagnostic> {
+    let mut found: Vec<Diagnostic> = references
+        .iter()
+        .filter(|reference| reference.found.is_none())
+        .map(|reference| {
+            let location = Location::json(&reference.from, &reference.json_path);
+            match &reference.target {
+                Target::File { path } => Diagnostic::info(
+                    "set.file_missing",
+                    location,
+                    format!("names {path}, which is not loaded: add this file"),
+                ),
+                Target::Capability { id } => Diagnostic::info(
+                    "set.capability_missing",
+                    location,
+                    format!("runs capability {id}, whose contract is not loaded: add its contract file"),
+                ),
+            }
+        })
+        .collect();
+    let mut claimed: BTreeMap<(Kind, &str), &str> = BTreeMap::new();
+    for item in items {
+        let Some(id) = item.id.as_deref() else { continue };
+        if !matches!(
+            item.kind,
+            Kind::Contract | Kind::EventContract | Kind::Workflow | Kind::RegistryBundle | Kind::Application
+        ) {
+            continue;
+        }
+        if let Some(first) = claimed.insert((item.kind, id), &item.path) {
+            claimed.insert((item.kind, id), first);
+            found.push(Diagnostic::warning(
+                "set.duplicate_id",
+                Location::file(&item.path),
+                format!(
+                    "claims {id}, as {first} does: a registry keeps one {} per id@version, so the set is ambiguous",
+                    item.kind.as_str()
+                ),
+            ));
+        }
+    }
+    found
+}
