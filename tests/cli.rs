@@ -101,15 +101,20 @@ fn help_documents_every_command_and_exit_code() {
     let dir = std::env::temp_dir();
     let (code, help) = run(&dir, &["--help"]);
     assert_eq!(code, 0);
-    for command in ["check", "instrument", "update-digest"] {
+    for command in ["check", "bundle", "app", "instrument", "update-digest"] {
         assert!(help.contains(&format!("\n  {command} ")), "{command} is not listed:\n{help}");
         let (code, own) = run(&dir, &[command, "--help"]);
         assert_eq!(code, 0, "{command} --help");
         assert!(own.starts_with("Usage:") || own.lines().any(|line| line.starts_with("Usage: ")), "{own}");
     }
-    for exit in
-        ["0 when Traverse loads", "4 when it does not load", "2 when it loads", "5 for a command line"]
-    {
+    for exit in [
+        "0 when Traverse loads",
+        "4 when it does not load",
+        "2 when it loads",
+        "5 for a command line",
+        "bundle register: 0, 2 (validation), 3 (conflict) or 4",
+        "app validate: 0",
+    ] {
         assert!(help.replace('\n', " ").contains(exit), "{exit:?} is not documented:\n{help}");
     }
     let (_, check) = run(&dir, &["check", "--help"]);
@@ -194,14 +199,14 @@ fn only_regular_files_are_read_and_each_failure_is_named() {
         (code, stderr.as_str()),
         (1, "/dev/zero: is not a regular file (a device, a FIFO or a socket)\n")
     );
-    // A folder as the manifest: Traverse's own line, with the real reason.
+    // A folder is a set: every package in it is checked, relative to that folder, and what it
+    // names outside it (the contract, one level up) is missing.
     let (code, stdout, _) = run_bounded(&dir, &["check", "pkg"]);
-    assert_eq!(
-        (code, stdout.as_str()),
-        (
-            4,
-            "traverse inspect: exit 4: failed to read capability package manifest pkg: is a folder, not a file\n"
-        )
+    assert_eq!(code, 4, "{stdout}");
+    assert!(
+        stdout
+            .contains("traverse inspect: exit 4: missing capability contract file ../contracts/greet.json\n"),
+        "{stdout}"
     );
     // A FIFO as the contract: never opened, so nothing blocks; the contract is missing.
     std::fs::remove_file(dir.join("contracts/greet.json")).unwrap();
@@ -214,4 +219,94 @@ fn only_regular_files_are_read_and_each_failure_is_named() {
     let (code, _, stderr) = run_bounded(&dir, &["check", "pkg/manifest.json", "--request", "/dev/urandom"]);
     assert_eq!(code, 4);
     assert_eq!(stderr, "/dev/urandom: is not a regular file (a device, a FIFO or a socket)\n");
+}
+
+/// The examples folder (our packages and our composition), where the CLI reads sets from.
+fn examples_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+fn run_with_stderr(dir: &PathBuf, args: &[&str]) -> (i32, String, String) {
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_traverse-playground")).args(args).current_dir(dir).output().unwrap();
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    (output.status.code().unwrap(), text(output.stdout), text(output.stderr))
+}
+
+#[test]
+fn bundle_inspect_and_register_print_as_traverse_and_exit_with_its_codes() {
+    let examples = examples_dir();
+    const BUNDLE: &str = "guarded-transition/registry-bundle/manifest.json";
+    let (code, out, _) = run_with_stderr(&examples, &["bundle", "register", BUNDLE]);
+    assert_eq!(code, 0);
+    assert!(out.ends_with("playground.examples.guarded-transition@1.0.0 (workflow)\n"), "{out}");
+    let (code, out, _) = run_with_stderr(&examples, &["bundle", "inspect", BUNDLE, "--json"]);
+    assert_eq!(code, 0);
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["workflows"], json!(["playground.examples.guarded-transition@1.0.0"]));
+
+    // A bundle copied away from the packages it names: loading fails on the first, exit 4.
+    let dir = std::env::temp_dir().join(format!("traverse-playground-cli-{}-bundle", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("b")).unwrap();
+    std::fs::copy(examples.join(BUNDLE), dir.join("b/manifest.json")).unwrap();
+    let (code, out, err) = run_with_stderr(&dir, &["bundle", "register", "b/manifest.json"]);
+    assert_eq!((code, out.as_str()), (4, ""));
+    assert_eq!(
+        err,
+        "missing artifact file for playground.examples.authorize at b/../../authorize/contract.json\n"
+    );
+}
+
+#[test]
+fn app_validate_prints_its_evidence_and_exits_0_even_when_it_fails() {
+    let examples = examples_dir();
+    let (code, out, _) = run_with_stderr(
+        &examples,
+        &["app", "validate", "--manifest", "guarded-transition/app/app.manifest.json", "--json"],
+    );
+    assert_eq!(code, 0);
+    let evidence: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(evidence["status"], "validated");
+    assert_eq!(evidence["components"].as_array().unwrap().len(), 2);
+    let (code, out, _) =
+        run_with_stderr(&examples, &["app", "validate", "--manifest", "authorize/manifest.json", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["status"], "failed");
+    let (code, _, err) = run_with_stderr(&examples, &["app", "validate", "--json"]);
+    assert_eq!((code, err.as_str()), (5, "app validate requires --manifest <path>\n"));
+    let (code, _, err) = run_with_stderr(&examples, &["app", "validate", "--manifest", "x"]);
+    assert_eq!((code, err.as_str()), (5, "app validate requires --json for stable setup evidence\n"));
+}
+
+#[test]
+fn check_of_a_folder_checks_every_item_of_the_set() {
+    let examples = examples_dir();
+    let (code, out) = run(&examples, &["check", ".", "--json"]);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["format_version"], 1);
+    let kinds: Vec<(&str, &str)> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| (item["kind"].as_str().unwrap(), item["path"].as_str().unwrap()))
+        .filter(|(kind, _)| *kind != "package")
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("registry_bundle", "guarded-transition/registry-bundle/manifest.json"),
+            ("application", "guarded-transition/app/app.manifest.json"),
+            ("workflow", "guarded-transition/workflows/guarded-transition.json"),
+            ("workflow", "transition-status/workflows/transition-status-flow/workflow.json"),
+        ]
+    );
+    for item in report["items"].as_array().unwrap() {
+        assert_eq!(item["report"]["format_version"], 1, "{}", item["path"]);
+    }
+    // Every example package loads, so the folder passes.
+    assert_eq!(code, 0, "{out}");
+    let (_, text) = run(&examples, &["check", "."]);
+    assert!(text.contains("guarded-transition/registry-bundle/manifest.json\ntraverse bundle inspect: passes\ntraverse bundle register: passes\n"), "{text}");
+    assert_eq!(run(&examples, &["check", ".", "--request", "x.json"]).0, 5);
 }

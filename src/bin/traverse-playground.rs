@@ -18,11 +18,20 @@ mod native {
     use serde::Serialize;
     use serde_json::Value;
     use traverse_playground::{
-        check::{Report, RequestReport, Verdict, check_package_with, limits::FUEL_BUDGET, manifest},
+        check::{
+            Report, RequestReport, Verdict,
+            app_bundle::{self, AppReport},
+            check_package_with,
+            diagnostic::Diagnostic,
+            limits::FUEL_BUDGET,
+            manifest,
+            registry_bundle::{self, BundleReport},
+            set::{self, Focus},
+        },
         package::{
             digest,
-            disk::{MAX_FILE_BYTES, MAX_JSON_FILE_BYTES, read_file, read_package},
-            workspace::{Role, named_files},
+            disk::{MAX_FILE_BYTES, MAX_JSON_FILE_BYTES, read_file, read_package, read_set, read_tree},
+            workspace::{self, Item, Role, named_files},
         },
         run::{account, instrument::instrument},
     };
@@ -40,8 +49,11 @@ mod native {
         version,
         after_help = "Exit codes of check: 0 when Traverse loads the package and reads every request; \
                       4 when it does not load it (or cannot read the manifest); 2 when it loads it \
-                      but cannot parse a request. Any command: 5 for a command line it does not \
-                      understand, 1 when instrument or update-digest fails."
+                      but cannot parse a request; for a folder, the first failing item's code (2 for \
+                      an application bundle or a workflow that does not validate). bundle inspect: 0 \
+                      or 4; bundle register: 0, 2 (validation), 3 (conflict) or 4 (loading); app \
+                      validate: 0, with the status in its JSON. Any command: 5 for a command line it \
+                      does not understand, 1 when instrument or update-digest fails."
     )]
     struct Cli {
         #[command(subcommand)]
@@ -56,7 +68,8 @@ mod native {
         /// Exits as traverse-cli does: 0 when Traverse loads the package, 4 when it does not,
         /// 2 when it loads but a request does not parse.
         Check {
-            /// The package's manifest.json; the files it names are read beside it.
+            /// The package's manifest.json (the files it names are read beside it), or a folder
+            /// holding a set: every package, bundle and workflow in it is checked.
             manifest: String,
             /// A runtime request to check against the package (repeatable).
             #[arg(long = "request", value_name = "FILE")]
@@ -67,6 +80,16 @@ mod native {
             /// Print the report as JSON (docs/report-json.md) instead of text.
             #[arg(long)]
             json: bool,
+        },
+        /// Registry bundles, as `traverse-cli bundle` sees them.
+        Bundle {
+            #[command(subcommand)]
+            action: BundleAction,
+        },
+        /// Application bundles, as `traverse-cli app` sees them.
+        App {
+            #[command(subcommand)]
+            action: AppAction,
         },
         /// Write the module as governed mode runs it: fuel-metered as wasmtime meters it,
         /// memory and table growth limited. Exits 1 when the module cannot be rewritten.
@@ -87,6 +110,44 @@ mod native {
         },
     }
 
+    #[derive(Subcommand)]
+    enum BundleAction {
+        /// Load the bundle: its manifest, then every capability, event and workflow it names.
+        /// Prints its summary, or Traverse's first error on stderr and exits 4.
+        Inspect {
+            /// The bundle's manifest.json; the paths it names are joined to its folder.
+            manifest: String,
+            /// Print the summary as JSON.
+            #[arg(long)]
+            json: bool,
+        },
+        /// Load, then register into a private registry: the event gate, the capabilities
+        /// (composites from workflow-backed contracts) and every workflow. Exits 2, 3 or 4 on
+        /// failure, with Traverse's message on stderr.
+        Register {
+            manifest: String,
+            #[arg(long)]
+            json: bool,
+        },
+    }
+
+    #[derive(Subcommand)]
+    enum AppAction {
+        /// Validate an application bundle and print its evidence JSON (status, and Traverse's
+        /// error). Exits 0 either way, as Traverse does.
+        Validate {
+            /// The app.manifest.json.
+            #[arg(long)]
+            manifest: Option<String>,
+            /// Required, as Traverse requires it: the evidence is JSON.
+            #[arg(long)]
+            json: bool,
+            /// Accepted for Traverse's command line; registry_ref components stay unresolved.
+            #[arg(long, value_name = "ID")]
+            workspace: Option<String>,
+        },
+    }
+
     pub fn main() -> ExitCode {
         let cli = match Cli::try_parse() {
             Ok(cli) => cli,
@@ -97,8 +158,32 @@ mod native {
             }
         };
         match cli.command {
+            Command::Check { manifest, requests, workflows, json } if Path::new(&manifest).is_dir() => {
+                if !requests.is_empty() || !workflows.is_empty() {
+                    eprintln!("--request and --workflow name files of one package; a folder brings its own");
+                    return ExitCode::from(USAGE_EXIT);
+                }
+                check_set(&manifest, json)
+            }
             Command::Check { manifest, requests, workflows, json } => {
                 check(&manifest, &requests, &workflows, json)
+            }
+            Command::Bundle { action: BundleAction::Inspect { manifest, json } } => {
+                bundle(&manifest, false, json)
+            }
+            Command::Bundle { action: BundleAction::Register { manifest, json } } => {
+                bundle(&manifest, true, json)
+            }
+            Command::App { action: AppAction::Validate { manifest, json, workspace: _ } } => {
+                let Some(manifest) = manifest else {
+                    eprintln!("app validate requires --manifest <path>");
+                    return ExitCode::from(USAGE_EXIT);
+                };
+                if !json {
+                    eprintln!("app validate requires --json for stable setup evidence");
+                    return ExitCode::from(USAGE_EXIT);
+                }
+                app_validate(&manifest)
             }
             Command::Instrument { input, output, fuel } => instrument_command(&input, &output, fuel),
             Command::UpdateDigest { manifest } => update_digest_command(&manifest),
@@ -131,6 +216,189 @@ mod native {
             print!("{}", render(&report));
         }
         ExitCode::from(report.exit_code())
+    }
+
+    /// `bundle inspect` or `bundle register`: Traverse's output, stdout on success and its
+    /// first error on stderr.
+    fn bundle(manifest: &str, register: bool, json: bool) -> ExitCode {
+        let files = match read_set(manifest) {
+            Ok(files) => files,
+            Err(error) => {
+                eprintln!("failed to read bundle manifest {manifest}: {error}");
+                return ExitCode::from(4);
+            }
+        };
+        let report = registry_bundle::check(&files, manifest);
+        let verdict = if register { report.register_verdict() } else { report.inspect_verdict() };
+        if let Verdict::Fails(stop) = &verdict {
+            eprintln!("{}", stop.message);
+            return ExitCode::from(stop.exit_code);
+        }
+        let printed = match (register, json) {
+            (false, false) => report.inspect_text().unwrap_or_default(),
+            (true, false) => report.register_text().unwrap_or_default(),
+            (false, true) => pretty(&report.summary),
+            (true, true) => pretty(&serde_json::json!({
+                "bundle_id": report.summary.as_ref().map(|summary| &summary.bundle_id),
+                "records": report.records,
+            })),
+        };
+        print!("{printed}");
+        ExitCode::SUCCESS
+    }
+
+    fn app_validate(manifest: &str) -> ExitCode {
+        let files = match read_set(manifest) {
+            Ok(files) => files,
+            Err(error) => {
+                let evidence = serde_json::json!({"status": "failed", "manifest_path": manifest, "errors": [
+                    {"code": "manifest_read_failed", "path": "$", "severity": "error",
+                     "message": format!("failed to read application manifest {manifest}: {error}")}]});
+                print!("{}", pretty(&evidence));
+                return ExitCode::SUCCESS;
+            }
+        };
+        print!("{}", pretty(&app_bundle::check(&files, manifest).evidence()));
+        ExitCode::SUCCESS
+    }
+
+    fn pretty(value: &impl Serialize) -> String {
+        serde_json::to_string_pretty(value).expect("reports serialise") + "\n"
+    }
+
+    /// `check` of a folder: every package, bundle and workflow in it, and what the set says.
+    fn check_set(folder: &str, json: bool) -> ExitCode {
+        let files = match read_tree(Path::new(folder)) {
+            Ok(files) => files,
+            Err(error) => {
+                eprintln!("{folder}: {error}");
+                return ExitCode::from(4);
+            }
+        };
+        let (items, references) = workspace::set(&files);
+        let focused: Vec<(&Item, Focus)> =
+            items.iter().filter_map(|item| Some((item, set::check_item(&files, &item.path)?))).collect();
+        let exit =
+            focused.iter().map(|(_, focus)| focus_exit_code(focus)).find(|code| *code != 0).unwrap_or(0);
+        let problems = set::set_diagnostics(&items, &references);
+        if json {
+            let checked: Vec<Value> = focused
+                .iter()
+                .map(|(item, focus)| {
+                    let report = match focus {
+                        Focus::Package(report) => serde_json::to_value(JsonReport::new(report)),
+                        Focus::RegistryBundle(report) => serde_json::to_value(JsonBundle::new(report)),
+                        Focus::Application(report) => serde_json::to_value(JsonApp::new(report)),
+                        Focus::Workflow { diagnostics, .. } => {
+                            serde_json::to_value(serde_json::json!({"format_version": REPORT_FORMAT_VERSION, "diagnostics": diagnostics}))
+                        }
+                    }
+                    .expect("reports serialise");
+                    serde_json::json!({"path": item.path, "kind": item.kind, "id": item.id, "report": report})
+                })
+                .collect();
+            let document = serde_json::json!({
+                "format_version": REPORT_FORMAT_VERSION,
+                "items": checked,
+                "set": {"items": items, "references": references, "diagnostics": problems},
+            });
+            print!("{}", pretty(&document));
+        } else {
+            let mut out = String::new();
+            for (item, focus) in &focused {
+                match focus {
+                    Focus::Package(report) => out.push_str(&render(report)),
+                    Focus::RegistryBundle(report) => {
+                        let _ = writeln!(out, "{}", item.path);
+                        render_diagnostics(&mut out, &report.diagnostics);
+                        let _ = writeln!(out, "traverse bundle inspect: {}", report.inspect_verdict().line());
+                        let _ =
+                            writeln!(out, "traverse bundle register: {}", report.register_verdict().line());
+                    }
+                    Focus::Application(report) => {
+                        let _ = writeln!(out, "{}", item.path);
+                        render_diagnostics(&mut out, &report.diagnostics);
+                        let _ = writeln!(out, "traverse app validate: {}", report.line());
+                        if !report.registration.is_empty() {
+                            let count = report.registration.len();
+                            let _ = writeln!(
+                                out,
+                                "  registering it (Traverse's native embedder) fails: {count} problem(s) above"
+                            );
+                        }
+                        for note in &report.browser_embedder {
+                            let _ = writeln!(out, "  Traverse's browser embedder {note}");
+                        }
+                    }
+                    Focus::Workflow { diagnostics, .. } => {
+                        let _ = writeln!(out, "{}", item.path);
+                        render_diagnostics(&mut out, diagnostics);
+                        let line = if diagnostics.is_empty() {
+                            "passes".to_owned()
+                        } else {
+                            format!("{} error(s)", diagnostics.len())
+                        };
+                        let _ = writeln!(out, "workflow registration: {line}");
+                    }
+                }
+            }
+            if !problems.is_empty() {
+                let _ = writeln!(out, "set");
+                render_diagnostics(&mut out, &problems);
+            }
+            print!("{out}");
+        }
+        ExitCode::from(exit)
+    }
+
+    /// An item's exit code: Traverse's own for a package and a bundle; 2 (validation failed)
+    /// for an application bundle or a workflow that does not validate.
+    fn focus_exit_code(focus: &Focus) -> u8 {
+        match focus {
+            Focus::Package(report) => report.exit_code(),
+            Focus::RegistryBundle(report) => report.register_verdict().exit_code(),
+            Focus::Application(_) | Focus::Workflow { .. } => {
+                if focus.passes() {
+                    0
+                } else {
+                    2
+                }
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct JsonBundle<'a> {
+        format_version: u32,
+        inspect: Verdict,
+        register: Verdict,
+        #[serde(flatten)]
+        report: &'a BundleReport,
+    }
+
+    impl<'a> JsonBundle<'a> {
+        fn new(report: &'a BundleReport) -> Self {
+            Self {
+                format_version: REPORT_FORMAT_VERSION,
+                inspect: report.inspect_verdict(),
+                register: report.register_verdict(),
+                report,
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct JsonApp<'a> {
+        format_version: u32,
+        evidence: Value,
+        #[serde(flatten)]
+        report: &'a AppReport,
+    }
+
+    impl<'a> JsonApp<'a> {
+        fn new(report: &'a AppReport) -> Self {
+            Self { format_version: REPORT_FORMAT_VERSION, evidence: report.evidence(), report }
+        }
     }
 
     fn instrument_command(input: &str, output: &str, fuel: u64) -> ExitCode {
@@ -222,16 +490,19 @@ mod native {
         }
     }
 
+    fn render_diagnostics(out: &mut String, diagnostics: &[Diagnostic]) {
+        for d in diagnostics {
+            let _ = writeln!(out, "    {} {} at {}: {}", d.severity.as_str(), d.code, d.location, d.message);
+        }
+    }
+
     fn render(report: &Report) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", report.manifest_path.as_deref().unwrap_or_default());
         for section in &report.sections {
             let status = if section.errors() > 0 { "problems" } else { "ok" };
             let _ = writeln!(out, "  {:<9} {status}", section.check.as_str());
-            for d in &section.diagnostics {
-                let _ =
-                    writeln!(out, "    {} {} at {}: {}", d.severity.as_str(), d.code, d.location, d.message);
-            }
+            render_diagnostics(&mut out, &section.diagnostics);
         }
         if let Some(binary) = &report.binary {
             let _ = writeln!(out, "binary {} ({} bytes)", binary.path, binary.size);
@@ -245,10 +516,7 @@ mod native {
             if let Some(stdin) = &request.stdin {
                 let _ = writeln!(out, "  stdin {stdin}");
             }
-            for d in &request.diagnostics {
-                let _ =
-                    writeln!(out, "    {} {} at {}: {}", d.severity.as_str(), d.code, d.location, d.message);
-            }
+            render_diagnostics(&mut out, &request.diagnostics);
         }
         let _ = writeln!(out, "traverse inspect: {}", report.load_verdict().line());
         if report.requests.is_empty() {

@@ -312,8 +312,9 @@ pub fn reference_errors(w: &Workflow, registry: &Registry) -> Vec<RegistrationEr
     let mut resolved = BTreeMap::new();
     for (i, node) in w.nodes.iter().enumerate() {
         match registry.capability(&node.capability_id, &node.capability_version) {
+            // By node id, the last node of a duplicated id winning, as in the registry.
             Some(capability) => {
-                resolved.entry(node.node_id.as_str()).or_insert(&capability.contract);
+                resolved.insert(node.node_id.as_str(), &capability.contract);
             }
             None => errors.push(RegistrationError::new(
                 "MissingReference",

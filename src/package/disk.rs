@@ -82,3 +82,35 @@ pub fn read_package(manifest: &str) -> io::Result<PackageFiles> {
     files.insert(manifest, bytes);
     Ok(files)
 }
+
+/// The most files a set read from a bundle manifest follows (a bundle may name 10,000).
+pub const MAX_SET_FILES: usize = 20_000;
+
+/// A bundle or application manifest and every file it reaches, as Traverse reads them: the
+/// files it names, the files those name (an application's component manifests name contracts
+/// and binaries), each read once, at most [`MAX_SET_FILES`]. A file that cannot be read is
+/// left out, for the checks to name as missing.
+pub fn read_set(manifest: &str) -> io::Result<PackageFiles> {
+    let mut files = PackageFiles::new();
+    files.insert(manifest, read_file(Path::new(manifest), MAX_JSON_FILE_BYTES)?);
+    let mut tried = std::collections::BTreeSet::new();
+    loop {
+        let (_, references) = crate::package::workspace::set(&files);
+        let wanted: Vec<String> = references
+            .into_iter()
+            .filter_map(|reference| match reference.target {
+                crate::package::workspace::Target::File { path } if reference.found.is_none() => Some(path),
+                _ => None,
+            })
+            .filter(|path| tried.insert(path.clone()))
+            .collect();
+        if wanted.is_empty() || tried.len() > MAX_SET_FILES {
+            return Ok(files);
+        }
+        for path in wanted {
+            if let Ok(bytes) = read_file(Path::new(&path), MAX_FILE_BYTES) {
+                files.insert(&path, bytes);
+            }
+        }
+    }
+}
