@@ -47,6 +47,16 @@ impl Focus {
         }
     }
 
+    /// The file it was checked from.
+    pub fn path(&self) -> &str {
+        match self {
+            Self::Package(report) => report.manifest_path.as_deref().unwrap_or_default(),
+            Self::RegistryBundle(report) => &report.manifest_path,
+            Self::Application(report) => &report.manifest_path,
+            Self::Workflow { path, .. } => path,
+        }
+    }
+
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
             Self::Package(report) => report.diagnostics().cloned().collect(),

@@ -7,6 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::{
     browser,
+    focus_view::FocusView,
     state::{Playground, SharedRunner},
 };
 use crate::{
@@ -25,7 +26,9 @@ pub fn ChecksPane() -> impl IntoView {
     view! {
         <section class="pane checks" aria-labelledby="checks-heading">
             <h2 id="checks-heading">"Checks"</h2>
-            {move || match playground.checked.get() {
+            {move || match (playground.focus.get(), playground.checked.get()) {
+                (Some(focus), _) => view! { <FocusView focus=focus /> }.into_any(),
+                (None, checked) => match checked {
                 // Without a manifest, a lone module still gets the executor's checks.
                 Some(checked) if checked.report.manifest_path.is_none() => {
                     let report = checked.report;
@@ -50,6 +53,7 @@ pub fn ChecksPane() -> impl IntoView {
                 None => view! {
                     <p class="empty">"Load a package (a manifest and the files it names) to see Traverse's verdict."</p>
                 }.into_any(),
+                },
             }}
         </section>
     }

@@ -1,5 +1,6 @@
-//! The gallery: our example packages (examples/, listed in examples/index.json by
-//! scripts/build-fixtures), each loaded with one click in place of what was loaded.
+//! The gallery: our example packages and compositions (examples/, listed in
+//! examples/index.json by scripts/build-fixtures), each loaded with one click in place of what
+//! was loaded.
 
 use leptos::{prelude::*, task::spawn_local};
 use serde::Deserialize;
@@ -19,6 +20,9 @@ struct Example {
     name: String,
     summary: String,
     files: Vec<String>,
+    /// A composition: its files are relative to the examples folder, not to its own.
+    #[serde(default)]
+    set: bool,
 }
 
 async fn fetch_index() -> Result<Index, String> {
@@ -29,7 +33,12 @@ async fn fetch_index() -> Result<Index, String> {
 async fn load(playground: Playground, example: Example) {
     let mut files = Vec::new();
     for file in &example.files {
-        match browser::fetch_bytes(&format!("{EXAMPLES_DIR}/{}/{file}", example.name)).await {
+        let url = if example.set {
+            format!("{EXAMPLES_DIR}/{file}")
+        } else {
+            format!("{EXAMPLES_DIR}/{}/{file}", example.name)
+        };
+        match browser::fetch_bytes(&url).await {
             Ok(bytes) => files.push((file.clone(), bytes)),
             Err(error) => {
                 return playground.notify(format!("example {}", example.name), format!("{file}: {error}"));

@@ -9,6 +9,7 @@ use super::{
     browser::{self, LoadedFile},
     file_view::FileView,
     new_package::{Checklist, NewPackageForm},
+    set_tree::SetTree,
     state::{Hashing, Playground},
 };
 use crate::{
@@ -174,7 +175,7 @@ pub fn FilesPane() -> impl IntoView {
             {move || (manifests.with(Vec::len) > 1).then(|| view! {
                 <label class="note">"Manifest "
                     <select data-testid="manifest-select"
-                        on:change=move |event| playground.choose_manifest(event_target_value(&event))>
+                        on:change=move |event| playground.choose_item(event_target_value(&event))>
                         {manifests.get().into_iter().map(|path| {
                             let selected = playground.manifest.get().as_deref() == Some(path.as_str());
                             view! { <option value=path.clone() selected=selected>{shown_path(&path).into_owned()}</option> }
@@ -182,6 +183,7 @@ pub fn FilesPane() -> impl IntoView {
                     </select>
                 </label>
             })}
+            <SetTree />
             <ul class="file-list" data-testid="file-list">
                 {move || roles.get().into_iter().map(|(path, role)| {
                     let size = playground.files().with(|files| files.get(&path).map_or(0, <[u8]>::len));
@@ -237,7 +239,7 @@ pub fn FilesPane() -> impl IntoView {
 
 /// A button that adds one chosen file under `path`, checked against a digest when there is one.
 #[component]
-fn AddFile(path: String, expected_sha256: Option<String>) -> impl IntoView {
+pub(super) fn AddFile(path: String, expected_sha256: Option<String>) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let label = format!("add {path}");
     let on_pick = move |event: ev::Event| {

@@ -5,7 +5,8 @@
 //! - `browser`: the browser APIs, behind plain functions;
 //! - `app`: the layout and the restore/save of the state;
 //! - one module per pane or control: `files_pane`, `file_view`, `checks_pane`, `run_pane`,
-//!   `outcome_view`, `sandbox_settings`, `examples`, `share`, `theme`, `docs_view`.
+//!   `outcome_view`, `sandbox_settings`, `examples`, `share`, `theme`, `docs_view`,
+//!   `set_tree`, `focus_view`.
 
 mod app;
 mod browser;
@@ -14,11 +15,13 @@ mod docs_view;
 mod examples;
 mod file_view;
 mod files_pane;
+mod focus_view;
 mod new_package;
 mod outcome_view;
 mod run_all_table;
 mod run_pane;
 mod sandbox_settings;
+mod set_tree;
 mod share;
 mod state;
 mod theme;

@@ -14,8 +14,14 @@ use crate::{
         self, Report,
         diagnostic::{Edit, Location},
         manifest,
+        set::{self, Focus},
     },
-    package::{PackageFiles, digest::Digests, json_path, workspace},
+    package::{
+        PackageFiles,
+        digest::Digests,
+        json_path,
+        workspace::{self, Item, Reference},
+    },
     present::share_link::{Input, MAX_KEPT_STDIN_BYTES, SharedState, Unpacked},
     run::{
         plan::{self, InputChoice},
@@ -61,8 +67,9 @@ pub struct Playground {
     files: RwSignal<PackageFiles>,
     /// The bytes as loaded of each file edited since, to tell what changed and to revert.
     originals: RwSignal<BTreeMap<String, Vec<u8>>>,
-    /// The manifest the user chose; `None` follows [`workspace::manifests`].
-    chosen_manifest: RwSignal<Option<String>>,
+    /// The item the user chose to check: a package's manifest, a bundle, an application or a
+    /// workflow; `None` follows [`workspace::manifests`].
+    chosen: RwSignal<Option<String>>,
     input: RwSignal<InputChoice>,
     stdin: RwSignal<String>,
     /// Whether stdin holds what the user wrote: a package that loads then keeps it.
@@ -83,8 +90,13 @@ pub struct Playground {
     revision: RwSignal<u64>,
     /// The revision at which a link was last made or opened.
     linked_at: RwSignal<Option<u64>>,
-    /// The manifest the checks run on.
+    /// The manifest the package checks and runs use: the chosen one, else the first.
     pub manifest: Memo<Option<String>>,
+    /// The set's items by kind and what refers to what ([`workspace::set`]).
+    pub set: Memo<(Vec<Item>, Vec<Reference>)>,
+    /// The chosen bundle, application or workflow, checked as its kind; `None` when the
+    /// chosen item is a package (the package's report is [`Self::checked`]).
+    pub focus: Memo<Option<Focus>>,
     /// The module a run runs ([`workspace::module_to_run`]).
     pub module: Memo<Option<String>>,
     /// The package's report, or the lone module's when there is no manifest.
@@ -94,14 +106,19 @@ pub struct Playground {
 impl Playground {
     pub fn new() -> Self {
         let files = RwSignal::new(PackageFiles::new());
-        let chosen_manifest = RwSignal::new(None::<String>);
+        let chosen = RwSignal::new(None::<String>);
         let manifest = Memo::new(move |_| {
             files.with(|files| {
                 let found = workspace::manifests(files);
-                chosen_manifest
-                    .get()
-                    .filter(|chosen| found.contains(chosen))
-                    .or_else(|| found.into_iter().next())
+                chosen.get().filter(|chosen| found.contains(chosen)).or_else(|| found.into_iter().next())
+            })
+        });
+        let set = Memo::new(move |_| files.with(workspace::set));
+        let focus = Memo::new(move |_| {
+            let chosen = chosen.get()?;
+            files.with(|files| match set::check_item(files, &chosen)? {
+                Focus::Package(_) => None,
+                focus => Some(focus),
             })
         });
         let module = Memo::new(move |_| {
@@ -130,7 +147,7 @@ impl Playground {
         Self {
             files,
             originals: RwSignal::new(BTreeMap::new()),
-            chosen_manifest,
+            chosen,
             input: RwSignal::new(InputChoice::Custom),
             stdin: RwSignal::new(INITIAL_STDIN.to_owned()),
             stdin_written: RwSignal::new(false),
@@ -144,6 +161,8 @@ impl Playground {
             revision: RwSignal::new(0),
             linked_at: RwSignal::new(None),
             manifest,
+            set,
+            focus,
             module,
             checked,
         }
@@ -325,8 +344,9 @@ impl Playground {
         }
     }
 
-    pub fn choose_manifest(&self, path: String) {
-        self.chosen_manifest.set(Some(path));
+    /// Focuses the checks on one item of the set; the whole set stays loaded.
+    pub fn choose_item(&self, path: String) {
+        self.chosen.set(Some(path));
         self.changed();
     }
 
@@ -448,7 +468,7 @@ impl Playground {
         };
         SharedState {
             files: self.files.with(|files| SharedState::files_from(files, inline_up_to)),
-            manifest: self.chosen_manifest.get(),
+            manifest: self.chosen.get(),
             input,
             settings: self.settings.get(),
         }
@@ -463,7 +483,7 @@ impl Playground {
         self.files.set(files);
         self.originals.set(BTreeMap::new());
         self.awaited.set(awaited);
-        self.chosen_manifest.set(state.manifest);
+        self.chosen.set(state.manifest);
         self.settings.set(state.settings);
         self.viewing.set(None);
         match state.input {
