@@ -1103,3 +1103,29 @@ fn traverse_reference_sets() {
         }
     }
 }
+
+/// A bundle naming 10,000 artefacts that are not there: each is named once, the verdict is
+/// the first, and the set lists each reference.
+#[test]
+fn a_bundle_of_ten_thousand_missing_artefacts_names_each() {
+    let files = with_json(examples(), BUNDLE, |b| {
+        b["capabilities"] = (0..10_000)
+            .map(|i| json!({"id": format!("acme.c{i}"), "version": "1.0.0", "path": format!("../../../outside/c{i}.json")}))
+            .collect();
+    });
+    let report = bundle(&files);
+    let missing = report.diagnostics.iter().filter(|d| d.code == "bundle.missing_artifact_file").count();
+    assert_eq!(missing, 10_000);
+    assert_eq!(
+        fails(report.inspect_verdict()),
+        (4, "missing artifact file for acme.c0 at guarded-transition/registry-bundle/../../../outside/c0.json".to_owned())
+    );
+    // A path above the dropped folder keeps its `..`: it names a file the user must add.
+    assert!(
+        report.diagnostics[0].message.ends_with("add ../outside/c0.json"),
+        "{}",
+        report.diagnostics[0].message
+    );
+    let (_, references) = workspace::set(&files);
+    assert_eq!(references.iter().filter(|r| r.from == BUNDLE && r.found.is_none()).count(), 10_000);
+}

@@ -1,5 +1,6 @@
 //! No check panics, whatever the files hold: random bytes, a good package with one JSON value
-//! replaced anywhere by any value, and our module with bytes flipped or cut.
+//! replaced anywhere by any value, our module with bytes flipped or cut, and our composition
+//! (a registry bundle, an application bundle, a workflow) with one JSON value replaced.
 //!
 //! `PROPTEST_CASES` sets the number of cases per property (256 by default); README records a
 //! long run. (`cargo fuzz` needs a nightly toolchain, which these machines cannot fetch.)
@@ -10,8 +11,8 @@ use common::{HELLO_WASM, hello_contract, hello_manifest, hello_request};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use traverse_playground::{
-    check::check_package,
-    package::{PackageFiles, digest},
+    check::{app_bundle, check_package, registry_bundle, set},
+    package::{PackageFiles, digest, disk::read_tree, workspace},
 };
 
 fn base_files() -> (Value, Value, Value) {
@@ -72,7 +73,68 @@ fn replace_nth(value: &mut Value, choice: &mut usize, replacement: &Value) -> bo
     }
 }
 
+/// Our composition and the packages it composes, as the page would hold them.
+fn composition() -> PackageFiles {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files = PackageFiles::new();
+    for folder in ["authorize", "transition-status", "guarded-transition"] {
+        let tree = read_tree(&root.join(folder)).unwrap();
+        for path in tree.paths().filter(|path| !path.starts_with("target/")) {
+            files.insert(&format!("{folder}/{path}"), tree.get(path).unwrap().to_vec());
+        }
+    }
+    files
+}
+
+const COMPOSITION_FILES: [&str; 5] = [
+    "guarded-transition/registry-bundle/manifest.json",
+    "guarded-transition/app/app.manifest.json",
+    "guarded-transition/app/components/authorize/component.manifest.json",
+    "guarded-transition/workflows/guarded-transition.json",
+    "guarded-transition/contracts/guarded-transition.json",
+];
+
+/// Reads the set and checks every item of it, as the page and the CLI do.
+fn check_set(files: &PackageFiles) {
+    let (items, references) = workspace::set(files);
+    let _ = set::set_diagnostics(&items, &references);
+    for item in &items {
+        if let Some(focus) = set::check_item(files, &item.path) {
+            let _ = (focus.passes(), focus.diagnostics());
+            serde_json::to_string(&focus).expect("a focus always serialises");
+        }
+    }
+}
+
 proptest! {
+    #[test]
+    fn one_json_value_replaced_in_a_composition(
+        which in 0..COMPOSITION_FILES.len(),
+        position in 0..400usize,
+        replacement in any_json(),
+    ) {
+        let mut files = composition();
+        let path = COMPOSITION_FILES[which];
+        let mut value: Value = serde_json::from_slice(files.get(path).unwrap()).unwrap();
+        replace_nth(&mut value, &mut position.clone(), &replacement);
+        files.insert(path, serde_json::to_vec(&value).unwrap());
+        check_set(&files);
+    }
+
+    #[test]
+    fn random_bytes_as_a_bundle_or_an_application(
+        which in 0..COMPOSITION_FILES.len(),
+        bytes in prop::collection::vec(any::<u8>(), 0..256),
+    ) {
+        let mut files = composition();
+        let path = COMPOSITION_FILES[which];
+        files.insert(path, bytes);
+        check_set(&files);
+        // Whatever the file now is, each kind's check reads it without panicking.
+        let _ = registry_bundle::check(&files, path);
+        let _ = app_bundle::check(&files, path).evidence();
+    }
+
     #[test]
     fn random_bytes_in_every_file(
         manifest in prop::collection::vec(any::<u8>(), 0..256),

@@ -228,7 +228,7 @@ pub fn set(files: &PackageFiles) -> (Vec<Item>, Vec<Reference>) {
                 identity(&json, "/id", "/version")
             }
             Kind::Contract | Kind::EventContract => identity(&json(), "/id", "/version"),
-            Kind::Request => json()["request_id"].as_str().map(str::to_owned),
+            Kind::Request => request_id(files.get(&path).unwrap_or_default()),
             Kind::Module | Kind::Other => None,
         };
         items.push(Item { path, kind, id });
@@ -360,6 +360,15 @@ pub fn requests_and_workflows(
         }
     }
     (requests, workflows)
+}
+
+/// A runtime request's `request_id`, read without building its input.
+fn request_id(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Request {
+        request_id: Option<String>,
+    }
+    serde_json::from_slice::<Request>(bytes).ok()?.request_id
 }
 
 /// The capability a runtime request's intent names, read without building its input.

@@ -52,7 +52,7 @@ fn BundleVerdict(report: BundleReport) -> impl IntoView {
     let passes = register == Verdict::Passes;
     // What `bundle register` prints: its records, or its one error.
     let line = match &register {
-        Verdict::Passes => report.register_text().unwrap_or_default(),
+        Verdict::Passes => report.register_text().unwrap_or_default().trim_end().to_owned(),
         Verdict::Fails(stop) => stop.message.clone(),
     };
     let head = match &register {
