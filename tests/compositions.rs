@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 use traverse_playground::{
     check::{
@@ -28,17 +26,8 @@ const BUNDLE: &str = "guarded-transition/registry-bundle/manifest.json";
 const APP: &str = "guarded-transition/app/app.manifest.json";
 const WORKFLOW: &str = "guarded-transition/workflows/guarded-transition.json";
 
-/// Our composition and the two packages it composes, laid out as in examples/.
 fn examples() -> PackageFiles {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut files = PackageFiles::new();
-    for folder in ["authorize", "transition-status", "guarded-transition"] {
-        let tree = read_tree(&root.join(folder)).unwrap();
-        for path in tree.paths().filter(|path| !path.starts_with("target/")) {
-            files.insert(&format!("{folder}/{path}"), tree.get(path).unwrap().to_vec());
-        }
-    }
-    files
+    common::composition_files()
 }
 
 fn json_of(files: &PackageFiles, path: &str) -> Value {
@@ -1045,14 +1034,18 @@ fn two_files_claiming_one_id_are_named() {
     );
 }
 
-/// In a set, each package gets the requests that name its capability; the composite's request
-/// belongs to no package.
+/// In a set, each package gets the requests that name its capability (the composite's request
+/// belongs to no package) and the workflows that run it.
 #[test]
 fn each_package_checks_its_own_requests() {
     let files = examples();
-    let (requests, _) = workspace::requests_and_workflows(&files, Some("authorize/manifest.json"));
+    let (requests, workflows) = workspace::requests_and_workflows(&files, Some("authorize/manifest.json"));
     assert!(!requests.is_empty());
     assert!(requests.iter().all(|path| path.starts_with("authorize/")), "{requests:?}");
+    // And the workflows that run its capability.
+    assert_eq!(workflows, [WORKFLOW]);
+    let (_, workflows) = workspace::requests_and_workflows(&files, Some("transition-status/manifest.json"));
+    assert_eq!(workflows, [WORKFLOW, "transition-status/workflows/transition-status-flow/workflow.json"]);
 }
 
 /// Traverse's own reference set: the starter bundle inspects and registers with its composite;

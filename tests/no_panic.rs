@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 use traverse_playground::{
     check::{app_bundle, check_package, registry_bundle, set},
-    package::{PackageFiles, digest, disk::read_tree, workspace},
+    package::{PackageFiles, digest, workspace},
 };
 
 fn base_files() -> (Value, Value, Value) {
@@ -73,19 +73,6 @@ fn replace_nth(value: &mut Value, choice: &mut usize, replacement: &Value) -> bo
     }
 }
 
-/// Our composition and the packages it composes, as the page would hold them.
-fn composition() -> PackageFiles {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut files = PackageFiles::new();
-    for folder in ["authorize", "transition-status", "guarded-transition"] {
-        let tree = read_tree(&root.join(folder)).unwrap();
-        for path in tree.paths().filter(|path| !path.starts_with("target/")) {
-            files.insert(&format!("{folder}/{path}"), tree.get(path).unwrap().to_vec());
-        }
-    }
-    files
-}
-
 const COMPOSITION_FILES: [&str; 5] = [
     "guarded-transition/registry-bundle/manifest.json",
     "guarded-transition/app/app.manifest.json",
@@ -113,7 +100,7 @@ proptest! {
         position in 0..400usize,
         replacement in any_json(),
     ) {
-        let mut files = composition();
+        let mut files = common::composition_files();
         let path = COMPOSITION_FILES[which];
         let mut value: Value = serde_json::from_slice(files.get(path).unwrap()).unwrap();
         replace_nth(&mut value, &mut position.clone(), &replacement);
@@ -126,7 +113,7 @@ proptest! {
         which in 0..COMPOSITION_FILES.len(),
         bytes in prop::collection::vec(any::<u8>(), 0..256),
     ) {
-        let mut files = composition();
+        let mut files = common::composition_files();
         let path = COMPOSITION_FILES[which];
         files.insert(path, bytes);
         check_set(&files);

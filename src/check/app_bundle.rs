@@ -198,7 +198,12 @@ pub fn check(files: &PackageFiles, manifest_path: &str) -> AppReport {
         Diagnostic::error(code, location, format!("{} ({})", error.message, error.code))
     };
     report.diagnostics = report.errors.iter().map(|error| located(error, "app.invalid")).collect();
-    report.diagnostics.extend(report.registration.iter().map(|error| located(error, "app.registration")));
+    // Registration is not `app validate`: what it would refuse is a warning beside the verdict.
+    report.diagnostics.extend(report.registration.iter().map(|error| {
+        let mut diagnostic = located(error, "app.registration");
+        diagnostic.severity = crate::check::diagnostic::Severity::Warning;
+        diagnostic
+    }));
     report
 }
 
@@ -750,7 +755,7 @@ fn register(files: &PackageFiles, manifest_path: &str, loaded: &Loaded) -> Vec<A
                 "missing_event_reference",
                 format!("{}:$", capability.file),
                 format!(
-                    "component {} references missing event {}: Traverse's native embedder registers bundles with an empty event registry",
+                    "component {} references missing event {}",
                     contract.id,
                     key(&event.event_id, &event.version)
                 ),

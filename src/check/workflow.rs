@@ -122,11 +122,15 @@ pub fn registration_errors(workflow: &Workflow, registry: &Registry) -> Vec<Regi
 /// The definition's own rules (WORKFLOWS.md §2 rows 1–15), in the registry's order.
 pub fn field_errors(w: &Workflow) -> Vec<RegistrationError> {
     let mut errors = Vec::new();
-    let mut rule = |fails: bool, code: &'static str, path: &str, message: &str| {
-        if fails {
-            errors.push(RegistrationError::new(code, path, message));
-        }
-    };
+    // A macro, not a closure: the path is formatted only for a rule that fails (a workflow
+    // may have 100,000 nodes).
+    macro_rules! rule {
+        ($fails:expr, $code:expr, $path:expr, $message:expr $(,)?) => {
+            if $fails {
+                errors.push(RegistrationError::new($code, $path, $message));
+            }
+        };
+    }
     let blank = |value: &str| value.trim().is_empty();
     let not_semver = |value: &str| semver::Version::parse(value).is_err();
     const MISSING: &str = "MissingRequiredField";
@@ -146,24 +150,24 @@ pub fn field_errors(w: &Workflow) -> Vec<RegistrationError> {
         ("$.start_node", &w.start_node),
         ("$.governing_spec", &w.governing_spec),
     ] {
-        rule(blank(value), MISSING, path, NON_EMPTY);
+        rule!(blank(value), MISSING, path, NON_EMPTY);
     }
-    rule(w.kind != WORKFLOW_KIND, "InvalidLiteral", "$.kind", "kind must equal workflow_definition");
-    rule(
+    rule!(w.kind != WORKFLOW_KIND, "InvalidLiteral", "$.kind", "kind must equal workflow_definition");
+    rule!(
         w.schema_version != "1.0.0",
         "InvalidLiteral",
         "$.schema_version",
         "schema_version must equal 1.0.0",
     );
-    rule(
+    rule!(
         w.governing_spec != WORKFLOW_GOVERNING_SPEC,
         "InvalidLiteral",
         "$.governing_spec",
         "governing_spec must equal 007-workflow-registry-traversal",
     );
-    rule(not_semver(&w.version), "InvalidSemver", "$.version", "version must be valid semantic versioning");
-    rule(w.nodes.is_empty(), MISSING, "$.nodes", "nodes must not be empty");
-    rule(
+    rule!(not_semver(&w.version), "InvalidSemver", "$.version", "version must be valid semantic versioning");
+    rule!(w.nodes.is_empty(), MISSING, "$.nodes", "nodes must not be empty");
+    rule!(
         w.terminal_nodes.is_empty(),
         "InvalidTerminalNode",
         "$.terminal_nodes",
@@ -173,33 +177,33 @@ pub fn field_errors(w: &Workflow) -> Vec<RegistrationError> {
     let mut node_ids = HashSet::new();
     for (i, node) in w.nodes.iter().enumerate() {
         let at = |field: &str| format!("$.nodes[{i}].{field}");
-        rule(blank(&node.node_id), MISSING, &at("node_id"), NON_EMPTY);
-        rule(blank(&node.capability_id), MISSING, &at("capability_id"), NON_EMPTY);
-        rule(blank(&node.capability_version), MISSING, &at("capability_version"), NON_EMPTY);
-        rule(
+        rule!(blank(&node.node_id), MISSING, at("node_id"), NON_EMPTY);
+        rule!(blank(&node.capability_id), MISSING, at("capability_id"), NON_EMPTY);
+        rule!(blank(&node.capability_version), MISSING, at("capability_version"), NON_EMPTY);
+        rule!(
             !node_ids.insert(node.node_id.as_str()),
             "DuplicateItem",
-            &at("node_id"),
+            at("node_id"),
             "node_id values must be unique within one workflow definition",
         );
-        rule(
+        rule!(
             not_semver(&node.capability_version),
             "InvalidSemver",
-            &at("capability_version"),
+            at("capability_version"),
             "capability_version must be valid semantic versioning",
         );
-        rule(
+        rule!(
             node.output.publish_to_state_as.as_deref().is_some_and(blank),
             MISSING,
-            &at("output.publish_to_state_as"),
+            at("output.publish_to_state_as"),
             "publish_to_state_as must not be empty when present",
         );
     }
     let mut projections = HashSet::new();
     for (i, projection) in w.output_projection.iter().enumerate() {
         let path = format!("$.output_projection[{i}]");
-        rule(blank(projection), MISSING, &path, NON_EMPTY);
-        rule(
+        rule!(blank(projection), MISSING, path.clone(), NON_EMPTY);
+        rule!(
             !projections.insert(projection.as_str()),
             "DuplicateItem",
             &path,
@@ -208,95 +212,95 @@ pub fn field_errors(w: &Workflow) -> Vec<RegistrationError> {
     }
     let mut terminals = HashSet::new();
     for (i, terminal) in w.terminal_nodes.iter().enumerate() {
-        rule(
+        rule!(
             !terminals.insert(terminal.as_str()),
             "DuplicateItem",
-            &format!("$.terminal_nodes[{i}]"),
+            format!("$.terminal_nodes[{i}]"),
             "terminal_nodes must not contain duplicates",
         );
     }
     let mut edge_ids = HashSet::new();
     for (i, edge) in w.edges.iter().enumerate() {
         let at = |field: &str| format!("$.edges[{i}]{field}");
-        rule(blank(&edge.edge_id), MISSING, &at(".edge_id"), NON_EMPTY);
-        rule(blank(&edge.from), MISSING, &at(".from"), NON_EMPTY);
-        rule(blank(&edge.to), MISSING, &at(".to"), NON_EMPTY);
-        rule(
+        rule!(blank(&edge.edge_id), MISSING, at(".edge_id"), NON_EMPTY);
+        rule!(blank(&edge.from), MISSING, at(".from"), NON_EMPTY);
+        rule!(blank(&edge.to), MISSING, at(".to"), NON_EMPTY);
+        rule!(
             !edge_ids.insert(edge.edge_id.as_str()),
             "DuplicateItem",
-            &at(".edge_id"),
+            at(".edge_id"),
             "edge_id values must be unique within one workflow definition",
         );
         match (edge.trigger, &edge.event) {
             (Trigger::Direct, _) => {
-                rule(
+                rule!(
                     edge.event.is_some(),
                     "InvalidEventEdge",
-                    &at(".event"),
+                    at(".event"),
                     "direct edges must not declare an event reference",
                 );
-                rule(
+                rule!(
                     edge.predicate.is_some(),
                     "InvalidEventEdge",
-                    &at(".predicate"),
+                    at(".predicate"),
                     "direct edges must not declare an event predicate",
                 );
             }
             // Without its event, the edge's other fields are not looked at.
             (Trigger::Event, None) => {
-                rule(true, "InvalidEventEdge", &at(".event"), "event edges must declare an event reference")
+                rule!(true, "InvalidEventEdge", at(".event"), "event edges must declare an event reference")
             }
             (Trigger::Event, Some(event)) => {
-                rule(
+                rule!(
                     blank(&event.event_id),
                     "InvalidEventEdge",
-                    &at(".event.event_id"),
+                    at(".event.event_id"),
                     "event_id must be non-empty",
                 );
-                rule(
+                rule!(
                     not_semver(&event.version),
                     "InvalidSemver",
-                    &at(".event.version"),
+                    at(".event.version"),
                     "event version must be valid semantic versioning",
                 );
-                rule(
+                rule!(
                     edge.predicate.as_ref().is_some_and(|predicate| blank(&predicate.field)),
                     "InvalidEventEdge",
-                    &at(".predicate.field"),
+                    at(".predicate.field"),
                     "event predicate field must be non-empty",
                 );
             }
         }
     }
-    rule(
+    rule!(
         !node_ids.contains(w.start_node.as_str()),
         "InvalidStartNode",
         "$.start_node",
         "start_node must reference a declared node",
     );
     for (i, terminal) in w.terminal_nodes.iter().enumerate() {
-        rule(
+        rule!(
             !node_ids.contains(terminal.as_str()),
             "InvalidTerminalNode",
-            &format!("$.terminal_nodes[{i}]"),
+            format!("$.terminal_nodes[{i}]"),
             "terminal_nodes must reference declared node ids",
         );
     }
     for (i, edge) in w.edges.iter().enumerate() {
-        rule(
+        rule!(
             !node_ids.contains(edge.from.as_str()),
             "InvalidEdgeReference",
-            &format!("$.edges[{i}].from"),
+            format!("$.edges[{i}].from"),
             "edge source must reference a declared node",
         );
-        rule(
+        rule!(
             !node_ids.contains(edge.to.as_str()),
             "InvalidEdgeReference",
-            &format!("$.edges[{i}].to"),
+            format!("$.edges[{i}].to"),
             "edge target must reference a declared node",
         );
     }
-    rule(
+    rule!(
         has_cycle(w),
         "DeterministicCycleNotAllowed",
         "$.edges",

@@ -219,13 +219,19 @@ pub fn set(files: &PackageFiles) -> (Vec<Item>, Vec<Reference>) {
                 identity(&json, "/component_id", "/version")
             }
             Kind::Workflow => {
-                let json = json();
-                for (i, node) in json["nodes"].as_array().into_iter().flatten().enumerate() {
-                    if let Some(id) = identity(node, "/capability_id", "/capability_version") {
-                        nodes.push((path.clone(), format!("$.nodes[{i}]"), id));
+                // Typed, not a `Value`: a workflow may have 100,000 nodes.
+                let Ok(workflow) =
+                    serde_json::from_slice::<WorkflowNodes>(files.get(&path).unwrap_or_default())
+                else {
+                    items.push(Item { path, kind, id: None });
+                    continue;
+                };
+                for (i, node) in workflow.nodes.iter().enumerate() {
+                    if let (Some(id), Some(version)) = (&node.capability_id, &node.capability_version) {
+                        nodes.push((path.clone(), format!("$.nodes[{i}]"), format!("{id}@{version}")));
                     }
                 }
-                identity(&json, "/id", "/version")
+                workflow.id.zip(workflow.version).map(|(id, version)| format!("{id}@{version}"))
             }
             Kind::Contract | Kind::EventContract => identity(&json(), "/id", "/version"),
             Kind::Request => request_id(files.get(&path).unwrap_or_default()),
@@ -319,8 +325,9 @@ pub fn manifests(files: &PackageFiles) -> Vec<String> {
 /// `manifest_path` (all of them without one): recognised by their `kind`, and, for requests, by
 /// lying in a `runtime-requests/` folder as Traverse's examples do, so a request with a wrong
 /// `kind` or broken JSON is still checked (and told so). In a set of several packages, a
-/// request belongs to the package whose capability its intent names; one naming no capability
-/// of the set belongs to every package (whose checks then say what is wrong with it).
+/// request belongs to the package whose capability its intent names (one naming no capability
+/// of the set belongs to every package, whose checks then say what is wrong with it), and a
+/// workflow to the packages its nodes run.
 pub fn requests_and_workflows(
     files: &PackageFiles,
     manifest_path: Option<&str>,
@@ -357,9 +364,58 @@ pub fn requests_and_workflows(
                 Some(named) if contracts.contains(&named) => Some(&named) == own.as_ref(),
                 _ => true,
             });
+            // A workflow belongs to the packages it runs or whose compositions name it; the
+            // others are checked on their own.
+            let named: Vec<(String, String)> = files
+                .get(manifest_path)
+                .and_then(|bytes| serde_json::from_slice::<Value>(bytes).ok())
+                .map(|manifest| {
+                    let refs = manifest.get("known_compositions").or(manifest.get("workflow_refs")).cloned();
+                    refs.and_then(|refs| refs.as_array().cloned())
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|r| {
+                            Some((
+                                r["workflow_id"].as_str()?.to_owned(),
+                                r["workflow_version"].as_str()?.to_owned(),
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            workflows.retain(|path| {
+                serde_json::from_slice::<WorkflowNodes>(files.get(path).unwrap_or_default()).is_ok_and(
+                    |workflow| {
+                        let runs = workflow
+                            .nodes
+                            .iter()
+                            .any(|node| node.capability_id.is_some() && node.capability_id == own);
+                        let is_named = workflow
+                            .id
+                            .zip(workflow.version)
+                            .is_some_and(|identity| named.contains(&identity));
+                        runs || is_named
+                    },
+                )
+            });
         }
     }
     (requests, workflows)
+}
+
+/// What the set reads of a workflow: its identity and each node's capability.
+#[derive(serde::Deserialize)]
+struct WorkflowNodes {
+    id: Option<String>,
+    version: Option<String>,
+    #[serde(default)]
+    nodes: Vec<NodeCapability>,
+}
+
+#[derive(serde::Deserialize)]
+struct NodeCapability {
+    capability_id: Option<String>,
+    capability_version: Option<String>,
 }
 
 /// A runtime request's `request_id`, read without building its input.

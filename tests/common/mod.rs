@@ -48,3 +48,17 @@ pub fn reference_json(path: &str) -> Value {
     let bytes = std::fs::read(reference_dir().join(path)).expect("reference file");
     serde_json::from_slice(&bytes).expect("reference JSON")
 }
+
+/// Our composition (examples/guarded-transition) and the two packages it composes, laid out as
+/// in examples/ (without build output), as the page holds a dropped set.
+pub fn composition_files() -> traverse_playground::package::PackageFiles {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files = traverse_playground::package::PackageFiles::new();
+    for folder in ["authorize", "transition-status", "guarded-transition"] {
+        let tree = traverse_playground::package::disk::read_tree(&root.join(folder)).unwrap();
+        for path in tree.paths().filter(|path| !path.starts_with("target/")) {
+            files.insert(&format!("{folder}/{path}"), tree.get(path).unwrap().to_vec());
+        }
+    }
+    files
+}

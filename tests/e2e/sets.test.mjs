@@ -142,3 +142,33 @@ test("Traverse's reference set: the starter bundle registers, the application bu
       + '(examples/applications/meeting-notes/components/process/component.manifest.json:$.wasm_binary_path)');
     assert.deepEqual(problems, []);
   });
+
+test('a workflow of 100,000 nodes closed into a cycle by an event edge is refused, and the page keeps answering', async () => {
+  const { page, problems } = await playground.newPage();
+  const workflow = JSON.parse(await readFile(resolve(work, 'set', WORKFLOW), 'utf8'));
+  const N = 100_000;
+  workflow.nodes = Array.from({ length: N }, (_, i) => ({
+    node_id: `n${i}`, capability_id: 'playground.examples.authorize', capability_version: '1.0.0',
+    input: { from_workflow_input: [] }, output: { to_workflow_state: [] },
+  }));
+  workflow.edges = Array.from({ length: N - 1 }, (_, i) => ({ edge_id: `e${i}`, from: `n${i}`, to: `n${i + 1}`, trigger: 'direct' }));
+  workflow.edges.push({ edge_id: 'back', from: `n${N - 1}`, to: 'n0', trigger: 'event',
+    event: { event_id: 'playground.examples.status-changed', version: '1.0.0' } });
+  workflow.start_node = 'n0';
+  workflow.terminal_nodes = [`n${N - 1}`];
+  await page.getByTestId('folder-input').setInputFiles(resolve(work, 'set'));
+  await page.getByTestId('set').waitFor();
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'chain.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(workflow)),
+  });
+  await focus(page, 'chain.json');
+  await page.locator('[data-testid="verdict"].fail').waitFor({ timeout: 60_000 });
+  const messages = await page.getByTestId('diagnostic').evaluateAll((rows) =>
+    rows.map((row) => row.querySelector('.message').textContent));
+  assert.deepEqual(messages, [
+    'deterministic workflow cycles are not allowed in v0.1 (DeterministicCycleNotAllowed)',
+    'event edge must reference an event emitted by the source capability contract (InvalidEventEdge)',
+  ]);
+  assert.equal(await page.evaluate(() => 1 + 1), 2);
+  assert.deepEqual(problems, []);
+});

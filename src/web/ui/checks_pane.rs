@@ -145,12 +145,25 @@ fn Requests(report: Report) -> impl IntoView {
     })
 }
 
-/// Every diagnostic, errors first; the place opens the file viewer there.
+/// The most diagnostics listed at once.
+const MAX_SHOWN_DIAGNOSTICS: usize = 500;
+
+/// Every diagnostic (up to [`MAX_SHOWN_DIAGNOSTICS`]), errors first; the place opens the file
+/// viewer there.
 #[component]
 pub fn Diagnostics(mut diagnostics: Vec<Diagnostic>) -> impl IntoView {
     let playground = expect_context::<Playground>();
     diagnostics.sort_by_key(|d| d.severity);
+    // A bundle of 10,000 missing files has 10,000 problems: the page lists the first ones and
+    // says how many more there are, so it keeps answering.
+    let more = diagnostics.len().saturating_sub(MAX_SHOWN_DIAGNOSTICS);
+    diagnostics.truncate(MAX_SHOWN_DIAGNOSTICS);
     view! {
+        {(more > 0).then(|| view! {
+            <p class="note" data-testid="diagnostics-more">{format!(
+                "The first {MAX_SHOWN_DIAGNOSTICS} problems, errors first; {more} more are not listed (traverse-playground check lists all)."
+            )}</p>
+        })}
         <ul class="diagnostics">
             {diagnostics.into_iter().map(|d| {
                 let severity = d.severity.as_str();

@@ -13,6 +13,9 @@ use crate::{
     },
 };
 
+/// The most references listed under one item (a workflow of 100,000 nodes has as many).
+const MAX_SHOWN_REFERENCES: usize = 50;
+
 /// The kinds in the order the tree shows them.
 const SHOWN: [Kind; 9] = [
     Kind::RegistryBundle,
@@ -46,10 +49,15 @@ pub fn SetTree() -> impl IntoView {
                     .iter()
                     .filter(|item| item.kind == kind)
                     .map(|item| {
-                        let own: Vec<Reference> =
-                            references.iter().filter(|reference| reference.from == item.path).cloned().collect();
+                        // Missing references first: they are what needs doing.
+                        let mut own: Vec<&Reference> =
+                            references.iter().filter(|reference| reference.from == item.path).collect();
+                        own.sort_by_key(|reference| reference.found.is_some());
+                        let rest = own.iter().skip(MAX_SHOWN_REFERENCES);
+                        let hidden = (rest.clone().count(), rest.filter(|reference| reference.found.is_none()).count());
+                        let own: Vec<Reference> = own.into_iter().take(MAX_SHOWN_REFERENCES).cloned().collect();
                         let is_focused = focused.as_deref() == Some(item.path.as_str());
-                        view! { <SetItem item=item.clone() references=own focused=is_focused /> }
+                        view! { <SetItem item=item.clone() references=own hidden=hidden focused=is_focused /> }
                     })
                     .collect_view();
                 view! {
@@ -76,7 +84,7 @@ pub fn SetTree() -> impl IntoView {
 }
 
 #[component]
-fn SetItem(item: Item, references: Vec<Reference>, focused: bool) -> impl IntoView {
+fn SetItem(item: Item, references: Vec<Reference>, hidden: (usize, usize), focused: bool) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let path = item.path.clone();
     let label = shown_path(&item.path).into_owned();
@@ -99,18 +107,15 @@ fn SetItem(item: Item, references: Vec<Reference>, focused: bool) -> impl IntoVi
     };
     let rows = references.into_iter().map(|reference| {
         let missing = reference.found.is_none();
-        let target = match &reference.target {
-            Target::File { path } => shown_path(path).into_owned(),
-            Target::Capability { id } => format!("capability {id}"),
+        let (target, state) = match (&reference.target, &reference.found) {
+            (Target::File { .. }, Some(found)) => (String::new(), format!("→ {}", shown_path(found))),
+            (Target::Capability { id }, Some(found)) => (id.clone(), format!("→ {}", shown_path(found))),
+            (Target::File { path }, None) => (shown_path(path).into_owned(), "is not loaded".to_owned()),
+            (Target::Capability { id }, None) => (id.clone(), "has no contract loaded".to_owned()),
         };
         let add = match (&reference.target, missing) {
             (Target::File { path }, true) => Some(view! { <AddFile path=path.clone() expected_sha256=None /> }),
             _ => None,
-        };
-        let state = match (&reference.target, &reference.found) {
-            (_, Some(found)) => format!("→ {}", shown_path(found)),
-            (Target::File { .. }, None) => "is not loaded".to_owned(),
-            (Target::Capability { .. }, None) => "has no contract loaded".to_owned(),
         };
         view! {
             <li class="set-ref" class:missing=missing data-testid="set-ref" data-missing=missing.to_string()>
@@ -123,7 +128,14 @@ fn SetItem(item: Item, references: Vec<Reference>, focused: bool) -> impl IntoVi
             class:focused=focused>
             {name}
             {item.id.clone().map(|id| view! { <span class="note">" "{id}</span> })}
-            <ul class="set-refs">{rows.collect_view()}</ul>
+            <ul class="set-refs">
+                {rows.collect_view()}
+                {match hidden {
+                    (0, _) => None,
+                    (more, 0) => Some(format!("and {more} more, all loaded")),
+                    (more, missing) => Some(format!("and {more} more, {missing} of them not loaded")),
+                }.map(|line| view! { <li class="note" data-testid="set-refs-more">{line}</li> })}
+            </ul>
         </li>
     }
 }
