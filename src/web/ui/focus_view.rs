@@ -98,6 +98,7 @@ fn AppVerdict(report: AppReport) -> impl IntoView {
         </details>
         <section aria-label="registration">
             <h3>"Registering it"</h3>
+            <p class="note">"Traverse's native embedder registers the bundle after validating it, then runs under the production security posture: every unsigned bundled step fails at run time unless development mode is chosen."</p>
             {if report.registration.is_empty() {
                 view! { <p class="note">"Traverse's native embedder would register it (with its empty event registry and schema_version 1.0.0)."</p> }.into_any()
             } else {
