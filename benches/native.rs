@@ -1,11 +1,12 @@
 //! Native figures for `scripts/bench` (not a test): the full check of each example package,
-//! and SHA-256 and FNV-1a 64 throughput over 64 MiB. Prints one JSON object.
+//! the checks of our composition's set (its tree, registry bundle, application bundle and
+//! workflow), and SHA-256 and FNV-1a 64 throughput over 64 MiB. Prints one JSON object.
 
 use std::{hint::black_box, path::Path, time::Instant};
 
 use traverse_playground::{
-    check,
-    package::{PackageFiles, digest, disk},
+    check::{self, app_bundle, registry_bundle, set},
+    package::{PackageFiles, digest, disk, workspace},
 };
 
 /// Median and the lowest and highest sample, in milliseconds.
@@ -44,6 +45,41 @@ fn main() {
         let name = folder.file_name().unwrap().to_string_lossy().into_owned();
         checks.insert(name, summary(samples));
     }
+    // Our composition as the page holds a dropped set, fresh each time as on a first load.
+    let mut composition = Vec::new();
+    for folder in ["authorize", "transition-status", "guarded-transition"] {
+        let loaded = disk::read_tree(&root.join(folder)).unwrap();
+        for path in loaded.paths().filter(|path| !path.starts_with("target/")) {
+            composition.push((format!("{folder}/{path}"), loaded.get(path).unwrap().to_vec()));
+        }
+    }
+    let fresh_set = || {
+        let mut files = PackageFiles::new();
+        for (path, bytes) in &composition {
+            files.insert(path, bytes.clone());
+        }
+        files
+    };
+    let mut sets = serde_json::Map::new();
+    let bundle = "guarded-transition/registry-bundle/manifest.json";
+    let app = "guarded-transition/app/app.manifest.json";
+    let workflow = "guarded-transition/workflows/guarded-transition.json";
+    sets.insert(
+        "set tree".into(),
+        summary(time_ms(200, || drop(black_box(workspace::set(&fresh_set()))))),
+    );
+    sets.insert(
+        "registry bundle".into(),
+        summary(time_ms(200, || drop(black_box(registry_bundle::check(&fresh_set(), bundle))))),
+    );
+    sets.insert(
+        "application bundle".into(),
+        summary(time_ms(200, || drop(black_box(app_bundle::check(&fresh_set(), app))))),
+    );
+    sets.insert(
+        "workflow".into(),
+        summary(time_ms(200, || drop(black_box(set::check_item(&fresh_set(), workflow))))),
+    );
     let buffer: Vec<u8> = (0..64u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
     let mib = buffer.len() as f64 / f64::from(1 << 20);
     let throughput = |samples: Vec<f64>| {
@@ -52,5 +88,8 @@ fn main() {
     };
     let sha256 = throughput(time_ms(5, || drop(black_box(digest::sha256(black_box(&buffer))))));
     let fnv1a64 = throughput(time_ms(5, || drop(black_box(digest::fnv1a64(black_box(&buffer))))));
-    println!("{}", serde_json::json!({ "checks": checks, "sha256": sha256, "fnv1a64": fnv1a64 }));
+    println!(
+        "{}",
+        serde_json::json!({ "checks": checks, "sets": sets, "sha256": sha256, "fnv1a64": fnv1a64 })
+    );
 }

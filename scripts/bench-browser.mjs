@@ -8,6 +8,8 @@
 // - every request of every example that runs: cold (a fuel budget not used before, so the
 //   worker instruments and compiles anew) and warm (the worker's compiled module reused),
 //   from the outcome's compile and run times;
+// - our composition's set: each of its registry bundle, application bundle and workflow
+//   checked when chosen (the page's own "Checked in … ms");
 // - hashing a 64 MiB binary in the page's hashing worker, for as long as its progress shows.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -149,6 +151,29 @@ async function hashing(page) {
 }
 
 const { page } = await playground.newPage();
-const result = { firstLoad: await firstLoad(), ...await checksAndRuns(page), hashing: await hashing(page) };
+/** Each item of our composition checked when chosen, from the page's own timing. */
+async function sets(page) {
+  const items = {
+    'registry bundle': 'guarded-transition/registry-bundle/manifest.json',
+    'application bundle': 'guarded-transition/app/app.manifest.json',
+    workflow: 'guarded-transition/workflows/guarded-transition.json',
+  };
+  const samples = Object.fromEntries(Object.keys(items).map((name) => [name, []]));
+  for (let i = 0; i < REPETITIONS; i++) {
+    await page.getByTestId('clear').click();
+    await page.getByTestId('example-guarded-transition').click();
+    await page.getByTestId('set').waitFor();
+    for (const [name, path] of Object.entries(items)) {
+      await page.getByTestId('set-item').getByRole('button', { name: path, exact: true }).click();
+      await page.locator('[data-testid="set-item"].focused').getByRole('button', { name: path, exact: true }).waitFor();
+      samples[name].push(number(/Checked in ([\d.]+) ms/, await text(page, 'check-time')));
+    }
+  }
+  return samples;
+}
+
+const result = {
+  firstLoad: await firstLoad(), ...await checksAndRuns(page), sets: await sets(page), hashing: await hashing(page),
+};
 await playground.close();
 await writeFile(out, JSON.stringify(result, null, 1));

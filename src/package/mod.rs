@@ -15,7 +15,7 @@ pub mod workspace;
 
 use std::{collections::BTreeMap, sync::OnceLock};
 
-use self::digest::Digests;
+use self::{digest::Digests, workspace::Kind};
 
 /// The files of a package (and anything beside it that its paths reach), by normalised path.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,12 +23,20 @@ pub struct PackageFiles {
     files: BTreeMap<String, File>,
 }
 
-/// A file's bytes and, once asked for, their digests: the checks run again on every edit of
-/// any file, and hashing a large binary each time would dominate them.
+/// A file's bytes and, once asked for, their digests and kind: the checks run again on every
+/// edit of any file, and hashing a large binary or scanning a large document each time would
+/// dominate them.
 #[derive(Debug, Clone)]
 struct File {
     bytes: Vec<u8>,
     digests: OnceLock<Digests>,
+    kind: OnceLock<Kind>,
+}
+
+impl File {
+    fn new(bytes: Vec<u8>, digests: OnceLock<Digests>) -> Self {
+        Self { bytes, digests, kind: OnceLock::new() }
+    }
 }
 
 /// Files are equal by their bytes; whether the digests were computed yet does not matter.
@@ -47,12 +55,12 @@ impl PackageFiles {
 
     /// Adds or replaces a file; `path` is relative (`pkg/manifest.json`, `./contract.json`).
     pub fn insert(&mut self, path: &str, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(normalize(path), File { bytes: bytes.into(), digests: OnceLock::new() });
+        self.files.insert(normalize(path), File::new(bytes.into(), OnceLock::new()));
     }
 
     /// Adds or replaces a file whose digests were computed elsewhere (off the page's thread).
     pub fn insert_hashed(&mut self, path: &str, bytes: Vec<u8>, digests: Digests) {
-        self.files.insert(normalize(path), File { bytes, digests: OnceLock::from(digests) });
+        self.files.insert(normalize(path), File::new(bytes, OnceLock::from(digests)));
     }
 
     /// Removes a file, returning whether it was there.
@@ -67,6 +75,14 @@ impl PackageFiles {
     /// The file's digests, computed on the first call for this content and kept with it.
     pub fn digests(&self, path: &str) -> Option<&Digests> {
         self.files.get(&normalize(path)).map(|file| file.digests.get_or_init(|| Digests::of(&file.bytes)))
+    }
+
+    /// What the file is ([`workspace::kind_of_file`]), worked out on the first call for this
+    /// content and kept with it.
+    pub fn kind(&self, path: &str) -> Option<Kind> {
+        let key = normalize(path);
+        let file = self.files.get(&key)?;
+        Some(*file.kind.get_or_init(|| workspace::kind_of_file(&key, &file.bytes)))
     }
 
     /// All paths, normalised, in byte order.

@@ -17,12 +17,6 @@ pub const WORKFLOW_KIND: &str = "workflow_definition";
 pub const CONTRACT_KIND: &str = "capability_contract";
 pub const EVENT_CONTRACT_KIND: &str = "event_contract";
 
-/// The top-level `kind` of a JSON document, read without building the rest of it (a request
-/// may carry a 50 MB input).
-fn kind_of(bytes: &[u8]) -> Option<String> {
-    shape(bytes)?.kind
-}
-
 /// The top-level keys that tell Traverse's documents apart; values other than `kind` are
 /// skipped, not built.
 #[derive(serde::Deserialize)]
@@ -312,7 +306,7 @@ pub fn manifests(files: &PackageFiles) -> Vec<String> {
         .paths()
         .filter(|path| path.ends_with(".json"))
         .filter_map(|path| {
-            let by_kind = files.get(path).and_then(kind_of).as_deref() == Some(MANIFEST_KIND);
+            let by_kind = files.kind(path) == Some(Kind::Package);
             let by_name = path.rsplit('/').next() == Some("manifest.json");
             (by_kind || by_name).then(|| (!by_kind, path.matches('/').count(), path.to_owned()))
         })
@@ -334,11 +328,10 @@ pub fn requests_and_workflows(
 ) -> (Vec<String>, Vec<String>) {
     let (mut requests, mut workflows) = (Vec::new(), Vec::new());
     for path in files.paths().filter(|path| path.ends_with(".json")) {
-        let kind = files.get(path).and_then(kind_of);
         let in_requests_folder = path.split('/').any(|segment| segment == "runtime-requests");
-        match kind.as_deref() {
-            Some(WORKFLOW_KIND) => workflows.push(path.to_owned()),
-            Some(REQUEST_KIND) => requests.push(path.to_owned()),
+        match files.kind(path) {
+            Some(Kind::Workflow) => workflows.push(path.to_owned()),
+            Some(Kind::Request) => requests.push(path.to_owned()),
             _ if in_requests_folder => requests.push(path.to_owned()),
             _ => {}
         }

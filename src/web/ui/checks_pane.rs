@@ -27,7 +27,10 @@ pub fn ChecksPane() -> impl IntoView {
         <section class="pane checks" aria-labelledby="checks-heading">
             <h2 id="checks-heading">"Checks"</h2>
             {move || match (playground.focus.get(), playground.checked.get()) {
-                (Some(focus), _) => view! { <FocusView focus=focus /> }.into_any(),
+                (Some(focused), _) => view! {
+                    <FocusView focus=focused.focus />
+                    <p class="note timing" data-testid="check-time">{format!("Checked in {:.1} ms, in this page.", focused.check_ms)}</p>
+                }.into_any(),
                 (None, checked) => match checked {
                 // Without a manifest, a lone module still gets the executor's checks.
                 Some(checked) if checked.report.manifest_path.is_none() => {

@@ -57,6 +57,13 @@ pub struct Checked {
     pub hash_ms: f64,
 }
 
+/// A focused bundle, application or workflow, checked, and how long that took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Focused {
+    pub focus: Focus,
+    pub check_ms: f64,
+}
+
 pub const INITIAL_STDIN: &str = r#"{"name": "Traverse"}"#;
 
 /// Larger text files open read-only: a text field holding megabytes answers slowly.
@@ -96,7 +103,7 @@ pub struct Playground {
     pub set: Memo<(Vec<Item>, Vec<Reference>)>,
     /// The chosen bundle, application or workflow, checked as its kind; `None` when the
     /// chosen item is a package (the package's report is [`Self::checked`]).
-    pub focus: Memo<Option<Focus>>,
+    pub focus: Memo<Option<Focused>>,
     /// The module a run runs ([`workspace::module_to_run`]).
     pub module: Memo<Option<String>>,
     /// The package's report, or the lone module's when there is no manifest.
@@ -116,10 +123,12 @@ impl Playground {
         let set = Memo::new(move |_| files.with(workspace::set));
         let focus = Memo::new(move |_| {
             let chosen = chosen.get()?;
-            files.with(|files| match set::check_item(files, &chosen)? {
+            let started = super::browser::now_ms();
+            let focus = files.with(|files| match set::check_item(files, &chosen)? {
                 Focus::Package(_) => None,
                 focus => Some(focus),
-            })
+            })?;
+            Some(Focused { focus, check_ms: super::browser::now_ms() - started })
         });
         let module = Memo::new(move |_| {
             files.with(|files| workspace::module_to_run(files, manifest.get().as_deref()))
