@@ -114,8 +114,4 @@ impl Registry {
     pub fn has_event(&self, id: &str, version: &str) -> bool {
         self.events.contains(&(id.to_owned(), version.to_owned()))
     }
-
-    pub fn capabilities(&self) -> impl Iterator<Item = &Capability> {
-        self.capabilities.values()
-    }
 }
