@@ -64,10 +64,7 @@ fn main() {
     let bundle = "guarded-transition/registry-bundle/manifest.json";
     let app = "guarded-transition/app/app.manifest.json";
     let workflow = "guarded-transition/workflows/guarded-transition.json";
-    sets.insert(
-        "set tree".into(),
-        summary(time_ms(200, || drop(black_box(workspace::set(&fresh_set()))))),
-    );
+    sets.insert("set tree".into(), summary(time_ms(200, || drop(black_box(workspace::set(&fresh_set()))))));
     sets.insert(
         "registry bundle".into(),
         summary(time_ms(200, || drop(black_box(registry_bundle::check(&fresh_set(), bundle))))),

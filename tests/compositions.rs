@@ -1122,3 +1122,20 @@ fn a_bundle_of_ten_thousand_missing_artefacts_names_each() {
     let (_, references) = workspace::set(&files);
     assert_eq!(references.iter().filter(|r| r.from == BUNDLE && r.found.is_none()).count(), 10_000);
 }
+
+/// Traverse's path `$.components[].digest` names no component; the page's diagnostic points at
+/// the one at fault, and a component's private field at its own manifest.
+#[test]
+fn app_diagnostics_point_at_the_component_at_fault() {
+    use traverse_playground::check::diagnostic::Location;
+    let at = |files: PackageFiles| app(&files).diagnostics[0].location.clone();
+    let zeros = with_json(examples(), APP, |a| {
+        a["components"][1]["digest"] = json!(format!("sha256:{}", "0".repeat(64)))
+    });
+    assert_eq!(at(zeros), Location::json(APP, "$.components[1].digest"));
+    let invalid = with_json(examples(), APP, |a| a["components"][1]["digest"] = json!("md5:1"));
+    assert_eq!(at(invalid), Location::json(APP, "$.components[1].digest"));
+    const COMPONENT: &str = "guarded-transition/app/components/transition-status/component.manifest.json";
+    let private = with_json(examples(), COMPONENT, |c| c["private_notes"] = json!(""));
+    assert_eq!(at(private), Location::json(COMPONENT, "$.private_notes"));
+}

@@ -27,13 +27,23 @@ use crate::{
 pub struct AppError {
     /// Traverse's code, snake_case: `component_digest_mismatch`, …
     pub code: &'static str,
+    /// Traverse's path: `$.field`, `{component manifest}:$.field`, or `$.components[].digest`,
+    /// which names no component.
     pub path: String,
     pub message: String,
+    /// Where the page shows it, when Traverse's path does not say (`$.components[]`).
+    #[serde(skip)]
+    pub shown_at: Option<Location>,
 }
 
 impl AppError {
     fn new(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { code, path: path.into(), message: message.into() }
+        Self { code, path: path.into(), message: message.into(), shown_at: None }
+    }
+
+    fn shown_at(mut self, location: Location) -> Self {
+        self.shown_at = Some(location);
+        self
     }
 }
 
@@ -188,12 +198,13 @@ pub fn check(files: &PackageFiles, manifest_path: &str) -> AppReport {
     }
     report.browser_embedder = browser_embedder(files, manifest_path, raw.as_ref(), loaded.as_ref(), &report);
     let located = |error: &AppError, code| {
-        let location = match error.path.split_once(":$") {
-            Some((file, path)) => Location::json(&crate::package::normalize(file), format!("${path}")),
-            None if error.path.starts_with('$') => {
-                Location::json(manifest_path, error.path.replace("[]", ""))
+        let location = match (&error.shown_at, error.path.split_once(":$")) {
+            (Some(location), _) => location.clone(),
+            (None, Some((file, path))) => {
+                Location::json(&crate::package::normalize(file), format!("${path}"))
             }
-            None => Location::file(manifest_path),
+            (None, None) if error.path.starts_with('$') => Location::json(manifest_path, &error.path),
+            (None, None) => Location::file(manifest_path),
         };
         Diagnostic::error(code, location, format!("{} ({})", error.message, error.code))
     };
@@ -224,13 +235,16 @@ fn pre_checks(files: &PackageFiles, manifest_path: &str, raw: &Value) -> Option<
             format!("unsupported private/internal manifest field {field}"),
         ));
     }
-    for component in raw["components"].as_array().into_iter().flatten() {
+    for (i, component) in raw["components"].as_array().into_iter().flatten().enumerate() {
         if component["digest"].as_str().is_some_and(is_placeholder) {
-            return Some(AppError::new(
-                "placeholder_wasm_digest",
-                "$.components[].digest",
-                "application component reference declares a placeholder or all-zero WASM digest",
-            ));
+            return Some(
+                AppError::new(
+                    "placeholder_wasm_digest",
+                    "$.components[].digest",
+                    "application component reference declares a placeholder or all-zero WASM digest",
+                )
+                .shown_at(Location::json(manifest_path, format!("$.components[{i}].digest"))),
+            );
         }
         let Some(path) = component["manifest_path"].as_str() else { continue };
         let resolved = resolve(manifest_path, path);
@@ -240,11 +254,14 @@ fn pre_checks(files: &PackageFiles, manifest_path: &str, raw: &Value) -> Option<
             continue;
         };
         if let Some(field) = private(&manifest) {
-            return Some(AppError::new(
-                "unsupported_private_field",
-                format!("$.components[].{field}"),
-                format!("unsupported private/internal manifest field {field}"),
-            ));
+            return Some(
+                AppError::new(
+                    "unsupported_private_field",
+                    format!("$.components[].{field}"),
+                    format!("unsupported private/internal manifest field {field}"),
+                )
+                .shown_at(Location::json(&resolved.key, format!("$.{field}"))),
+            );
         }
         if manifest["wasm_digest"].as_str().is_some_and(is_placeholder) {
             return Some(AppError::new(
@@ -321,7 +338,8 @@ fn load(
     let components = manifest
         .components
         .iter()
-        .filter_map(|component| load_component(files, manifest_path, component, errors))
+        .enumerate()
+        .filter_map(|(i, component)| load_component(files, manifest_path, i, component, errors))
         .collect();
     let capabilities: BTreeSet<String> = manifest
         .components
@@ -343,6 +361,7 @@ fn load(
 fn load_component(
     files: &PackageFiles,
     manifest_path: &str,
+    index: usize,
     reference: &ComponentRef,
     errors: &mut Vec<AppError>,
 ) -> Option<LoadedComponent> {
@@ -456,11 +475,14 @@ fn load_component(
     }
     let app_digest = normalize_sha256(&reference.digest);
     if app_digest.is_none() {
-        errors.push(AppError::new(
-            "invalid_digest_metadata",
-            "$.components[].digest",
-            format!("component reference {declared} declares invalid digest metadata"),
-        ));
+        errors.push(
+            AppError::new(
+                "invalid_digest_metadata",
+                "$.components[].digest",
+                format!("component reference {declared} declares invalid digest metadata"),
+            )
+            .shown_at(Location::json(manifest_path, format!("$.components[{index}].digest"))),
+        );
     }
     let mut digest = None;
     if mode == "wasm" {
