@@ -115,6 +115,29 @@ test('a reference to a file not loaded is followed, the file added, and the verd
   assert.deepEqual(problems, []);
 });
 
+test("an application whose component binary changed fails app validate, with Traverse's error in its evidence", async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('folder-input').setInputFiles(resolve(work, 'set'));
+  await focus(page, APP);
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  // Without the binary, then with one the manifests do not pin, added where the component names it.
+  await page.getByRole('button', { name: 'remove authorize/artifacts/authorize.wasm', exact: true }).click();
+  await page.locator('[data-testid="verdict"].fail').waitFor();
+  assert.match(await text(page, 'verdict-line'), /^failed: \[component_wasm_missing\] missing WASM binary at /);
+  const component = page.getByTestId('set-item').filter({ hasText: 'playground.examples.authorize-component@1.0.0' });
+  await component.locator('[data-testid="set-ref"][data-missing="true"]').getByTestId('add-file').setInputFiles({
+    name: 'rebuilt.wasm', mimeType: 'application/wasm', buffer: Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+  });
+  await page.getByTestId('verdict-line').filter({ hasText: 'component_digest_mismatch' }).waitFor();
+  await page.locator('[data-testid="verdict"].fail').waitFor();
+  const evidence = JSON.parse(await page.getByTestId('app-evidence').textContent());
+  assert.equal(evidence.status, 'failed');
+  assert.deepEqual(evidence.errors.map((error) => [error.code, error.severity]), [['component_digest_mismatch', 'error']]);
+  assert.match(evidence.errors[0].message, /^WASM digest mismatch for guarded-transition\/app\/components\/authorize\/\.\.\/\.\.\/\.\.\/\.\.\/authorize\/artifacts\/authorize\.wasm: expected sha256:[0-9a-f]{64}, got sha256:93a44bbb96c751218e4c00d479e4c14358122a389acca16205b1e4d0dc5f9476$/);
+  assert.equal(await page.getByTestId('app-evidence').isVisible(), true, 'a failure opens the evidence');
+  assert.deepEqual(problems, []);
+});
+
 test('the gallery loads our composition as a set', async () => {
   const index = JSON.parse(await readFile(resolve(EXAMPLES, 'index.json'), 'utf8'));
   const composition = index.examples.find((example) => example.set);
