@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use traverse_playground::{
     check::{
         Verdict, app_bundle,
-        registry::{Capability, Implementation, Registry},
+        registry::{Capability, Registry},
         registry_bundle,
         set::{self, Focus},
         workflow,
@@ -50,11 +50,7 @@ fn registry() -> Registry {
             std::str::from_utf8(files.get(path).unwrap()).unwrap(),
         )
         .unwrap();
-        registry.add_capability(Capability {
-            file: path.into(),
-            contract,
-            implementation: Implementation::Executable,
-        });
+        registry.add_capability(Capability::new(path, contract));
     }
     registry
 }

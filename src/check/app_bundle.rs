@@ -16,7 +16,7 @@ use crate::{
         contract,
         diagnostic::{Diagnostic, Location},
         module_info,
-        registry::{Capability, Implementation, Registry, key},
+        registry::{Capability, Registry, key},
         workflow,
     },
     package::{PackageFiles, ResolvedPath, resolve},
@@ -335,19 +335,15 @@ fn load(
             ));
         }
     }
+    // The capabilities the components declare, for the state machine's `invoke`, as each
+    // component manifest parses (whether or not the rest of its checks pass).
+    let mut capabilities = BTreeSet::new();
     let components = manifest
         .components
         .iter()
         .enumerate()
-        .filter_map(|(i, component)| load_component(files, manifest_path, i, component, errors))
-        .collect();
-    let capabilities: BTreeSet<String> = manifest
-        .components
-        .iter()
-        .filter_map(|component| {
-            let resolved = resolve(manifest_path, &component.manifest_path);
-            let parsed: ComponentManifest = serde_json::from_slice(files.get(&resolved.key)?).ok()?;
-            Some(parsed.capability_id)
+        .filter_map(|(i, component)| {
+            load_component(files, manifest_path, i, component, &mut capabilities, errors)
         })
         .collect();
     if let Some(machine) = &manifest.state_machine {
@@ -363,6 +359,7 @@ fn load_component(
     manifest_path: &str,
     index: usize,
     reference: &ComponentRef,
+    capabilities: &mut BTreeSet<String>,
     errors: &mut Vec<AppError>,
 ) -> Option<LoadedComponent> {
     let resolved = resolve(manifest_path, &reference.manifest_path);
@@ -389,6 +386,7 @@ fn load_component(
         }
         Ok(Ok(component)) => component,
     };
+    capabilities.insert(component.capability_id.clone());
     let name = key(&component.component_id, &component.version);
     let at = |field: &str| format!("{path}:$.{field}");
     let before = errors.len();
@@ -585,15 +583,7 @@ fn load_contract(
         ));
         return None;
     };
-    let text = String::from_utf8_lossy(bytes);
-    let parsed = match contract::parse(&text) {
-        Err(error) => Err(format!("{error} at $")),
-        Ok(parsed) => {
-            let violations = contract::validate(&parsed);
-            if violations.is_empty() { Ok(parsed) } else { Err(contract::joined_message(&violations)) }
-        }
-    };
-    let parsed = match parsed {
+    let parsed = match contract::parse_valid(&String::from_utf8_lossy(bytes)) {
         Ok(parsed) => parsed,
         Err(message) => {
             errors.push(AppError::new(
@@ -614,9 +604,7 @@ fn load_contract(
         ));
         return None;
     }
-    let implementation = serde_json::from_str::<Value>(&text)
-        .map_or(Implementation::Executable, |json| Implementation::of(&json));
-    Some(Capability { file: resolved.key, contract: parsed, implementation })
+    Some(Capability::new(resolved.key, parsed))
 }
 
 /// The state machine's rules (§10.4). Traverse records its codes for none but the invoke rule;

@@ -51,6 +51,10 @@ pub struct Contract {
     pub state_schema: Option<Value>,
     #[serde(default)]
     pub use_cases: Vec<UseCase>,
+    /// Raw, as Traverse's CLI reads it to tell a workflow-backed capability
+    /// ([`crate::check::registry::Implementation`]); any JSON is accepted.
+    #[serde(default)]
+    pub composability: Value,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -286,6 +290,14 @@ const NON_BUSINESS_PHRASES: &[&str] = &[
 /// Parses contract JSON. `Err` holds serde's message, which Traverse prints followed by ` at $`.
 pub fn parse(text: &str) -> Result<Contract, serde_json::Error> {
     serde_json::from_str(text)
+}
+
+/// Traverse's `parse_contract` as a registry reads an artefact: the contract, or Traverse's
+/// message, serde's `{error} at $` or the joined violations of [`validate`].
+pub fn parse_valid(text: &str) -> Result<Contract, String> {
+    let contract = parse(text).map_err(|error| format!("{error} at $"))?;
+    let violations = validate(&contract);
+    if violations.is_empty() { Ok(contract) } else { Err(joined_message(&violations)) }
 }
 
 /// Traverse's `validate_contract`: every rule of SPEC §4.2, in its order, all errors collected.

@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::{
@@ -28,8 +27,8 @@ pub enum Implementation {
 }
 
 impl Implementation {
-    pub fn of(contract_json: &Value) -> Self {
-        let composability = &contract_json["composability"];
+    /// From a contract's raw `composability`.
+    fn of(composability: &Value) -> Self {
         if composability["implementation_kind"] != "workflow" {
             return Self::Executable;
         }
@@ -59,6 +58,13 @@ pub struct Capability {
     pub implementation: Implementation,
 }
 
+impl Capability {
+    pub fn new(file: impl Into<String>, contract: Contract) -> Self {
+        let implementation = Implementation::of(&contract.composability);
+        Self { file: file.into(), contract, implementation }
+    }
+}
+
 /// `id@version` of anything registered.
 pub fn key(id: &str, version: &str) -> String {
     format!("{id}@{version}")
@@ -85,10 +91,12 @@ impl Registry {
             let Some(bytes) = files.get(&path) else { continue };
             match kind {
                 workspace::Kind::Contract => {
-                    let Ok(json) = serde_json::from_slice::<Value>(bytes) else { continue };
-                    let Ok(parsed) = contract::Contract::deserialize(&json) else { continue };
-                    let implementation = Implementation::of(&json);
-                    registry.add_capability(Capability { file: path, contract: parsed, implementation });
+                    let Some(parsed) =
+                        std::str::from_utf8(bytes).ok().and_then(|text| contract::parse(text).ok())
+                    else {
+                        continue;
+                    };
+                    registry.add_capability(Capability::new(path, parsed));
                 }
                 workspace::Kind::EventContract => {
                     let Ok(json) = serde_json::from_slice::<Value>(bytes) else { continue };

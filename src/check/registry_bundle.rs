@@ -239,12 +239,7 @@ fn load(files: &PackageFiles, manifest_path: &str, found: &mut Vec<Diagnostic>) 
         }
     }
 
-    let mut loaded = Loaded {
-        capabilities: Vec::new(),
-        events: Vec::new(),
-        workflows: Vec::new(),
-        manifest: manifest.clone(),
-    };
+    let (mut capabilities, mut events, mut workflows) = (Vec::new(), Vec::new(), Vec::new());
     for (list, artifacts) in lists {
         for (i, artifact) in artifacts.iter().enumerate() {
             let Some((resolved, text)) = read_artifact(files, manifest_path, list, i, artifact, found) else {
@@ -261,36 +256,22 @@ fn load(files: &PackageFiles, manifest_path: &str, found: &mut Vec<Diagnostic>) 
                 problem(code, file.clone(), format!("{prefix}: {message}"), LOAD_EXIT)
             };
             let identity = match list {
-                List::Capabilities => match contract::parse(text) {
-                    Err(error) => {
-                        Err(parse_failed("bundle.capability_parse_failed", format!("{error} at $")))
-                    }
+                List::Capabilities => match contract::parse_valid(text) {
+                    Err(message) => Err(parse_failed("bundle.capability_parse_failed", message)),
                     Ok(parsed) => {
-                        let violations = contract::validate(&parsed);
-                        if violations.is_empty() {
-                            let identity = (parsed.id.clone(), parsed.version.clone());
-                            let json: Value = serde_json::from_str(text).unwrap_or_default();
-                            let implementation = Implementation::of(&json);
-                            let capability =
-                                Capability { file: resolved.key.clone(), contract: parsed, implementation };
-                            loaded.capabilities.push((resolved.clone(), capability));
-                            Ok(identity)
-                        } else {
-                            Err(parse_failed(
-                                "bundle.capability_parse_failed",
-                                contract::joined_message(&violations),
-                            ))
-                        }
+                        let identity = (parsed.id.clone(), parsed.version.clone());
+                        capabilities.push((resolved.clone(), Capability::new(resolved.key.clone(), parsed)));
+                        Ok(identity)
                     }
                 },
                 List::Events => event_identity(text)
                     .map_err(|message| parse_failed("bundle.event_parse_failed", message))
-                    .inspect(|(id, version)| loaded.events.push((id.clone(), version.clone()))),
+                    .inspect(|(id, version)| events.push((id.clone(), version.clone()))),
                 List::Workflows => match workflow::parse(text) {
                     Err(error) => Err(parse_failed("bundle.workflow_parse_failed", error.to_string())),
                     Ok(parsed) => {
                         let identity = (parsed.id.clone(), parsed.version.clone());
-                        loaded.workflows.push((resolved.clone(), parsed));
+                        workflows.push((resolved.clone(), parsed));
                         Ok(identity)
                     }
                 },
@@ -317,7 +298,7 @@ fn load(files: &PackageFiles, manifest_path: &str, found: &mut Vec<Diagnostic>) 
             }
         }
     }
-    Some(loaded)
+    Some(Loaded { manifest, capabilities, events, workflows })
 }
 
 /// An artefact's file as text, or the problem that stops Traverse reading it.

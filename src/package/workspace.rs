@@ -337,45 +337,35 @@ pub fn requests_and_workflows(
         }
     }
     if let Some(manifest_path) = manifest_path {
-        let capability_of = |path: &str| -> Option<String> {
-            let value: Value = serde_json::from_slice(files.get(path)?).ok()?;
-            Some(value.pointer("/capability_ref/id")?.as_str()?.to_owned())
-        };
-        let packages: Vec<String> = manifests(files).iter().filter_map(|path| capability_of(path)).collect();
+        let json_of = |path: &str| serde_json::from_slice::<Value>(files.get(path)?).ok();
+        let capability_of =
+            |manifest: &Value| Some(manifest.pointer("/capability_ref/id")?.as_str()?.to_owned());
+        let packages: Vec<String> =
+            manifests(files).iter().filter_map(|path| capability_of(&json_of(path)?)).collect();
         if packages.len() > 1 {
             let contracts: std::collections::BTreeSet<String> = kinds(files)
                 .into_iter()
                 .filter(|(_, kind)| *kind == Kind::Contract)
-                .filter_map(|(path, _)| {
-                    let value: Value = serde_json::from_slice(files.get(&path)?).ok()?;
-                    Some(value["id"].as_str()?.to_owned())
-                })
+                .filter_map(|(path, _)| Some(json_of(&path)?["id"].as_str()?.to_owned()))
                 .chain(packages.iter().cloned())
                 .collect();
-            let own = capability_of(manifest_path);
+            let manifest = json_of(manifest_path).unwrap_or_default();
+            let own = capability_of(&manifest);
             requests.retain(|path| match intent_of(files.get(path).unwrap_or_default()) {
                 Some(named) if contracts.contains(&named) => Some(&named) == own.as_ref(),
                 _ => true,
             });
             // A workflow belongs to the packages it runs or whose compositions name it; the
             // others are checked on their own.
-            let named: Vec<(String, String)> = files
-                .get(manifest_path)
-                .and_then(|bytes| serde_json::from_slice::<Value>(bytes).ok())
-                .map(|manifest| {
-                    let refs = manifest.get("known_compositions").or(manifest.get("workflow_refs")).cloned();
-                    refs.and_then(|refs| refs.as_array().cloned())
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|r| {
-                            Some((
-                                r["workflow_id"].as_str()?.to_owned(),
-                                r["workflow_version"].as_str()?.to_owned(),
-                            ))
-                        })
-                        .collect()
+            let compositions = manifest.get("known_compositions").or(manifest.get("workflow_refs"));
+            let named: Vec<(String, String)> = compositions
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|r| {
+                    Some((r["workflow_id"].as_str()?.to_owned(), r["workflow_version"].as_str()?.to_owned()))
                 })
-                .unwrap_or_default();
+                .collect();
             workflows.retain(|path| {
                 serde_json::from_slice::<WorkflowNodes>(files.get(path).unwrap_or_default()).is_ok_and(
                     |workflow| {

@@ -20,7 +20,7 @@ use crate::{
         PackageFiles,
         digest::Digests,
         json_path,
-        workspace::{self, Item, Reference},
+        workspace::{self, Item, Kind, Reference},
     },
     present::share_link::{Input, MAX_KEPT_STDIN_BYTES, SharedState, Unpacked},
     run::{
@@ -124,9 +124,10 @@ impl Playground {
         let focus = Memo::new(move |_| {
             let chosen = chosen.get()?;
             let started = super::browser::now_ms();
-            let focus = files.with(|files| match set::check_item(files, &chosen)? {
-                Focus::Package(_) => None,
-                focus => Some(focus),
+            // A package's report is `checked`'s: it is not checked a second time here.
+            let focus = files.with(|files| match files.kind(&chosen)? {
+                Kind::Package => None,
+                _ => set::check_item(files, &chosen),
             })?;
             Some(Focused { focus, check_ms: super::browser::now_ms() - started })
         });
