@@ -57,7 +57,7 @@ pub struct Contract {
     pub composability: Value,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Lifecycle {
     Draft,
@@ -100,7 +100,7 @@ pub enum SideEffectKind {
     StateChange,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 pub struct EventReference {
     pub event_id: String,
     pub version: String,

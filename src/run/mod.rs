@@ -3,6 +3,8 @@
 //! Traverse gives of what ran. Nothing here runs a module: `web::runner` does, with wasmer.
 
 pub mod account;
+pub mod composite;
+pub mod composition;
 pub mod execution;
 pub mod host;
 pub mod instrument;
@@ -12,3 +14,4 @@ pub mod protocol;
 pub mod settings;
 pub mod trap;
 pub mod use_case;
+pub mod workflow;
