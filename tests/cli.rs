@@ -297,6 +297,7 @@ fn check_of_a_folder_checks_every_item_of_the_set() {
         [
             ("registry_bundle", "guarded-transition/registry-bundle/manifest.json"),
             ("application", "guarded-transition/app/app.manifest.json"),
+            ("workflow", "guarded-transition/workflows/announced-transition.json"),
             ("workflow", "guarded-transition/workflows/guarded-transition.json"),
             ("workflow", "transition-status/workflows/transition-status-flow/workflow.json"),
         ]

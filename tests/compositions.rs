@@ -1039,9 +1039,10 @@ fn each_package_checks_its_own_requests() {
     assert!(!requests.is_empty());
     assert!(requests.iter().all(|path| path.starts_with("authorize/")), "{requests:?}");
     // And the workflows that run its capability.
-    assert_eq!(workflows, [WORKFLOW]);
+    const ANNOUNCED: &str = "guarded-transition/workflows/announced-transition.json";
+    assert_eq!(workflows, [ANNOUNCED, WORKFLOW]);
     let (_, workflows) = workspace::requests_and_workflows(&files, Some("transition-status/manifest.json"));
-    assert_eq!(workflows, [WORKFLOW, "transition-status/workflows/transition-status-flow/workflow.json"]);
+    assert_eq!(workflows, [ANNOUNCED, WORKFLOW, "transition-status/workflows/transition-status-flow/workflow.json"]);
 }
 
 /// Traverse's own reference set: the starter bundle inspects and registers with its composite;

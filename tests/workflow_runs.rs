@@ -48,16 +48,17 @@ fn ended(end: RunEnd) -> RunOutcome {
 
 /// Walks a traversal to its end, each node's run ending as `run` says.
 fn drive(
-    start: (Option<workflow::Traversal>, Step),
+    start: Result<(workflow::Traversal, Step), WorkflowRun>,
     mut run: impl FnMut(&NodeRun) -> RunOutcome,
 ) -> WorkflowRun {
-    let (mut traversal, mut step) = start;
+    let (mut traversal, mut step) = match start {
+        Ok(started) => started,
+        Err(refused) => return refused,
+    };
     loop {
         match step {
             Step::Finished(done) => return done,
-            Step::Run(node) => {
-                step = traversal.as_mut().expect("a run needs its traversal").resume(run(&node))
-            }
+            Step::Run(node) => step = traversal.resume(run(&node)),
         }
     }
 }
@@ -165,6 +166,7 @@ fn our_workflow_runs_node_by_node_with_traverse_ids_state_and_warnings() {
     assert_eq!(evidence["waiting_edges"], json!([]), "a terminal node without event edges waits for nothing");
     assert_eq!(run.nodes[1].state["status"], "in_progress", "the state after each step is kept");
     assert!(run.completed());
+    assert_eq!(run.verdict_line().as_deref(), Some("workflow status: completed"));
     assert_eq!(run.node_status("transition"), Some("completed"));
     assert!(run.edge_taken("authorize-then-transition"));
 }
@@ -226,6 +228,10 @@ fn the_request_is_checked_before_any_node() {
         |_| unreachable!(),
     );
     assert_eq!(failure(&run).0, "workflow_not_found");
+    assert_eq!(
+        run.verdict_line().unwrap(),
+        "workflow failed: workflow_not_found (capability_not_found): workflow definition was not found in the workflow registry"
+    );
 }
 
 #[test]

@@ -6,3 +6,4 @@ pub mod json_view;
 pub mod number;
 pub mod position;
 pub mod share_link;
+pub mod workflow_graph;

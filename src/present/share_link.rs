@@ -87,6 +87,8 @@ pub enum Input {
     Request(String),
     /// Text the user wrote.
     Stdin(String),
+    /// A workflow of the set, by `id@version`, run directly with this input.
+    Workflow { workflow: String, stdin: String },
 }
 
 /// What a state restores ([`SharedState::unpack`]).

@@ -10,6 +10,7 @@ use crate::{
         contract::{self, Contract},
         registry::{Capability, Implementation, Registry},
         registry_bundle::BundleManifest,
+        request,
         workflow::{self, Workflow},
     },
     package::{
@@ -151,6 +152,30 @@ impl Composition {
     /// The composite capability a registry bundle registers as exactly `id@version`.
     pub fn composite(&self, id: &str, version: &str) -> Option<&Composite> {
         self.composites.get(&key(id, version))
+    }
+
+    /// The runtime requests among `files` whose intent names a composite capability exactly,
+    /// by path: they run through the runtime's workflow path.
+    pub fn composite_requests(&self, files: &PackageFiles) -> Vec<String> {
+        if self.composites.is_empty() {
+            return Vec::new();
+        }
+        let names_composite = |path: &str| {
+            let Some(parsed) = files.get(path).and_then(|bytes| request::parse(path, bytes).ok()) else {
+                return false;
+            };
+            let intent = &parsed.intent;
+            intent
+                .capability_id
+                .as_deref()
+                .zip(intent.capability_version.as_deref())
+                .is_some_and(|(id, version)| self.composite(id, version).is_some())
+        };
+        files
+            .paths()
+            .filter(|path| files.kind(path) == Some(Kind::Request) && names_composite(path))
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Whether there is anything to run as a composition.

@@ -24,6 +24,12 @@ pub enum InputChoice {
     Request(String),
     /// A contract use case, by index: its `input_example`.
     UseCase(usize),
+    /// A registered workflow run directly (`execute_workflow`), by `id@version`, with the
+    /// stdin text as its input.
+    Workflow(String),
+    /// A runtime request, by path, whose intent names a composite capability: it runs its
+    /// workflow through the runtime (WORKFLOWS.md §3.2).
+    Composite(String),
 }
 
 impl InputChoice {
@@ -31,13 +37,19 @@ impl InputChoice {
     /// own text (it stays); nothing for a request that does not parse, which has no input.
     pub fn stdin(&self, report: &Report) -> Option<String> {
         match self {
-            Self::Custom => None,
+            // A composition's input comes from the set, not the package ([`crate::run::composition`]).
+            Self::Custom | Self::Workflow(_) | Self::Composite(_) => None,
             Self::Request(_) => Some(self.request(report)?.stdin.clone().unwrap_or_default()),
             Self::UseCase(index) => {
                 let use_case = report.contract.as_ref()?.use_cases.get(*index)?;
                 Some(request::stdin_bytes(&use_case.input_example))
             }
         }
+    }
+
+    /// Whether the choice runs a composition rather than the package's module.
+    pub fn is_composed(&self) -> bool {
+        matches!(self, Self::Workflow(_) | Self::Composite(_))
     }
 
     /// The runtime request chosen, as checked.

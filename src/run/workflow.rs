@@ -93,6 +93,20 @@ impl WorkflowRun {
             .as_str()
     }
 
+    /// The line the page prints for a direct run (Traverse's CLI has no command for one; the
+    /// line is ours): its status, or its failure reason, error code and message.
+    pub fn verdict_line(&self) -> Option<String> {
+        let result = self.result.as_ref()?;
+        Some(match result["error"]["message"].as_str() {
+            Some(message) => format!(
+                "workflow failed: {} ({}): {message}",
+                self.evidence.as_ref()?["result"]["failure_reason"].as_str().unwrap_or_default(),
+                result["error"]["code"].as_str().unwrap_or_default()
+            ),
+            None => format!("workflow status: {}", result["status"].as_str().unwrap_or_default()),
+        })
+    }
+
     /// Whether the edge was taken.
     pub fn edge_taken(&self, edge_id: &str) -> bool {
         self.evidence
@@ -197,11 +211,10 @@ fn violations_error(code: &str, message: &str, violations: &[SchemaViolation]) -
     runtime_error(code, message, json!({"violations": violations}))
 }
 
-/// `execute_workflow`: the request's checks (§3.1), then the first node to run, or the end.
-pub fn start(request: WorkflowRequest, composition: &Composition) -> (Option<Traversal>, Step) {
-    let refused = |failure: Failure, error: Value| {
-        (None, Step::Finished(failed_before_traversal(&request, failure, error)))
-    };
+/// `execute_workflow`: the request's checks (§3.1), then the walk and its first step; the
+/// whole run when the request is refused before any node.
+pub fn start(request: WorkflowRequest, composition: &Composition) -> Result<(Traversal, Step), WorkflowRun> {
+    let refused = |failure: Failure, error: Value| Err(failed_before_traversal(&request, failure, error));
     if [&request.request_id, &request.workflow_id, &request.workflow_version]
         .iter()
         .any(|field| field.trim().is_empty())
@@ -252,7 +265,7 @@ pub fn start(request: WorkflowRequest, composition: &Composition) -> (Option<Tra
         running: None,
     };
     let step = traversal.enter();
-    (Some(traversal), step)
+    Ok((traversal, step))
 }
 
 /// The whole result of a request refused before any node (empty evidence, the request's ids).
@@ -726,9 +739,40 @@ fn failure_code(error: &ExecutorError) -> &'static str {
     }
 }
 
+/// A starting input for a workflow from its input schema: each required property (or every
+/// property, without `required`) with a value of its type, nested objects and arrays alike.
+pub fn starting_input(schema: &Value) -> Value {
+    match schema["type"].as_str() {
+        Some("object") => {
+            let properties = schema["properties"].as_object();
+            let required: Vec<&str> = schema["required"].as_array().map_or_else(
+                || properties.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default(),
+                |required| required.iter().filter_map(Value::as_str).collect(),
+            );
+            let value_of =
+                |name: &str| starting_input(properties.and_then(|p| p.get(name)).unwrap_or(&Value::Null));
+            Value::Object(required.into_iter().map(|name| (name.to_owned(), value_of(name))).collect())
+        }
+        Some("array") => json!([]),
+        Some("string") => json!(""),
+        Some("integer" | "number") => json!(0),
+        Some("boolean") => json!(false),
+        _ => Value::Null,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_starting_input_follows_the_schema() {
+        let schema = json!({"type": "object", "required": ["who", "n", "tags", "inner"], "properties": {
+            "who": {"type": "string"}, "n": {"type": "integer"}, "tags": {"type": "array"},
+            "inner": {"type": "object", "properties": {"ok": {"type": "boolean"}}}, "optional": {"type": "string"}}});
+        assert_eq!(starting_input(&schema), json!({"who": "", "n": 0, "tags": [], "inner": {"ok": false}}));
+        assert_eq!(starting_input(&json!({})), Value::Null);
+    }
 
     #[test]
     fn predicates_read_object_members_of_the_payload() {

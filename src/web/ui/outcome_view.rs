@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::state::Playground;
+use super::{
+    composition_view::{ComposedView, CompositionView},
+    state::Playground,
+};
 use crate::{
     check::{
         diagnostic::TraverseStop,
@@ -34,6 +37,8 @@ pub enum RunView {
         governed: bool,
         use_case: Option<(usize, String, Value)>,
     },
+    /// A workflow or a composite request ran, node by node.
+    Composed(Box<ComposedView>),
 }
 
 impl RunView {
@@ -42,6 +47,8 @@ impl RunView {
         match self {
             Self::Refused { .. } => EndReason::Failed,
             Self::Ran { outcome, governed, .. } => outcome.end.reason(*governed),
+            Self::Composed(composed) if composed.completed() => EndReason::Completed,
+            Self::Composed(_) => EndReason::Failed,
         }
     }
 
@@ -50,6 +57,7 @@ impl RunView {
         match self {
             Self::Refused { stop, .. } => Some(stop.message.clone()),
             Self::Ran { account, .. } => account.as_ref()?.traverse_line.clone(),
+            Self::Composed(composed) => composed.line.clone(),
         }
     }
 
@@ -73,7 +81,7 @@ impl RunView {
     pub fn outcome(&self) -> Option<&RunOutcome> {
         match self {
             Self::Ran { outcome, .. } => Some(outcome),
-            Self::Refused { .. } => None,
+            Self::Refused { .. } | Self::Composed(_) => None,
         }
     }
 }
@@ -82,18 +90,28 @@ fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
+/// A module's run, or a composition's.
 #[component]
 pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
+    let composed = move || match view.get() {
+        Some(RunView::Composed(composed)) => Some(*composed),
+        _ => None,
+    };
+    move || match composed() {
+        Some(composed) => view! { <CompositionView composed /> }.into_any(),
+        None => view! { <ModuleOutcome view /> }.into_any(),
+    }
+}
+
+#[component]
+fn ModuleOutcome(view: ReadSignal<Option<RunView>>) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let check_ms = move || playground.checked.with_untracked(|checked| checked.as_ref().map(|c| c.check_ms));
-    let reason = move || match view.get()? {
-        RunView::Refused { .. } => Some(EndReason::Failed),
-        RunView::Ran { outcome, governed, .. } => Some(outcome.end.reason(governed)),
-    };
+    let reason = move || view.get().map(|view| view.end());
     let detail = move || match view.get() {
         Some(RunView::Refused { cause, .. }) => format!("refused before running: {cause}"),
         Some(RunView::Ran { outcome, .. }) => outcome.end.detail(),
-        None => String::new(),
+        Some(RunView::Composed(_)) | None => String::new(),
     };
     let outcome = move || match view.get() {
         Some(RunView::Ran { outcome, .. }) => Some(*outcome),
@@ -111,7 +129,7 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
             account.trace,
             Some((account.execution, account.against_contract)),
         )),
-        RunView::Ran { account: None, .. } => None,
+        RunView::Ran { account: None, .. } | RunView::Composed(_) => None,
     };
     let stdout_text =
         move || outcome().map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();

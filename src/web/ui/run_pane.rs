@@ -3,27 +3,33 @@
 //! run every request and use case at once into a table (Ctrl/⌘-Shift-Enter).
 
 use leptos::{ev, prelude::*, task::spawn_local};
+use serde_json::Value;
 
 use super::{
+    composition_view::{ComposedView, WorkflowGraph},
     outcome_view::{OutcomeView, RunView},
     run_all_table::{Row, RunAllTable},
     sandbox_settings::SandboxSettings,
     state::{Playground, SharedRunner},
 };
 use crate::{
-    check::{Report, limits::FUEL_BUDGET},
+    check::{Report, limits::FUEL_BUDGET, request},
     present::number::grouped,
     run::{
         account,
-        plan::{self, InputChoice, Plan},
-        protocol::SandboxFile,
+        composite::{self, Begun},
+        plan::{self, InputChoice, PLAYGROUND_REQUEST_ID, Plan},
+        protocol::{Limits, Mode, RunRequest, SandboxFile},
         settings::{Settings as RunSettings, parse_env},
+        workflow::{self, Step, Traversal, WorkflowRequest, WorkflowRun},
     },
     web::runner::client::Runner,
 };
 
 /// The select's value for a use case: this prefix and its index.
 const USE_CASE_PREFIX: &str = "use-case:";
+/// The select's value for a workflow run directly: this prefix and its `id@version`.
+const WORKFLOW_PREFIX: &str = "workflow:";
 
 #[component]
 pub fn RunPane() -> impl IntoView {
@@ -41,9 +47,43 @@ pub fn RunPane() -> impl IntoView {
     let sent =
         Memo::new(move |_| playground.stdin().with(|stdin| plan::stdin_preview(stdin, governed.get())));
     let stdin_size = Memo::new(move |_| grouped(playground.stdin().with(String::len) as u64));
+    let composite_requests = playground.composite_requests;
+    // A composite request runs through its workflow, offered apart from the package's.
     let requests = Memo::new(move |_| {
         playground.checked.with(|checked| {
-            checked.as_ref().map(|c| c.report.requests.iter().map(|r| r.file.clone()).collect::<Vec<_>>())
+            let composite = composite_requests.get();
+            checked.as_ref().map(|c| {
+                c.report
+                    .requests
+                    .iter()
+                    .map(|r| r.file.clone())
+                    .filter(|f| !composite.contains(f))
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let workflows = Memo::new(move |_| {
+        playground.composition.with(|composition| {
+            composition.workflows().map(|w| format!("{}@{}", w.id, w.version)).collect::<Vec<_>>()
+        })
+    });
+    let composed = Memo::new(move |_| playground.input().with(InputChoice::is_composed));
+    // The workflow the chosen composition runs, drawn before it runs.
+    let chosen_workflow = Memo::new(move |_| {
+        let choice = playground.input().get();
+        playground.composition.with(|composition| match choice {
+            InputChoice::Workflow(key) => {
+                let (id, version) = key.rsplit_once('@')?;
+                composition.workflow(id, version).cloned()
+            }
+            InputChoice::Composite(path) => playground.files().with(|files| {
+                let parsed = request::parse(&path, files.get(&path)?).ok()?;
+                let intent = &parsed.intent;
+                let composite = composition
+                    .composite(intent.capability_id.as_deref()?, intent.capability_version.as_deref()?)?;
+                composition.workflow(&composite.workflow_id, &composite.workflow_version).cloned()
+            }),
+            _ => None,
         })
     });
     let use_cases = Memo::new(move |_| {
@@ -65,7 +105,7 @@ pub fn RunPane() -> impl IntoView {
         })
     });
     Effect::new(move |_| {
-        if module.with(Option::is_some) {
+        if module.with(Option::is_some) || composed.get() {
             runner.with_value(|runner| runner.prepare());
         }
     });
@@ -73,10 +113,12 @@ pub fn RunPane() -> impl IntoView {
     let choose = move |value: String| {
         let choice = if let Some(index) = value.strip_prefix(USE_CASE_PREFIX).and_then(|i| i.parse().ok()) {
             InputChoice::UseCase(index)
+        } else if let Some(key) = value.strip_prefix(WORKFLOW_PREFIX) {
+            InputChoice::Workflow(key.to_owned())
         } else if value.is_empty() {
             InputChoice::Custom
         } else {
-            InputChoice::Request(value)
+            playground.request_choice(value)
         };
         playground.choose_input(choice);
     };
@@ -103,6 +145,21 @@ pub fn RunPane() -> impl IntoView {
     };
     let run = move || {
         if running.get_untracked() {
+            return;
+        }
+        let choice = playground.input().get_untracked();
+        if choice.is_composed() {
+            running.set(true);
+            view.set(None);
+            let (stdin, limits) = (playground.stdin().get_untracked(), settings.get_untracked().limits());
+            let runner = runner.get_value();
+            spawn_local(async move {
+                let ran = run_composed(&runner, playground, choice, &stdin, limits).await;
+                if let Err(problem) = &ran {
+                    playground.notify("stdin", problem.clone());
+                }
+                finish(ran.ok())
+            });
             return;
         }
         let Some(prepared) = prepared() else { return };
@@ -159,6 +216,8 @@ pub fn RunPane() -> impl IntoView {
         InputChoice::Custom => String::new(),
         InputChoice::Request(path) => path,
         InputChoice::UseCase(index) => format!("{USE_CASE_PREFIX}{index}"),
+        InputChoice::Workflow(key) => format!("{WORKFLOW_PREFIX}{key}"),
+        InputChoice::Composite(path) => path,
     };
     view! {
         <section class="pane run" aria-labelledby="run-heading">
@@ -175,6 +234,19 @@ pub fn RunPane() -> impl IntoView {
                     let current = untrack(selected);
                     requests.get().unwrap_or_default().into_iter().map(|path| view! {
                         <option value=path.clone() selected=current == path>{format!("request {path}")}</option>
+                    }).collect_view()
+                }}
+                {move || {
+                    let current = untrack(selected);
+                    composite_requests.get().into_iter().map(|path| view! {
+                        <option value=path.clone() selected=current == path>{format!("composite request {path}")}</option>
+                    }).collect_view()
+                }}
+                {move || {
+                    let current = untrack(selected);
+                    workflows.get().into_iter().map(|key| {
+                        let value = format!("{WORKFLOW_PREFIX}{key}");
+                        view! { <option value=value.clone() selected=current == value>{format!("workflow {key}")}</option> }
                     }).collect_view()
                 }}
                 {move || {
@@ -214,7 +286,7 @@ pub fn RunPane() -> impl IntoView {
             }}
             <div class="run-bar">
                 <button data-testid="run" class="primary"
-                    disabled=move || running.get() || module.with(Option::is_none)
+                    disabled=move || running.get() || (module.with(Option::is_none) && !composed.get())
                         || (sent.with(|sent| matches!(sent, Some(Err(_)))) && request_problem.with(Option::is_none))
                         || (!governed.get() && settings.with(|s| parse_env(&s.sandbox_env).is_err()))
                     on:click=move |_| run()>
@@ -227,7 +299,16 @@ pub fn RunPane() -> impl IntoView {
                 <span class="note">" Ctrl/⌘-Enter · runs: " <span data-testid="run-count">{move || runs.get()}</span></span>
             </div>
             <RunAllTable rows=rows.read_only() done=all_done.read_only() open=move |ran| view.set(Some(ran)) />
-            {move || module.with(Option::is_none).then(|| view! {
+            {move || composed.get().then(|| view! {
+                <p class="note" data-testid="composition-note">"A composition runs node by node as Traverse's runtime walks it: each node governed, with its own fuel and limits, whatever the mode."</p>
+            })}
+            {move || {
+                let drawn = view.with(|view| matches!(view, Some(RunView::Composed(_))));
+                chosen_workflow.get().filter(|_| !drawn).map(|workflow| view! {
+                    <WorkflowGraph workflow run=None chosen=RwSignal::new(None) />
+                })
+            }}
+            {move || (module.with(Option::is_none) && !composed.get()).then(|| view! {
                 <p class="note">"Load a package or a .wasm module to run it."</p>
             })}
             <Settings sandbox_files=sandbox_files />
@@ -313,4 +394,98 @@ async fn run_one(
         Some((index, use_case.scenario.clone(), use_case.output_example.clone()))
     });
     Ok(RunView::Ran { outcome: Box::new(outcome), account, governed: settings.governed, use_case })
+}
+
+/// Walks a workflow, each node's module run governed in the runner worker with `limits`.
+async fn drive(
+    runner: &Runner,
+    playground: Playground,
+    limits: Limits,
+    start: Result<(Traversal, Step), WorkflowRun>,
+) -> WorkflowRun {
+    let (mut traversal, mut step) = match start {
+        Ok(started) => started,
+        Err(refused) => return refused,
+    };
+    loop {
+        let node = match step {
+            Step::Finished(run) => return run,
+            Step::Run(node) => node,
+        };
+        let module = playground
+            .files()
+            .with_untracked(|files| files.get(&node.module).map(<[u8]>::to_vec))
+            .unwrap_or_default();
+        let request =
+            RunRequest { module, stdin: node.stdin, mode: Mode::Governed { events: node.policy }, limits };
+        step = traversal.resume(runner.run(request).await);
+    }
+}
+
+/// A workflow run directly with stdin as its input, or a composite request through the
+/// runtime; why not when stdin is not JSON or the request cannot be read.
+async fn run_composed(
+    runner: &Runner,
+    playground: Playground,
+    choice: InputChoice,
+    stdin: &str,
+    limits: Limits,
+) -> Result<RunView, String> {
+    let composition = playground.composition.get_untracked();
+    let composed = match choice {
+        InputChoice::Workflow(key) => {
+            let (id, version) =
+                key.rsplit_once('@').ok_or_else(|| format!("{key} is not a workflow id@version"))?;
+            let input: Value =
+                serde_json::from_str(stdin).map_err(|error| format!("is not JSON: {error}"))?;
+            let request = WorkflowRequest {
+                request_id: PLAYGROUND_REQUEST_ID.to_owned(),
+                workflow_id: id.to_owned(),
+                workflow_version: version.to_owned(),
+                input,
+            };
+            let run = drive(runner, playground, limits, workflow::start(request, &composition)).await;
+            let line = run.verdict_line();
+            ComposedView {
+                workflow: composition.workflow(id, version).cloned(),
+                run: Some(run),
+                runtime: None,
+                line,
+            }
+        }
+        InputChoice::Composite(path) => {
+            let bytes = playground
+                .files()
+                .with_untracked(|files| files.get(&path).map(<[u8]>::to_vec))
+                .ok_or_else(|| format!("the request {path} is no longer loaded"))?;
+            let raw: Value =
+                serde_json::from_slice(&bytes).map_err(|error| format!("{path} is not JSON: {error}"))?;
+            let parsed = request::parse(&path, &bytes).map_err(|diagnostic| diagnostic.message)?;
+            let intent = &parsed.intent;
+            let composite = intent
+                .capability_id
+                .as_deref()
+                .zip(intent.capability_version.as_deref())
+                .and_then(|(id, version)| composition.composite(id, version));
+            let workflow =
+                composite.and_then(|c| composition.workflow(&c.workflow_id, &c.workflow_version)).cloned();
+            match composite::begin(&raw, &parsed, composite) {
+                Begun::Refused(outcome) => ComposedView {
+                    workflow,
+                    run: None,
+                    line: Some(outcome.traverse_line()),
+                    runtime: Some(*outcome),
+                },
+                Begun::Started(started) => {
+                    let start = workflow::start(started.workflow.clone(), &composition);
+                    let run = drive(runner, playground, limits, start).await;
+                    let runtime = composite::finish(*started, &run);
+                    let line = runtime.as_ref().map(composite::RuntimeOutcome::traverse_line);
+                    ComposedView { workflow, run: Some(run), runtime, line }
+                }
+            }
+        }
+        _ => return Err("this input runs the package's module, not a composition".to_owned()),
+    };
+    Ok(RunView::Composed(Box::new(composed)))
 }

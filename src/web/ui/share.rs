@@ -54,6 +54,17 @@ pub fn LinkBanner(opened: RwSignal<Option<Result<(), String>>>) -> impl IntoView
         let module = playground.module.get().unwrap_or_else(|| "no module yet".to_owned());
         let input = match playground.input().get() {
             InputChoice::Request(path) => format!("request {path}"),
+            InputChoice::Composite(path) => {
+                return format!(
+                    "It will run the composite request {path}, as Traverse's runtime does, when you press Run."
+                );
+            }
+            InputChoice::Workflow(key) => {
+                return format!(
+                    "It will run the workflow {key} with stdin {}, as Traverse's runtime does, when you press Run.",
+                    playground.stdin().get()
+                );
+            }
             _ => format!("stdin {}", playground.stdin().get()),
         };
         let mode = if playground.settings().with(|s| s.governed) {

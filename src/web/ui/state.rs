@@ -13,7 +13,7 @@ use crate::{
     check::{
         self, Report,
         diagnostic::{Edit, Location},
-        manifest,
+        manifest, request,
         set::{self, Focus},
     },
     package::{
@@ -24,8 +24,10 @@ use crate::{
     },
     present::share_link::{Input, MAX_KEPT_STDIN_BYTES, SharedState, Unpacked},
     run::{
+        composition::Composition,
         plan::{self, InputChoice},
         settings::Settings,
+        workflow,
     },
     web::runner::client::Runner,
 };
@@ -108,6 +110,11 @@ pub struct Playground {
     pub module: Memo<Option<String>>,
     /// The package's report, or the lone module's when there is no manifest.
     pub checked: Memo<Option<Checked>>,
+    /// What the set offers to run as a composition: its registered workflows and the
+    /// composite capabilities of its registry bundles.
+    pub composition: Memo<Composition>,
+    /// The runtime requests whose intent names a composite capability, by path.
+    pub composite_requests: Memo<Vec<String>>,
 }
 
 impl Playground {
@@ -154,6 +161,10 @@ impl Playground {
             let now = super::browser::now_ms();
             Some(Checked { report, check_ms: now - started, hash_ms: hashed - started })
         });
+        let composition = Memo::new(move |_| files.with(Composition::of_files));
+        let composite_requests = Memo::new(move |_| {
+            composition.with(|composition| files.with(|files| composition.composite_requests(files)))
+        });
         Self {
             files,
             originals: RwSignal::new(BTreeMap::new()),
@@ -175,6 +186,8 @@ impl Playground {
             focus,
             module,
             checked,
+            composition,
+            composite_requests,
         }
     }
 
@@ -363,7 +376,18 @@ impl Playground {
     /// Chooses what goes to stdin; a request or a use case puts its input in the editor, as
     /// Traverse writes it.
     pub fn choose_input(&self, choice: InputChoice) {
-        let stdin = self.checked.with_untracked(|checked| choice.stdin(&checked.as_ref()?.report));
+        let stdin = match &choice {
+            InputChoice::Workflow(key) => self.composition.with_untracked(|composition| {
+                let (id, version) = key.rsplit_once('@')?;
+                let schema = &composition.workflow(id, version)?.inputs.schema;
+                Some(request::stdin_bytes(&workflow::starting_input(schema)))
+            }),
+            InputChoice::Composite(path) => self.files.with_untracked(|files| {
+                let parsed = request::parse(path, files.get(path)?).ok()?;
+                Some(request::stdin_bytes(&parsed.input))
+            }),
+            _ => self.checked.with_untracked(|checked| choice.stdin(&checked.as_ref()?.report)),
+        };
         if let Some(stdin) = stdin {
             self.stdin.set(stdin);
         }
@@ -371,12 +395,24 @@ impl Playground {
         self.changed();
     }
 
-    /// The user's own stdin, which is then what runs.
+    /// The user's own stdin, which is then what runs; a workflow chosen stays chosen, with
+    /// this as its input.
     pub fn write_stdin(&self, text: String) {
         self.stdin_written.set(text != INITIAL_STDIN);
         self.stdin.set(text);
-        self.input.set(InputChoice::Custom);
+        if !matches!(self.input.get_untracked(), InputChoice::Workflow(_)) {
+            self.input.set(InputChoice::Custom);
+        }
         self.changed();
+    }
+
+    /// The choice for a request path: a composite request runs through its workflow.
+    pub fn request_choice(&self, path: String) -> InputChoice {
+        if self.composite_requests.with_untracked(|composite| composite.contains(&path)) {
+            InputChoice::Composite(path)
+        } else {
+            InputChoice::Request(path)
+        }
     }
 
     /// Changes the settings; the settings' readers hear of it even when nothing changed, so an
@@ -465,7 +501,8 @@ impl Playground {
     /// The whole state; binaries over `inline_up_to` bytes only by their SHA-256.
     pub fn snapshot(&self, inline_up_to: usize) -> SharedState {
         let input = match self.input.get() {
-            InputChoice::Request(path) => Input::Request(path),
+            InputChoice::Request(path) | InputChoice::Composite(path) => Input::Request(path),
+            InputChoice::Workflow(workflow) => Input::Workflow { workflow, stdin: self.stdin.get() },
             _ if self.stdin.with(String::len) > MAX_KEPT_STDIN_BYTES => {
                 let size = self.stdin.with(String::len);
                 self.notify(
@@ -505,8 +542,12 @@ impl Playground {
                 );
                 self.input.set(InputChoice::Custom);
             }
-            Input::Request(path) => self.choose_input(InputChoice::Request(path)),
+            Input::Request(path) => self.choose_input(self.request_choice(path)),
             Input::Stdin(text) => self.write_stdin(text),
+            Input::Workflow { workflow, stdin } => {
+                self.input.set(InputChoice::Workflow(workflow));
+                self.write_stdin(stdin);
+            }
         }
         self.changed();
     }
