@@ -1042,7 +1042,10 @@ fn each_package_checks_its_own_requests() {
     const ANNOUNCED: &str = "guarded-transition/workflows/announced-transition.json";
     assert_eq!(workflows, [ANNOUNCED, WORKFLOW]);
     let (_, workflows) = workspace::requests_and_workflows(&files, Some("transition-status/manifest.json"));
-    assert_eq!(workflows, [ANNOUNCED, WORKFLOW, "transition-status/workflows/transition-status-flow/workflow.json"]);
+    assert_eq!(
+        workflows,
+        [ANNOUNCED, WORKFLOW, "transition-status/workflows/transition-status-flow/workflow.json"]
+    );
 }
 
 /// Traverse's own reference set: the starter bundle inspects and registers with its composite;

@@ -87,12 +87,7 @@ fn input() -> Value {
 }
 
 fn direct(files: &PackageFiles, input: Value, run: impl FnMut(&NodeRun) -> RunOutcome) -> WorkflowRun {
-    let request = WorkflowRequest {
-        request_id: "wf-1".into(),
-        workflow_id: WORKFLOW_ID.into(),
-        workflow_version: "1.0.0".into(),
-        input,
-    };
+    let request = WorkflowRequest::new("wf-1", WORKFLOW_ID, "1.0.0", input);
     drive(workflow::start(request, &Composition::of_files(files)), run)
 }
 
@@ -175,13 +170,21 @@ fn our_workflow_runs_node_by_node_with_traverse_ids_state_and_warnings() {
 fn the_request_is_checked_before_any_node() {
     let files = common::composition_files();
     let composition = Composition::of_files(&files);
-    let request = |workflow_id: &str, input: Value| WorkflowRequest {
-        request_id: "wf".into(),
-        workflow_id: workflow_id.into(),
-        workflow_version: "1.0.0".into(),
-        input,
-    };
+    let request = |workflow_id: &str, input: Value| WorkflowRequest::new("wf", workflow_id, "1.0.0", input);
     let refused = |request| drive(workflow::start(request, &composition), |_| unreachable!("nothing runs"));
+    // Traverse's literals first, in its order, then blank ids.
+    let mut wrong = request(WORKFLOW_ID, input());
+    wrong.schema_version = "2.0.0".into();
+    wrong.governing_spec = "nope".into();
+    assert_eq!(
+        failure(&refused(wrong)),
+        ("workflow_invalid", "request_invalid", "schema_version must equal 1.0.0")
+    );
+    let mut wrong = request(WORKFLOW_ID, input());
+    wrong.kind = "runtime_request".into();
+    let wrong = refused(wrong);
+    assert_eq!(failure(&wrong).2, "kind must equal workflow_execution_request");
+    assert_eq!(result(&wrong)["error"]["details"], json!({"path": "$.kind"}));
     let blank = refused(request(" ", input()));
     assert_eq!(
         failure(&blank),
@@ -201,6 +204,10 @@ fn the_request_is_checked_before_any_node() {
         )
     );
     assert_eq!(result(&missing)["workflow_id"], "nope", "a failure echoes the request's ids");
+    // The set's workflows are in the private tier: a public-only request does not find them.
+    let mut public = request(WORKFLOW_ID, input());
+    public.scope = traverse_playground::check::request::LookupScope::PublicOnly;
+    assert_eq!(failure(&refused(public)).0, "workflow_not_found");
     let bad_input = refused(request(WORKFLOW_ID, json!({"action": "update"})));
     assert_eq!(
         failure(&bad_input),
@@ -611,12 +618,7 @@ fn traverse_starter_runs_equal_traverses_own() {
     let request = &direct_ref["input"];
     let run = drive(
         workflow::start(
-            WorkflowRequest {
-                request_id: request["request_id"].as_str().unwrap().into(),
-                workflow_id: request["workflow_id"].as_str().unwrap().into(),
-                workflow_version: request["workflow_version"].as_str().unwrap().into(),
-                input: request["input"].clone(),
-            },
+            WorkflowRequest::parse(request.to_string().as_bytes()).unwrap(),
             &Composition::of_files(&files),
         ),
         agents,
@@ -629,4 +631,27 @@ fn traverse_starter_runs_equal_traverses_own() {
     let mut trace = composite_ref["trace"].clone();
     trace.as_object_mut().unwrap().remove("_harness_note");
     assert_eq!(outcome.trace, trace);
+}
+
+/// The example set's workflow execution requests are recognised by their kind, parse as
+/// Traverse's `WorkflowExecutionRequest`, and name a workflow the set registers.
+#[test]
+fn the_example_workflow_requests_name_registered_workflows() {
+    let files = common::composition_files();
+    let composition = Composition::of_files(&files);
+    let requests: Vec<&str> = files
+        .paths()
+        .filter(|path| {
+            files.kind(path) == Some(traverse_playground::package::workspace::Kind::WorkflowRequest)
+        })
+        .collect();
+    assert_eq!(requests.len(), 4, "{requests:?}");
+    for path in requests {
+        let request = WorkflowRequest::parse(files.get(path).unwrap()).unwrap();
+        assert!(composition.workflow(&request.workflow_id, &request.workflow_version).is_some(), "{path}");
+    }
+    assert_eq!(
+        WorkflowRequest::parse(br#"{"kind": "workflow_execution_request"}"#).unwrap_err(),
+        "not a valid workflow_execution_request: missing field `schema_version` at line 1 column 38"
+    );
 }

@@ -13,6 +13,7 @@ use crate::package::{PackageFiles, ResolvedPath, archive, distinct_paths, resolv
 pub const MANIFEST_KIND: &str = "capability_package";
 pub const REQUEST_KIND: &str = "runtime_request";
 pub const WORKFLOW_KIND: &str = "workflow_definition";
+pub const WORKFLOW_REQUEST_KIND: &str = "workflow_execution_request";
 
 pub const CONTRACT_KIND: &str = "capability_contract";
 pub const EVENT_CONTRACT_KIND: &str = "event_contract";
@@ -48,6 +49,8 @@ pub enum Kind {
     Contract,
     EventContract,
     Request,
+    /// A request to run a workflow directly (`kind: workflow_execution_request`).
+    WorkflowRequest,
     /// A WebAssembly module.
     Module,
     Other,
@@ -65,6 +68,7 @@ impl Kind {
             Self::Contract => "contract",
             Self::EventContract => "event_contract",
             Self::Request => "request",
+            Self::WorkflowRequest => "workflow_request",
             Self::Module => "module",
             Self::Other => "other",
         }
@@ -81,6 +85,7 @@ impl Kind {
             Self::Contract => "Capability contracts",
             Self::EventContract => "Event contracts",
             Self::Request => "Runtime requests",
+            Self::WorkflowRequest => "Workflow execution requests",
             Self::Module => "Modules",
             Self::Other => "Other files",
         }
@@ -108,6 +113,7 @@ pub fn kind_of_file(path: &str, bytes: &[u8]) -> Kind {
         Some(EVENT_CONTRACT_KIND) => Kind::EventContract,
         Some(WORKFLOW_KIND) => Kind::Workflow,
         Some(REQUEST_KIND) => Kind::Request,
+        Some(WORKFLOW_REQUEST_KIND) => Kind::WorkflowRequest,
         _ if shape.bundle_id.is_some() => Kind::RegistryBundle,
         _ if shape.app_id.is_some() && shape.components.is_some() => Kind::Application,
         _ if shape.component_id.is_some() && shape.capability_id.is_some() => Kind::Component,
@@ -228,7 +234,7 @@ pub fn set(files: &PackageFiles) -> (Vec<Item>, Vec<Reference>) {
                 workflow.id.zip(workflow.version).map(|(id, version)| format!("{id}@{version}"))
             }
             Kind::Contract | Kind::EventContract => identity(&json(), "/id", "/version"),
-            Kind::Request => request_id(files.get(&path).unwrap_or_default()),
+            Kind::Request | Kind::WorkflowRequest => request_id(files.get(&path).unwrap_or_default()),
             Kind::Module | Kind::Other => None,
         };
         items.push(Item { path, kind, id });

@@ -256,8 +256,8 @@ pub fn begin(raw: &Value, request: &Request, composite: Option<&Composite>) -> B
         return refuse(attempt, clock, candidates, selection, execution, error);
     }
 
-    // Public-only lookups see only the public tier.
-    let visible = composite.filter(|c| lookup_scope != "public_only" || c.scope == "public");
+    // Composites are registered locally, in the private tier: public-only lookups miss them.
+    let visible = composite.filter(|_| lookup_scope != "public_only");
     let Some(composite) = visible else {
         clock.push("error", "no_match", json!({"code": "capability_not_found"}));
         clock.push("ready", "execution_closed", json!({"terminal_state": "error"}));
@@ -283,7 +283,7 @@ pub fn begin(raw: &Value, request: &Request, composite: Option<&Composite>) -> B
     };
     let (id, version) = (&composite.contract.id, &composite.contract.version);
     let lifecycle = serde_json::to_value(composite.contract.lifecycle).unwrap_or_default();
-    let scope = if composite.scope == "public" { "public" } else { "private" };
+    let scope = "private";
     clock.push("evaluating_constraints", "candidates_collected", json!({"candidate_count": 1}));
     if !matches!(composite.contract.lifecycle, Lifecycle::Active | Lifecycle::Deprecated) {
         let rejected = json!([{"capability_id": id, "capability_version": version,
@@ -380,12 +380,12 @@ pub fn begin(raw: &Value, request: &Request, composite: Option<&Composite>) -> B
                "requested_target": "local", "selected_target": "local", "placement_status": "selected",
                "placement_reason": "requested_target_selected", "identity": null}),
     );
-    let workflow = WorkflowRequest {
-        request_id: request.request_id.clone(),
-        workflow_id: composite.workflow_id.clone(),
-        workflow_version: composite.workflow_version.clone(),
-        input: request.input.clone(),
-    };
+    let workflow = WorkflowRequest::new(
+        &request.request_id,
+        &composite.workflow_id,
+        &composite.workflow_version,
+        request.input.clone(),
+    );
     Begun::Started(Box::new(Started {
         attempt,
         clock,

@@ -29,14 +29,13 @@ pub struct NodeCapability {
     pub module: Option<String>,
 }
 
-/// A workflow-backed capability a registry bundle registers.
+/// A workflow-backed capability a registry bundle registers (in the private tier: `bundle
+/// register` refuses a public bundle, WORKFLOWS.md §9).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Composite {
     pub contract: Contract,
     pub contract_path: String,
     pub bundle_id: String,
-    /// The bundle's scope: `private` or `public`.
-    pub scope: String,
     pub workflow_id: String,
     pub workflow_version: String,
 }
@@ -105,11 +104,9 @@ impl Composition {
     }
 
     fn add_bundle(&mut self, files: &PackageFiles, manifest_path: &str) {
-        let Some(manifest) =
-            files.get(manifest_path).and_then(|bytes| serde_json::from_slice::<BundleManifest>(bytes).ok())
-        else {
-            return;
-        };
+        let manifest =
+            files.get(manifest_path).and_then(|bytes| serde_json::from_slice::<BundleManifest>(bytes).ok());
+        let Some(manifest) = manifest.filter(|manifest| manifest.scope == "private") else { return };
         for artifact in &manifest.capabilities {
             let contract_path = resolve(manifest_path, &artifact.path).key;
             let Some(contract) = files
@@ -126,7 +123,6 @@ impl Composition {
                     contract,
                     contract_path,
                     bundle_id: manifest.bundle_id.clone(),
-                    scope: manifest.scope.clone(),
                     workflow_id,
                     workflow_version,
                 });

@@ -30,6 +30,8 @@ pub enum InputChoice {
     /// A runtime request, by path, whose intent names a composite capability: it runs its
     /// workflow through the runtime (WORKFLOWS.md §3.2).
     Composite(String),
+    /// A `workflow_execution_request` file, by path (WORKFLOWS.md §3.1).
+    WorkflowRequest(String),
 }
 
 impl InputChoice {
@@ -38,7 +40,7 @@ impl InputChoice {
     pub fn stdin(&self, report: &Report) -> Option<String> {
         match self {
             // A composition's input comes from the set, not the package ([`crate::run::composition`]).
-            Self::Custom | Self::Workflow(_) | Self::Composite(_) => None,
+            Self::Custom | Self::Workflow(_) | Self::Composite(_) | Self::WorkflowRequest(_) => None,
             Self::Request(_) => Some(self.request(report)?.stdin.clone().unwrap_or_default()),
             Self::UseCase(index) => {
                 let use_case = report.contract.as_ref()?.use_cases.get(*index)?;
@@ -49,7 +51,7 @@ impl InputChoice {
 
     /// Whether the choice runs a composition rather than the package's module.
     pub fn is_composed(&self) -> bool {
-        matches!(self, Self::Workflow(_) | Self::Composite(_))
+        matches!(self, Self::Workflow(_) | Self::Composite(_) | Self::WorkflowRequest(_))
     }
 
     /// The runtime request chosen, as checked.
@@ -79,6 +81,8 @@ pub struct Batch {
 pub enum BatchKind {
     Request,
     UseCase,
+    Composite,
+    WorkflowRequest,
 }
 
 impl BatchKind {
@@ -86,8 +90,23 @@ impl BatchKind {
         match self {
             Self::Request => "request",
             Self::UseCase => "use-case",
+            Self::Composite => "composite",
+            Self::WorkflowRequest => "workflow-request",
         }
     }
+}
+
+/// What "run all" runs of the set's compositions, after the package's: every composite
+/// request, then every workflow execution request, by path.
+pub fn run_all_composed(composite_requests: &[String], workflow_requests: &[String]) -> Vec<Batch> {
+    let batch = |kind, choice: fn(String) -> InputChoice| {
+        move |path: &String| Batch { kind, name: path.clone(), choice: choice(path.clone()) }
+    };
+    composite_requests
+        .iter()
+        .map(batch(BatchKind::Composite, InputChoice::Composite))
+        .chain(workflow_requests.iter().map(batch(BatchKind::WorkflowRequest, InputChoice::WorkflowRequest)))
+        .collect()
 }
 
 /// What "run all" runs, in order.

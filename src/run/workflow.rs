@@ -10,16 +10,17 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::{
     check::{
         contract::EventReference,
-        request,
+        request::{self, LookupScope},
         schema_subset::{self, SchemaViolation},
-        workflow::{Edge, Node, Trigger, Workflow},
+        workflow::{Edge, Node, Trigger, WORKFLOW_GOVERNING_SPEC, Workflow},
     },
+    package::workspace::WORKFLOW_REQUEST_KIND,
     run::{
         account::unsigned_artifact_warning,
         composition::Composition,
@@ -29,15 +30,39 @@ use crate::{
     },
 };
 
-pub const WORKFLOW_REQUEST_KIND: &str = "workflow_execution_request";
-
-/// What `execute_workflow` is asked: the request's fields Traverse reads.
-#[derive(Debug, Clone, PartialEq)]
+/// What `execute_workflow` is asked (`WorkflowExecutionRequest`, §3.1): every field required.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct WorkflowRequest {
+    pub kind: String,
+    pub schema_version: String,
     pub request_id: String,
     pub workflow_id: String,
     pub workflow_version: String,
+    pub scope: LookupScope,
     pub input: Value,
+    pub governing_spec: String,
+}
+
+impl WorkflowRequest {
+    /// A request as an embedder submits one, and as a composite capability makes one.
+    pub fn new(request_id: &str, workflow_id: &str, workflow_version: &str, input: Value) -> Self {
+        Self {
+            kind: WORKFLOW_REQUEST_KIND.to_owned(),
+            schema_version: "1.0.0".to_owned(),
+            request_id: request_id.to_owned(),
+            workflow_id: workflow_id.to_owned(),
+            workflow_version: workflow_version.to_owned(),
+            scope: LookupScope::PreferPrivate,
+            input,
+            governing_spec: WORKFLOW_GOVERNING_SPEC.to_owned(),
+        }
+    }
+
+    /// A `workflow_execution_request` file; serde's error when it is not one.
+    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
+        serde_json::from_slice(bytes)
+            .map_err(|error| format!("not a valid workflow_execution_request: {error}"))
+    }
 }
 
 /// A module to run for one node: the binary's path among the files, the exact stdin bytes and
@@ -215,6 +240,22 @@ fn violations_error(code: &str, message: &str, violations: &[SchemaViolation]) -
 /// whole run when the request is refused before any node.
 pub fn start(request: WorkflowRequest, composition: &Composition) -> Result<(Traversal, Step), WorkflowRun> {
     let refused = |failure: Failure, error: Value| Err(failed_before_traversal(&request, failure, error));
+    let literals = [
+        (&request.kind, WORKFLOW_REQUEST_KIND, "$.kind", "kind must equal workflow_execution_request"),
+        (&request.schema_version, "1.0.0", "$.schema_version", "schema_version must equal 1.0.0"),
+        (
+            &request.governing_spec,
+            WORKFLOW_GOVERNING_SPEC,
+            "$.governing_spec",
+            "governing_spec must equal 007-workflow-registry-traversal",
+        ),
+    ];
+    if let Some((_, _, path, message)) = literals.iter().find(|(value, expected, _, _)| value != expected) {
+        return refused(
+            Failure::WorkflowInvalid,
+            runtime_error("request_invalid", message, json!({"path": path})),
+        );
+    }
     if [&request.request_id, &request.workflow_id, &request.workflow_version]
         .iter()
         .any(|field| field.trim().is_empty())
@@ -228,7 +269,11 @@ pub fn start(request: WorkflowRequest, composition: &Composition) -> Result<(Tra
             ),
         );
     }
-    let Some(workflow) = composition.workflow(&request.workflow_id, &request.workflow_version) else {
+    // The set's workflows are registered locally, in the private tier: a public-only lookup
+    // does not see them.
+    let visible = request.scope == LookupScope::PreferPrivate;
+    let found = composition.workflow(&request.workflow_id, &request.workflow_version).filter(|_| visible);
+    let Some(workflow) = found else {
         return refused(
             Failure::WorkflowNotFound,
             runtime_error(
@@ -323,7 +368,7 @@ fn documents(
         "request_id": request.request_id,
         "workflow_id": workflow_id,
         "workflow_version": workflow_version,
-        "governing_spec": crate::check::workflow::WORKFLOW_GOVERNING_SPEC,
+        "governing_spec": WORKFLOW_GOVERNING_SPEC,
         "visited_nodes": evidence.visited,
         "traversed_edges": evidence.traversed,
         "emitted_events": evidence.emitted,

@@ -232,3 +232,31 @@ test('a workflow run is shared as a link and runs the same in a fresh browser', 
   assert.deepEqual(JSON.parse(await text(fresh, 'workflow-result')), result);
   await context.close();
 });
+
+/** The example set's compositions and the outcome Traverse gives each (docs/compositions.md). */
+const SUBSCRIPTION_FAILED = "workflow failed: event_subscription_failed (request_invalid): waiting edge references an event type not registered in EventBroker's catalog";
+const EXPECTED = {
+  'composite guarded-transition/runtime-requests/owner-starts-work.json': 'status: completed',
+  'workflow-request guarded-transition/workflow-requests/owner-starts-work.json': 'workflow status: completed',
+  'workflow-request guarded-transition/workflow-requests/started-is-rechecked.json': 'workflow status: completed',
+  'workflow-request guarded-transition/workflow-requests/snoozed-waits-in-vain.json': SUBSCRIPTION_FAILED,
+  'workflow-request guarded-transition/workflow-requests/refused-move-emits-nothing.json': SUBSCRIPTION_FAILED,
+};
+
+test('run all covers the example set\'s composite and workflow requests, each with its expected outcome', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('example-guarded-transition').click();
+  await page.getByTestId('set').waitFor();
+  await page.getByTestId('run-all').click();
+  await page.locator('[data-testid="run-all-summary"][data-done="true"]').waitFor({ timeout: 120_000 });
+  const rows = await page.getByTestId('run-all-row').evaluateAll((rows) => Object.fromEntries(rows
+    .filter((row) => ['composite', 'workflow-request'].includes(row.dataset.kind))
+    .map((row) => [`${row.dataset.kind} ${row.dataset.name}`, row.cells[2].textContent])));
+  assert.deepEqual(rows, EXPECTED);
+  // A row opens its run: the workflow drawn with each node's status.
+  await page.getByRole('button', { name: 'workflow-request guarded-transition/workflow-requests/snoozed-waits-in-vain.json' }).click();
+  assert.deepEqual(await page.getByTestId('workflow-node').evaluateAll((n) => n.map((x) => `${x.dataset.nodeId} ${x.dataset.status}`)),
+    ['authorize completed', 'transition failed', 'recheck not_reached']);
+  assert.equal(JSON.parse(await text(page, 'workflow-result')).request_id, 'announced-transition-snoozed');
+  assert.deepEqual(problems, []);
+});

@@ -62,6 +62,7 @@ pub fn RunPane() -> impl IntoView {
             })
         })
     });
+    let workflow_requests = playground.workflow_requests;
     let workflows = Memo::new(move |_| {
         playground.composition.with(|composition| {
             composition.workflows().map(|w| format!("{}@{}", w.id, w.version)).collect::<Vec<_>>()
@@ -180,8 +181,18 @@ pub fn RunPane() -> impl IntoView {
         if running.get_untracked() {
             return;
         }
-        let Some(prepared) = prepared() else { return };
-        let batches = plan::run_all(&prepared.report);
+        // The package's requests and use cases, then the set's composite and workflow requests.
+        let prepared = prepared();
+        let mut batches =
+            prepared.as_ref().map(|prepared| plan::run_all(&prepared.report)).unwrap_or_default();
+        batches.extend(plan::run_all_composed(
+            &composite_requests.get_untracked(),
+            &workflow_requests.get_untracked(),
+        ));
+        if batches.is_empty() {
+            return;
+        }
+        let limits = settings.get_untracked().limits();
         rows.set(
             batches
                 .iter()
@@ -193,8 +204,16 @@ pub fn RunPane() -> impl IntoView {
         let runner = runner.get_value();
         spawn_local(async move {
             for (index, batch) in batches.into_iter().enumerate() {
-                let stdin = batch.choice.stdin(&prepared.report).unwrap_or_default();
-                let ran = run_one(&runner, &prepared, &batch.choice, &stdin).await.ok();
+                let ran = match &prepared {
+                    _ if batch.choice.is_composed() => {
+                        run_composed(&runner, playground, batch.choice, "", limits).await.ok()
+                    }
+                    Some(prepared) => {
+                        let stdin = batch.choice.stdin(&prepared.report).unwrap_or_default();
+                        run_one(&runner, prepared, &batch.choice, &stdin).await.ok()
+                    }
+                    None => None,
+                };
                 rows.update(|rows| {
                     if let Some(row) = rows.get_mut(index) {
                         row.view = ran;
@@ -217,7 +236,7 @@ pub fn RunPane() -> impl IntoView {
         InputChoice::Request(path) => path,
         InputChoice::UseCase(index) => format!("{USE_CASE_PREFIX}{index}"),
         InputChoice::Workflow(key) => format!("{WORKFLOW_PREFIX}{key}"),
-        InputChoice::Composite(path) => path,
+        InputChoice::Composite(path) | InputChoice::WorkflowRequest(path) => path,
     };
     view! {
         <section class="pane run" aria-labelledby="run-heading">
@@ -240,6 +259,12 @@ pub fn RunPane() -> impl IntoView {
                     let current = untrack(selected);
                     composite_requests.get().into_iter().map(|path| view! {
                         <option value=path.clone() selected=current == path>{format!("composite request {path}")}</option>
+                    }).collect_view()
+                }}
+                {move || {
+                    let current = untrack(selected);
+                    workflow_requests.get().into_iter().map(|path| view! {
+                        <option value=path.clone() selected=current == path>{format!("workflow request {path}")}</option>
                     }).collect_view()
                 }}
                 {move || {
@@ -292,8 +317,9 @@ pub fn RunPane() -> impl IntoView {
                     on:click=move |_| run()>
                     {move || if running.get() { "Running…" } else { "Run" }}
                 </button>
-                <button data-testid="run-all" title="every request and every use case (Ctrl/⌘-Shift-Enter)"
-                    disabled=move || running.get() || module.with(Option::is_none)
+                <button data-testid="run-all" title="every request and use case, then every composite and workflow request (Ctrl/⌘-Shift-Enter)"
+                    disabled=move || running.get()
+                        || (module.with(Option::is_none) && composite_requests.with(Vec::is_empty) && workflow_requests.with(Vec::is_empty))
                         || (!governed.get() && settings.with(|s| parse_env(&s.sandbox_env).is_err()))
                     on:click=move |_| run_all()>"Run all"</button>
                 <span class="note">" Ctrl/⌘-Enter · runs: " <span data-testid="run-count">{move || runs.get()}</span></span>
@@ -438,12 +464,7 @@ async fn run_composed(
                 key.rsplit_once('@').ok_or_else(|| format!("{key} is not a workflow id@version"))?;
             let input: Value =
                 serde_json::from_str(stdin).map_err(|error| format!("is not JSON: {error}"))?;
-            let request = WorkflowRequest {
-                request_id: PLAYGROUND_REQUEST_ID.to_owned(),
-                workflow_id: id.to_owned(),
-                workflow_version: version.to_owned(),
-                input,
-            };
+            let request = WorkflowRequest::new(PLAYGROUND_REQUEST_ID, id, version, input);
             let run = drive(runner, playground, limits, workflow::start(request, &composition)).await;
             let line = run.verdict_line();
             ComposedView {
@@ -452,6 +473,16 @@ async fn run_composed(
                 runtime: None,
                 line,
             }
+        }
+        InputChoice::WorkflowRequest(path) => {
+            let bytes = playground
+                .files()
+                .with_untracked(|files| files.get(&path).map(<[u8]>::to_vec))
+                .ok_or_else(|| format!("the request {path} is no longer loaded"))?;
+            let request = WorkflowRequest::parse(&bytes).map_err(|problem| format!("{path} is {problem}"))?;
+            let workflow = composition.workflow(&request.workflow_id, &request.workflow_version).cloned();
+            let run = drive(runner, playground, limits, workflow::start(request, &composition)).await;
+            ComposedView { workflow, line: run.verdict_line(), run: Some(run), runtime: None }
         }
         InputChoice::Composite(path) => {
             let bytes = playground

@@ -17,7 +17,7 @@ use crate::{
 const MAX_SHOWN_REFERENCES: usize = 50;
 
 /// The kinds in the order the tree shows them.
-const SHOWN: [Kind; 9] = [
+const SHOWN: [Kind; 10] = [
     Kind::RegistryBundle,
     Kind::Application,
     Kind::Package,
@@ -26,6 +26,7 @@ const SHOWN: [Kind; 9] = [
     Kind::EventContract,
     Kind::Component,
     Kind::Request,
+    Kind::WorkflowRequest,
     Kind::Module,
 ];
 

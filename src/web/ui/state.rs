@@ -115,6 +115,8 @@ pub struct Playground {
     pub composition: Memo<Composition>,
     /// The runtime requests whose intent names a composite capability, by path.
     pub composite_requests: Memo<Vec<String>>,
+    /// The `workflow_execution_request` files, by path.
+    pub workflow_requests: Memo<Vec<String>>,
 }
 
 impl Playground {
@@ -165,6 +167,15 @@ impl Playground {
         let composite_requests = Memo::new(move |_| {
             composition.with(|composition| files.with(|files| composition.composite_requests(files)))
         });
+        let workflow_requests = Memo::new(move |_| {
+            files.with(|files| {
+                files
+                    .paths()
+                    .filter(|path| files.kind(path) == Some(Kind::WorkflowRequest))
+                    .map(str::to_owned)
+                    .collect()
+            })
+        });
         Self {
             files,
             originals: RwSignal::new(BTreeMap::new()),
@@ -188,6 +199,7 @@ impl Playground {
             checked,
             composition,
             composite_requests,
+            workflow_requests,
         }
     }
 
@@ -386,6 +398,10 @@ impl Playground {
                 let parsed = request::parse(path, files.get(path)?).ok()?;
                 Some(request::stdin_bytes(&parsed.input))
             }),
+            InputChoice::WorkflowRequest(path) => self.files.with_untracked(|files| {
+                let parsed = workflow::WorkflowRequest::parse(files.get(path)?).ok()?;
+                Some(request::stdin_bytes(&parsed.input))
+            }),
             _ => self.checked.with_untracked(|checked| choice.stdin(&checked.as_ref()?.report)),
         };
         if let Some(stdin) = stdin {
@@ -406,10 +422,13 @@ impl Playground {
         self.changed();
     }
 
-    /// The choice for a request path: a composite request runs through its workflow.
+    /// The choice for a request path: a composite request runs through its workflow, a
+    /// workflow execution request runs its workflow.
     pub fn request_choice(&self, path: String) -> InputChoice {
         if self.composite_requests.with_untracked(|composite| composite.contains(&path)) {
             InputChoice::Composite(path)
+        } else if self.files.with_untracked(|files| files.kind(&path) == Some(Kind::WorkflowRequest)) {
+            InputChoice::WorkflowRequest(path)
         } else {
             InputChoice::Request(path)
         }
@@ -501,7 +520,9 @@ impl Playground {
     /// The whole state; binaries over `inline_up_to` bytes only by their SHA-256.
     pub fn snapshot(&self, inline_up_to: usize) -> SharedState {
         let input = match self.input.get() {
-            InputChoice::Request(path) | InputChoice::Composite(path) => Input::Request(path),
+            InputChoice::Request(path)
+            | InputChoice::Composite(path)
+            | InputChoice::WorkflowRequest(path) => Input::Request(path),
             InputChoice::Workflow(workflow) => Input::Workflow { workflow, stdin: self.stdin.get() },
             _ if self.stdin.with(String::len) > MAX_KEPT_STDIN_BYTES => {
                 let size = self.stdin.with(String::len);
