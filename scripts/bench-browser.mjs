@@ -10,11 +10,15 @@
 //   from the outcome's compile and run times;
 // - our composition's set: each of its registry bundle, application bundle and workflow
 //   checked when chosen (the page's own "Checked in … ms");
-// - hashing a 64 MiB binary in the page's hashing worker, for as long as its progress shows.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// - hashing a 64 MiB binary in the page's hashing worker, for as long as its progress shows;
+// - a five-node workflow of our packages run in the page, cold (a fuel budget not used before)
+//   and warm, against the five single runs of the same packages' requests, each from the Run
+//   click to its outcome.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import assert from 'node:assert/strict';
 import { EXAMPLES, looseHello, openPlayground, runAndWait, text } from '../tests/e2e/harness.mjs';
 
 const [out, repetitionsArg] = process.argv.slice(2);
@@ -172,8 +176,65 @@ async function sets(page) {
   return samples;
 }
 
+/** Milliseconds from the Run click to the outcome. */
+async function timedRun(page) {
+  const started = Date.now();
+  await runAndWait(page, 120_000);
+  return Date.now() - started;
+}
+
+/** A five-node workflow (authorize, transition, authorize, transition, authorize) against the
+ *  five single runs of those packages' requests. */
+async function composition(page) {
+  const folder = await mkdtemp(resolve(tmpdir(), 'bench-composition-'));
+  for (const name of ['authorize', 'transition-status', 'guarded-transition']) {
+    await cp(resolve(EXAMPLES, name), resolve(folder, name), { recursive: true, filter: (path) => !path.includes('/target') });
+  }
+  const path = resolve(folder, 'guarded-transition/workflows/guarded-transition.json');
+  const workflow = JSON.parse(await readFile(path, 'utf8'));
+  const [authorize, transition] = workflow.nodes;
+  workflow.id = 'playground.bench.five-nodes';
+  workflow.nodes = [authorize, transition, authorize, transition, authorize].map((node, i) => ({ ...node, node_id: `n${i}` }));
+  workflow.edges = workflow.nodes.slice(1).map((node, i) => ({ edge_id: `e${i}`, from: `n${i}`, to: node.node_id, trigger: 'direct' }));
+  Object.assign(workflow, { start_node: 'n0', terminal_nodes: ['n4'] });
+  await writeFile(resolve(folder, 'guarded-transition/workflows/five-nodes.json'), JSON.stringify(workflow));
+  const input = JSON.parse(await readFile(resolve(folder, 'guarded-transition/runtime-requests/owner-starts-work.json'), 'utf8')).input;
+  await page.getByTestId('clear').click();
+  await page.getByTestId('folder-input').setInputFiles(folder);
+  await page.getByTestId('set').waitFor();
+  const budget = async (fuel) => {
+    await page.getByTestId('fuel-budget').fill(String(fuel));
+    await page.getByTestId('fuel-budget').press('Enter');
+  };
+  const single = async (manifest, request) => {
+    await page.getByTestId('set-item').getByRole('button', { name: manifest, exact: true }).click();
+    await page.getByTestId('request-select').selectOption(request);
+    await budget(5_000_000);
+    await timedRun(page); // compiled once, as the warm workflow's nodes are
+    const samples = [];
+    for (let i = 0; i < REPETITIONS; i++) samples.push(await timedRun(page));
+    return samples;
+  };
+  const authorizeRuns = await single('authorize/manifest.json', 'authorize/runtime-requests/owner-updates.json');
+  const transitionRuns = await single('transition-status/manifest.json', 'transition-status/runtime-requests/open-to-in-progress.json');
+  await page.getByTestId('request-select').selectOption('workflow:playground.bench.five-nodes@1.0.0');
+  await page.getByTestId('stdin').fill(JSON.stringify(input));
+  const cold = [];
+  for (let i = 0; i < REPETITIONS; i++) {
+    await budget(unusedBudget--);
+    cold.push(await timedRun(page));
+  }
+  const warm = [];
+  for (let i = 0; i < REPETITIONS; i++) warm.push(await timedRun(page));
+  assert.equal(JSON.parse(await text(page, 'workflow-result')).status, 'completed');
+  await page.getByTestId('clear').click();
+  await rm(folder, { recursive: true });
+  return { single: { authorize: authorizeRuns, transition: transitionRuns }, cold, warm };
+}
+
 const result = {
-  firstLoad: await firstLoad(), ...await checksAndRuns(page), sets: await sets(page), hashing: await hashing(page),
+  firstLoad: await firstLoad(), ...await checksAndRuns(page), sets: await sets(page),
+  composition: await composition(page), hashing: await hashing(page),
 };
 await playground.close();
 await writeFile(out, JSON.stringify(result, null, 1));

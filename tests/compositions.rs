@@ -30,16 +30,7 @@ fn examples() -> PackageFiles {
     common::composition_files()
 }
 
-fn json_of(files: &PackageFiles, path: &str) -> Value {
-    serde_json::from_slice(files.get(path).unwrap()).unwrap()
-}
-
-fn with_json(mut files: PackageFiles, path: &str, change: impl FnOnce(&mut Value)) -> PackageFiles {
-    let mut value = json_of(&files, path);
-    change(&mut value);
-    files.insert(path, serde_json::to_vec_pretty(&value).unwrap());
-    files
-}
+use common::{json_of, with_json};
 
 /// The registry a registration sees: our two executable capabilities.
 fn registry() -> Registry {

@@ -1,6 +1,7 @@
 //! No check panics, whatever the files hold: random bytes, a good package with one JSON value
 //! replaced anywhere by any value, our module with bytes flipped or cut, and our composition
-//! (a registry bundle, an application bundle, a workflow) with one JSON value replaced.
+//! (a registry bundle, an application bundle, a workflow) with one JSON value replaced; and
+//! every workflow and composite request of that composition run, whatever its modules answer.
 //!
 //! `PROPTEST_CASES` sets the number of cases per property (256 by default); README records a
 //! long run. (`cargo fuzz` needs a nightly toolchain, which these machines cannot fetch.)
@@ -11,8 +12,15 @@ use common::{HELLO_WASM, hello_contract, hello_manifest, hello_request};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use traverse_playground::{
-    check::{app_bundle, check_package, registry_bundle, set},
+    check::{app_bundle, check_package, registry_bundle, request, set},
     package::{PackageFiles, digest, workspace},
+    run::{
+        composite::{self, Begun},
+        composition::Composition,
+        host::traverse::EmittedEvent,
+        protocol::{RunEnd, RunOutcome},
+        workflow::{self, Step, WorkflowRequest, WorkflowRun},
+    },
 };
 
 fn base_files() -> (Value, Value, Value) {
@@ -73,12 +81,15 @@ fn replace_nth(value: &mut Value, choice: &mut usize, replacement: &Value) -> bo
     }
 }
 
-const COMPOSITION_FILES: [&str; 5] = [
+const COMPOSITION_FILES: [&str; 8] = [
     "guarded-transition/registry-bundle/manifest.json",
     "guarded-transition/app/app.manifest.json",
     "guarded-transition/app/components/authorize/component.manifest.json",
     "guarded-transition/workflows/guarded-transition.json",
+    "guarded-transition/workflows/announced-transition.json",
     "guarded-transition/contracts/guarded-transition.json",
+    "guarded-transition/runtime-requests/owner-starts-work.json",
+    "guarded-transition/workflow-requests/started-is-rechecked.json",
 ];
 
 /// Reads the set and checks every item of it, as the page and the CLI do.
@@ -93,7 +104,77 @@ fn check_set(files: &PackageFiles) {
     }
 }
 
+/// Walks a workflow to its end, every node answering `output` with `events`.
+fn walk(
+    start: Result<(workflow::Traversal, Step), WorkflowRun>,
+    output: &Value,
+    events: &[EmittedEvent],
+) -> WorkflowRun {
+    let (mut traversal, mut step) = match start {
+        Ok(started) => started,
+        Err(refused) => return refused,
+    };
+    loop {
+        match step {
+            Step::Finished(run) => return run,
+            Step::Run(_) => {
+                let outcome = RunOutcome {
+                    stdout: output.to_string().into_bytes(),
+                    events: events.to_vec(),
+                    ..RunOutcome::without_output(RunEnd::Returned, 1.0)
+                };
+                step = traversal.resume(outcome);
+            }
+        }
+    }
+}
+
+/// Runs every workflow of the set with `input`, and every composite request, each node
+/// answering `output`: each ends with Traverse's result, never a panic.
+fn run_compositions(files: &PackageFiles, input: &Value, output: &Value, events: &[EmittedEvent]) {
+    let composition = Composition::of_files(files);
+    for found in composition.workflows() {
+        let request = WorkflowRequest::new("p", &found.id, &found.version, input.clone());
+        let run = walk(workflow::start(request, &composition), output, events);
+        assert!(run.result.is_some() && run.verdict_line().is_some());
+    }
+    for path in composition.composite_requests(files) {
+        let bytes = files.get(&path).unwrap();
+        let (Ok(raw), Ok(parsed)) = (serde_json::from_slice::<Value>(bytes), request::parse(&path, bytes))
+        else {
+            continue;
+        };
+        let intent = &parsed.intent;
+        let chosen = intent.capability_id.as_deref().zip(intent.capability_version.as_deref());
+        let found = chosen.and_then(|(id, version)| composition.composite(id, version));
+        if let Begun::Started(started) = composite::begin(&raw, &parsed, found) {
+            let run = walk(workflow::start(started.workflow.clone(), &composition), output, events);
+            assert!(composite::finish(*started, &run).is_some());
+        }
+    }
+}
+
 proptest! {
+    #[test]
+    fn compositions_run_whatever_the_files_and_the_modules_answer(
+        which in 0..COMPOSITION_FILES.len(),
+        position in 0..400usize,
+        replacement in any_json(),
+        output in any_json(),
+        payload in any_json(),
+    ) {
+        let mut files = common::composition_files();
+        let path = COMPOSITION_FILES[which];
+        let mut value: Value = serde_json::from_slice(files.get(path).unwrap()).unwrap();
+        replace_nth(&mut value, &mut position.clone(), &replacement);
+        files.insert(path, serde_json::to_vec(&value).unwrap());
+        let input = common::json_of(&files, "guarded-transition/runtime-requests/owner-starts-work.json")
+            .get("input").cloned().unwrap_or(Value::Null);
+        let event = EmittedEvent { event_id: "playground.examples.status-changed".into(), version: "1.0.0".into(), data: payload };
+        run_compositions(&files, &input, &output, &[event]);
+        run_compositions(&files, &replacement, &output, &[]);
+    }
+
     #[test]
     fn one_json_value_replaced_in_a_composition(
         which in 0..COMPOSITION_FILES.len(),

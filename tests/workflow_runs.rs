@@ -24,16 +24,7 @@ const WORKFLOW: &str = "guarded-transition/workflows/guarded-transition.json";
 const REQUEST: &str = "guarded-transition/runtime-requests/owner-starts-work.json";
 const WORKFLOW_ID: &str = "playground.examples.guarded-transition";
 
-fn json_of(files: &PackageFiles, path: &str) -> Value {
-    serde_json::from_slice(files.get(path).unwrap()).unwrap()
-}
-
-fn with_json(mut files: PackageFiles, path: &str, change: impl FnOnce(&mut Value)) -> PackageFiles {
-    let mut value = json_of(&files, path);
-    change(&mut value);
-    files.insert(path, serde_json::to_vec_pretty(&value).unwrap());
-    files
-}
+use common::{json_of, with_json};
 
 fn returned(stdout: Value) -> RunOutcome {
     RunOutcome {

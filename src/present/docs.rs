@@ -40,6 +40,11 @@ pub const DOCS: &[Doc] = &[
     },
     Doc { path: "docs/execution.md", title: "Execution", markdown: include_str!("../../docs/execution.md") },
     Doc {
+        path: "docs/compositions.md",
+        title: "Compositions run",
+        markdown: include_str!("../../docs/compositions.md"),
+    },
+    Doc {
         path: "docs/traverse-rules.md",
         title: "Traverse's rules",
         markdown: include_str!("../../docs/traverse-rules.md"),

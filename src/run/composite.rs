@@ -222,19 +222,6 @@ pub fn begin(raw: &Value, request: &Request, composite: Option<&Composite>) -> B
     };
     clock.push("discovering", "request_started", json!({"lookup_scope": lookup_scope, "identity": null}));
     let requested = attempt.request["context"]["requested_target"].clone();
-    let refuse = |attempt, clock, candidates, selection, execution, error| {
-        Begun::Refused(Box::new(finish_trace(
-            attempt,
-            clock,
-            candidates,
-            selection,
-            execution,
-            Err(error),
-            vec![],
-            Value::Null,
-            vec![],
-        )))
-    };
 
     if let Some((path, message)) = request::validate(request).into_iter().next() {
         let error = runtime_error("request_invalid", message, json!({"path": path}));
@@ -253,63 +240,22 @@ pub fn begin(raw: &Value, request: &Request, composite: Option<&Composite>) -> B
             Value::Null,
             "contract_input_invalid",
         );
-        return refuse(attempt, clock, candidates, selection, execution, error);
+        return refused(attempt, clock, candidates, selection, execution, error);
     }
 
     // Composites are registered locally, in the private tier: public-only lookups miss them.
     let visible = composite.filter(|_| lookup_scope != "public_only");
     let Some(composite) = visible else {
-        clock.push("error", "no_match", json!({"code": "capability_not_found"}));
-        clock.push("ready", "execution_closed", json!({"terminal_state": "error"}));
-        let error = runtime_error(
-            "capability_not_found",
-            "no eligible capability matched the runtime request",
-            json!({"request_id": request.request_id}),
-        );
-        let candidates = json!({"lookup_scope": lookup_scope, "candidates": [], "rejected_candidates": []});
-        let execution = execution_not_started(
-            placement_not_attempted(&requested, "selection_not_reached"),
-            Value::Null,
-            "artifact_not_runnable",
-        );
-        return refuse(
-            attempt,
-            clock,
-            candidates,
-            selection_failed("no_match", "no_match"),
-            execution,
-            error,
-        );
+        return nothing_eligible(attempt, clock, lookup_scope, &request.request_id, Vec::new());
     };
     let (id, version) = (&composite.contract.id, &composite.contract.version);
     let lifecycle = serde_json::to_value(composite.contract.lifecycle).unwrap_or_default();
     let scope = "private";
     clock.push("evaluating_constraints", "candidates_collected", json!({"candidate_count": 1}));
     if !matches!(composite.contract.lifecycle, Lifecycle::Active | Lifecycle::Deprecated) {
-        let rejected = json!([{"capability_id": id, "capability_version": version,
-                               "reason": "lifecycle_not_runnable", "scope": scope}]);
-        clock.push("error", "constraint_validation_failed", json!({"code": "capability_not_runnable"}));
-        clock.push("ready", "execution_closed", json!({"terminal_state": "error"}));
-        let error = runtime_error(
-            "capability_not_runnable",
-            "matching capabilities were found but none were runnable locally",
-            json!({"rejected_candidates": rejected}),
-        );
-        let candidates =
-            json!({"lookup_scope": lookup_scope, "candidates": [], "rejected_candidates": rejected});
-        let execution = execution_not_started(
-            placement_not_attempted(&requested, "selection_not_reached"),
-            Value::Null,
-            "artifact_not_runnable",
-        );
-        return refuse(
-            attempt,
-            clock,
-            candidates,
-            selection_failed("no_match", "not_runnable"),
-            execution,
-            error,
-        );
+        let rejected = vec![json!({"capability_id": id, "capability_version": version,
+                                   "reason": "lifecycle_not_runnable", "scope": scope})];
+        return nothing_eligible(attempt, clock, lookup_scope, &request.request_id, rejected);
     }
     let reference = artifact_ref(composite);
     let candidates = json!({"lookup_scope": lookup_scope, "rejected_candidates": [], "candidates": [{
@@ -369,7 +315,7 @@ pub fn begin(raw: &Value, request: &Request, composite: Option<&Composite>) -> B
         })
     };
     if let Some((clock, execution, error)) = refusal {
-        return refuse(attempt, clock, candidates, selection, execution, error);
+        return refused(attempt, clock, candidates, selection, execution, error);
     }
 
     let started_at = clock.tick();
@@ -395,6 +341,70 @@ pub fn begin(raw: &Value, request: &Request, composite: Option<&Composite>) -> B
         started_at,
         workflow,
     }))
+}
+
+/// No eligible candidate (`no_eligible_outcome`): none found (`no_match`), or every one
+/// rejected (`capability_not_runnable`, with the rejections).
+fn nothing_eligible(
+    attempt: Attempt,
+    mut clock: Clock,
+    lookup_scope: &str,
+    request_id: &str,
+    rejected: Vec<Value>,
+) -> Begun {
+    let (transition, error, failure) = if rejected.is_empty() {
+        let details = json!({"request_id": request_id});
+        (
+            "no_match",
+            runtime_error(
+                "capability_not_found",
+                "no eligible capability matched the runtime request",
+                details,
+            ),
+            "no_match",
+        )
+    } else {
+        let message = "matching capabilities were found but none were runnable locally";
+        let details = json!({"rejected_candidates": rejected});
+        (
+            "constraint_validation_failed",
+            runtime_error("capability_not_runnable", message, details),
+            "not_runnable",
+        )
+    };
+    clock.push("error", transition, json!({"code": error["code"]}));
+    clock.push("ready", "execution_closed", json!({"terminal_state": "error"}));
+    let requested = attempt.request["context"]["requested_target"].clone();
+    let candidates = json!({"lookup_scope": lookup_scope, "candidates": [], "rejected_candidates": rejected});
+    let execution = execution_not_started(
+        placement_not_attempted(&requested, "selection_not_reached"),
+        Value::Null,
+        "artifact_not_runnable",
+    );
+    refused(attempt, clock, candidates, selection_failed("no_match", failure), execution, error)
+}
+
+/// A request refused before its workflow: no output, warnings, evidence or events.
+fn refused(
+    attempt: Attempt,
+    clock: Clock,
+    candidates: Value,
+    selection: Value,
+    execution: Value,
+    error: Value,
+) -> Begun {
+    let outcome = finish_trace(
+        attempt,
+        clock,
+        candidates,
+        selection,
+        execution,
+        Err(error),
+        vec![],
+        Value::Null,
+        vec![],
+    );
+    Begun::Refused(Box::new(outcome))
 }
 
 fn selection_failed(status: &str, reason: &str) -> Value {

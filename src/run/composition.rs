@@ -46,6 +46,11 @@ fn key(id: &str, version: &str) -> Key {
     (id.to_owned(), version.to_owned())
 }
 
+/// The capability contract at `path`, if it is loaded and parses.
+fn contract_at(files: &PackageFiles, path: &str) -> Option<Contract> {
+    contract::parse(std::str::from_utf8(files.get(path)?).ok()?).ok()
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Composition {
     workflows: BTreeMap<Key, Workflow>,
@@ -88,13 +93,7 @@ impl Composition {
         else {
             return;
         };
-        let Some(contract) = files
-            .get(&contract_path)
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            .and_then(|text| contract::parse(text).ok())
-        else {
-            return;
-        };
+        let Some(contract) = contract_at(files, &contract_path) else { return };
         let module = files.get(&binary_path).is_some().then(|| binary_path.clone());
         self.capabilities.entry(key(&contract.id, &contract.version)).or_insert(NodeCapability {
             contract,
@@ -109,13 +108,7 @@ impl Composition {
         let Some(manifest) = manifest.filter(|manifest| manifest.scope == "private") else { return };
         for artifact in &manifest.capabilities {
             let contract_path = resolve(manifest_path, &artifact.path).key;
-            let Some(contract) = files
-                .get(&contract_path)
-                .and_then(|bytes| std::str::from_utf8(bytes).ok())
-                .and_then(|text| contract::parse(text).ok())
-            else {
-                continue;
-            };
+            let Some(contract) = contract_at(files, &contract_path) else { continue };
             let capability = Capability::new(contract_path.clone(), contract);
             if let Implementation::Workflow { workflow_id, workflow_version } = capability.implementation {
                 let contract = capability.contract;

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::{
     check::schema_subset::{self, SchemaViolation},
     run::{
-        host::traverse::EmittedEvent,
+        host::traverse::{EmittedEvent, MAX_KEPT_EVENT_BYTES, MAX_KEPT_EVENTS},
         protocol::{RunEnd, RunOutcome},
     },
 };
@@ -57,6 +57,15 @@ pub fn classify(outcome: &RunOutcome, output_schema: &Value) -> Execution {
     let events = &outcome.events;
     let failed = |error| Execution::ExecutorFailed { error };
     match &outcome.end {
+        // A run's events count only when it succeeds; past the bound some were not kept.
+        RunEnd::Returned if outcome.events_dropped > 0 => Execution::PlaygroundFailed {
+            reason: format!(
+                "the module emitted {} events more than the playground keeps ({MAX_KEPT_EVENTS} events, {} MiB): \
+                 without them there is no Traverse account of the run",
+                outcome.events_dropped,
+                MAX_KEPT_EVENT_BYTES >> 20
+            ),
+        },
         RunEnd::Returned => match parse_output(&outcome.stdout) {
             Err(error) => failed(error),
             Ok(output) => {
@@ -148,5 +157,13 @@ mod tests {
             classify(&outcome("", RunEnd::WorkerFailed("crashed".into())), &json!({})),
             Execution::PlaygroundFailed { .. }
         ));
+        let flood = RunOutcome { events_dropped: 3, ..outcome("{}", RunEnd::Returned) };
+        assert!(matches!(classify(&flood, &json!({})), Execution::PlaygroundFailed { .. }));
+        let flood_then_fuel =
+            RunOutcome { events_dropped: 3, ..outcome("{}", RunEnd::OutOfFuel { budget: 5 }) };
+        assert_eq!(
+            error_text(classify(&flood_then_fuel, &json!({}))),
+            "execution timed out: all fuel consumed by WebAssembly"
+        );
     }
 }

@@ -180,6 +180,9 @@ pub struct RunOutcome {
     pub module_was_kept: bool,
     /// Events `emit_event` accepted (governed mode); Traverse publishes them only on success.
     pub events: Vec<EmittedEvent>,
+    /// Events accepted past the playground's bound and not kept ([`crate::run::host::traverse::MAX_KEPT_EVENTS`]).
+    #[serde(default)]
+    pub events_dropped: u64,
     /// Stdout bytes past Traverse's 65,536-byte cap, dropped (governed mode).
     pub stdout_dropped: u64,
     /// Stderr bytes past the playground's display cap, not kept (governed mode).
@@ -201,6 +204,7 @@ impl RunOutcome {
             compile_ms: 0.0,
             module_was_kept: false,
             events: Vec::new(),
+            events_dropped: 0,
             stdout_dropped: 0,
             stderr_dropped: 0,
             fuel_consumed: None,

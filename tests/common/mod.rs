@@ -62,3 +62,20 @@ pub fn composition_files() -> traverse_playground::package::PackageFiles {
     }
     files
 }
+
+/// The JSON of a loaded file.
+pub fn json_of(files: &traverse_playground::package::PackageFiles, path: &str) -> Value {
+    serde_json::from_slice(files.get(path).unwrap()).unwrap()
+}
+
+/// `files` with the JSON file at `path` changed by `change`.
+pub fn with_json(
+    mut files: traverse_playground::package::PackageFiles,
+    path: &str,
+    change: impl FnOnce(&mut Value),
+) -> traverse_playground::package::PackageFiles {
+    let mut value = json_of(&files, path);
+    change(&mut value);
+    files.insert(path, serde_json::to_vec_pretty(&value).unwrap());
+    files
+}

@@ -100,8 +100,8 @@ describe('the 65,536-byte stdout cap (SPEC §9.3)', () => {
 describe('emit_event against the contract of a package', () => {
   /** The hello-world example with the emit-event guest as its binary and a contract that
    *  is subscribable and declares `emits`. */
-  async function eventPackage(emits) {
-    const files = await looseHello({ binary: await readFile(resolve(FIXTURES, 'emit-event.wasm')) });
+  async function eventPackage(emits, fixture = 'emit-event') {
+    const files = await looseHello({ binary: await readFile(resolve(FIXTURES, `${fixture}.wasm`)) });
     const contract = JSON.parse(files[1].buffer);
     Object.assign(contract, { service_type: 'subscribable', event_trigger: 'demo.go', emits });
     contract.outputs.schema = { type: 'object' };
@@ -117,6 +117,17 @@ describe('emit_event against the contract of a package', () => {
     const result = JSON.parse(await text(page, 'runtime-result'));
     assert.equal(result.status, 'completed');
     assert.deepEqual(result.warnings.map((w) => w.code), ['unsigned_local_dev_artifact']);
+  });
+
+  test('a module that emits more events than the playground keeps gets no Traverse verdict, not a wrong one', async () => {
+    const { page } = await playground.newPage();
+    await loadPackage(page, await eventPackage([{ event_id: 'demo.thing-happened', version: '1.0.0' }], 'emit-flood'), { pinDigest: true });
+    await runWith(page);
+    assert.equal(await text(page, 'stdout'), '{"rc":0}');
+    assert.match(await text(page, 'no-run-verdict'), /^No Traverse verdict/);
+    assert.equal(await text(page, 'executor-error'),
+      'the module emitted 500 events more than the playground keeps (1000 events, 16 MiB): without them there is no Traverse account of the run');
+    assert.equal((await text(page, 'events')).split('\n').length, 1000, 'the first 1,000 are kept and shown');
   });
 
   test('a subscribable capability that does not declare it: -2, no event', async () => {

@@ -41,6 +41,21 @@ pub struct EmittedEvent {
     pub data: Value,
 }
 
+/// The events `emit_event` accepted in one run, kept up to the playground's bound: a module
+/// may emit for as long as its fuel lasts, and a tab holds only so much.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Accepted {
+    pub events: Vec<EmittedEvent>,
+    /// The payload bytes read for the events kept.
+    pub bytes: usize,
+    /// Events accepted (the guest was told 0) but not kept.
+    pub dropped: u64,
+}
+
+/// The most events, and event bytes, one run keeps.
+pub const MAX_KEPT_EVENTS: usize = 1_000;
+pub const MAX_KEPT_EVENT_BYTES: usize = 16 << 20;
+
 pub const EMIT_ACCEPTED: i32 = 0;
 pub const EMIT_INVALID: i32 = -1;
 pub const EMIT_UNDECLARED: i32 = -2;
@@ -58,7 +73,7 @@ pub fn emit_event(
     memory: Option<&impl GuestMemory>,
     ptr: i32,
     len: i32,
-    accepted: &mut Vec<EmittedEvent>,
+    accepted: &mut Accepted,
 ) -> i32 {
     if !policy.subscribable {
         return EMIT_NOT_SUBSCRIBABLE;
@@ -71,8 +86,13 @@ pub fn emit_event(
     if !policy.emits.iter().any(|(id, v)| *id == event_id && *v == version) {
         return EMIT_UNDECLARED;
     }
+    if accepted.events.len() >= MAX_KEPT_EVENTS || accepted.bytes + len as usize > MAX_KEPT_EVENT_BYTES {
+        accepted.dropped += 1;
+        return EMIT_ACCEPTED;
+    }
     let data = event.get("payload").cloned().unwrap_or_else(|| Value::Object(Default::default()));
-    accepted.push(EmittedEvent { event_id, version, data });
+    accepted.bytes += len as usize;
+    accepted.events.push(EmittedEvent { event_id, version, data });
     EMIT_ACCEPTED
 }
 
@@ -141,8 +161,8 @@ mod tests {
     fn emit_event_return_codes_in_traverse_order() {
         let event = json!({"event_id": "demo.thing-happened", "version": "1.0.0", "payload": {"x": 1}});
         let (memory, len) = memory_with(&event);
-        let mut accepted = vec![];
-        let emit = |policy: &EventPolicy, ptr, len, accepted: &mut Vec<_>| {
+        let mut accepted = Accepted::default();
+        let emit = |policy: &EventPolicy, ptr, len, accepted: &mut Accepted| {
             emit_event(policy, Some(&memory), ptr, len, accepted)
         };
         assert_eq!(emit(&policy(false), -5, -5, &mut accepted), -3, "stateless: memory is not even read");
@@ -156,16 +176,21 @@ mod tests {
         );
         let undeclared = EventPolicy { emits: vec![], ..policy(true) };
         assert_eq!(emit(&undeclared, 0x1000, len, &mut accepted), -2);
-        assert_eq!(accepted, []);
+        assert_eq!(accepted, Accepted::default());
         assert_eq!(emit(&policy(true), 0x1000, len, &mut accepted), 0);
         assert_eq!(
-            accepted,
+            accepted.events,
             [EmittedEvent {
                 event_id: "demo.thing-happened".into(),
                 version: "1.0.0".into(),
                 data: json!({"x": 1})
             }]
         );
+        // Past the bound an event is still accepted, as Traverse accepts it, but not kept.
+        for _ in 1..MAX_KEPT_EVENTS + 5 {
+            assert_eq!(emit(&policy(true), 0x1000, len, &mut accepted), 0);
+        }
+        assert_eq!((accepted.events.len(), accepted.dropped), (MAX_KEPT_EVENTS, 5));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::{
     run::{
         host::{
             GuestMemory, HostStop,
-            traverse::{self, EmittedEvent, EventPolicy},
+            traverse::{self, Accepted, EventPolicy},
             wasi::Stdio,
         },
         instrument::{self, FUEL_EXPORT, GROW_EXPORT, START_EXPORT, TABLE_GROW_EXPORT},
@@ -32,7 +32,7 @@ use crate::{
 struct Host {
     stdio: Stdio,
     policy: EventPolicy,
-    events: Vec<EmittedEvent>,
+    events: Accepted,
     /// The module's exported `memory`, once instantiated.
     memory: Option<Memory>,
 }
@@ -44,7 +44,7 @@ pub fn run(request: &RunRequest, policy: &EventPolicy, compiled: &mut CompiledMo
     let host = Host {
         stdio: Stdio::new(request.stdin.clone()),
         policy: policy.clone(),
-        events: vec![],
+        events: Accepted::default(),
         memory: None,
     };
     let env = FunctionEnv::new(&mut store, host);
@@ -71,7 +71,8 @@ pub fn run(request: &RunRequest, policy: &EventPolicy, compiled: &mut CompiledMo
         wall_time_ms: now_ms() - started,
         compile_ms,
         module_was_kept,
-        events: std::mem::take(&mut host.events),
+        events_dropped: host.events.dropped,
+        events: std::mem::take(&mut host.events.events),
         stdout_dropped: stdio.stdout_dropped,
         stderr_dropped: stdio.stderr_dropped,
         fuel_consumed: fuel.map(|fuel| fuel.min(budget)),
