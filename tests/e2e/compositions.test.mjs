@@ -59,6 +59,38 @@ before(async () => {
       { edge_id: 'to-transition', from: 'runaway', to: 'transition', trigger: 'direct' },
     ];
   });
+  // A node naming a capability no package implements (the composite's own contract).
+  await variant('unimplemented-node', (w) => {
+    Object.assign(w.nodes[1], { capability_id: 'playground.examples.guarded-transition' });
+    w.nodes[1].input.from_workflow_input = ['principal', 'action', 'resource', 'action_id', 'from', 'to'];
+    w.nodes[1].output.to_workflow_state = [];
+    w.output_projection = ['decision'];
+  });
+  // An output its contract refuses: authorize's module under a contract that wants more.
+  await mkdir(resolve(work, 'set/strict/artifacts'), { recursive: true });
+  await cp(resolve(EXAMPLES, 'authorize/artifacts/authorize.wasm'), resolve(work, 'set/strict/artifacts/authorize.wasm'));
+  const strict = JSON.parse(await readFile(resolve(EXAMPLES, 'authorize/contract.json'), 'utf8'));
+  Object.assign(strict, { id: 'playground.tests.strict', name: 'strict' });
+  strict.outputs.schema = { type: 'object', required: ['never'] };
+  await writeFile(resolve(work, 'set/strict/contract.json'), JSON.stringify(strict, null, 2));
+  const strictManifest = JSON.parse(await readFile(resolve(EXAMPLES, 'authorize/manifest.json'), 'utf8'));
+  strictManifest.package_id = 'playground.tests.strict';
+  strictManifest.capability_ref = { id: 'playground.tests.strict', version: '1.0.0', contract_path: './contract.json' };
+  strictManifest.workflow_refs = [];
+  await writeFile(resolve(work, 'set/strict/manifest.json'), JSON.stringify(strictManifest, null, 2));
+  await variant('output-refused', (w) => { w.nodes[0].capability_id = 'playground.tests.strict'; });
+  await variant('workflow-output-refused', (w) => { w.outputs.schema = { type: 'object', required: ['never'] }; });
+  // Workflow execution requests with what Traverse checks first wrong.
+  const requestFile = async (name, change) => {
+    const request = JSON.parse(await readFile(resolve(EXAMPLES, 'guarded-transition/workflow-requests/owner-starts-work.json'), 'utf8'));
+    change(request);
+    await writeFile(resolve(work, 'set/guarded-transition/workflow-requests', `${name}.json`), JSON.stringify(request, null, 2));
+  };
+  await requestFile('wrong-schema-version', (r) => { r.schema_version = '2.0.0'; });
+  await requestFile('public-only', (r) => { r.scope = 'public_only'; });
+  // The same set without one node's binary.
+  await cp(resolve(work, 'set'), resolve(work, 'set-without-binary'), { recursive: true });
+  await rm(resolve(work, 'set-without-binary/transition-status/artifacts/transition-status.wasm'));
   // A thousand nodes in a chain: bounded, and the page answers throughout.
   await variant('thousand', (w) => {
     const node = w.nodes[0];
@@ -75,9 +107,9 @@ after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function loadSet() {
+async function loadSet(folder = 'set') {
   const { page, problems } = await playground.newPage();
-  await page.getByTestId('folder-input').setInputFiles(resolve(work, 'set'));
+  await page.getByTestId('folder-input').setInputFiles(resolve(work, folder));
   await page.getByTestId('set').waitFor();
   return { page, problems };
 }
@@ -201,6 +233,44 @@ test('a terminal node never reached, a middle node refused its input, a runaway 
   await page.locator('[data-testid="workflow-node"][data-node-id="runaway"]').click();
   assert.equal(await text(page, 'node-fuel'), '5,000,000', 'the node ends by its own fuel');
   assert.deepEqual(problems, []);
+});
+
+test('a node no package implements, a binary not loaded, outputs refused, requests refused before any node (§3.1, §4 c, d, g, o)', async () => {
+  const { page, problems } = await loadSet();
+  const unimplemented = await runWorkflow(page, 'workflow:playground.tests.unimplemented-node@1.0.0', OWNER_STARTS);
+  assert.equal(unimplemented.evidence.result.failure_reason, 'workflow_invalid');
+  assert.deepEqual(unimplemented.result.error, { code: 'capability_not_found',
+    message: 'workflow node capability was not found in the capability registry',
+    details: { capability_id: 'playground.examples.guarded-transition', capability_version: '1.0.0' } });
+  assert.deepEqual(unimplemented.statuses, { authorize: 'completed', transition: 'entered' }, 'the step stays entered');
+
+  const output = await runWorkflow(page, 'workflow:playground.tests.output-refused@1.0.0', OWNER_STARTS);
+  assert.equal(output.result.error.message, 'workflow node output does not satisfy the capability output contract');
+  assert.deepEqual(output.result.error.details.violations, [{ path: '$.never', message: 'required property is missing' }]);
+  assert.deepEqual(output.statuses, { authorize: 'failed', transition: 'not_reached' });
+
+  const workflowOutput = await runWorkflow(page, 'workflow:playground.tests.workflow-output-refused@1.0.0', OWNER_STARTS);
+  assert.equal(workflowOutput.evidence.result.failure_reason, 'workflow_invalid');
+  assert.equal(workflowOutput.result.error.message, 'workflow output does not satisfy the workflow output contract');
+  assert.deepEqual(workflowOutput.statuses, { authorize: 'completed', transition: 'completed' });
+
+  await page.getByTestId('request-select').selectOption('guarded-transition/workflow-requests/wrong-schema-version.json');
+  await runAndWait(page);
+  const wrong = await results(page);
+  assert.deepEqual(wrong.result.error, { code: 'request_invalid', message: 'schema_version must equal 1.0.0',
+    details: { path: '$.schema_version' } });
+  assert.deepEqual(wrong.evidence.visited_nodes, []);
+
+  await page.getByTestId('request-select').selectOption('guarded-transition/workflow-requests/public-only.json');
+  await runAndWait(page);
+  assert.equal((await results(page)).evidence.result.failure_reason, 'workflow_not_found');
+  assert.deepEqual(problems, []);
+
+  const { page: without } = await loadSet('set-without-binary');
+  const missing = await runWorkflow(without, GUARDED, OWNER_STARTS);
+  assert.equal(missing.evidence.result.failure_reason, 'step_execution_failed');
+  assert.equal(missing.result.error.code, 'artifact_missing');
+  assert.deepEqual(missing.statuses, { authorize: 'completed', transition: 'failed' });
 });
 
 test('a thousand-node workflow runs to its end, the page answering throughout', async () => {
