@@ -8,7 +8,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::{
-    check::schema_subset::{self, SchemaViolation},
+    check::{
+        limits::PAGE_BYTES,
+        module,
+        module_info::Limits,
+        schema_subset::{self, SchemaViolation},
+    },
     run::{
         host::traverse::{EmittedEvent, MAX_KEPT_EVENT_BYTES, MAX_KEPT_EVENTS},
         protocol::{RunEnd, RunOutcome},
@@ -93,6 +98,22 @@ pub fn classify(outcome: &RunOutcome, output_schema: &Value) -> Execution {
     }
 }
 
+/// How Traverse's executor ends a module it will not run (SPEC §8.2: the checks before it
+/// instantiates), as the runner would have reported it; `None` when it runs. A workflow node
+/// gets this instead of a run, as a package run gets its refusal from the checks.
+pub fn executor_refusal(file: &str, bytes: &[u8]) -> Option<RunEnd> {
+    let (diagnostics, module) = module::check(file, bytes);
+    let stop = diagnostics.iter().find(|diagnostic| diagnostic.traverse.is_some())?;
+    let largest = |limits: &[Limits]| limits.iter().map(|l| l.initial).max().unwrap_or_default();
+    Some(match (stop.code, &module) {
+        ("limits.initial_memory", Some(module)) => {
+            RunEnd::MemoryLimit { bytes: largest(&module.memories).saturating_mul(PAGE_BYTES) }
+        }
+        ("limits.table_elements", Some(module)) => RunEnd::TableLimit { elements: largest(&module.tables) },
+        _ => RunEnd::SetupFailed(stop.message.clone()),
+    })
+}
+
 /// Stdout must be exactly one JSON value in UTF-8; surrounding whitespace is fine.
 fn parse_output(stdout: &[u8]) -> Result<Value, ExecutorError> {
     serde_json::from_slice(stdout).map_err(|error| {
@@ -137,6 +158,29 @@ mod tests {
             error_text(run("")),
             "output deserialization failed: stdout is not valid JSON: EOF while parsing a value at line 1 column 0 — raw: "
         );
+    }
+
+    #[test]
+    fn the_executor_refuses_what_the_module_checks_stop() {
+        let fixture = |name: &str| {
+            std::fs::read(format!("{}/tests/fixtures/{name}.wasm", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        };
+        assert_eq!(executor_refusal("m.wasm", &fixture("write-json")), None);
+        assert_eq!(
+            executor_refusal("m.wasm", &fixture("import-sock-accept")),
+            Some(RunEnd::SetupFailed(
+                "unauthorized_host_import: ABI 1.0.0 does not allow import wasi_snapshot_preview1::sock_accept".into()
+            ))
+        );
+        assert_eq!(
+            executor_refusal("m.wasm", &fixture("initial-200-pages")),
+            Some(RunEnd::MemoryLimit { bytes: 200 * 65_536 })
+        );
+        assert_eq!(
+            executor_refusal("m.wasm", &fixture("table-bomb")),
+            Some(RunEnd::TableLimit { elements: 10_000_000 })
+        );
+        assert!(matches!(executor_refusal("m.wasm", b"not wasm"), Some(RunEnd::SetupFailed(_))));
     }
 
     #[test]

@@ -12,6 +12,16 @@ import { EXAMPLES, FIXTURES, assertAnswers, openPlayground, runAndWait, text } f
 const GUARDED = 'workflow:playground.examples.guarded-transition@1.0.0';
 const ANNOUNCED = 'workflow:playground.examples.announced-transition@1.0.0';
 const COMPOSITE_REQUEST = 'guarded-transition/runtime-requests/owner-starts-work.json';
+/** [fixture in tests/fixtures/, the executor's code for how it ends (WORKFLOWS.md §7)] */
+const MIDDLE_NODES = [
+  ['infinite-loop', 'Timeout'],
+  ['unreachable', 'ExecutionFailed'],
+  ['proc-exit-0', 'ExecutionFailed'],
+  ['grow-past-limit', 'ResourceExhausted'],
+  ['initial-200-pages', 'ResourceExhausted'],
+  ['not-json', 'InvalidInput'],
+  ['import-sock-accept', 'ConstraintViolated'],
+];
 const OWNER_STARTS = {
   principal: { id: 'u-1', role: 'member', tenant: 't-1' }, action: 'update',
   resource: { owner: 'u-1', tenant: 't-1' }, action_id: 'a-1', from: 'open', to: 'in_progress',
@@ -38,27 +48,30 @@ before(async () => {
   };
   await variant('unreachable-terminal', (w) => { w.terminal_nodes = ['authorize']; });
   await variant('loose-input', (w) => { w.inputs.schema.required = ['principal', 'action', 'resource', 'action_id', 'from']; });
-  // A runaway node between the two: our endless-loop fixture as a package of its own.
-  await mkdir(resolve(work, 'set/runaway/artifacts'), { recursive: true });
-  const loop = await readFile(resolve(FIXTURES, 'infinite-loop.wasm'));
-  await writeFile(resolve(work, 'set/runaway/artifacts/runaway.wasm'), loop);
+  // Fixture modules as packages of their own, each the middle node of a variant: how each
+  // ends is the executor's error code the workflow reports (§7).
   const contract = JSON.parse(await readFile(resolve(EXAMPLES, 'authorize/contract.json'), 'utf8'));
-  Object.assign(contract, { id: 'playground.tests.runaway', name: 'runaway', inputs: { schema: {} }, outputs: { schema: {} } });
-  await writeFile(resolve(work, 'set/runaway/contract.json'), JSON.stringify(contract, null, 2));
   const manifest = JSON.parse(await readFile(resolve(EXAMPLES, 'authorize/manifest.json'), 'utf8'));
-  manifest.package_id = 'playground.tests.runaway';
-  manifest.capability_ref = { id: 'playground.tests.runaway', version: '1.0.0', contract_path: './contract.json' };
-  manifest.binary.path = './artifacts/runaway.wasm';
-  manifest.workflow_refs = [];
-  await writeFile(resolve(work, 'set/runaway/manifest.json'), JSON.stringify(manifest, null, 2));
-  await variant('runaway-middle', (w) => {
-    w.nodes.splice(1, 0, { node_id: 'runaway', capability_id: 'playground.tests.runaway', capability_version: '1.0.0',
-      input: { from_workflow_input: ['action_id'] }, output: { to_workflow_state: [] } });
-    w.edges = [
-      { edge_id: 'to-runaway', from: 'authorize', to: 'runaway', trigger: 'direct' },
-      { edge_id: 'to-transition', from: 'runaway', to: 'transition', trigger: 'direct' },
-    ];
-  });
+  for (const [fixture] of MIDDLE_NODES) {
+    const id = `playground.tests.${fixture}`;
+    await mkdir(resolve(work, `set/${fixture}/artifacts`), { recursive: true });
+    await cp(resolve(FIXTURES, `${fixture}.wasm`), resolve(work, `set/${fixture}/artifacts/module.wasm`));
+    await writeFile(resolve(work, `set/${fixture}/contract.json`), JSON.stringify(
+      { ...contract, id, name: fixture, inputs: { schema: {} }, outputs: { schema: {} } }, null, 2));
+    await writeFile(resolve(work, `set/${fixture}/manifest.json`), JSON.stringify({
+      ...manifest, package_id: id, workflow_refs: [],
+      capability_ref: { id, version: '1.0.0', contract_path: './contract.json' },
+      binary: { ...manifest.binary, path: './artifacts/module.wasm' },
+    }, null, 2));
+    await variant(`${fixture}-middle`, (w) => {
+      w.nodes.splice(1, 0, { node_id: 'middle', capability_id: id, capability_version: '1.0.0',
+        input: { from_workflow_input: ['action_id'] }, output: { to_workflow_state: [] } });
+      w.edges = [
+        { edge_id: 'to-middle', from: 'authorize', to: 'middle', trigger: 'direct' },
+        { edge_id: 'to-transition', from: 'middle', to: 'transition', trigger: 'direct' },
+      ];
+    });
+  }
   // A node naming a capability no package implements (the composite's own contract).
   await variant('unimplemented-node', (w) => {
     Object.assign(w.nodes[1], { capability_id: 'playground.examples.guarded-transition' });
@@ -212,7 +225,7 @@ test('an event edge is taken when its predicate matches the payload; an unsatisf
   assert.equal(silent.evidence.result.failure_reason, 'event_subscription_failed');
 });
 
-test('a terminal node never reached, a middle node refused its input, a runaway middle node (§4 e, f, p, §7)', async () => {
+test('a terminal node never reached, a middle node refused its input, middle nodes that fail every way (§4 e, f, p, §7)', async () => {
   const { page, problems } = await loadSet();
   const unreachable = await runWorkflow(page, 'workflow:playground.tests.unreachable-terminal@1.0.0', OWNER_STARTS);
   assert.equal(unreachable.evidence.result.failure_reason, 'terminal_node_not_reached');
@@ -225,13 +238,17 @@ test('a terminal node never reached, a middle node refused its input, a runaway 
   assert.deepEqual(refused.result.error.details.violations, [{ path: '$.to', message: 'required property is missing' }]);
   assert.deepEqual(refused.statuses, { authorize: 'completed', transition: 'failed' });
 
-  const runaway = await runWorkflow(page, 'workflow:playground.tests.runaway-middle@1.0.0', OWNER_STARTS);
-  assert.equal(runaway.evidence.result.failure_reason, 'step_execution_failed');
-  assert.deepEqual(runaway.result.error, { code: 'execution_failed', message: 'registered artifact execution failed',
-    details: { code: 'Timeout' } });
-  assert.deepEqual(runaway.statuses, { authorize: 'completed', runaway: 'failed', transition: 'not_reached' });
-  await page.locator('[data-testid="workflow-node"][data-node-id="runaway"]').click();
-  assert.equal(await text(page, 'node-fuel'), '5,000,000', 'the node ends by its own fuel');
+  for (const [fixture, code] of MIDDLE_NODES) {
+    const failed = await runWorkflow(page, `workflow:playground.tests.${fixture}-middle@1.0.0`, OWNER_STARTS);
+    assert.equal(failed.evidence.result.failure_reason, 'step_execution_failed', fixture);
+    assert.deepEqual(failed.result.error, { code: 'execution_failed', message: 'registered artifact execution failed',
+      details: { code } }, fixture);
+    assert.deepEqual(failed.statuses, { authorize: 'completed', middle: 'failed', transition: 'not_reached' }, fixture);
+  }
+  // The runaway node ends by its own fuel, not the wall clock.
+  await runWorkflow(page, 'workflow:playground.tests.infinite-loop-middle@1.0.0', OWNER_STARTS);
+  await page.locator('[data-testid="workflow-node"][data-node-id="middle"]').click();
+  assert.equal(await text(page, 'node-fuel'), '5,000,000');
   assert.deepEqual(problems, []);
 });
 
@@ -260,6 +277,12 @@ test('a node no package implements, a binary not loaded, outputs refused, reques
   assert.deepEqual(wrong.result.error, { code: 'request_invalid', message: 'schema_version must equal 1.0.0',
     details: { path: '$.schema_version' } });
   assert.deepEqual(wrong.evidence.visited_nodes, []);
+
+  const { principal, ...withoutPrincipal } = OWNER_STARTS;
+  const input = await runWorkflow(page, GUARDED, withoutPrincipal);
+  assert.equal(input.result.error.message, 'workflow request input does not satisfy the workflow input contract');
+  assert.deepEqual(input.result.error.details.violations, [{ path: '$.principal', message: 'required property is missing' }]);
+  assert.deepEqual(input.statuses, { authorize: 'not_reached', transition: 'not_reached' });
 
   await page.getByTestId('request-select').selectOption('guarded-transition/workflow-requests/public-only.json');
   await runAndWait(page);

@@ -18,8 +18,9 @@ use crate::{
     run::{
         account,
         composite::{self, Begun},
+        execution,
         plan::{self, InputChoice, PLAYGROUND_REQUEST_ID, Plan},
-        protocol::{Limits, Mode, RunRequest, SandboxFile},
+        protocol::{Limits, Mode, RunOutcome, RunRequest, SandboxFile},
         settings::{Settings as RunSettings, parse_env},
         workflow::{self, Step, Traversal, WorkflowRequest, WorkflowRun},
     },
@@ -442,9 +443,15 @@ async fn drive(
             .files()
             .with_untracked(|files| files.get(&node.module).map(<[u8]>::to_vec))
             .unwrap_or_default();
-        let request =
-            RunRequest { module, stdin: node.stdin, mode: Mode::Governed { events: node.policy }, limits };
-        step = traversal.resume(runner.run(request).await);
+        // What Traverse's executor refuses before instantiating never reaches the runner.
+        let outcome = match execution::executor_refusal(&node.module, &module) {
+            Some(end) => RunOutcome::without_output(end, 0.0),
+            None => {
+                let mode = Mode::Governed { events: node.policy };
+                runner.run(RunRequest { module, stdin: node.stdin, mode, limits }).await
+            }
+        };
+        step = traversal.resume(outcome);
     }
 }
 
