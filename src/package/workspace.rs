@@ -123,10 +123,7 @@ pub fn kind_of_file(path: &str, bytes: &[u8]) -> Kind {
 
 /// Every loaded file with its kind, in path order.
 pub fn kinds(files: &PackageFiles) -> Vec<(String, Kind)> {
-    files
-        .paths()
-        .map(|path| (path.to_owned(), kind_of_file(path, files.get(path).unwrap_or_default())))
-        .collect()
+    files.paths().map(|path| (path.to_owned(), files.kind(path).unwrap_or(Kind::Other))).collect()
 }
 
 /// One item of a loaded set: a file, what it is, and the `id@version` it claims.

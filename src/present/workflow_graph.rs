@@ -6,11 +6,13 @@ use std::collections::BTreeMap;
 
 use crate::check::workflow::{Trigger, Workflow, topological_order};
 
-pub const NODE_WIDTH: u32 = 190;
+pub const NODE_WIDTH: u32 = 260;
 pub const NODE_HEIGHT: u32 = 46;
 const GAP_X: u32 = 24;
 const GAP_Y: u32 = 40;
 const MARGIN: u32 = 12;
+/// About the width of one character of the 10px labels, to leave room for an edge's label.
+const LABEL_CHAR_WIDTH: u32 = 6;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedNode {
@@ -39,6 +41,11 @@ pub struct Layout {
     pub edges: Vec<PlacedEdge>,
     pub width: u32,
     pub height: u32,
+}
+
+/// Where an edge's label starts: beside the middle of the edge.
+pub fn label_x(edge: &PlacedEdge) -> u32 {
+    (edge.from.0 + edge.to.0) / 2 + 8
 }
 
 /// Lays `workflow` out top to bottom. A workflow with a cycle (which registration refuses) is
@@ -93,7 +100,7 @@ pub fn layout(workflow: &Workflow) -> Layout {
             terminal: workflow.terminal_nodes.contains(&node.node_id),
         })
         .collect();
-    let edges = workflow
+    let edges: Vec<PlacedEdge> = workflow
         .edges
         .iter()
         .filter_map(|edge| {
@@ -118,12 +125,13 @@ pub fn layout(workflow: &Workflow) -> Layout {
         .collect();
     let layers = layer.iter().max().map_or(0, |&l| l + 1);
     let rows = row_of_layer.iter().max().copied().unwrap_or(0);
-    Layout {
-        nodes,
-        edges,
-        width: 2 * MARGIN + rows * (NODE_WIDTH + GAP_X),
-        height: 2 * MARGIN + layers * (NODE_HEIGHT + GAP_Y),
-    }
+    // An event edge's label is written beside the edge's middle: room for the longest.
+    let labels = edges.iter().filter_map(|edge| {
+        let label = edge.label.as_ref()?;
+        Some(label_x(edge) + label.chars().count() as u32 * LABEL_CHAR_WIDTH + MARGIN)
+    });
+    let width = labels.fold(2 * MARGIN + rows * (NODE_WIDTH + GAP_X), u32::max);
+    Layout { nodes, edges, width, height: 2 * MARGIN + layers * (NODE_HEIGHT + GAP_Y) }
 }
 
 #[cfg(test)]
@@ -159,6 +167,11 @@ mod tests {
         assert_eq!(layout.edges[1].label.as_deref(), Some("e@1.0.0 if payload.k == 1"));
         assert!(layout.nodes[0].start && layout.nodes[2].terminal);
         assert_eq!(layout.height, 2 * MARGIN + 3 * (NODE_HEIGHT + GAP_Y));
-        assert_eq!(layout.width, 2 * MARGIN + NODE_WIDTH + GAP_X, "one node per layer");
+        let label = "e@1.0.0 if payload.k == 1".len() as u32 * LABEL_CHAR_WIDTH;
+        assert_eq!(
+            layout.width,
+            MARGIN + NODE_WIDTH / 2 + 8 + label + MARGIN,
+            "one node per layer, and the label"
+        );
     }
 }

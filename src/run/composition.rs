@@ -63,22 +63,25 @@ impl Composition {
     /// set's checks report the second).
     pub fn of_files(files: &PackageFiles) -> Self {
         let mut composition = Self::default();
-        let text = |path: &str| files.get(path).and_then(|bytes| std::str::from_utf8(bytes).ok());
-        let registry = Registry::of_files(files);
+        let mut workflows = Vec::new();
         for (path, kind) in workspace::kinds(files) {
             match kind {
                 Kind::Package => composition.add_package(files, &path),
                 Kind::RegistryBundle => composition.add_bundle(files, &path),
-                Kind::Workflow => {
-                    let Some(parsed) = text(&path).and_then(|text| workflow::parse(text).ok()) else {
-                        continue;
-                    };
-                    // Only what registers is in the workflow registry.
-                    if workflow::registration_errors(&parsed, &registry).is_empty() {
-                        composition.workflows.entry(key(&parsed.id, &parsed.version)).or_insert(parsed);
-                    }
-                }
+                Kind::Workflow => workflows.push(path),
                 _ => {}
+            }
+        }
+        // Only what registers is in the workflow registry; without workflows, nothing to register.
+        if workflows.is_empty() {
+            return composition;
+        }
+        let registry = Registry::of_files(files);
+        for path in workflows {
+            let text = files.get(&path).and_then(|bytes| std::str::from_utf8(bytes).ok());
+            let Some(parsed) = text.and_then(|text| workflow::parse(text).ok()) else { continue };
+            if workflow::registration_errors(&parsed, &registry).is_empty() {
+                composition.workflows.entry(key(&parsed.id, &parsed.version)).or_insert(parsed);
             }
         }
         composition

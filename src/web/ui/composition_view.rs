@@ -105,7 +105,7 @@ pub fn WorkflowGraph(
                 if taken(&edge.edge_id) { " wf-taken" } else { "" }
             );
             let label = edge.label.clone().map(|label| {
-                view! { <text class="wf-edge-label" x=(x1 + x2) / 2 + 8 y=(y1 + y2) / 2 + 4>{label}</text> }
+                view! { <text class="wf-edge-label" x=workflow_graph::label_x(edge) y=(y1 + y2) / 2 + 4>{label}</text> }
             });
             view! {
                 <g data-testid="workflow-edge" data-edge-id=edge.edge_id.clone() data-taken=taken(&edge.edge_id).to_string()>
