@@ -234,3 +234,37 @@ test('a request with a 50 MB input: choosing it, typing in stdin and running are
     await rm(folder, { recursive: true });
   }
 });
+
+test('a package of 10,000 requests: all checked, 500 listed and the rest summed up, the last one runs', async () => {
+  const { page, problems } = await playground.newPage();
+  const folder = await mkdtemp(resolve(tmpdir(), 'ten-thousand-'));
+  const request = JSON.parse(await readFile(resolve(EXAMPLES, 'hello-world/runtime-requests/greet-ada.json'), 'utf8'));
+  const paths = [];
+  for (const { name, buffer } of await looseHello()) {
+    paths.push(resolve(folder, name));
+    await writeFile(paths.at(-1), buffer);
+  }
+  for (let i = 0; i < 10_000; i++) {
+    // Every tenth one is refused before the module: its input lacks the name.
+    const input = i % 10 === 0 ? {} : { name: `n${i}` };
+    paths.push(resolve(folder, `r${String(i).padStart(5, '0')}.json`));
+    await writeFile(paths.at(-1), JSON.stringify({ ...request, request_id: `r-${i}`, input }));
+  }
+  try {
+    await loadPackage(page, paths);
+    assert.equal(await page.getByTestId('request-verdict').count(), 500);
+    assert.equal(await text(page, 'requests-more'),
+      '9,500 more requests are not listed: 8,550 run, 950 refused before the module (traverse-playground check lists all).');
+    assert.equal(await page.getByTestId('file').count(), 500);
+    assert.equal(await text(page, 'files-more'),
+      '9,504 more files are loaded and not listed (9,504 requests): they are checked and run like the rest.');
+    await assertAnswers(page);
+    // Every request can still be chosen and run.
+    await page.getByTestId('request-select').selectOption('r09999.json');
+    await runAndWait(page);
+    assert.equal(await text(page, 'stdout'), '{"greeting":"Hello, n9999!","name":"n9999"}');
+    assert.deepEqual(problems, []);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});

@@ -17,6 +17,7 @@ use crate::{
         host_abi::{self, ImportStatus},
         module_info::{ExternKind, ModuleInfo},
     },
+    present::number::grouped,
     run::module_text::{MAX_TEXT_BYTES, ModuleText},
 };
 
@@ -126,7 +127,11 @@ fn Stages(report: Report) -> impl IntoView {
 fn Requests(report: Report) -> impl IntoView {
     let playground = expect_context::<Playground>();
     (!report.requests.is_empty()).then(|| {
-        let rows = report.requests.iter().map(|request| {
+        // A page of thousands of lines lays out slowly; the rest are summed up.
+        let more = report.requests.len().saturating_sub(MAX_SHOWN_REQUESTS);
+        let unlisted = report.requests.iter().skip(MAX_SHOWN_REQUESTS);
+        let refused = unlisted.filter(|request| report.run_verdict(Some(request)) != Verdict::Passes).count();
+        let rows = report.requests.iter().take(MAX_SHOWN_REQUESTS).map(|request| {
             let verdict = report.run_verdict(Some(request));
             let passes = verdict == Verdict::Passes;
             let line = if passes { "runs: nothing stops it before the module".to_owned() } else { verdict.line() };
@@ -143,10 +148,18 @@ fn Requests(report: Report) -> impl IntoView {
             <section class="requests" aria-label="requests">
                 <h3>"Requests"</h3>
                 <ul data-testid="requests-stage">{rows.collect_view()}</ul>
+                {(more > 0).then(|| view! {
+                    <p class="note" data-testid="requests-more">{format!(
+                        "{} more requests are not listed: {} run, {refused} refused before the module (traverse-playground check lists all).",
+                        grouped(more as u64), grouped((more - refused) as u64))}</p>
+                })}
             </section>
         }
     })
 }
+
+/// The most requests listed at once.
+const MAX_SHOWN_REQUESTS: usize = 500;
 
 /// The most diagnostics listed at once.
 const MAX_SHOWN_DIAGNOSTICS: usize = 500;

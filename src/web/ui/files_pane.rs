@@ -2,6 +2,8 @@
 //! page, or a pasted manifest. Lists every file with its role, asks for the files the manifest
 //! names that are missing (and those a share link names by digest), and shows the file viewer.
 
+use std::collections::BTreeMap;
+
 use leptos::{ev, prelude::*, task::spawn_local};
 use web_sys::HtmlInputElement;
 
@@ -15,6 +17,7 @@ use super::{
 use crate::{
     check::diagnostic::Location,
     package::{archive, digest::Digests, shown_path, workspace},
+    present::number::grouped,
     web::hashing,
 };
 
@@ -92,6 +95,9 @@ pub fn DropOverlay() -> impl IntoView {
         </div>
     }
 }
+
+/// The most files listed at once: a list of ten thousand lays out for seconds.
+const MAX_SHOWN_FILES: usize = 500;
 
 #[component]
 pub fn FilesPane() -> impl IntoView {
@@ -185,7 +191,7 @@ pub fn FilesPane() -> impl IntoView {
             })}
             <SetTree />
             <ul class="file-list" data-testid="file-list">
-                {move || roles.get().into_iter().map(|(path, role)| {
+                {move || roles.get().into_iter().take(MAX_SHOWN_FILES).map(|(path, role)| {
                     let size = playground.files().with(|files| files.get(&path).map_or(0, <[u8]>::len));
                     let shown = path.clone();
                     view! {
@@ -210,6 +216,24 @@ pub fn FilesPane() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            {move || roles.with(|roles| {
+                let more = roles.len().saturating_sub(MAX_SHOWN_FILES);
+                (more > 0).then(|| {
+                    let mut by_role: BTreeMap<&str, usize> = BTreeMap::new();
+                    for (_, role) in roles.iter().skip(MAX_SHOWN_FILES) {
+                        *by_role.entry(role.label()).or_default() += 1;
+                    }
+                    let counts: Vec<String> = by_role
+                        .iter()
+                        .map(|(role, count)| format!("{} {role}{}", grouped(*count as u64), if *count == 1 { "" } else { "s" }))
+                        .collect();
+                    view! {
+                        <p class="note" data-testid="files-more">{format!(
+                            "{} more files are loaded and not listed ({}): they are checked and run like the rest.",
+                            grouped(more as u64), counts.join(", "))}</p>
+                    }
+                })
+            })}
             {move || playground.files().with(|files| files.paths().next().is_none()).then(|| view! {
                 <p class="empty">"No package yet: load one, or pick an example above."</p>
             })}
