@@ -110,23 +110,11 @@ fn walk(
     output: &Value,
     events: &[EmittedEvent],
 ) -> WorkflowRun {
-    let (mut traversal, mut step) = match start {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    loop {
-        match step {
-            Step::Finished(run) => return run,
-            Step::Run(_) => {
-                let outcome = RunOutcome {
-                    stdout: output.to_string().into_bytes(),
-                    events: events.to_vec(),
-                    ..RunOutcome::without_output(RunEnd::Returned, 1.0)
-                };
-                step = traversal.resume(outcome);
-            }
-        }
-    }
+    common::walk(start, |_| RunOutcome {
+        stdout: output.to_string().into_bytes(),
+        events: events.to_vec(),
+        ..RunOutcome::without_output(RunEnd::Returned, 1.0)
+    })
 }
 
 /// Runs every workflow of the set with `input`, and every composite request, each node

@@ -16,7 +16,7 @@ use traverse_playground::{
         composition::Composition,
         host::traverse::EmittedEvent,
         protocol::{RunEnd, RunOutcome},
-        workflow::{self, NodeRun, Step, WorkflowRequest, WorkflowRun},
+        workflow::{self, NodeRun, WorkflowRequest, WorkflowRun},
     },
 };
 
@@ -24,7 +24,7 @@ const WORKFLOW: &str = "guarded-transition/workflows/guarded-transition.json";
 const REQUEST: &str = "guarded-transition/runtime-requests/owner-starts-work.json";
 const WORKFLOW_ID: &str = "playground.examples.guarded-transition";
 
-use common::{json_of, with_json};
+use common::{json_of, walk, with_json};
 
 fn returned(stdout: Value) -> RunOutcome {
     RunOutcome {
@@ -35,23 +35,6 @@ fn returned(stdout: Value) -> RunOutcome {
 
 fn ended(end: RunEnd) -> RunOutcome {
     RunOutcome::without_output(end, 1.0)
-}
-
-/// Walks a traversal to its end, each node's run ending as `run` says.
-fn drive(
-    start: Result<(workflow::Traversal, Step), WorkflowRun>,
-    mut run: impl FnMut(&NodeRun) -> RunOutcome,
-) -> WorkflowRun {
-    let (mut traversal, mut step) = match start {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    loop {
-        match step {
-            Step::Finished(done) => return done,
-            Step::Run(node) => step = traversal.resume(run(&node)),
-        }
-    }
 }
 
 /// What our two modules answer for the owner starting work, as the browser tests see them
@@ -79,7 +62,7 @@ fn input() -> Value {
 
 fn direct(files: &PackageFiles, input: Value, run: impl FnMut(&NodeRun) -> RunOutcome) -> WorkflowRun {
     let request = WorkflowRequest::new("wf-1", WORKFLOW_ID, "1.0.0", input);
-    drive(workflow::start(request, &Composition::of_files(files)), run)
+    walk(workflow::start(request, &Composition::of_files(files)), run)
 }
 
 fn result(run: &WorkflowRun) -> &Value {
@@ -162,7 +145,7 @@ fn the_request_is_checked_before_any_node() {
     let files = common::composition_files();
     let composition = Composition::of_files(&files);
     let request = |workflow_id: &str, input: Value| WorkflowRequest::new("wf", workflow_id, "1.0.0", input);
-    let refused = |request| drive(workflow::start(request, &composition), |_| unreachable!("nothing runs"));
+    let refused = |request| walk(workflow::start(request, &composition), |_| unreachable!("nothing runs"));
     // Traverse's literals first, in its order, then blank ids.
     let mut wrong = request(WORKFLOW_ID, input());
     wrong.schema_version = "2.0.0".into();
@@ -221,7 +204,7 @@ fn the_request_is_checked_before_any_node() {
             .unwrap()
             .push(json!({"edge_id": "back", "from": "transition", "to": "authorize", "trigger": "direct"}));
     });
-    let run = drive(
+    let run = walk(
         workflow::start(request(WORKFLOW_ID, input()), &Composition::of_files(&cyclic)),
         |_| unreachable!(),
     );
@@ -499,7 +482,7 @@ fn composite_run(
     match composite::begin(request_json, &parsed, composite) {
         Begun::Refused(outcome) => *outcome,
         Begun::Started(started) => {
-            let done = drive(workflow::start(started.workflow.clone(), &composition), run);
+            let done = walk(workflow::start(started.workflow.clone(), &composition), run);
             composite::finish(*started, &done).unwrap()
         }
     }
@@ -607,7 +590,7 @@ fn traverse_starter_runs_equal_traverses_own() {
 
     let direct_ref = common::reference_json("traces/traverse-starter-pipeline-direct-workflow.json");
     let request = &direct_ref["input"];
-    let run = drive(
+    let run = walk(
         workflow::start(
             WorkflowRequest::parse(request.to_string().as_bytes()).unwrap(),
             &Composition::of_files(&files),

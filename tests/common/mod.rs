@@ -79,3 +79,27 @@ pub fn with_json(
     files.insert(path, serde_json::to_vec_pretty(&value).unwrap());
     files
 }
+
+/// Walks a workflow to its end, each node's run ending as `run` says: what the page's runner
+/// does, with no WebAssembly engine.
+pub fn walk(
+    start: Result<
+        (traverse_playground::run::workflow::Traversal, traverse_playground::run::workflow::Step),
+        traverse_playground::run::workflow::WorkflowRun,
+    >,
+    mut run: impl FnMut(
+        &traverse_playground::run::workflow::NodeRun,
+    ) -> traverse_playground::run::protocol::RunOutcome,
+) -> traverse_playground::run::workflow::WorkflowRun {
+    use traverse_playground::run::workflow::Step;
+    let (mut traversal, mut step) = match start {
+        Ok(started) => started,
+        Err(refused) => return refused,
+    };
+    loop {
+        match step {
+            Step::Finished(done) => return done,
+            Step::Run(node) => step = traversal.resume(run(&node)),
+        }
+    }
+}
