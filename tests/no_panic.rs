@@ -132,10 +132,7 @@ fn run_compositions(files: &PackageFiles, input: &Value, output: &Value, events:
         else {
             continue;
         };
-        let intent = &parsed.intent;
-        let chosen = intent.capability_id.as_deref().zip(intent.capability_version.as_deref());
-        let found = chosen.and_then(|(id, version)| composition.composite(id, version));
-        if let Begun::Started(started) = composite::begin(&raw, &parsed, found) {
+        if let Begun::Started(started) = composite::begin(&raw, &parsed, composition.composite_for(&parsed)) {
             let run = walk(workflow::start(started.workflow.clone(), &composition), output, events);
             assert!(composite::finish(*started, &run).is_some());
         }

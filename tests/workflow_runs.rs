@@ -474,12 +474,7 @@ fn composite_run(
 ) -> RuntimeOutcome {
     let parsed = request::parse("r.json", request_json.to_string().as_bytes()).unwrap();
     let composition = Composition::of_files(files);
-    let intent = &parsed.intent;
-    let composite = composition.composite(
-        intent.capability_id.as_deref().unwrap_or_default(),
-        intent.capability_version.as_deref().unwrap_or_default(),
-    );
-    match composite::begin(request_json, &parsed, composite) {
+    match composite::begin(request_json, &parsed, composition.composite_for(&parsed)) {
         Begun::Refused(outcome) => *outcome,
         Begun::Started(started) => {
             let done = walk(workflow::start(started.workflow.clone(), &composition), run);

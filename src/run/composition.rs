@@ -10,7 +10,7 @@ use crate::{
         contract::{self, Contract},
         registry::{Capability, Implementation, Registry},
         registry_bundle::BundleManifest,
-        request,
+        request::{self, Request},
         workflow::{self, Workflow},
     },
     package::{
@@ -146,6 +146,17 @@ impl Composition {
         self.composites.get(&key(id, version))
     }
 
+    /// The composite capability a runtime request's intent names by exact id and version.
+    pub fn composite_for(&self, request: &Request) -> Option<&Composite> {
+        let intent = &request.intent;
+        self.composite(intent.capability_id.as_deref()?, intent.capability_version.as_deref()?)
+    }
+
+    /// The registered workflow a composite capability runs.
+    pub fn workflow_of(&self, composite: &Composite) -> Option<&Workflow> {
+        self.workflow(&composite.workflow_id, &composite.workflow_version)
+    }
+
     /// The runtime requests among `files` whose intent names a composite capability exactly,
     /// by path: they run through the runtime's workflow path.
     pub fn composite_requests(&self, files: &PackageFiles) -> Vec<String> {
@@ -153,15 +164,8 @@ impl Composition {
             return Vec::new();
         }
         let names_composite = |path: &str| {
-            let Some(parsed) = files.get(path).and_then(|bytes| request::parse(path, bytes).ok()) else {
-                return false;
-            };
-            let intent = &parsed.intent;
-            intent
-                .capability_id
-                .as_deref()
-                .zip(intent.capability_version.as_deref())
-                .is_some_and(|(id, version)| self.composite(id, version).is_some())
+            let parsed = files.get(path).and_then(|bytes| request::parse(path, bytes).ok());
+            parsed.is_some_and(|parsed| self.composite_for(&parsed).is_some())
         };
         files
             .paths()

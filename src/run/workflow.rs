@@ -183,22 +183,18 @@ struct EventEvidence {
     consumed: BTreeSet<String>,
 }
 
-/// A workflow being walked.
-pub struct Traversal {
+/// A workflow being walked, over the composition it was found in.
+pub struct Traversal<'c> {
     request: WorkflowRequest,
-    workflow: Workflow,
-    composition: Composition,
+    workflow: &'c Workflow,
+    composition: &'c Composition,
     state: Map<String, Value>,
     current: String,
     step_index: usize,
-    visited: Vec<Visited>,
-    traversed: Vec<Value>,
-    emitted: Vec<Value>,
-    events: EventEvidence,
-    warnings: Vec<Value>,
+    evidence: Evidence,
     nodes: Vec<NodeRecord>,
     /// The node whose module is running.
-    running: Option<Node>,
+    running: Option<&'c Node>,
 }
 
 /// Why a workflow failed (§8.1's `failure_reason`).
@@ -238,7 +234,10 @@ fn violations_error(code: &str, message: &str, violations: &[SchemaViolation]) -
 
 /// `execute_workflow`: the request's checks (§3.1), then the walk and its first step; the
 /// whole run when the request is refused before any node.
-pub fn start(request: WorkflowRequest, composition: &Composition) -> Result<(Traversal, Step), WorkflowRun> {
+pub fn start(
+    request: WorkflowRequest,
+    composition: &Composition,
+) -> Result<(Traversal<'_>, Step), WorkflowRun> {
     let refused = |failure: Failure, error: Value| Err(failed_before_traversal(&request, failure, error));
     let literals = [
         (&request.kind, WORKFLOW_REQUEST_KIND, "$.kind", "kind must equal workflow_execution_request"),
@@ -297,15 +296,11 @@ pub fn start(request: WorkflowRequest, composition: &Composition) -> Result<(Tra
     let mut traversal = Traversal {
         state: initial_state(&request.input),
         current: workflow.start_node.clone(),
-        workflow: workflow.clone(),
-        composition: composition.clone(),
+        workflow,
+        composition,
         request,
         step_index: 0,
-        visited: Vec::new(),
-        traversed: Vec::new(),
-        emitted: Vec::new(),
-        events: EventEvidence::default(),
-        warnings: Vec::new(),
+        evidence: Evidence::default(),
         nodes: Vec::new(),
         running: None,
     };
@@ -389,10 +384,14 @@ fn initial_state(input: &Value) -> Map<String, Value> {
     }
 }
 
-/// The node's `from_workflow_input` keys present in the state; missing keys are left out.
-fn node_input(state: &Map<String, Value>, node: &Node) -> Value {
-    let keys = &node.input.from_workflow_input;
+/// An object of the `keys` present in the state; missing keys are left out.
+fn present(state: &Map<String, Value>, keys: &[String]) -> Value {
     Value::Object(keys.iter().filter_map(|key| Some((key.clone(), state.get(key)?.clone()))).collect())
+}
+
+/// The node's `from_workflow_input` keys present in the state.
+fn node_input(state: &Map<String, Value>, node: &Node) -> Value {
+    present(state, &node.input.from_workflow_input)
 }
 
 /// Copies the node's `to_workflow_state` keys, then the whole output under
@@ -414,7 +413,7 @@ fn final_output(state: &Map<String, Value>, projection: &[String]) -> Value {
     if projection.is_empty() {
         return Value::Object(state.clone());
     }
-    Value::Object(projection.iter().filter_map(|key| Some((key.clone(), state.get(key)?.clone()))).collect())
+    present(state, projection)
 }
 
 /// A predicate's field read from an event payload (§4.2): `payload.` is optional, only object
@@ -435,10 +434,11 @@ fn edge_record(edge: &Edge) -> Value {
     json!({"edge_id": edge.edge_id, "from": edge.from, "to": edge.to, "trigger": trigger, "event": edge.event})
 }
 
-impl Traversal {
+impl<'c> Traversal<'c> {
     /// Steps a–e of §4 for the current node: the module to run, or the end.
     fn enter(&mut self) -> Step {
-        let Some(node) = self.workflow.nodes.iter().find(|node| node.node_id == self.current).cloned() else {
+        let workflow = self.workflow;
+        let Some(node) = workflow.nodes.iter().find(|node| node.node_id == self.current) else {
             let error = runtime_error(
                 "execution_failed",
                 "workflow node could not be resolved during traversal",
@@ -446,7 +446,7 @@ impl Traversal {
             );
             return self.fail(Failure::WorkflowInvalid, error, None);
         };
-        self.visited.push(Visited {
+        self.evidence.visited.push(Visited {
             step_index: self.step_index,
             node_id: node.node_id.clone(),
             capability_id: node.capability_id.clone(),
@@ -462,7 +462,7 @@ impl Traversal {
             );
             return self.fail(Failure::WorkflowInvalid, error, None);
         };
-        let input = node_input(&self.state, &node);
+        let input = node_input(&self.state, node);
         let stdin = request::stdin_bytes(&input);
         self.nodes.push(NodeRecord {
             step_index: self.step_index,
@@ -483,7 +483,7 @@ impl Traversal {
             );
             return self.fail(Failure::StepExecutionFailed, error, Some(StepStatus::Failed));
         };
-        self.warnings.push(unsigned_artifact_warning());
+        self.evidence.warnings.push(unsigned_artifact_warning());
         let violations = schema_subset::violations(&input, &capability.contract.inputs.schema);
         if !violations.is_empty() {
             let error = violations_error(
@@ -505,6 +505,9 @@ impl Traversal {
 
     /// Steps f–p of §4 with what the current node's run ended as, then the next node.
     pub fn resume(&mut self, outcome: RunOutcome) -> Step {
+        let Some(node) = self.running.take() else {
+            return self.abandon("the playground resumed a workflow with no node running".to_owned());
+        };
         let execution = classify(&outcome, &Value::Object(Map::new()));
         if let Some(record) = self.nodes.last_mut() {
             record.outcome = Some(outcome);
@@ -523,12 +526,9 @@ impl Traversal {
             // Classified against no schema, any JSON output is valid; the node's contract is next.
             Execution::OutputInvalid { output, .. } => (output, Vec::new()),
         };
-        let Some(node) = self.running.take() else {
-            return self.abandon("the playground resumed a workflow with no node running".to_owned());
-        };
         let capability = self.composition.capability(&node.capability_id, &node.capability_version);
-        let output_schema = capability.map(|c| c.contract.outputs.schema.clone()).unwrap_or_default();
-        let violations = schema_subset::violations(&output, &output_schema);
+        let output_schema = capability.map_or(&Value::Null, |c| &c.contract.outputs.schema);
+        let violations = schema_subset::violations(&output, output_schema);
         if !violations.is_empty() {
             let error = violations_error(
                 "output_validation_failed",
@@ -537,13 +537,13 @@ impl Traversal {
             );
             return self.fail(Failure::StepExecutionFailed, error, Some(StepStatus::Failed));
         }
-        update_state(&mut self.state, &node, &output);
+        update_state(&mut self.state, node, &output);
         if let Some(record) = self.nodes.last_mut() {
             record.state = Value::Object(self.state.clone());
         }
         let records = self.record_events(&events);
         self.mark_last(StepStatus::Completed);
-        self.next(&node, &records)
+        self.next(node, &records)
     }
 
     /// Step k: the node's accepted events as records, and in the evidence.
@@ -557,15 +557,16 @@ impl Traversal {
                 payload: event.data.clone(),
             })
             .collect();
-        self.emitted.extend(records.iter().map(|record| json!(record.event)));
+        self.evidence.emitted.extend(records.iter().map(|record| json!(record.event)));
         records
     }
 
     /// Steps l–p: the direct edge, else the event edges, else the terminal check.
     fn next(&mut self, node: &Node, records: &[EventRecord]) -> Step {
-        let outgoing: Vec<Edge> =
-            self.workflow.edges.iter().filter(|edge| edge.from == node.node_id).cloned().collect();
-        let direct: Vec<&Edge> = outgoing.iter().filter(|edge| edge.trigger == Trigger::Direct).collect();
+        let workflow = self.workflow;
+        let outgoing: Vec<&Edge> = workflow.edges.iter().filter(|edge| edge.from == node.node_id).collect();
+        let direct: Vec<&Edge> =
+            outgoing.iter().copied().filter(|edge| edge.trigger == Trigger::Direct).collect();
         if direct.len() > 1 {
             let error = runtime_error(
                 "execution_failed",
@@ -577,16 +578,19 @@ impl Traversal {
         if let Some(edge) = direct.first() {
             return self.take(edge);
         }
-        let waiting: Vec<&Edge> =
-            outgoing.iter().filter(|edge| edge.trigger == Trigger::Event && edge.event.is_some()).collect();
+        let waiting: Vec<&Edge> = outgoing
+            .iter()
+            .copied()
+            .filter(|edge| edge.trigger == Trigger::Event && edge.event.is_some())
+            .collect();
         let execution_id = format!("workflow_exec_{}", self.request.request_id);
-        self.events.waiting_edges.extend(waiting.iter().map(|edge| {
+        self.evidence.events.waiting_edges.extend(waiting.iter().map(|edge| {
             json!({"workflow_execution_id": execution_id, "edge_id": edge.edge_id, "from_node_id": edge.from,
                    "to_node_id": edge.to, "event_ref": edge.event, "predicate": edge.predicate.as_ref().map(
                        |p| json!({"field": p.field, "equals": p.equals}))})
         }));
         let prefix = format!("{}:step:{}:local", self.request.request_id, self.step_index);
-        let taken = self.events.evaluate(&waiting, records, &execution_id, &prefix);
+        let taken = self.evidence.events.evaluate(&waiting, records, &execution_id, &prefix);
         let unresolved: BTreeSet<&str> = waiting
             .iter()
             .filter(|edge| !taken.contains(&edge.edge_id))
@@ -602,7 +606,8 @@ impl Traversal {
             );
             return self.fail(Failure::EventSubscriptionFailed, error, Some(StepStatus::Failed));
         }
-        let matched: Vec<&Edge> = outgoing.iter().filter(|edge| taken.contains(&edge.edge_id)).collect();
+        let matched: Vec<&Edge> =
+            outgoing.iter().copied().filter(|edge| taken.contains(&edge.edge_id)).collect();
         if matched.len() > 1 {
             let error = runtime_error(
                 "execution_failed",
@@ -651,14 +656,14 @@ impl Traversal {
     }
 
     fn take(&mut self, edge: &Edge) -> Step {
-        self.traversed.push(edge_record(edge));
+        self.evidence.traversed.push(edge_record(edge));
         self.current = edge.to.clone();
         self.step_index += 1;
         self.enter()
     }
 
     fn mark_last(&mut self, status: StepStatus) {
-        if let Some(last) = self.visited.last_mut() {
+        if let Some(last) = self.evidence.visited.last_mut() {
             last.status = status;
         }
     }
@@ -677,14 +682,7 @@ impl Traversal {
             Ok(_) => (self.workflow.id.as_str(), self.workflow.version.as_str()),
             Err(_) => (self.request.workflow_id.as_str(), self.request.workflow_version.as_str()),
         };
-        let evidence = Evidence {
-            visited: std::mem::take(&mut self.visited),
-            traversed: std::mem::take(&mut self.traversed),
-            emitted: std::mem::take(&mut self.emitted),
-            events: std::mem::take(&mut self.events),
-            warnings: std::mem::take(&mut self.warnings),
-        };
-        let (result, evidence) = documents(&self.request, ids, end, evidence);
+        let (result, evidence) = documents(&self.request, ids, end, std::mem::take(&mut self.evidence));
         Step::Finished(WorkflowRun {
             result: Some(result),
             evidence: Some(evidence),

@@ -428,7 +428,7 @@ async fn drive(
     runner: &Runner,
     playground: Playground,
     limits: Limits,
-    start: Result<(Traversal, Step), WorkflowRun>,
+    start: Result<(Traversal<'_>, Step), WorkflowRun>,
 ) -> WorkflowRun {
     let (mut traversal, mut step) = match start {
         Ok(started) => started,
@@ -499,14 +499,8 @@ async fn run_composed(
             let raw: Value =
                 serde_json::from_slice(&bytes).map_err(|error| format!("{path} is not JSON: {error}"))?;
             let parsed = request::parse(&path, &bytes).map_err(|diagnostic| diagnostic.message)?;
-            let intent = &parsed.intent;
-            let composite = intent
-                .capability_id
-                .as_deref()
-                .zip(intent.capability_version.as_deref())
-                .and_then(|(id, version)| composition.composite(id, version));
-            let workflow =
-                composite.and_then(|c| composition.workflow(&c.workflow_id, &c.workflow_version)).cloned();
+            let composite = composition.composite_for(&parsed);
+            let workflow = composite.and_then(|composite| composition.workflow_of(composite)).cloned();
             match composite::begin(&raw, &parsed, composite) {
                 Begun::Refused(outcome) => ComposedView {
                     workflow,
