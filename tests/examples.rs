@@ -50,6 +50,35 @@ fn every_example_and_the_template_pass_every_check() {
     assert_eq!(checked, 7, "six examples and the template");
 }
 
+/// The template the page checks while idle, so that the check's code is compiled before the
+/// first package arrives, is the template on disk, built module included, and reaches every check.
+#[test]
+fn the_shipped_template_is_the_template_on_disk() {
+    use traverse_playground::package::template;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/executable-capability-package");
+    let on_disk = disk::read_tree(&root).unwrap();
+    let shipped = template::shipped();
+    let paths: Vec<&str> = shipped.paths().collect();
+    assert_eq!(
+        paths,
+        [
+            "artifacts/replace-me.wasm",
+            "contract.json",
+            "manifest.json",
+            "runtime-requests/replace-me.json",
+            "src/lib.rs"
+        ]
+    );
+    for path in paths {
+        assert_eq!(shipped.get(path), on_disk.get(path), "{path}");
+    }
+    let report = check_package(&shipped, "manifest.json");
+    assert_eq!(report, check_package(&on_disk, "manifest.json"));
+    assert!(report.module.is_some(), "the module is checked too");
+    assert_eq!(report.requests.len(), 1);
+    assert_eq!(report.load_verdict(), Verdict::Passes);
+}
+
 /// As Traverse's published examples are (their source and binary are not published): each of
 /// ours without them fails to load for the source, first, and for nothing else.
 #[test]

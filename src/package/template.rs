@@ -4,13 +4,15 @@
 
 use serde_json::Value;
 
-use crate::package::json_path;
+use crate::package::{PackageFiles, json_path};
 
 const MANIFEST: &str = include_str!("../../templates/executable-capability-package/manifest.json");
 const CONTRACT: &str = include_str!("../../templates/executable-capability-package/contract.json");
 const REQUEST: &str =
     include_str!("../../templates/executable-capability-package/runtime-requests/replace-me.json");
 const SOURCE: &str = include_str!("../../templates/executable-capability-package/src/lib.rs");
+const BINARY: &[u8] =
+    include_bytes!("../../templates/executable-capability-package/artifacts/replace-me.wasm");
 
 /// The template's own names, which the form replaces, longest first.
 const TEMPLATE_ID: &str = "example.domain.replace-me";
@@ -66,6 +68,23 @@ pub fn files(form: &NewPackage) -> Result<Vec<(String, Vec<u8>)>, String> {
         (format!("runtime-requests/{name}.json"), request.into_bytes()),
         ("src/lib.rs".to_owned(), named(SOURCE).into_bytes()),
     ])
+}
+
+/// The template exactly as shipped, its built module included: a whole package of every kind of
+/// file a check reads, which the page checks once while idle so that the check's code is
+/// compiled before the first package arrives (`web::ui::app`).
+pub fn shipped() -> PackageFiles {
+    let mut files = PackageFiles::new();
+    for (path, bytes) in [
+        ("manifest.json", MANIFEST.as_bytes()),
+        ("contract.json", CONTRACT.as_bytes()),
+        ("runtime-requests/replace-me.json", REQUEST.as_bytes()),
+        ("src/lib.rs", SOURCE.as_bytes()),
+        ("artifacts/replace-me.wasm", BINARY),
+    ] {
+        files.insert(path, bytes);
+    }
+    files
 }
 
 /// `<namespace>.<name>` as scripts/new-package takes it.
