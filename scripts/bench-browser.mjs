@@ -1,10 +1,12 @@
 // The browser half of scripts/bench: measures the release build in headless Chromium and
 // writes the samples as JSON (scripts/bench prints them). Not a test: nothing here can fail
 // on a figure.
-//   node scripts/bench-browser.mjs <out.json> [repetitions]
+//   node scripts/bench-browser.mjs <out.json> [repetitions] [traverse-size package folder]
 // - first load: every file fetched until the gallery can be clicked, raw and gzip -9, and
 //   the time until then, each in a fresh browser context (empty cache);
 // - the page's check of each example, from the page's own timing ("Checked in … ms");
+// - a Traverse-size package (written by the native bench): its check, the time from the
+//   folder's drop to the verdict shown, and the re-check after one keystroke in its contract;
 // - every request of every example that runs: cold (a fuel budget not used before, so the
 //   worker instruments and compiles anew) and warm (the worker's compiled module reused),
 //   from the outcome's compile and run times;
@@ -21,7 +23,7 @@ import { gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { EXAMPLES, looseHello, openPlayground, runAndWait, text } from '../tests/e2e/harness.mjs';
 
-const [out, repetitionsArg] = process.argv.slice(2);
+const [out, repetitionsArg, traverseSizeFolder] = process.argv.slice(2);
 const REPETITIONS = Number(repetitionsArg ?? 10);
 const HASHED_MIB = 64;
 const index = JSON.parse(await readFile(resolve(EXAMPLES, 'index.json'), 'utf8'));
@@ -96,20 +98,8 @@ async function checksAndRuns(page) {
     // One keystroke in the contract, then its undoing: the checks the edit sets off, by the
     // page's own "Checked in" line. The file's "edited" mark says when each has been checked.
     await page.getByTestId('file-list').getByRole('button', { name: 'contract.json', exact: true }).click();
-    const editor = page.getByTestId('editor');
     keystrokes[name] = [];
-    for (let i = 0; i < REPETITIONS; i++) {
-      // A space after the opening brace, then the same space taken back.
-      await editor.evaluate((area, at) => { area.focus(); area.setSelectionRange(at, at); }, 1 + (i % 2));
-      if (i % 2 === 0) {
-        await page.keyboard.type(' ');
-        await page.getByTestId('file-changed').waitFor();
-      } else {
-        await page.keyboard.press('Backspace');
-        await page.getByTestId('file-changed').waitFor({ state: 'detached' });
-      }
-      keystrokes[name].push(number(/Checked in ([\d.]+) ms/, await text(page, 'check-time')));
-    }
+    for (let i = 0; i < REPETITIONS; i++) keystrokes[name].push(await keystroke(page, i));
     // Every request and use case, one after another, as the Run all button runs them.
     runAll[name] = [];
     for (let i = 0; i < Math.min(REPETITIONS, 3); i++) {
@@ -152,6 +142,48 @@ async function hashing(page) {
   await page.getByTestId('clear').click();
   await rm(folder, { recursive: true });
   return { mib: HASHED_MIB, samples };
+}
+
+/** One keystroke in the open contract (a space after its opening brace, or that space taken
+ *  back), then the page's own figure for the check it set off. */
+async function keystroke(page, i) {
+  const editor = page.getByTestId('editor');
+  await editor.evaluate((area, at) => { area.focus(); area.setSelectionRange(at, at); }, 1 + (i % 2));
+  if (i % 2 === 0) {
+    await page.keyboard.type(' ');
+    await page.getByTestId('file-changed').waitFor();
+  } else {
+    await page.keyboard.press('Backspace');
+    await page.getByTestId('file-changed').waitFor({ state: 'detached' });
+  }
+  return number(/Checked in ([\d.]+) ms/, await text(page, 'check-time'));
+}
+
+/** The Traverse-size package dropped as a folder: the page's check, and from the folder input's
+ *  change to the verdict on the page, timed in the page; then keystrokes in its contract. */
+async function traverseSize(page, folder) {
+  await page.evaluate(() => {
+    window.drops = [];
+    const input = document.querySelector('[data-testid="folder-input"]');
+    input.addEventListener('change', () => window.drops.push({ start: performance.now() }), { capture: true });
+    new MutationObserver(() => {
+      const last = window.drops.at(-1);
+      if (last && !last.end && document.querySelector('[data-testid="check-time"]')) last.end = performance.now();
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  const checks = [];
+  for (let i = 0; i < REPETITIONS; i++) {
+    await page.getByTestId('clear').click();
+    await page.getByTestId('folder-input').setInputFiles(folder);
+    await page.getByTestId('check-time').waitFor();
+    checks.push(number(/Checked in ([\d.]+) ms/, await text(page, 'check-time')));
+  }
+  const dropToVerdict = (await page.evaluate(() => window.drops)).map(({ start, end }) => end - start);
+  await page.getByTestId('file-list').getByRole('button', { name: 'contract.json', exact: true }).click();
+  const keystrokes = [];
+  for (let i = 0; i < REPETITIONS; i++) keystrokes.push(await keystroke(page, i));
+  await page.getByTestId('clear').click();
+  return { checks, dropToVerdict, keystrokes };
 }
 
 const { page } = await playground.newPage();
@@ -233,7 +265,10 @@ async function composition(page) {
 }
 
 const result = {
-  firstLoad: await firstLoad(), ...await checksAndRuns(page), sets: await sets(page),
+  firstLoad: await firstLoad(),
+  // First in a fresh page, as a person's first drop would be.
+  traverseSize: traverseSizeFolder ? await traverseSize(page, traverseSizeFolder) : null,
+  ...await checksAndRuns(page), sets: await sets(page),
   composition: await composition(page), hashing: await hashing(page),
 };
 await playground.close();

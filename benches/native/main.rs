@@ -1,11 +1,15 @@
-//! Native figures for `scripts/bench` (not a test): the full check of each example package,
-//! the checks of our composition's set (its tree, registry bundle, application bundle and
-//! workflow), and SHA-256 and FNV-1a 64 throughput over 64 MiB. Prints one JSON object.
+//! Native figures for `scripts/bench` (not a test): the full check of each example package and
+//! of a Traverse-size package ([`traverse_size`], written to `$BENCH_PACKAGE_DIR` when it is set,
+//! for the page to check the same bytes), the checks of our composition's set (its tree,
+//! registry bundle, application bundle and workflow), and SHA-256 and FNV-1a 64 throughput over
+//! 64 MiB. Prints one JSON object.
+
+mod traverse_size;
 
 use std::{hint::black_box, path::Path, time::Instant};
 
 use traverse_playground::{
-    check::{self, app_bundle, registry_bundle, set},
+    check::{self, app_bundle, diagnostic::Severity, registry_bundle, set},
     package::{PackageFiles, digest, disk, workspace},
 };
 
@@ -45,6 +49,26 @@ fn main() {
         let name = folder.file_name().unwrap().to_string_lossy().into_owned();
         checks.insert(name, summary(samples));
     }
+    let large = traverse_size::files();
+    if let Some(folder) = std::env::var_os("BENCH_PACKAGE_DIR") {
+        for (path, bytes) in &large {
+            let path = Path::new(&folder).join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
+    let fresh_large = || {
+        let mut files = PackageFiles::new();
+        for (path, bytes) in &large {
+            files.insert(path, bytes.clone());
+        }
+        files
+    };
+    let report = check::check_package(&fresh_large(), "manifest.json");
+    let errors: Vec<_> = report.diagnostics().filter(|d| d.severity == Severity::Error).collect();
+    assert!(errors.is_empty() && report.module.is_some(), "the Traverse-size package must pass: {errors:?}");
+    let traverse_size =
+        summary(time_ms(200, || drop(black_box(check::check_package(&fresh_large(), "manifest.json")))));
     // Our composition as the page holds a dropped set, fresh each time as on a first load.
     let mut composition = Vec::new();
     for folder in ["authorize", "transition-status", "guarded-transition"] {
@@ -87,6 +111,6 @@ fn main() {
     let fnv1a64 = throughput(time_ms(5, || drop(black_box(digest::fnv1a64(black_box(&buffer))))));
     println!(
         "{}",
-        serde_json::json!({ "checks": checks, "sets": sets, "sha256": sha256, "fnv1a64": fnv1a64 })
+        serde_json::json!({ "checks": checks, "traverse_size": traverse_size, "sets": sets, "sha256": sha256, "fnv1a64": fnv1a64 })
     );
 }
