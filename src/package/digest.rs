@@ -12,7 +12,9 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// `fnv1a64:` followed by the 16 lowercase hex digits of FNV-1a 64 over `bytes`.
 pub fn fnv1a64(bytes: &[u8]) -> String {
-    format!("fnv1a64:{:016x}", fnv1a64_update(FNV_OFFSET_BASIS, bytes))
+    let mut hasher = Fnv1a64::default();
+    hasher.update(bytes);
+    hasher.finish()
 }
 
 fn fnv1a64_update(hash: u64, bytes: &[u8]) -> u64 {
@@ -21,7 +23,37 @@ fn fnv1a64_update(hash: u64, bytes: &[u8]) -> u64 {
 
 /// `sha256:` followed by the 64 lowercase hex digits of SHA-256 over `bytes`.
 pub fn sha256(bytes: &[u8]) -> String {
-    format!("sha256:{:x}", Sha256::digest(bytes))
+    sha256_text(&Sha256::digest(bytes))
+}
+
+/// `sha256:` followed by the hex digits of a SHA-256 `digest` (32 bytes), however computed: the
+/// hashing worker has the browser's own SHA-256 compute it.
+pub fn sha256_text(digest: &[u8]) -> String {
+    digest.iter().fold(String::from("sha256:"), |mut text, byte| {
+        text.push_str(&format!("{byte:02x}"));
+        text
+    })
+}
+
+/// FNV-1a 64 over bytes that arrive in pieces.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv1a64(u64);
+
+impl Default for Fnv1a64 {
+    fn default() -> Self {
+        Self(FNV_OFFSET_BASIS)
+    }
+}
+
+impl Fnv1a64 {
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0 = fnv1a64_update(self.0, bytes);
+    }
+
+    /// As [`fnv1a64`] writes it.
+    pub fn finish(self) -> String {
+        format!("fnv1a64:{:016x}", self.0)
+    }
 }
 
 /// Both digests of one file, computed once ([`crate::package::PackageFiles::digests`]).
@@ -40,29 +72,20 @@ impl Digests {
 }
 
 /// Both digests over bytes that arrive in pieces, so a large file can be hashed with progress.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Hasher {
-    fnv1a64: u64,
+    fnv1a64: Fnv1a64,
     sha256: Sha256,
-}
-
-impl Default for Hasher {
-    fn default() -> Self {
-        Self { fnv1a64: FNV_OFFSET_BASIS, sha256: Sha256::new() }
-    }
 }
 
 impl Hasher {
     pub fn update(&mut self, bytes: &[u8]) {
-        self.fnv1a64 = fnv1a64_update(self.fnv1a64, bytes);
+        self.fnv1a64.update(bytes);
         self.sha256.update(bytes);
     }
 
     pub fn finish(self) -> Digests {
-        Digests {
-            fnv1a64: format!("fnv1a64:{:016x}", self.fnv1a64),
-            sha256: format!("sha256:{:x}", self.sha256.finalize()),
-        }
+        Digests { fnv1a64: self.fnv1a64.finish(), sha256: sha256_text(&self.sha256.finalize()) }
     }
 }
 

@@ -4,14 +4,15 @@
 //! ([`crate::package::PackageFiles::insert_hashed`]).
 //!
 //! The page posts the bytes (transferred, not copied); the worker answers `Ready` first, then
-//! `Progress` after each piece and `Done` with the digests.
+//! `Progress` after each piece and `Done` with the digests. SHA-256 is the browser's own (Web
+//! Crypto) where it has one, checked against ours by the browser tests.
 
 use futures::{StreamExt, channel::mpsc};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
 
-use crate::package::digest::{Digests, Hasher};
+use crate::package::digest::{Digests, Fnv1a64, Hasher, sha256_text};
 
 /// Files at least this large are hashed in the worker; a smaller one takes at most about
 /// 40 ms on the page's own thread (both digests run at about 110 MiB/s there).
@@ -79,21 +80,53 @@ pub fn start_worker() {
     let replies = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let bytes: js_sys::Uint8Array = event.data().unchecked_into();
-        let total = bytes.length();
-        let mut hasher = Hasher::default();
-        let mut done = 0;
-        while done < total {
-            let end = total.min(done + PIECE_BYTES);
-            hasher.update(&bytes.subarray(done, end).to_vec());
-            done = end;
-            post(&replies, &Message::Progress { done, total });
-        }
-        post(&replies, &Message::Done(hasher.finish()));
+        let replies = replies.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let digests = digests_in_worker(&replies, &bytes).await;
+            post(&replies, &Message::Done(digests));
+        });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker does.
     on_message.forget();
     post(&scope, &Message::Ready);
+}
+
+/// SHA-256 by the browser's own Web Crypto, which runs beside this thread (and at native speed),
+/// while FNV-1a 64 is computed here piece by piece with progress. Where Web Crypto is missing (a
+/// page served over plain HTTP from another host) or fails, SHA-256 is computed here too.
+async fn digests_in_worker(scope: &DedicatedWorkerGlobalScope, bytes: &js_sys::Uint8Array) -> Digests {
+    let browser_sha256 = scope
+        .crypto()
+        .ok()
+        .filter(|crypto| !crypto.subtle().is_undefined())
+        .and_then(|crypto| crypto.subtle().digest_with_str_and_js_u8_array("SHA-256", bytes).ok());
+    if let Some(promise) = browser_sha256 {
+        let mut fnv1a64 = Fnv1a64::default();
+        in_pieces(scope, bytes, |piece| fnv1a64.update(piece));
+        if let Ok(digest) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            let sha256 = sha256_text(&js_sys::Uint8Array::new(&digest).to_vec());
+            return Digests { fnv1a64: fnv1a64.finish(), sha256 };
+        }
+    }
+    let mut hasher = Hasher::default();
+    in_pieces(scope, bytes, |piece| hasher.update(piece));
+    hasher.finish()
+}
+
+/// Hands `bytes` to `hash` a piece at a time, saying the progress after each piece.
+fn in_pieces(scope: &DedicatedWorkerGlobalScope, bytes: &js_sys::Uint8Array, mut hash: impl FnMut(&[u8])) {
+    let total = bytes.length();
+    let mut piece = vec![0; PIECE_BYTES.min(total) as usize];
+    let mut done = 0;
+    while done < total {
+        let end = total.min(done + PIECE_BYTES);
+        let piece = &mut piece[..(end - done) as usize];
+        bytes.subarray(done, end).copy_to(piece);
+        hash(piece);
+        done = end;
+        post(scope, &Message::Progress { done, total });
+    }
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, message: &Message) {
