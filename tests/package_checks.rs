@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 use traverse_playground::{
-    check::{Report, Verdict, check_package, diagnostic::Severity},
+    check::{Report, Verdict, check_package, diagnostic::Severity, strict_lint},
     package::{PackageFiles, digest, workspace},
     run::{
         plan::{self, InputChoice, Plan},
@@ -70,10 +70,12 @@ impl Case {
 }
 
 /// The package checked, after making sure that the page, the command line and the report JSON
-/// give the same verdicts on it: one function decides them all.
+/// give the same verdicts on it: one function decides them all. With the strict lint's pass, as
+/// the command line reports it (the page runs that pass in a worker).
 fn checked(files: &PackageFiles) -> Report {
-    let report = check_package(files, MANIFEST);
+    let mut report = check_package(files, MANIFEST);
     verdicts_agree(files, &report);
+    strict_lint::add_to(&mut report);
     report
 }
 

@@ -77,7 +77,8 @@ fn the_strict_lint_flags_a_traverse_request_that_relies_on_its_leniency() {
     // core-authorize uc10 sends an empty action to get its structured `invalid_action` denial:
     // Traverse accepts it, while the schema's minLength does not.
     let files = disk::read_tree(&reference_dir()).unwrap();
-    let report = check_package(&files, "examples/core-authorize/manifest.json");
+    let mut report = check_package(&files, "examples/core-authorize/manifest.json");
+    traverse_playground::check::strict_lint::add_to(&mut report);
     let uc10 = report.requests.iter().find(|r| r.file.ends_with("uc10-invalid-action-deny.json")).unwrap();
     let strict: Vec<_> =
         uc10.diagnostics.iter().map(|d| (d.code, d.severity, d.location.to_string())).collect();

@@ -27,6 +27,7 @@ mod native {
             manifest,
             registry_bundle::{self, BundleReport},
             set::{self, Focus},
+            strict_lint,
         },
         package::{
             digest,
@@ -208,7 +209,8 @@ mod native {
                 Err(error) => eprintln!("{path}: {error}"),
             }
         }
-        let report = check_package_with(&files, manifest, requests, workflows);
+        let mut report = check_package_with(&files, manifest, requests, workflows);
+        strict_lint::add_to(&mut report);
         if json {
             let json = serde_json::to_string_pretty(&JsonReport::new(&report)).expect("reports serialise");
             println!("{json}");
@@ -276,8 +278,13 @@ mod native {
             }
         };
         let (items, references) = workspace::set(&files);
-        let focused: Vec<(&Item, Focus)> =
+        let mut focused: Vec<(&Item, Focus)> =
             items.iter().filter_map(|item| Some((item, set::check_item(&files, &item.path)?))).collect();
+        for (_, focus) in &mut focused {
+            if let Focus::Package(report) = focus {
+                strict_lint::add_to(report);
+            }
+        }
         let exit =
             focused.iter().map(|(_, focus)| focus_exit_code(focus)).find(|code| *code != 0).unwrap_or(0);
         let problems = set::set_diagnostics(&items, &references);

@@ -6,8 +6,8 @@
 //! [`contract`], [`digest`] (the binary against the manifest), [`linkage`] (the files against
 //! each other), [`module`] and [`module_info`] (the WebAssembly module), [`host_abi`] and
 //! [`limits`] (what the executor allows), [`request`], [`workflow`]; [`schema_subset`] is the
-//! JSON Schema Traverse enforces and [`strict_lint`] the full one, advisory. Every problem is a
-//! [`diagnostic::Diagnostic`].
+//! JSON Schema Traverse enforces and [`strict_lint`] the full one, advisory: a pass of its own
+//! over the report, not part of [`check_package`]. Every problem is a [`diagnostic::Diagnostic`].
 
 pub mod app_bundle;
 pub mod authoring;
@@ -39,7 +39,6 @@ use crate::{
         digest::BinaryFacts,
         module_info::ModuleInfo,
         registry::Registry,
-        strict_lint::StrictLint,
     },
     package::{PackageFiles, digest::Digests, resolve, workspace},
 };
@@ -244,9 +243,7 @@ pub fn check_package_with(
     workflow_diagnostics.extend(workflow::resolve_refs(manifest_path, &manifest, &parsed_workflows));
     report.push(Check::Workflows, workflow_diagnostics);
 
-    // Compiled once: a package may have thousands of requests.
-    let strict = contract.as_ref().map(|(_, contract)| StrictLint::new(&contract.inputs.schema));
-    let against = contract.as_ref().map(|(_, contract)| contract).zip(strict.as_ref());
+    let against = contract.as_ref().map(|(_, contract)| contract);
     for path in request_paths {
         let bytes = files.get(path).unwrap_or_default();
         report.requests.push(match request::parse(path, bytes) {

@@ -9,7 +9,6 @@ use crate::check::{
     contract::{Contract, Target},
     diagnostic::{Diagnostic, Location, TraverseStop, step},
     schema_subset,
-    strict_lint::StrictLint,
 };
 use crate::package::workspace::REQUEST_KIND;
 
@@ -83,9 +82,9 @@ pub fn stdin_bytes(input: &Value) -> String {
 }
 
 /// Every request-dependent step of the pipeline, each problem tagged with its step so that the
-/// request's verdict orders it against the package's own runtime problems. `contract` comes
-/// with its input schema compiled for the strict lint, once for all the package's requests.
-pub fn check(file: &str, request: &Request, contract: Option<(&Contract, &StrictLint)>) -> Vec<Diagnostic> {
+/// request's verdict orders it against the package's own runtime problems. The strict lint is a
+/// pass of its own (`strict_lint::Job`).
+pub fn check(file: &str, request: &Request, contract: Option<&Contract>) -> Vec<Diagnostic> {
     let mut found: Vec<Diagnostic> = validate(request)
         .into_iter()
         .map(|(path, message)| {
@@ -99,7 +98,7 @@ pub fn check(file: &str, request: &Request, contract: Option<(&Contract, &Strict
             )
         })
         .collect();
-    let Some((contract, strict)) = contract else { return found };
+    let Some(contract) = contract else { return found };
 
     if !intent_matches(&request.intent, contract) {
         found.push(
@@ -142,9 +141,6 @@ pub fn check(file: &str, request: &Request, contract: Option<(&Contract, &Strict
         "runtime request input does not satisfy the selected capability input contract",
         json!({"violations": violations}),
     );
-    if violations.is_empty() {
-        found.extend(strict.lint(file, &request.input));
-    }
     for violation in violations {
         let path = format!("$.input{}", &violation.path[1..]);
         found.push(

@@ -5,12 +5,83 @@
 //! (`schema_subset`) accepts the input, so every finding reads "Traverse runs this, but the
 //! schema says otherwise". It never changes a verdict. Contracts sometimes rely on Traverse's
 //! leniency to return structured denials, so a finding is not necessarily a mistake.
+//!
+//! A pass of its own over a checked [`Report`] ([`Job`]): the page runs it in a worker
+//! (`web::linter`), so that `jsonschema` is not in the page's first load; the command line adds
+//! its findings to the report ([`add_to`]).
 
 use std::{cell::RefCell, rc::Rc};
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::check::diagnostic::{Diagnostic, Location};
+use crate::check::{
+    Report,
+    diagnostic::{Diagnostic, Location},
+};
+
+const STRICT: &str = "request.strict_schema";
+const UNUSABLE: &str = "request.strict_schema_unusable";
+
+/// What the lint reads of a checked package: the contract's input schema, and each request
+/// whose input Traverse's own subset accepts, with that input as Traverse writes it to stdin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub schema: Value,
+    /// Request file and input (JSON text).
+    pub inputs: Vec<(String, String)>,
+}
+
+impl Job {
+    /// `None` when there is nothing to lint: no contract, or no request it would read.
+    pub fn of(report: &Report) -> Option<Self> {
+        let contract = report.contract.as_ref()?;
+        let inputs: Vec<(String, String)> = report
+            .requests
+            .iter()
+            .filter(|request| !request.diagnostics.iter().any(|d| d.code == "request.input_schema"))
+            .filter_map(|request| Some((request.file.clone(), request.stdin.clone()?)))
+            .collect();
+        (!inputs.is_empty()).then(|| Self { schema: contract.inputs.schema.clone(), inputs })
+    }
+
+    pub fn run(&self) -> Vec<Finding> {
+        let lint = StrictLint::new(&self.schema);
+        self.inputs
+            .iter()
+            .filter_map(|(file, text)| Some((file, serde_json::from_str::<Value>(text).ok()?)))
+            .flat_map(|(file, input)| lint.findings(file, &input))
+            .collect()
+    }
+}
+
+/// The lint's findings added to the requests' diagnostics, as the command line reports them.
+pub fn add_to(report: &mut Report) {
+    let Some(job) = Job::of(report) else { return };
+    for finding in job.run() {
+        if let Some(request) = report.requests.iter_mut().find(|request| request.file == finding.file) {
+            request.diagnostics.push(finding.diagnostic());
+        }
+    }
+}
+
+/// One finding, as it crosses from the lint's worker to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub file: String,
+    /// Where in the request file, as a JSON path (`$.input.level`).
+    pub path: String,
+    pub message: String,
+    /// The schema itself is not valid JSON Schema, so nothing was linted.
+    pub unusable: bool,
+}
+
+impl Finding {
+    pub fn diagnostic(&self) -> Diagnostic {
+        let code = if self.unusable { UNUSABLE } else { STRICT };
+        Diagnostic::warning(code, Location::json(&self.file, self.path.clone()), self.message.clone())
+    }
+}
 
 /// A contract's input schema, compiled once for all of a package's requests.
 pub struct StrictLint {
@@ -57,28 +128,35 @@ impl StrictLint {
 
     /// Warnings for `input`; `file` is the request file.
     pub fn lint(&self, file: &str, input: &Value) -> Vec<Diagnostic> {
-        let validator = match &*self.validator {
-            Ok(validator) => validator,
-            Err(error) => {
-                return vec![Diagnostic::warning(
-                    "request.strict_schema_unusable",
-                    Location::json(file, "$.input"),
-                    format!(
-                        "the contract's input schema is not valid JSON Schema, so the strict lint is skipped: {error}"
-                    ),
-                )];
-            }
+        self.findings(file, input).iter().map(Finding::diagnostic).collect()
+    }
+
+    fn findings(&self, file: &str, input: &Value) -> Vec<Finding> {
+        let finding = |path: String, message: String, unusable| Finding {
+            file: file.to_owned(),
+            path,
+            message,
+            unusable,
         };
-        validator
-            .iter_errors(input)
-            .map(|error| {
-                Diagnostic::warning(
-                    "request.strict_schema",
-                    Location::json(file, json_path(error.instance_path().as_str())),
-                    format!("stricter than Traverse, which accepts this input: {error}"),
-                )
-            })
-            .collect()
+        match &*self.validator {
+            Ok(validator) => validator
+                .iter_errors(input)
+                .map(|error| {
+                    finding(
+                        json_path(error.instance_path().as_str()),
+                        format!("stricter than Traverse, which accepts this input: {error}"),
+                        false,
+                    )
+                })
+                .collect(),
+            Err(error) => vec![finding(
+                "$.input".to_owned(),
+                format!(
+                    "the contract's input schema is not valid JSON Schema, so the strict lint is skipped: {error}"
+                ),
+                true,
+            )],
+        }
     }
 }
 
@@ -151,5 +229,47 @@ mod tests {
         assert!(!Rc::ptr_eq(&first.validator, &StrictLint::new(&schema(0)).validator));
         assert_eq!(findings(json!({"n": 0}), schema(0)), Vec::<String>::new());
         assert_eq!(findings(json!({"n": 1}), schema(0)), ["r.json $.input.n"]);
+    }
+
+    /// The pass reads exactly the requests the lint used to read inside the check: parsed, and
+    /// accepted by Traverse's subset; a finding crosses as data and comes back the same.
+    #[test]
+    fn the_pass_lints_parsed_requests_the_subset_accepts() {
+        use crate::package::PackageFiles;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hello-world");
+        let mut files = crate::package::disk::read_tree(&root).unwrap();
+        let request = |input: Value| {
+            let mut request: Value =
+                serde_json::from_slice(files.get("runtime-requests/greet-ada.json").unwrap()).unwrap();
+            request["input"] = input;
+            serde_json::to_vec(&request).unwrap()
+        };
+        let (extra, wrong_type) = (request(json!({"name": "x", "extra": 1})), request(json!({"name": 7})));
+        files.insert("runtime-requests/extra.json", extra);
+        files.insert("runtime-requests/wrong-type.json", wrong_type);
+        files.insert("runtime-requests/broken.json", b"{".to_vec());
+        let mut report = crate::check::check_package(&files, "manifest.json");
+        let job = Job::of(&report).unwrap();
+        let linted: Vec<&str> = job.inputs.iter().map(|(file, _)| file.as_str()).collect();
+        assert!(linted.contains(&"runtime-requests/extra.json"));
+        assert!(!linted.contains(&"runtime-requests/wrong-type.json"), "refused by Traverse's subset");
+        assert!(!linted.contains(&"runtime-requests/broken.json"), "does not parse");
+        let findings = job.run();
+        assert_eq!(
+            findings.iter().map(|f| (f.file.as_str(), f.path.as_str())).collect::<Vec<_>>(),
+            [("runtime-requests/extra.json", "$.input")]
+        );
+        let crossed: Vec<Finding> = serde_json::from_str(&serde_json::to_string(&findings).unwrap()).unwrap();
+        assert_eq!(crossed, findings);
+        add_to(&mut report);
+        let codes: Vec<&str> = report
+            .request("runtime-requests/extra.json")
+            .unwrap()
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(codes, [STRICT]);
+        assert_eq!(Job::of(&crate::check::check_package(&PackageFiles::new(), "manifest.json")), None);
     }
 }

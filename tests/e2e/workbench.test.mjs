@@ -40,6 +40,36 @@ async function download(page, id) {
   return { path, name: file.suggestedFilename() };
 }
 
+test('the strict lint is not in the first load; its warnings arrive from its worker and follow edits', async () => {
+  const context = await playground.browser.newContext();
+  const page = await context.newPage();
+  const fetched = [];
+  page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+  await page.goto(playground.url);
+  await page.getByTestId('example-hello-world').waitFor();
+  assert.deepEqual(fetched.filter((path) => path.startsWith('/linter')), [], 'no lint worker before a package');
+
+  await page.getByTestId('example-hello-world').click();
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  await page.getByTestId('file-list').getByRole('button', { name: 'runtime-requests/greet-ada.json', exact: true }).click();
+  const editor = page.getByTestId('editor');
+  const original = await editor.inputValue();
+  const strict = page.getByTestId('editor-problem').filter({ has: page.locator('code', { hasText: /^request\.strict_schema$/ }) });
+  assert.equal(await strict.count(), 0);
+
+  // Traverse runs an input with a key the schema forbids; only the strict lint names it.
+  await editor.fill(original.replace('"name": "Ada"', '"name": "Ada", "title": "Countess"'));
+  await strict.waitFor();
+  assert.match(await strict.textContent(), /^\d+:\d+ request\.strict_schema stricter than Traverse, which accepts this input: Additional properties are not allowed \('title' was unexpected\)$/);
+  assert.equal(await page.locator('[data-testid="verdict"].pass').count(), 1, 'a warning never changes the verdict');
+  assert.ok(fetched.some((path) => path.startsWith('/linter')), 'the lint worker was fetched once there was a request');
+
+  await editor.fill(original);
+  await page.getByTestId('file-changed').waitFor({ state: 'detached' });
+  await strict.waitFor({ state: 'detached' });
+  await context.close();
+});
+
 test('a manifest broken as JSON is fixed in the editor, reverted, fixed again and downloaded', async () => {
   const { page, problems } = await playground.newPage();
   const files = await looseHello();

@@ -18,11 +18,14 @@ use super::{
     theme::ThemeToggle,
 };
 use crate::{
-    check,
+    check::{
+        self,
+        strict_lint::{Finding, Job},
+    },
     package::{template, workspace},
     present::{docs, share_link},
     run::composition::Composition,
-    web::runner::client::Runner,
+    web::{linter, runner::client::Runner},
 };
 
 /// Where the page keeps the state across reloads.
@@ -115,6 +118,28 @@ pub fn App() -> impl IntoView {
             Composition::of_files(&files),
             check::check_package(&files, "manifest.json"),
         );
+    });
+
+    // The strict lint runs in a worker of its own (`web::linter`): its warnings join the report
+    // when they arrive, and only the latest check's.
+    let lint_round = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let job =
+            playground.checked.with(|checked| checked.as_ref().and_then(|checked| Job::of(&checked.report)));
+        lint_round.update_value(|round| *round += 1);
+        let round = lint_round.get_value();
+        playground.set_lint(Vec::new());
+        let Some(job) = job else { return };
+        leptos::task::spawn_local(async move {
+            let findings = linter::lint(&job).await;
+            if lint_round.get_value() != round {
+                return;
+            }
+            match findings {
+                Ok(findings) => playground.set_lint(findings.iter().map(Finding::diagnostic).collect()),
+                Err(error) => playground.notify("the strict lint", error),
+            }
+        });
     });
 
     let docs_route = move || route.get().trim_start_matches('#').starts_with(docs::ROUTE_PREFIX);

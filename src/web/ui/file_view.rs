@@ -162,16 +162,18 @@ fn Editor(file: String, mark_path: Memo<Option<String>>) -> impl IntoView {
         playground.checked.with(|checked| {
             let Some(checked) = checked else { return };
             let report = &checked.report;
-            let requests = report.requests.iter().flat_map(|request| &request.diagnostics);
-            for diagnostic in report.diagnostics().chain(requests).filter(|d| in_file(d)) {
-                let position = position::of_location(&text, &diagnostic.location);
-                problems.push((
-                    position,
-                    diagnostic.code.to_owned(),
-                    diagnostic.message.clone(),
-                    diagnostic.fix.clone(),
-                ));
-            }
+            playground.lint().with(|lint| {
+                let requests = report.requests.iter().flat_map(|request| &request.diagnostics);
+                for diagnostic in report.diagnostics().chain(requests).chain(lint).filter(|d| in_file(d)) {
+                    let position = position::of_location(&text, &diagnostic.location);
+                    problems.push((
+                        position,
+                        diagnostic.code.to_owned(),
+                        diagnostic.message.clone(),
+                        diagnostic.fix.clone(),
+                    ));
+                }
+            });
         });
         problems
     });

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use crate::{
     check::{
         self, Report,
-        diagnostic::{Edit, Location},
+        diagnostic::{Diagnostic, Edit, Location},
         manifest, request,
         set::{self, Focus},
     },
@@ -91,6 +91,8 @@ pub struct Playground {
     notices: RwSignal<Vec<Notice>>,
     /// The large file being hashed off the page's thread, with its progress.
     hashing: RwSignal<Option<Hashing>>,
+    /// The strict lint's warnings on the current report's requests, once its worker has answered.
+    lint: RwSignal<Vec<Diagnostic>>,
     /// The file shown in the viewer, with the JSON path to mark.
     viewing: RwSignal<Option<Location>>,
     /// A quick fix for the editor to type into a file, so that undo takes it back.
@@ -188,6 +190,7 @@ impl Playground {
             awaited: RwSignal::new(Vec::new()),
             notices: RwSignal::new(Vec::new()),
             hashing: RwSignal::new(None),
+            lint: RwSignal::new(Vec::new()),
             viewing: RwSignal::new(None),
             pending_fix: RwSignal::new(None),
             revision: RwSignal::new(0),
@@ -229,6 +232,10 @@ impl Playground {
 
     pub fn hashing(&self) -> ReadSignal<Option<Hashing>> {
         self.hashing.read_only()
+    }
+
+    pub fn lint(&self) -> ReadSignal<Vec<Diagnostic>> {
+        self.lint.read_only()
     }
 
     pub fn viewing(&self) -> ReadSignal<Option<Location>> {
@@ -480,6 +487,10 @@ impl Playground {
 
     pub fn set_hashing(&self, hashing: Option<Hashing>) {
         self.hashing.set(hashing);
+    }
+
+    pub fn set_lint(&self, lint: Vec<Diagnostic>) {
+        self.lint.set(lint);
     }
 
     pub fn notify(&self, subject: impl Into<String>, message: impl Into<String>) {
