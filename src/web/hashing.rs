@@ -7,12 +7,14 @@
 //! `Progress` after each piece and `Done` with the digests. SHA-256 is the browser's own (Web
 //! Crypto) where it has one, checked against ours by the browser tests.
 
-use futures::{StreamExt, channel::mpsc};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::{JsCast, JsValue, closure::Closure};
-use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
+use wasm_bindgen::{JsCast, closure::Closure};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::package::digest::{Digests, Fnv1a64, Hasher, sha256_text};
+use crate::{
+    package::digest::{Digests, Fnv1a64, Hasher, sha256_text},
+    web::worker::{OneJob, reply},
+};
 
 /// Files at least this large are hashed in the worker; a smaller one takes at most about
 /// 40 ms on the page's own thread (both digests run at about 110 MiB/s there).
@@ -34,43 +36,26 @@ enum Message {
 
 /// The digests of `bytes`, hashed in a new worker; `progress(done, total)` after each piece.
 pub async fn digests(bytes: &[u8], mut progress: impl FnMut(u32, u32)) -> Result<Digests, String> {
-    let worker =
-        Worker::new(WORKER_SCRIPT).map_err(|error| format!("the hashing worker did not start: {error:?}"))?;
-    let (sender, mut inbox) = mpsc::unbounded::<Result<Message, String>>();
-    let error_sender = sender.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let _ = sender
-            .unbounded_send(serde_wasm_bindgen::from_value(event.data()).map_err(|error| error.to_string()));
-    });
-    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-        event.prevent_default();
-        let _ = error_sender.unbounded_send(Err(event.message()));
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let answer = async {
-        // Messages posted before the worker listens are lost; it says when it does.
-        match inbox.next().await {
+    let mut worker = OneJob::<Message>::start(WORKER_SCRIPT)
+        .map_err(|error| format!("the hashing worker did not start: {error}"))?;
+    // Messages posted before the worker listens are lost; it says when it does.
+    match worker.next().await {
+        Some(Ok(Message::Ready)) => {}
+        other => return Err(format!("the hashing worker did not start: {other:?}")),
+    }
+    let array = js_sys::Uint8Array::from(bytes);
+    worker
+        .post(&array, &[array.buffer().into()])
+        .map_err(|error| format!("the file could not be sent to the hashing worker: {error}"))?;
+    loop {
+        match worker.next().await {
+            Some(Ok(Message::Progress { done, total })) => progress(done, total),
+            Some(Ok(Message::Done(digests))) => return Ok(digests),
             Some(Ok(Message::Ready)) => {}
-            other => return Err(format!("the hashing worker did not start: {other:?}")),
+            Some(Err(error)) => return Err(format!("the hashing worker failed: {error}")),
+            None => return Err("the hashing worker stopped".to_owned()),
         }
-        let array = js_sys::Uint8Array::from(bytes);
-        worker
-            .post_message_with_transfer(&array, &js_sys::Array::of1(&array.buffer()))
-            .map_err(|error| format!("the file could not be sent to the hashing worker: {error:?}"))?;
-        loop {
-            match inbox.next().await {
-                Some(Ok(Message::Progress { done, total })) => progress(done, total),
-                Some(Ok(Message::Done(digests))) => return Ok(digests),
-                Some(Ok(Message::Ready)) => {}
-                Some(Err(error)) => return Err(format!("the hashing worker failed: {error}")),
-                None => return Err("the hashing worker stopped".to_owned()),
-            }
-        }
-    };
-    let result = answer.await;
-    worker.terminate();
-    result
+    }
 }
 
 /// Entry point of the hashing worker.
@@ -83,13 +68,13 @@ pub fn start_worker() {
         let replies = replies.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let digests = digests_in_worker(&replies, &bytes).await;
-            post(&replies, &Message::Done(digests));
+            reply(&replies, &Message::Done(digests));
         });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker does.
     on_message.forget();
-    post(&scope, &Message::Ready);
+    reply(&scope, &Message::Ready);
 }
 
 /// SHA-256 by the browser's own Web Crypto, which runs beside this thread (and at native speed),
@@ -125,11 +110,6 @@ fn in_pieces(scope: &DedicatedWorkerGlobalScope, bytes: &js_sys::Uint8Array, mut
         bytes.subarray(done, end).copy_to(piece);
         hash(piece);
         done = end;
-        post(scope, &Message::Progress { done, total });
+        reply(scope, &Message::Progress { done, total });
     }
-}
-
-fn post(scope: &DedicatedWorkerGlobalScope, message: &Message) {
-    let value: JsValue = serde_wasm_bindgen::to_value(message).expect("hashing messages convert to JS");
-    scope.post_message(&value).expect("a worker can always post to its page");
 }

@@ -6,12 +6,14 @@
 //! One worker per lint, as for hashing: the page posts the [`Job`] as JSON text once the
 //! worker says `Ready`, and the worker answers `Done` with the findings.
 
-use futures::{StreamExt, channel::mpsc};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
-use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::check::strict_lint::{Finding, Job};
+use crate::{
+    check::strict_lint::{Finding, Job},
+    web::worker::{OneJob, reply},
+};
 
 /// The loader trunk writes for the `linter` binary.
 const WORKER_SCRIPT: &str = "./linter_loader.js";
@@ -26,41 +28,24 @@ enum Message {
 
 /// The findings of `job`, linted in a new worker.
 pub async fn lint(job: &Job) -> Result<Vec<Finding>, String> {
-    let worker =
-        Worker::new(WORKER_SCRIPT).map_err(|error| format!("the lint's worker did not start: {error:?}"))?;
-    let (sender, mut inbox) = mpsc::unbounded::<Result<Message, String>>();
-    let error_sender = sender.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let _ = sender
-            .unbounded_send(serde_wasm_bindgen::from_value(event.data()).map_err(|error| error.to_string()));
-    });
-    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-        event.prevent_default();
-        let _ = error_sender.unbounded_send(Err(event.message()));
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let answer = async {
-        // Messages posted before the worker listens are lost; it says when it does.
-        match inbox.next().await {
-            Some(Ok(Message::Ready)) => {}
-            other => return Err(format!("the lint's worker did not start: {other:?}")),
-        }
-        let text = serde_json::to_string(job).map_err(|error| error.to_string())?;
-        worker
-            .post_message(&JsValue::from_str(&text))
-            .map_err(|error| format!("the requests could not be sent to the lint's worker: {error:?}"))?;
-        match inbox.next().await {
-            Some(Ok(Message::Done { findings })) => Ok(findings),
-            Some(Ok(Message::Failed { error })) => Err(error),
-            Some(Ok(Message::Ready)) => Err("the lint's worker started twice".to_owned()),
-            Some(Err(error)) => Err(format!("the lint's worker failed: {error}")),
-            None => Err("the lint's worker stopped".to_owned()),
-        }
-    };
-    let result = answer.await;
-    worker.terminate();
-    result
+    let mut worker = OneJob::<Message>::start(WORKER_SCRIPT)
+        .map_err(|error| format!("the lint's worker did not start: {error}"))?;
+    // Messages posted before the worker listens are lost; it says when it does.
+    match worker.next().await {
+        Some(Ok(Message::Ready)) => {}
+        other => return Err(format!("the lint's worker did not start: {other:?}")),
+    }
+    let text = serde_json::to_string(job).map_err(|error| error.to_string())?;
+    worker
+        .post(&JsValue::from_str(&text), &[])
+        .map_err(|error| format!("the requests could not be sent to the lint's worker: {error}"))?;
+    match worker.next().await {
+        Some(Ok(Message::Done { findings })) => Ok(findings),
+        Some(Ok(Message::Failed { error })) => Err(error),
+        Some(Ok(Message::Ready)) => Err("the lint's worker started twice".to_owned()),
+        Some(Err(error)) => Err(format!("the lint's worker failed: {error}")),
+        None => Err("the lint's worker stopped".to_owned()),
+    }
 }
 
 /// Entry point of the lint's worker.
@@ -76,15 +61,10 @@ pub fn start_worker() {
                 Message::Failed { error: format!("the lint's worker could not read its job: {error}") }
             }
         };
-        post(&replies, &message);
+        reply(&replies, &message);
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker does.
     on_message.forget();
-    post(&scope, &Message::Ready);
-}
-
-fn post(scope: &DedicatedWorkerGlobalScope, message: &Message) {
-    let value: JsValue = serde_wasm_bindgen::to_value(message).expect("lint messages convert to JS");
-    scope.post_message(&value).expect("a worker can always post to its page");
+    reply(&scope, &Message::Ready);
 }

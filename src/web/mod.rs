@@ -6,3 +6,4 @@ pub mod hashing;
 pub mod linter;
 pub mod runner;
 pub mod ui;
+pub mod worker;

@@ -1,0 +1,60 @@
+//! A Web Worker started for one job, as the hashing and lint workers are: its messages arrive
+//! in order as values (or the worker's error), and dropping it terminates the worker. The
+//! runner's worker outlives its runs and has its own client (`web::runner::client`).
+
+use futures::{StreamExt, channel::mpsc};
+use serde::{Serialize, de::DeserializeOwned};
+use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
+
+pub struct OneJob<M> {
+    worker: Worker,
+    inbox: mpsc::UnboundedReceiver<Result<M, String>>,
+    // The handlers live as long as the worker.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+impl<M: DeserializeOwned + 'static> OneJob<M> {
+    /// Starts the worker trunk's loader `script` runs.
+    pub fn start(script: &str) -> Result<Self, String> {
+        let worker = Worker::new(script).map_err(|error| format!("{error:?}"))?;
+        let (sender, inbox) = mpsc::unbounded::<Result<M, String>>();
+        let error_sender = sender.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let _ = sender.unbounded_send(
+                serde_wasm_bindgen::from_value(event.data()).map_err(|error| error.to_string()),
+            );
+        });
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            let _ = error_sender.unbounded_send(Err(event.message()));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(Self { worker, inbox, _on_message: on_message, _on_error: on_error })
+    }
+
+    /// The worker's next message, its error, or `None` once it can send no more.
+    pub async fn next(&mut self) -> Option<Result<M, String>> {
+        self.inbox.next().await
+    }
+
+    /// Posts `value` to the worker, moving the buffers in `transfer` rather than copying them.
+    pub fn post(&self, value: &JsValue, transfer: &[JsValue]) -> Result<(), String> {
+        let transfer: js_sys::Array = transfer.iter().collect();
+        self.worker.post_message_with_transfer(value, &transfer).map_err(|error| format!("{error:?}"))
+    }
+}
+
+impl<M> Drop for OneJob<M> {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// Inside a worker: posts `message` to the page.
+pub fn reply(scope: &DedicatedWorkerGlobalScope, message: &impl Serialize) {
+    let value: JsValue = serde_wasm_bindgen::to_value(message).expect("worker messages convert to JS");
+    scope.post_message(&value).expect("a worker can always post to its page");
+}
