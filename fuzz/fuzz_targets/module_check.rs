@@ -9,7 +9,7 @@ use traverse_playground::{
 };
 
 fuzz_target!(|data: &[u8]| {
-    let _ = module::check("agent.wasm", data);
+    let _ = module::check("agent.wasm", data, None);
     if wasmparser::validate(data).is_ok() {
         if let Ok(rewritten) = instrument::instrument(data, FUEL_BUDGET) {
             if let Err(error) = wasmparser::validate(&rewritten) {

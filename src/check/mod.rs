@@ -15,6 +15,7 @@ pub mod contract;
 pub mod diagnostic;
 pub mod digest;
 pub mod host_abi;
+pub mod kept;
 pub mod limits;
 pub mod linkage;
 pub mod manifest;
@@ -213,10 +214,17 @@ pub fn check_package_with(
     if let Some((_, contract)) = &contract {
         report.push(Check::Linkage, linkage::manifest_against_contract(manifest_path, &manifest, contract));
     }
-    if let Some((binary, bytes)) = &binary_file {
-        let digests = files.digests(&binary.key).cloned().unwrap_or_else(|| Digests::of(bytes));
-        let (diagnostics, facts) =
-            digest::check(manifest_path, &manifest.binary.expected_digest, binary, bytes.len(), digests);
+    let digests = binary_file
+        .as_ref()
+        .map(|(binary, bytes)| files.digests(&binary.key).cloned().unwrap_or_else(|| Digests::of(bytes)));
+    if let (Some((binary, bytes)), Some(digests)) = (&binary_file, &digests) {
+        let (diagnostics, facts) = digest::check(
+            manifest_path,
+            &manifest.binary.expected_digest,
+            binary,
+            bytes.len(),
+            digests.clone(),
+        );
         report.binary = Some(facts);
         report.push(Check::Digest, diagnostics);
     }
@@ -225,7 +233,8 @@ pub fn check_package_with(
     }
 
     if let Some((binary, bytes)) = binary_file {
-        let (diagnostics, module) = module::check(&binary.key, bytes);
+        let sha256 = digests.as_ref().map(|digests| digests.sha256.as_str());
+        let (diagnostics, module) = module::check(&binary.key, bytes, sha256);
         report.module = module;
         report.push(Check::Module, diagnostics);
     }
@@ -268,7 +277,7 @@ pub fn check_package_with(
 /// A module run without its package: only the executor's checks of the module itself.
 pub fn check_lone_module(file: &str, bytes: &[u8]) -> Report {
     let mut report = Report::empty(None);
-    let (diagnostics, module) = module::check(file, bytes);
+    let (diagnostics, module) = module::check(file, bytes, None);
     report.module = module;
     report.push(Check::Module, diagnostics);
     report

@@ -9,9 +9,15 @@ use crate::check::{
 };
 
 /// What stops the module before it runs; also used alone, for a module run without its package.
-pub fn check(file: &str, bytes: &[u8]) -> (Vec<Diagnostic>, Option<ModuleInfo>) {
+/// With the module's SHA-256, its description is kept for the next checks
+/// ([`module_info::inspect_known`]).
+pub fn check(file: &str, bytes: &[u8], sha256: Option<&str>) -> (Vec<Diagnostic>, Option<ModuleInfo>) {
     let collapsed = linkage::collapsed_stop();
-    match module_info::inspect(bytes) {
+    let inspected = match sha256 {
+        Some(sha256) => module_info::inspect_known(bytes, sha256),
+        None => module_info::inspect(bytes),
+    };
+    match inspected {
         Ok(module) => (linkage::module_against_host(file, &module), Some(module)),
         Err(error) => {
             let message = match error {

@@ -8,7 +8,9 @@ use wasmparser::{
     CompositeInnerType, ExternalKind, FuncType, KnownCustom, Parser, Payload, TypeRef, Validator,
 };
 
-use crate::check::limits::GOVERNED_FEATURES;
+use std::cell::RefCell;
+
+use crate::check::{kept::Kept, limits::GOVERNED_FEATURES};
 
 /// What kind of thing an import or export is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -133,6 +135,20 @@ fn file_kind(bytes: &[u8]) -> Option<&'static str> {
         let text = std::str::from_utf8(&bytes[..bytes.len().min(64)]).ok()?.trim_start();
         Some(if text.starts_with(['{', '[']) { "JSON text" } else { "text" })
     })
+}
+
+/// How many modules' descriptions are kept for the next checks.
+const KEPT_MODULES: usize = 4;
+
+/// [`inspect`] of a module whose SHA-256 is known (the page and the checks keep each file's),
+/// its outcome kept for the next checks: validating is most of a package's check in the page,
+/// and a re-check after an edit elsewhere in the package need not validate the module again.
+pub fn inspect_known(bytes: &[u8], sha256: &str) -> Result<ModuleInfo, InspectError> {
+    thread_local! {
+        static KEPT: RefCell<Kept<String, Result<ModuleInfo, InspectError>, KEPT_MODULES>> =
+            const { RefCell::new(Kept::new()) };
+    }
+    KEPT.with_borrow_mut(|kept| kept.get_or_make(&sha256.to_owned(), || inspect(bytes)))
 }
 
 /// Validates `bytes` as a core module and describes it.
@@ -283,6 +299,23 @@ fn describe(bytes: &[u8]) -> wasmparser::Result<ModuleInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The outcome is found again by the digest it was kept under, whatever bytes come with it:
+    /// the digest stands for the bytes.
+    #[test]
+    fn a_known_module_is_inspected_once_per_digest() {
+        let empty = b"\0asm\x01\0\0\0";
+        let exporting = module_exporting_start();
+        assert_eq!(inspect_known(empty, "sha256:a").unwrap().exports.len(), 0);
+        assert_eq!(inspect_known(&exporting, "sha256:a").unwrap().exports.len(), 0, "kept for sha256:a");
+        assert_eq!(inspect_known(&exporting, "sha256:b").unwrap().exports.len(), 1);
+        assert_eq!(inspect_known(b"nope", "sha256:c"), inspect(b"nope"));
+    }
+
+    /// `(module (func (export "_start")))`.
+    fn module_exporting_start() -> Vec<u8> {
+        wat::parse_str(r#"(module (func (export "_start")))"#).unwrap()
+    }
 
     #[test]
     fn a_file_that_is_not_webassembly_says_what_it_looks_like() {

@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::check::{
     Report,
     diagnostic::{Diagnostic, Location},
+    kept::Kept,
 };
 
 const STRICT: &str = "request.strict_schema";
@@ -101,27 +102,17 @@ impl StrictLint {
     /// that. A re-check after an edit elsewhere, or of the same package again, reuses it.
     pub fn new(schema: &Value) -> Self {
         thread_local! {
-            static KEPT: RefCell<Vec<(Value, Rc<Compiled>)>> =
-                const { RefCell::new(Vec::new()) };
+            static KEPT: RefCell<Kept<Value, Rc<Compiled>, KEPT_SCHEMAS>> = const { RefCell::new(Kept::new()) };
         }
         let validator = KEPT.with_borrow_mut(|kept| {
-            if let Some(at) = kept.iter().position(|(kept, _)| kept == schema) {
-                let entry = kept.remove(at);
-                let validator = Rc::clone(&entry.1);
-                kept.push(entry);
-                return validator;
-            }
-            let validator = Rc::new(
-                jsonschema::options()
-                    .should_validate_formats(true)
-                    .build(schema)
-                    .map_err(|error| error.to_string()),
-            );
-            if kept.len() == KEPT_SCHEMAS {
-                kept.remove(0);
-            }
-            kept.push((schema.clone(), Rc::clone(&validator)));
-            validator
+            kept.get_or_make(schema, || {
+                Rc::new(
+                    jsonschema::options()
+                        .should_validate_formats(true)
+                        .build(schema)
+                        .map_err(|error| error.to_string()),
+                )
+            })
         });
         Self { validator }
     }

@@ -102,7 +102,7 @@ pub fn classify(outcome: &RunOutcome, output_schema: &Value) -> Execution {
 /// instantiates), as the runner would have reported it; `None` when it runs. A workflow node
 /// gets this instead of a run, as a package run gets its refusal from the checks.
 pub fn executor_refusal(file: &str, bytes: &[u8]) -> Option<RunEnd> {
-    let (diagnostics, module) = module::check(file, bytes);
+    let (diagnostics, module) = module::check(file, bytes, None);
     let stop = diagnostics.iter().find(|diagnostic| diagnostic.traverse.is_some())?;
     let largest = |limits: &[Limits]| limits.iter().map(|l| l.initial).max().unwrap_or_default();
     Some(match (stop.code, &module) {
