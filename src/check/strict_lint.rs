@@ -85,7 +85,7 @@ impl Finding {
 }
 
 /// A contract's input schema, compiled once for all of a package's requests.
-pub struct StrictLint {
+struct StrictLint {
     validator: Rc<Compiled>,
 }
 
@@ -100,7 +100,7 @@ impl StrictLint {
     /// of a package's check in the page: in WebAssembly `jsonschema` compiles its meta-schema
     /// anew for every schema it compiles (natively it keeps one), and has no option to skip
     /// that. A re-check after an edit elsewhere, or of the same package again, reuses it.
-    pub fn new(schema: &Value) -> Self {
+    fn new(schema: &Value) -> Self {
         thread_local! {
             static KEPT: RefCell<Kept<Value, Rc<Compiled>, KEPT_SCHEMAS>> = const { RefCell::new(Kept::new()) };
         }
@@ -117,11 +117,7 @@ impl StrictLint {
         Self { validator }
     }
 
-    /// Warnings for `input`; `file` is the request file.
-    pub fn lint(&self, file: &str, input: &Value) -> Vec<Diagnostic> {
-        self.findings(file, input).iter().map(Finding::diagnostic).collect()
-    }
-
+    /// What the schema says of `input`; `file` is the request file.
     fn findings(&self, file: &str, input: &Value) -> Vec<Finding> {
         let finding = |path: String, message: String, unusable| Finding {
             file: file.to_owned(),
@@ -173,7 +169,8 @@ mod tests {
     use super::*;
 
     fn findings(input: Value, schema: Value) -> Vec<String> {
-        StrictLint::new(&schema).lint("r.json", &input).into_iter().map(|d| d.location.to_string()).collect()
+        let found = StrictLint::new(&schema).findings("r.json", &input);
+        found.iter().map(|finding| finding.diagnostic().location.to_string()).collect()
     }
 
     #[test]
@@ -196,8 +193,9 @@ mod tests {
 
     #[test]
     fn an_unusable_schema_is_said_once() {
-        let found = StrictLint::new(&json!({"type": 12})).lint("r.json", &json!({}));
-        assert_eq!(found.iter().map(|d| d.code).collect::<Vec<_>>(), ["request.strict_schema_unusable"]);
+        let found = StrictLint::new(&json!({"type": 12})).findings("r.json", &json!({}));
+        let codes: Vec<&str> = found.iter().map(|finding| finding.diagnostic().code).collect();
+        assert_eq!(codes, ["request.strict_schema_unusable"]);
     }
 
     /// A schema compiled once is reused while it is among the last few compiled, and the

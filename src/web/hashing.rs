@@ -36,13 +36,9 @@ enum Message {
 
 /// The digests of `bytes`, hashed in a new worker; `progress(done, total)` after each piece.
 pub async fn digests(bytes: &[u8], mut progress: impl FnMut(u32, u32)) -> Result<Digests, String> {
-    let mut worker = OneJob::<Message>::start(WORKER_SCRIPT)
+    let mut worker = OneJob::start(WORKER_SCRIPT, |message| matches!(message, Message::Ready))
+        .await
         .map_err(|error| format!("the hashing worker did not start: {error}"))?;
-    // Messages posted before the worker listens are lost; it says when it does.
-    match worker.next().await {
-        Some(Ok(Message::Ready)) => {}
-        other => return Err(format!("the hashing worker did not start: {other:?}")),
-    }
     let array = js_sys::Uint8Array::from(bytes);
     worker
         .post(&array, &[array.buffer().into()])

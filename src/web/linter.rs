@@ -28,13 +28,9 @@ enum Message {
 
 /// The findings of `job`, linted in a new worker.
 pub async fn lint(job: &Job) -> Result<Vec<Finding>, String> {
-    let mut worker = OneJob::<Message>::start(WORKER_SCRIPT)
+    let mut worker = OneJob::start(WORKER_SCRIPT, |message| matches!(message, Message::Ready))
+        .await
         .map_err(|error| format!("the lint's worker did not start: {error}"))?;
-    // Messages posted before the worker listens are lost; it says when it does.
-    match worker.next().await {
-        Some(Ok(Message::Ready)) => {}
-        other => return Err(format!("the lint's worker did not start: {other:?}")),
-    }
     let text = serde_json::to_string(job).map_err(|error| error.to_string())?;
     worker
         .post(&JsValue::from_str(&text), &[])

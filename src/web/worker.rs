@@ -1,6 +1,7 @@
-//! A Web Worker started for one job, as the hashing and lint workers are: its messages arrive
-//! in order as values (or the worker's error), and dropping it terminates the worker. The
-//! runner's worker outlives its runs and has its own client (`web::runner::client`).
+//! A Web Worker started for one job, as the hashing and lint workers are: it is ready once it
+//! says so, its messages arrive in order as values (or the worker's error), and dropping it
+//! terminates the worker. The runner's worker outlives its runs and has its own client
+//! (`web::runner::client`).
 
 use futures::{StreamExt, channel::mpsc};
 use serde::{Serialize, de::DeserializeOwned};
@@ -15,9 +16,11 @@ pub struct OneJob<M> {
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
-impl<M: DeserializeOwned + 'static> OneJob<M> {
-    /// Starts the worker trunk's loader `script` runs.
-    pub fn start(script: &str) -> Result<Self, String> {
+impl<M: DeserializeOwned + std::fmt::Debug + 'static> OneJob<M> {
+    /// Starts the worker trunk's loader `script` runs, and waits for its first message, which
+    /// `is_ready` must accept: messages posted before a worker listens are lost, so each says
+    /// when it does.
+    pub async fn start(script: &str, is_ready: impl Fn(&M) -> bool) -> Result<Self, String> {
         let worker = Worker::new(script).map_err(|error| format!("{error:?}"))?;
         let (sender, inbox) = mpsc::unbounded::<Result<M, String>>();
         let error_sender = sender.clone();
@@ -32,7 +35,11 @@ impl<M: DeserializeOwned + 'static> OneJob<M> {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Self { worker, inbox, _on_message: on_message, _on_error: on_error })
+        let mut job = Self { worker, inbox, _on_message: on_message, _on_error: on_error };
+        match job.next().await {
+            Some(Ok(message)) if is_ready(&message) => Ok(job),
+            other => Err(format!("{other:?}")),
+        }
     }
 
     /// The worker's next message, its error, or `None` once it can send no more.

@@ -121,18 +121,23 @@ pub fn App() -> impl IntoView {
     });
 
     // The strict lint runs in a worker of its own (`web::linter`): its warnings join the report
-    // when they arrive, and only the latest check's.
-    let lint_round = StoredValue::new(0_u64);
+    // when they arrive, and only the latest job's. A check that leaves the schema and the
+    // requests' inputs as they were (an edit elsewhere) keeps the findings it has.
+    let linted = StoredValue::new_local(None::<Rc<Job>>);
     Effect::new(move |_| {
-        let job =
-            playground.checked.with(|checked| checked.as_ref().and_then(|checked| Job::of(&checked.report)));
-        lint_round.update_value(|round| *round += 1);
-        let round = lint_round.get_value();
+        let job = playground
+            .checked
+            .with(|checked| checked.as_ref().and_then(|checked| Job::of(&checked.report)))
+            .map(Rc::new);
+        if linted.with_value(|last| last.as_deref() == job.as_deref()) {
+            return;
+        }
+        linted.set_value(job.clone());
         playground.set_lint(Vec::new());
         let Some(job) = job else { return };
         leptos::task::spawn_local(async move {
             let findings = linter::lint(&job).await;
-            if lint_round.get_value() != round {
+            if !linted.with_value(|last| last.as_ref().is_some_and(|last| Rc::ptr_eq(last, &job))) {
                 return;
             }
             match findings {
