@@ -110,9 +110,6 @@ pub fn App() -> impl IntoView {
     // page is idle pays for that before a package arrives.
     request_idle_callback(|| {
         let files = template::shipped();
-        for path in files.paths() {
-            files.digests(path);
-        }
         let _ = (
             workspace::set(&files),
             Composition::of_files(&files),

@@ -55,8 +55,6 @@ pub struct Notice {
 pub struct Checked {
     pub report: Report,
     pub check_ms: f64,
-    /// The part of `check_ms` spent hashing files loaded since the last check.
-    pub hash_ms: f64,
 }
 
 /// A focused bundle, application or workflow, checked, and how long that took.
@@ -149,21 +147,14 @@ impl Playground {
             let manifest = manifest.get();
             let module = module.get();
             let started = super::browser::now_ms();
-            let (report, hashed) = files.with(|files| {
-                // Digests are kept with each file, so only files new since the last check cost.
-                for path in files.paths() {
-                    files.digests(path);
-                }
-                let hashed = super::browser::now_ms();
-                let report = match (manifest, module) {
-                    (Some(manifest), _) => check::check_package(files, &manifest),
-                    (None, Some(module)) => check::check_lone_module(&module, files.get(&module)?),
-                    (None, None) => return None,
-                };
-                Some((report, hashed))
+            // Only the binary is hashed here, as natively: the other files' digests are worked
+            // out when a link or the saved state needs them.
+            let report = files.with(|files| match (manifest, module) {
+                (Some(manifest), _) => Some(check::check_package(files, &manifest)),
+                (None, Some(module)) => Some(check::check_lone_module(&module, files.get(&module)?)),
+                (None, None) => None,
             })?;
-            let now = super::browser::now_ms();
-            Some(Checked { report, check_ms: now - started, hash_ms: hashed - started })
+            Some(Checked { report, check_ms: super::browser::now_ms() - started })
         });
         let composition = Memo::new(move |_| files.with(Composition::of_files));
         let composite_requests = Memo::new(move |_| {
