@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::package::{PackageFiles, ResolvedPath, archive, distinct_paths, resolve};
+use crate::package::{PackageFiles, PathProblem, ResolvedPath, archive, distinct_paths, resolve};
 
 /// The `kind` of each of Traverse's documents, by which a file is recognised whatever its name.
 pub const MANIFEST_KIND: &str = "capability_package";
@@ -483,33 +483,52 @@ pub fn missing(files: &PackageFiles, manifest_path: &str, awaited: &[(String, St
 /// A file as given: its path and its bytes.
 pub type PathAndBytes = (String, Vec<u8>);
 
-/// Files as the user gave them, ready to add: each `.zip` replaced by its files, and the one
-/// folder they all sit in (a picked or dropped package folder) taken off their paths, so paths
-/// are relative to the package. Returns the files and, for each file that could not be
-/// unpacked, its name and why.
+/// Files as the user gave them, ready to add: each `.zip` replaced by its files ([`unpacked`]),
+/// then [`arrived`]. Returns the files and, for each that could not be unpacked or added, its
+/// name and why.
 pub fn incoming(given: Vec<PathAndBytes>) -> (Vec<PathAndBytes>, Vec<(String, String)>) {
-    let (mut files, mut problems) = (Vec::new(), Vec::new());
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
     for (path, bytes) in given {
-        if path.ends_with(".zip") || archive::is_zip(&bytes) {
-            match archive::unpack(&bytes) {
-                Ok(entries) => files.extend(without_common_folder(entries)),
-                Err(error) => problems.push((path, error)),
-            }
-        } else {
-            files.push((path, bytes));
+        match unpacked(path, bytes) {
+            Ok(entries) => files.extend(entries),
+            Err(problem) => problems.push(problem),
         }
     }
-    let (files, left_out) = distinct_paths(without_common_folder(files));
+    let (files, left_out) = arrived(files);
     problems.extend(left_out);
     (files, problems)
 }
 
-fn without_common_folder(files: Vec<PathAndBytes>) -> Vec<PathAndBytes> {
+/// One file as the user gave it: a `.zip` (by its name or its first bytes) becomes its files,
+/// the one folder they all sit in taken off; anything else stays itself. The error is the
+/// file's name and why it could not be unpacked.
+pub fn unpacked(path: String, bytes: Vec<u8>) -> Result<Vec<PathAndBytes>, PathProblem> {
+    if is_archive(&path, &bytes) {
+        archive::unpack(&bytes).map(without_common_folder).map_err(|error| (path, error))
+    } else {
+        Ok(vec![(path, bytes)])
+    }
+}
+
+/// Whether the file the user gave is a `.zip` to unpack, by its name or its first four bytes.
+pub fn is_archive(path: &str, start: &[u8]) -> bool {
+    path.ends_with(".zip") || archive::is_zip(start)
+}
+
+/// Unpacked files, whatever each carries beside its path, ready to add: the one folder they all
+/// sit in (a picked or dropped package folder) taken off their paths, so paths are relative to
+/// the package, and a path that names no file or the same file as another left out, with why.
+pub fn arrived<T>(files: Vec<(String, T)>) -> (Vec<(String, T)>, Vec<PathProblem>) {
+    distinct_paths(without_common_folder(files))
+}
+
+fn without_common_folder<T>(files: Vec<(String, T)>) -> Vec<(String, T)> {
     let folder = |path: &str| path.split_once('/').map(|(folder, _)| folder.to_owned());
     let common = files.first().and_then(|(path, _)| folder(path));
     match common {
         Some(common) if files.iter().all(|(path, _)| folder(path).as_deref() == Some(common.as_str())) => {
-            files.into_iter().map(|(path, bytes)| (path[common.len() + 1..].to_owned(), bytes)).collect()
+            files.into_iter().map(|(path, content)| (path[common.len() + 1..].to_owned(), content)).collect()
         }
         _ => files,
     }

@@ -2,6 +2,7 @@
 // what the user typed stays. The same kinds are checked natively in tests/hardening.rs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -233,6 +234,71 @@ test('a request with a 50 MB input: choosing it, typing in stdin and running are
   } finally {
     await rm(folder, { recursive: true });
   }
+});
+
+test('a 1 MB zip of 300 MB of text is unpacked and hashed off the page, and a reload keeps the package', async () => {
+  const { page, problems } = await playground.newPage();
+  const work = await mkdtemp(resolve(tmpdir(), 'big-zip-'));
+  const zip = resolve(work, 'hello.zip');
+  // The example's files under one folder, and a text file that deflates 300 to 1.
+  const line = 'the quick brown fox jumps over the lazy dog 0123456789\n';
+  const notes = line.repeat(Math.floor(300_000_000 / line.length));
+  execFileSync('python3', ['-c', `import os, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)
+for root, _, files in os.walk(sys.argv[2]):
+    for name in files:
+        path = os.path.join(root, name)
+        z.write(path, 'hello/' + os.path.relpath(path, sys.argv[2]))
+z.writestr('hello/notes.txt', sys.argv[3] * ${Math.floor(300_000_000 / line.length)})
+z.close()`, zip, resolve(EXAMPLES, 'hello-world'), line]);
+  try {
+    await page.evaluate(() => {
+      window.hashed = [];
+      new MutationObserver(() => {
+        const shown = document.querySelector('[data-testid="hashing"]')?.textContent;
+        const path = shown?.match(/Hashing (\S+):/)?.[1];
+        if (path && !window.hashed.includes(path)) window.hashed.push(path);
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await page.getByTestId('file-input').setInputFiles(zip);
+    await page.getByTestId('file').filter({ hasText: 'notes.txt' }).waitFor({ timeout: 60_000 });
+    assert.match(await text(page, 'verdict'), /^Traverse loads this package/);
+    assert.deepEqual(await page.evaluate(() => window.hashed), ['notes.txt'], 'hashed in the intake worker, with progress');
+    await assertAnswers(page);
+    // Too large for the saved state: after a reload the package is back and the text is asked
+    // for by the digest the worker computed.
+    await page.reload();
+    const awaited = page.getByTestId('awaited-file').filter({ hasText: 'notes.txt' });
+    await awaited.waitFor();
+    assert.match(await awaited.textContent(), new RegExp(`sha256:${createHash('sha256').update(notes).digest('hex')}`));
+    assert.match(await text(page, 'verdict'), /^Traverse loads this package/);
+    await assertAnswers(page);
+    assert.deepEqual(problems, []);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
+
+test('a link that inflates to 250 MiB is refused within its bound, and what is loaded stays', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('example-hello-world').click();
+  await page.getByTestId('verdict').waitFor();
+  const files = await page.getByTestId('file').count();
+  const manifest = await readFile(resolve(EXAMPLES, 'hello-world/manifest.json'), 'utf8');
+  const bomb = linkTo({
+    files: [{ path: 'manifest.json', text: manifest }, { path: 'big.txt', text: 'a'.repeat(250 << 20) }],
+    manifest: null,
+    input: { stdin: '{}' },
+    settings: SETTINGS,
+  });
+  assert.ok(bomb.length < 400_000, `a link of ${bomb.length} bytes`);
+  await page.evaluate((hash) => { window.location.hash = hash; }, bomb);
+  await page.getByTestId('link-banner').waitFor();
+  assert.match(await text(page, 'link-banner'),
+    /the shared state is 67108865 bytes, more than the 67108864 this playground accepts/);
+  assert.equal(await page.getByTestId('file').count(), files, 'the example is still loaded');
+  await assertAnswers(page);
+  assert.deepEqual(problems, []);
 });
 
 test('a package of 10,000 requests: all checked, 500 listed and the rest summed up, the last one runs', async () => {

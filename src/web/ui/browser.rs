@@ -4,7 +4,6 @@
 //! playground's state.
 
 use futures::{StreamExt, channel::oneshot, stream};
-use gloo_file::{Blob, futures::read_as_bytes};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use web_sys::{DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
@@ -16,46 +15,57 @@ pub fn now_ms() -> f64 {
 /// One file read from the user's disk, by its path relative to what they picked.
 pub type LoadedFile = (String, Result<Vec<u8>, String>);
 
+/// A file the user gave, not yet read, by its path relative to what they picked.
+pub type GivenFile = (String, File);
+
 /// How many files are read at once: one at a time, each read waits a turn of the event loop,
 /// which for ten thousand small files is seconds of waiting.
 const READS_AT_ONCE: usize = 64;
 
-async fn read_file(file: File, path: String) -> LoadedFile {
-    let bytes = read_as_bytes(&Blob::from(file)).await.map_err(|error| error.to_string());
-    (path, bytes)
-}
+/// How many files are read before the page's thread is given back: Chromium stats a file on its
+/// first read, about 0.15 ms of this thread each, and ten thousand at once froze the page.
+const READS_PER_TURN: usize = 256;
 
-/// Reads `files`, `READS_AT_ONCE` at a time, in their order.
-async fn read_files(files: Vec<(File, String)>) -> Vec<LoadedFile> {
-    stream::iter(files).map(|(file, path)| read_file(file, path)).buffered(READS_AT_ONCE).collect().await
+/// Reads `files` on the page, `READS_AT_ONCE` at a time, in their order, answering input
+/// between turns.
+pub async fn read_files(files: &[GivenFile]) -> Vec<LoadedFile> {
+    let mut read = Vec::with_capacity(files.len());
+    for (turn, files) in files.chunks(READS_PER_TURN).enumerate() {
+        if turn > 0 {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+        let reads = stream::iter(files)
+            .map(|(path, file)| async move { (path.clone(), crate::web::intake::read_bytes(file).await) })
+            .buffered(READS_AT_ONCE);
+        read.extend(reads.collect::<Vec<_>>().await);
+    }
+    read
 }
 
 /// The files of an `<input type=file>`, by `webkitRelativePath` when a folder was picked.
-pub async fn read_file_list(list: FileList) -> Vec<LoadedFile> {
+pub fn files_of(list: &FileList) -> Vec<GivenFile> {
     let files = (0..list.length()).filter_map(|index| list.get(index)).map(|file| {
         // web-sys has no binding for it.
         let relative =
             js_sys::Reflect::get(&file, &"webkitRelativePath".into()).ok().and_then(|v| v.as_string());
         let path = relative.filter(|relative| !relative.is_empty()).unwrap_or_else(|| file.name());
-        (file, path)
+        (path, file)
     });
-    read_files(files.collect()).await
+    files.collect()
 }
 
-/// The files of a drop, walking into dropped folders.
-pub async fn read_drop(transfer: DataTransfer) -> Vec<LoadedFile> {
+/// The files of a drop, walking into dropped folders, in path order, and each folder or file
+/// that could not be opened, by path, with why.
+pub async fn dropped_files(transfer: DataTransfer) -> (Vec<GivenFile>, Vec<(String, String)>) {
     // Entries must be taken synchronously, before the drop event handler returns.
     let items = transfer.items();
     let entries: Vec<FileSystemEntry> = (0..items.length())
         .filter_map(|index| items.get(index)?.webkit_get_as_entry().ok().flatten())
         .collect();
     if entries.is_empty() {
-        return match transfer.files() {
-            Some(list) => read_file_list(list).await,
-            None => Vec::new(),
-        };
+        return (transfer.files().map(|list| files_of(&list)).unwrap_or_default(), Vec::new());
     }
-    let mut out = Vec::new();
+    let mut problems = Vec::new();
     let mut files = Vec::new();
     let mut pending: Vec<(String, FileSystemEntry)> =
         entries.into_iter().map(|entry| (entry.name(), entry)).collect();
@@ -64,18 +74,17 @@ pub async fn read_drop(transfer: DataTransfer) -> Vec<LoadedFile> {
             match read_directory(entry.unchecked_into()).await {
                 Ok(children) => pending
                     .extend(children.into_iter().map(|child| (format!("{path}/{}", child.name()), child))),
-                Err(error) => out.push((path, Err(error))),
+                Err(error) => problems.push((path, format!("could not be read: {error}"))),
             }
         } else {
             match entry_file(entry.unchecked_into()).await {
-                Ok(file) => files.push((file, path)),
-                Err(error) => out.push((path, Err(error))),
+                Ok(file) => files.push((path, file)),
+                Err(error) => problems.push((path, format!("could not be read: {error}"))),
             }
         }
     }
-    out.extend(read_files(files).await);
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    (files, problems)
 }
 
 /// Every entry of a dropped folder: `readEntries` answers in batches until an empty one.

@@ -8,7 +8,7 @@ use leptos::{ev, prelude::*, task::spawn_local};
 use web_sys::HtmlInputElement;
 
 use super::{
-    browser::{self, LoadedFile},
+    browser::{self, GivenFile},
     file_view::FileView,
     new_package::{Checklist, NewPackageForm},
     set_tree::SetTree,
@@ -18,52 +18,73 @@ use crate::{
     check::diagnostic::Location,
     package::{archive, digest::Digests, shown_path, workspace},
     present::number::grouped,
-    web::hashing,
+    web::intake,
 };
 
-/// Adds what the user gave, reporting each file that could not be read or unpacked by name.
-async fn accept(playground: Playground, loaded: Vec<LoadedFile>) {
-    let mut readable = Vec::new();
-    for (path, bytes) in loaded {
-        match bytes {
-            Ok(bytes) => readable.push((path, bytes)),
-            Err(error) => playground.notify(path, format!("could not be read: {error}")),
-        }
-    }
-    let (files, problems) = workspace::incoming(readable);
-    for (path, problem) in problems {
+/// A file ready to add, with its digests when it was hashed off the page's thread.
+type Loaded = (String, (Vec<u8>, Option<Digests>));
+
+/// Adds what the user gave, naming each file that could not be read or unpacked.
+async fn accept(playground: Playground, given: Vec<GivenFile>, unreadable: Vec<(String, String)>) {
+    let (files, problems) = take(playground, &given, true).await;
+    let (files, left_out) = workspace::arrived(files);
+    for (path, problem) in unreadable.into_iter().chain(problems).chain(left_out) {
         playground.notify(path, problem);
     }
-    // Large files are hashed first, so the package is checked once, with all of its files.
-    let (large, small): (Vec<_>, Vec<_>) =
-        files.into_iter().partition(|(_, bytes)| bytes.len() >= hashing::OFF_THREAD_BYTES);
-    let mut hashed = Vec::new();
-    for (path, bytes) in large {
-        let digests = digests_of(playground, &path, &bytes).await;
-        hashed.push((path, bytes, digests));
-    }
-    for (path, bytes, digests) in hashed {
-        playground.add_hashed(&path, bytes, digests);
+    // Files hashed off the page's thread keep their digests; the package is then checked once,
+    // with all of its files.
+    let mut small = Vec::new();
+    for (path, (bytes, digests)) in files {
+        match digests {
+            Some(digests) => playground.add_hashed(&path, bytes, digests),
+            None => small.push((path, bytes)),
+        }
     }
     playground.add_files(small);
 }
 
-/// The digests of a file: in the hashing worker, with progress, when it is large.
-async fn digests_of(playground: Playground, path: &str, bytes: &[u8]) -> Digests {
-    if bytes.len() < hashing::OFF_THREAD_BYTES {
-        return Digests::of(bytes);
+/// `given` read, each `.zip` unpacked when `unpack_zips`, with the problems by file: a large
+/// load in the intake worker (on the page if that fails, with a notice), the rest here.
+async fn take(
+    playground: Playground,
+    given: &[GivenFile],
+    unpack_zips: bool,
+) -> (Vec<Loaded>, Vec<(String, String)>) {
+    if intake::wants_worker(given) {
+        let progress = |path: &str, done, total| {
+            playground.set_hashing(Some(Hashing { path: path.to_owned(), done, total }));
+        };
+        let taken = intake::take(given, unpack_zips, progress).await;
+        let loaded = taken.map(|(files, problems)| {
+            (
+                files.into_iter().map(|file| (file.path, (file.bytes.to_vec(), file.digests))).collect(),
+                problems,
+            )
+        });
+        playground.set_hashing(None);
+        match loaded {
+            Ok(loaded) => return loaded,
+            Err(error) => {
+                playground.notify("loading", format!("{error}; the files were read on the page instead"))
+            }
+        }
     }
-    let total = bytes.len() as u32;
-    playground.set_hashing(Some(Hashing { path: path.to_owned(), done: 0, total }));
-    let result = hashing::digests(bytes, |done, total| {
-        playground.set_hashing(Some(Hashing { path: path.to_owned(), done, total }));
-    })
-    .await;
-    playground.set_hashing(None);
-    result.unwrap_or_else(|error| {
-        playground.notify(path, format!("was hashed on the page instead: {error}"));
-        Digests::of(bytes)
-    })
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (path, bytes) in browser::read_files(given).await {
+        match bytes.map(|bytes| {
+            if unpack_zips {
+                workspace::unpacked(path.clone(), bytes)
+            } else {
+                Ok(vec![(path.clone(), bytes)])
+            }
+        }) {
+            Ok(Ok(entries)) => files.extend(entries.into_iter().map(|(path, bytes)| (path, (bytes, None)))),
+            Ok(Err(problem)) => problems.push(problem),
+            Err(error) => problems.push((path, format!("could not be read: {error}"))),
+        }
+    }
+    (files, problems)
 }
 
 /// The whole page takes drops; this shows where they land while something is dragged over it.
@@ -85,8 +106,11 @@ pub fn DropOverlay() -> impl IntoView {
         event.prevent_default();
         dragging.set(false);
         if let Some(transfer) = event.data_transfer() {
-            let reading = browser::read_drop(transfer);
-            spawn_local(async move { accept(playground, reading.await).await });
+            let dropped = browser::dropped_files(transfer);
+            spawn_local(async move {
+                let (given, unreadable) = dropped.await;
+                accept(playground, given, unreadable).await;
+            });
         }
     });
     view! {
@@ -106,7 +130,7 @@ pub fn FilesPane() -> impl IntoView {
         let input: HtmlInputElement = event_target(&event);
         if let Some(list) = input.files() {
             spawn_local(async move {
-                accept(playground, browser::read_file_list(list).await).await;
+                accept(playground, browser::files_of(&list), Vec::new()).await;
                 // The same file picked again must fire `change` again.
                 input.set_value("");
             });
@@ -271,12 +295,13 @@ pub(super) fn AddFile(path: String, expected_sha256: Option<String>) -> impl Int
         let Some(list) = input.files() else { return };
         let (path, expected) = (path.clone(), expected_sha256.clone());
         spawn_local(async move {
-            for (name, bytes) in browser::read_file_list(list).await.into_iter().take(1) {
-                let bytes = match bytes {
-                    Ok(bytes) => bytes,
-                    Err(error) => return playground.notify(name, format!("could not be read: {error}")),
-                };
-                let digests = digests_of(playground, &name, &bytes).await;
+            let given: Vec<_> = browser::files_of(&list).into_iter().take(1).collect();
+            let (files, problems) = take(playground, &given, false).await;
+            for (name, problem) in problems {
+                playground.notify(name, problem);
+            }
+            for (name, (bytes, digests)) in files {
+                let digests = digests.unwrap_or_else(|| Digests::of(&bytes));
                 match &expected {
                     Some(expected) if digests.sha256 != *expected => playground.notify(
                         name,
@@ -285,9 +310,7 @@ pub(super) fn AddFile(path: String, expected_sha256: Option<String>) -> impl Int
                             digests.sha256
                         ),
                     ),
-                    _ => {
-                        playground.add_awaited(&path, bytes, digests);
-                    }
+                    _ => playground.add_awaited(&path, bytes, digests),
                 }
             }
         });

@@ -1,6 +1,5 @@
 //! What a sandbox run gets besides stdin: arguments, environment, and files in `/data/`.
 
-use gloo_file::{Blob, futures::read_as_bytes};
 use leptos::{prelude::*, task::spawn_local};
 use web_sys::HtmlInputElement;
 
@@ -31,7 +30,7 @@ pub fn SandboxSettings(files: RwSignal<Vec<SandboxFile>>) -> impl IntoView {
             }
             pending += size;
             spawn_local(async move {
-                if let Ok(bytes) = read_as_bytes(&Blob::from(file)).await {
+                if let Ok(bytes) = crate::web::intake::read_bytes(&file).await {
                     files.update(|files| {
                         files.retain(|existing| existing.path != path);
                         files.push(SandboxFile { path, bytes });
