@@ -12,7 +12,8 @@
 //   from the outcome's compile and run times;
 // - our composition's set: each of its registry bundle, application bundle and workflow
 //   checked when chosen (the page's own "Checked in … ms");
-// - hashing a 64 MiB binary in the page's hashing worker, for as long as its progress shows;
+// - hashing a 64 MiB binary in the intake worker, for as long as its progress shows (from the
+//   hashing's start to the file's bytes and digests in the page);
 // - a five-node workflow of our packages run in the page, cold (a fuel budget not used before)
 //   and warm, against the five single runs of the same packages' requests, each from the Run
 //   click to its outcome.

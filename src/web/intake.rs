@@ -202,7 +202,8 @@ async fn digests_in_worker(
     hasher.finish()
 }
 
-/// Hands `bytes` to `hash` a piece at a time, saying the progress after each piece.
+/// Hands `bytes` to `hash` a piece at a time, saying the progress before the first piece and
+/// after each.
 fn in_pieces(
     scope: &DedicatedWorkerGlobalScope,
     path: &str,
@@ -212,6 +213,7 @@ fn in_pieces(
     let total = bytes.length();
     let mut piece = vec![0; PIECE_BYTES.min(total) as usize];
     let mut done = 0;
+    reply(scope, &Message::Progress { path: path.to_owned(), done, total });
     while done < total {
         let end = total.min(done + PIECE_BYTES);
         let piece = &mut piece[..(end - done) as usize];
