@@ -68,6 +68,18 @@ pub fn initial_choice(report: &Report) -> InputChoice {
     report.requests.first().map_or(InputChoice::Custom, |request| InputChoice::Request(request.file.clone()))
 }
 
+/// The input a person names by typing it, as the input list shows it: a use case by its number
+/// ("use case 12" or "12", counted from 1) when the contract has that many, else a runtime or
+/// workflow request by its path. `None` when nothing has that name.
+pub fn named_input(name: &str, use_cases: usize, is_request: impl Fn(&str) -> bool) -> Option<InputChoice> {
+    let name = name.trim();
+    let number = name.strip_prefix("use case").unwrap_or(name).trim().parse::<usize>().ok();
+    match number {
+        Some(number) if (1..=use_cases).contains(&number) => Some(InputChoice::UseCase(number - 1)),
+        _ => is_request(name).then(|| InputChoice::Request(name.to_owned())),
+    }
+}
+
 /// One run of "run all": every runtime request, then every use case of the contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Batch {
@@ -199,6 +211,19 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_input_is_named_by_its_use_case_number_or_its_request_path() {
+        let is_request = |path: &str| path == "r/1.json" || path == "7";
+        assert_eq!(named_input("use case 12", 100_000, is_request), Some(InputChoice::UseCase(11)));
+        assert_eq!(named_input(" 100000 ", 100_000, is_request), Some(InputChoice::UseCase(99_999)));
+        assert_eq!(named_input("r/1.json", 0, is_request), Some(InputChoice::Request("r/1.json".into())));
+        // A number past the use cases may still be a file's name; 0 and past the end name none.
+        assert_eq!(named_input("7", 3, is_request), Some(InputChoice::Request("7".into())));
+        assert_eq!(named_input("0", 3, is_request), None);
+        assert_eq!(named_input("use case 4", 3, is_request), None);
+        assert_eq!(named_input("missing.json", 3, is_request), None);
+    }
 
     #[test]
     fn stdin_is_previewed_while_small_and_sent_as_traverse_writes_it() {

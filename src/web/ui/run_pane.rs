@@ -31,6 +31,10 @@ use crate::{
 const USE_CASE_PREFIX: &str = "use-case:";
 /// The select's value for a workflow run directly: this prefix and its `id@version`.
 const WORKFLOW_PREFIX: &str = "workflow:";
+/// The most requests, and the most use cases, the input list holds (the chosen one is always
+/// there): Chromium took about a second to set the value of a list of 100,000. The rest are
+/// chosen by name.
+const MAX_LISTED: usize = 500;
 
 #[component]
 pub fn RunPane() -> impl IntoView {
@@ -94,6 +98,13 @@ pub fn RunPane() -> impl IntoView {
             Some(contract.use_cases.iter().map(|u| u.scenario.clone()).collect::<Vec<_>>())
         })
     });
+    // How many requests and use cases the input list leaves out, chosen by name instead.
+    let unlisted = Memo::new(move |_| {
+        let requests = requests.with(|requests| requests.as_ref().map_or(0, Vec::len));
+        let use_cases = use_cases.with(|use_cases| use_cases.as_ref().map_or(0, Vec::len));
+        requests.saturating_sub(MAX_LISTED) + use_cases.saturating_sub(MAX_LISTED)
+    });
+    let unnamed = RwSignal::new(None::<String>);
     let module = playground.module;
     // A chosen request that does not parse has no input to send: why, in stdin's place.
     let request_problem = Memo::new(move |_| {
@@ -252,7 +263,7 @@ pub fn RunPane() -> impl IntoView {
                 // reactive mark on each would redraw them all at every keystroke in stdin.
                 {move || {
                     let current = untrack(selected);
-                    requests.get().unwrap_or_default().into_iter().map(|path| view! {
+                    requests.get().unwrap_or_default().into_iter().take(MAX_LISTED).map(|path| view! {
                         <option value=path.clone() selected=current == path>{format!("request {path}")}</option>
                     }).collect_view()
                 }}
@@ -277,12 +288,41 @@ pub fn RunPane() -> impl IntoView {
                 }}
                 {move || {
                     let current = untrack(selected);
-                    use_cases.with(|use_cases| use_cases.iter().flatten().enumerate().map(|(index, scenario)| {
+                    use_cases.with(|use_cases| use_cases.iter().flatten().take(MAX_LISTED).enumerate().map(|(index, scenario)| {
                         let value = format!("{USE_CASE_PREFIX}{index}");
                         view! { <option value=value.clone() selected=current == value>{format!("use case {}: {scenario}", index + 1)}</option> }
                     }).collect_view())
                 }}
+                // A request or use case chosen by name, past the listed ones: shown as chosen.
+                {move || {
+                    let option = |value: String, label: String| view! { <option value=value selected=true>{label}</option> };
+                    match playground.input().get() {
+                        InputChoice::Request(path) if requests.with(|requests| {
+                            requests.iter().flatten().position(|listed| *listed == path).is_some_and(|index| index >= MAX_LISTED)
+                        }) => Some(option(path.clone(), format!("request {path}"))),
+                        InputChoice::UseCase(index) if index >= MAX_LISTED => use_cases.with(|use_cases| {
+                            let scenario = use_cases.as_ref()?.get(index)?;
+                            Some(option(format!("{USE_CASE_PREFIX}{index}"), format!("use case {}: {scenario}", index + 1)))
+                        }),
+                        _ => None,
+                    }
+                }}
             </select>
+            {move || (unlisted.get() > 0).then(|| view! {
+                <p class="note" data-testid="inputs-more">
+                    {format!("{} more requests and use cases are not listed; ", grouped(unlisted.get() as u64))}
+                    <label for="input-name">"choose one by name"</label>": "
+                    <input id="input-name" data-testid="input-name" spellcheck="false"
+                        placeholder="a request's path, or a use case's number"
+                        on:change=move |event| {
+                            let name = event_target_value(&event);
+                            unnamed.set((!playground.choose_named(&name)).then_some(name));
+                        } />
+                </p>
+                {move || unnamed.get().map(|name| view! {
+                    <p class="error" data-testid="input-name-error" role="alert">{format!("No request or use case is named {name:?}.")}</p>
+                })}
+            })}
             <label for="stdin">"stdin"</label>
             // Stdin too large to preview is not put in the text field either: a browser lays out
             // a text field's whole text at every keystroke. What is typed there replaces it.

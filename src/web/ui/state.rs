@@ -432,6 +432,28 @@ impl Playground {
         }
     }
 
+    /// Chooses the input a person typed the name of ([`plan::named_input`]); false when no
+    /// request or use case has that name.
+    pub fn choose_named(&self, name: &str) -> bool {
+        let use_cases = self.checked.with_untracked(|checked| {
+            checked
+                .as_ref()
+                .and_then(|c| c.report.contract.as_ref())
+                .map_or(0, |contract| contract.use_cases.len())
+        });
+        let named = self.files.with_untracked(|files| {
+            plan::named_input(name, use_cases, |path| {
+                matches!(files.kind(path), Some(Kind::Request | Kind::WorkflowRequest))
+            })
+        });
+        match named {
+            Some(InputChoice::Request(path)) => self.choose_input(self.request_choice(path)),
+            Some(choice) => self.choose_input(choice),
+            None => return false,
+        }
+        true
+    }
+
     /// Changes the settings; the settings' readers hear of it even when nothing changed, so an
     /// input that refused a value shows the kept one again.
     pub fn update_settings(&self, change: impl FnOnce(&mut Settings)) {
