@@ -72,16 +72,14 @@ async fn take(
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for (path, bytes) in browser::read_files(given).await {
-        match bytes.map(|bytes| {
-            if unpack_zips {
-                workspace::unpacked(path.clone(), bytes)
-            } else {
-                Ok(vec![(path.clone(), bytes)])
-            }
-        }) {
-            Ok(Ok(entries)) => files.extend(entries.into_iter().map(|(path, bytes)| (path, (bytes, None)))),
-            Ok(Err(problem)) => problems.push(problem),
-            Err(error) => problems.push((path, format!("could not be read: {error}"))),
+        let unpacked = match bytes {
+            Err(error) => Err((path, format!("could not be read: {error}"))),
+            Ok(bytes) if unpack_zips => workspace::unpacked(path, bytes),
+            Ok(bytes) => Ok(vec![(path, bytes)]),
+        };
+        match unpacked {
+            Ok(entries) => files.extend(entries.into_iter().map(|(path, bytes)| (path, (bytes, None)))),
+            Err(problem) => problems.push(problem),
         }
     }
     (files, problems)
