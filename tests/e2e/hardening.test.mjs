@@ -288,6 +288,33 @@ z.close()`, zip, resolve(EXAMPLES, 'hello-world'), line]);
   }
 });
 
+test('a zip is read on the page when the intake worker cannot start, and the page says so', async () => {
+  const { page } = await playground.newPage();
+  await page.route('**/intake_loader.js', (route) => route.fulfill({
+    contentType: 'text/javascript', body: 'throw new Error("the intake breaks on purpose");',
+  }));
+  const work = await mkdtemp(resolve(tmpdir(), 'zip-on-page-'));
+  const zip = resolve(work, 'hello.zip');
+  execFileSync('python3', ['-c', `import os, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)
+for root, _, files in os.walk(sys.argv[2]):
+    for name in files:
+        path = os.path.join(root, name)
+        z.write(path, 'hello/' + os.path.relpath(path, sys.argv[2]))
+z.close()`, zip, resolve(EXAMPLES, 'hello-world')]);
+  try {
+    await page.getByTestId('file-input').setInputFiles(zip);
+    await notice(page, 'the files were read on the page instead').waitFor();
+    assert.match(await text(page, 'load-error'),
+      /loading: the intake worker did not start: .*the intake breaks on purpose.*; the files were read on the page instead/);
+    await page.getByTestId('verdict').waitFor();
+    assert.match(await text(page, 'verdict'), /^Traverse loads this package/);
+    await assertAnswers(page);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
+
 test('a link that inflates to 250 MiB is refused within its bound, and what is loaded stays', async () => {
   const { page, problems } = await playground.newPage();
   await page.getByTestId('example-hello-world').click();

@@ -133,6 +133,7 @@ pub fn RunPane() -> impl IntoView {
         } else {
             playground.request_choice(value)
         };
+        unnamed.set(None);
         playground.choose_input(choice);
     };
 
