@@ -1,4 +1,6 @@
-//! The project's documents, compiled in, so the Docs view works offline from any build.
+//! The project's documents in the Docs view. The build copies them beside the page (index.html),
+//! and the view fetches one when it is opened, so their 130 KB are not in the page's first load;
+//! they come from the page's own server, offline with `trunk serve` too.
 //!
 //! Links between documents become in-app routes (`#docs/execution.md`); links to images and
 //! other files are resolved against the document's folder, as on a forge, because the build
@@ -8,63 +10,26 @@ use pulldown_cmark::{Alignment, CowStr, Event, Options, Parser, Tag, html};
 
 use crate::package::normalize;
 
-/// A document: its path in the repository and its Markdown.
+/// A document: its path in the repository, which is also where the build serves it.
 pub struct Doc {
     pub path: &'static str,
     pub title: &'static str,
-    pub markdown: &'static str,
 }
 
 /// Every document, the README first. A test checks that each `docs/*.md` is here.
 pub const DOCS: &[Doc] = &[
-    Doc { path: "README.md", title: "Read me", markdown: include_str!("../../README.md") },
-    Doc {
-        path: "docs/authoring.md",
-        title: "Authoring a package",
-        markdown: include_str!("../../docs/authoring.md"),
-    },
-    Doc {
-        path: "docs/io-contract.md",
-        title: "The I/O contract",
-        markdown: include_str!("../../docs/io-contract.md"),
-    },
-    Doc {
-        path: "docs/adapter.md",
-        title: "The playground as an adapter",
-        markdown: include_str!("../../docs/adapter.md"),
-    },
-    Doc {
-        path: "docs/share-link.md",
-        title: "Share links",
-        markdown: include_str!("../../docs/share-link.md"),
-    },
-    Doc { path: "docs/execution.md", title: "Execution", markdown: include_str!("../../docs/execution.md") },
-    Doc {
-        path: "docs/compositions.md",
-        title: "Compositions run",
-        markdown: include_str!("../../docs/compositions.md"),
-    },
-    Doc {
-        path: "docs/traverse-rules.md",
-        title: "Traverse's rules",
-        markdown: include_str!("../../docs/traverse-rules.md"),
-    },
-    Doc {
-        path: "docs/diagnostics.md",
-        title: "Diagnostics",
-        markdown: include_str!("../../docs/diagnostics.md"),
-    },
-    Doc {
-        path: "docs/report-json.md",
-        title: "Report JSON",
-        markdown: include_str!("../../docs/report-json.md"),
-    },
-    Doc {
-        path: "docs/compatibility.md",
-        title: "Compatibility",
-        markdown: include_str!("../../docs/compatibility.md"),
-    },
-    Doc { path: "ARCHITECTURE.md", title: "Architecture", markdown: include_str!("../../ARCHITECTURE.md") },
+    Doc { path: "README.md", title: "Read me" },
+    Doc { path: "docs/authoring.md", title: "Authoring a package" },
+    Doc { path: "docs/io-contract.md", title: "The I/O contract" },
+    Doc { path: "docs/adapter.md", title: "The playground as an adapter" },
+    Doc { path: "docs/share-link.md", title: "Share links" },
+    Doc { path: "docs/execution.md", title: "Execution" },
+    Doc { path: "docs/compositions.md", title: "Compositions run" },
+    Doc { path: "docs/traverse-rules.md", title: "Traverse's rules" },
+    Doc { path: "docs/diagnostics.md", title: "Diagnostics" },
+    Doc { path: "docs/report-json.md", title: "Report JSON" },
+    Doc { path: "docs/compatibility.md", title: "Compatibility" },
+    Doc { path: "ARCHITECTURE.md", title: "Architecture" },
 ];
 
 /// The route of a document in the page's fragment.
@@ -78,7 +43,7 @@ pub fn find(route: &str) -> &'static Doc {
 
 /// Where a link of the document at `doc_path` leads in the page: another document's route
 /// (`#docs/docs/execution.md`), or a file resolved against the document's folder.
-fn link_target(doc_path: &str, url: CowStr<'static>) -> CowStr<'static> {
+fn link_target<'a>(doc_path: &str, url: CowStr<'a>) -> CowStr<'a> {
     if url.contains("://") || url.starts_with('#') || url.starts_with("mailto:") {
         return url;
     }
@@ -95,10 +60,10 @@ fn link_target(doc_path: &str, url: CowStr<'static>) -> CowStr<'static> {
     }
 }
 
-/// `doc` as HTML, with its links rewritten for the page.
-pub fn render(doc: &Doc) -> String {
-    let rewrite = |url| link_target(doc.path, url);
-    let events = Parser::new_ext(doc.markdown, Options::ENABLE_TABLES).map(|event| match event {
+/// `markdown`, the document at `path`, as HTML, with its links rewritten for the page.
+pub fn render(path: &str, markdown: &str) -> String {
+    let rewrite = |url| link_target(path, url);
+    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             Event::Start(Tag::Link { link_type, dest_url: rewrite(dest_url), title, id })
         }
@@ -134,12 +99,10 @@ mod tests {
 
     #[test]
     fn links_between_documents_become_routes_and_images_resolve() {
-        let doc = Doc {
-            path: "docs/a.md",
-            title: "a",
-            markdown: "[x](execution.md#fuel) [r](../README.md) [w](https://example.org) [t](../src/lib.rs) ![s](screenshot.png)\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n",
-        };
-        let html = render(&doc);
+        let html = render(
+            "docs/a.md",
+            "[x](execution.md#fuel) [r](../README.md) [w](https://example.org) [t](../src/lib.rs) ![s](screenshot.png)\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n",
+        );
         assert!(html.contains(r##"href="#docs/docs/execution.md""##), "{html}");
         assert!(html.contains(r##"href="#docs/README.md""##), "{html}");
         assert!(html.contains(r#"href="https://example.org""#), "{html}");
@@ -148,21 +111,39 @@ mod tests {
         assert!(!html.contains("style="), "{html}");
     }
 
+    /// What the build copies beside the page: index.html's `copy-dir` folders and `copy-file`s.
+    fn served(rel: &str) -> Vec<String> {
+        let index =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index.html"))
+                .unwrap();
+        index
+            .lines()
+            .filter(|line| line.contains(&format!(r#"rel="{rel}""#)))
+            .filter_map(|line| Some(line.split(r#"href=""#).nth(1)?.split('"').next()?.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn every_document_is_served_beside_the_page() {
+        let (folders, files) = (served("copy-dir"), served("copy-file"));
+        for doc in DOCS {
+            let in_folder =
+                doc.path.split_once('/').is_some_and(|(folder, _)| folders.iter().any(|f| f == folder));
+            assert!(in_folder || files.iter().any(|file| file == doc.path), "{} is not served", doc.path);
+        }
+    }
+
     /// Every link of every document leads somewhere inside the app, offline: another document,
     /// or a file the build copies beside the page (index.html's `copy-dir` folders).
     #[test]
     fn every_link_in_the_documents_resolves_inside_the_app() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let index = std::fs::read_to_string(root.join("index.html")).unwrap();
-        let served: Vec<&str> = index
-            .lines()
-            .filter(|line| line.contains(r#"rel="copy-dir""#))
-            .filter_map(|line| line.split(r#"href=""#).nth(1)?.split('"').next())
-            .collect();
+        let served = served("copy-dir");
         assert_eq!(served, ["examples", "docs"]);
         let mut links = 0;
         for doc in DOCS {
-            for event in Parser::new_ext(doc.markdown, Options::ENABLE_TABLES) {
+            let markdown = std::fs::read_to_string(root.join(doc.path)).unwrap();
+            for event in Parser::new_ext(&markdown, Options::ENABLE_TABLES) {
                 let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
                     event
                 else {
