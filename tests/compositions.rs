@@ -1130,3 +1130,17 @@ fn app_diagnostics_point_at_the_component_at_fault() {
     let private = with_json(examples(), COMPONENT, |c| c["private_notes"] = json!(""));
     assert_eq!(at(private), Location::json(COMPONENT, "$.private_notes"));
 }
+
+/// A package's check hands the registry the contract it parsed; the registry must be the one
+/// parsing every contract itself gives.
+#[test]
+fn a_registry_knowing_one_parsed_contract_is_the_registry_of_the_files() {
+    let files = examples();
+    let path = "authorize/contract.json";
+    let parsed =
+        traverse_playground::check::contract::parse(std::str::from_utf8(files.get(path).unwrap()).unwrap())
+            .unwrap();
+    let whole = Registry::of_files(&files);
+    assert!(whole.capability("playground.examples.authorize", "1.0.0").is_some());
+    assert_eq!(Registry::of_files_knowing(&files, Some((path, &parsed))), whole);
+}

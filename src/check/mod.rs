@@ -242,7 +242,14 @@ pub fn check_package_with(
     let mut workflow_diagnostics = Vec::new();
     let mut parsed_workflows = Vec::new();
     // Workflows register against every capability contract loaded beside the package.
-    let registry = if workflow_paths.is_empty() { Registry::default() } else { Registry::of_files(files) };
+    let registry = if workflow_paths.is_empty() {
+        Registry::default()
+    } else {
+        Registry::of_files_knowing(
+            files,
+            contract.as_ref().map(|(resolved, parsed)| (resolved.key.as_str(), parsed)),
+        )
+    };
     for path in workflow_paths {
         let text = files.get(path).map(String::from_utf8_lossy).unwrap_or_default();
         let (diagnostics, parsed) = workflow::check(path, &text, &registry);
