@@ -245,21 +245,29 @@ test('a request with a 50 MB input: choosing it, typing in stdin and running are
   }
 });
 
-test('a 1 MB zip of 300 MB of text is unpacked and hashed off the page, and a reload keeps the package', async () => {
-  const { page, problems } = await playground.newPage();
-  const work = await mkdtemp(resolve(tmpdir(), 'big-zip-'));
-  const zip = resolve(work, 'hello.zip');
-  // The example's files under one folder, and a text file that deflates 300 to 1.
-  const line = 'the quick brown fox jumps over the lazy dog 0123456789\n';
-  const notes = line.repeat(Math.floor(300_000_000 / line.length));
+/** The hello-world example zipped under `hello/` by Python's zipfile, with one more entry of
+ *  `line` repeated `times` times when `name` is given. */
+function zipHello(zip, { name, line, times } = {}) {
   execFileSync('python3', ['-c', `import os, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)
 for root, _, files in os.walk(sys.argv[2]):
     for name in files:
         path = os.path.join(root, name)
         z.write(path, 'hello/' + os.path.relpath(path, sys.argv[2]))
-z.writestr('hello/notes.txt', sys.argv[3] * ${Math.floor(300_000_000 / line.length)})
-z.close()`, zip, resolve(EXAMPLES, 'hello-world'), line]);
+if len(sys.argv) > 3:
+    z.writestr('hello/' + sys.argv[3], sys.argv[4] * int(sys.argv[5]))
+z.close()`, zip, resolve(EXAMPLES, 'hello-world'), ...(name ? [name, line, String(times)] : [])]);
+}
+
+test('a 1 MB zip of 300 MB of text is unpacked and hashed off the page, and a reload keeps the package', async () => {
+  const { page, problems } = await playground.newPage();
+  const work = await mkdtemp(resolve(tmpdir(), 'big-zip-'));
+  const zip = resolve(work, 'hello.zip');
+  // The example's files under one folder, and a text file that deflates 300 to 1.
+  const line = 'the quick brown fox jumps over the lazy dog 0123456789\n';
+  const times = Math.floor(300_000_000 / line.length);
+  zipHello(zip, { name: 'notes.txt', line, times });
+  const notes = line.repeat(times);
   try {
     await page.evaluate(() => {
       window.hashed = [];
@@ -295,13 +303,7 @@ test('a zip is read on the page when the intake worker cannot start, and the pag
   }));
   const work = await mkdtemp(resolve(tmpdir(), 'zip-on-page-'));
   const zip = resolve(work, 'hello.zip');
-  execFileSync('python3', ['-c', `import os, sys, zipfile
-z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)
-for root, _, files in os.walk(sys.argv[2]):
-    for name in files:
-        path = os.path.join(root, name)
-        z.write(path, 'hello/' + os.path.relpath(path, sys.argv[2]))
-z.close()`, zip, resolve(EXAMPLES, 'hello-world')]);
+  zipHello(zip);
   try {
     await page.getByTestId('file-input').setInputFiles(zip);
     await notice(page, 'the files were read on the page instead').waitFor();
