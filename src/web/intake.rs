@@ -97,9 +97,7 @@ pub async fn read_bytes(blob: &Blob) -> Result<Vec<u8>, String> {
 }
 
 async fn read_array(blob: &Blob) -> Result<JsValue, String> {
-    wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await.map_err(|error| {
-        error.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{error:?}"), |error| error.message().into())
-    })
+    wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await.map_err(|error| super::describe(&error))
 }
 
 /// Entry point of the intake worker.

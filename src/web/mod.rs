@@ -8,3 +8,14 @@ pub mod linter;
 pub mod runner;
 pub mod ui;
 pub mod worker;
+
+use wasm_bindgen::{JsCast, JsValue};
+
+/// What a JavaScript error says: an `Error`'s message, a thrown string, or else its debug form.
+pub fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|error| String::from(error.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
+}

@@ -7,6 +7,8 @@ use futures::{StreamExt, channel::oneshot, stream};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use web_sys::{DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
+use crate::web::describe;
+
 /// The page's monotonic clock, in milliseconds.
 pub fn now_ms() -> f64 {
     web_sys::window().and_then(|window| window.performance()).map_or_else(js_sys::Date::now, |p| p.now())
@@ -242,12 +244,4 @@ pub fn insert_text(text: &str) {
             text,
         );
     }
-}
-
-fn describe(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|error| String::from(error.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
 }
