@@ -292,16 +292,38 @@ test('a new user with Traverse\'s own hello-world package and our binary gets it
   assert.deepEqual(problems, []);
 });
 
-test('the docs are readable in the app, with links between them', async () => {
+test('the docs are readable in the app, with links between them, rendered off the first load', async () => {
   const { page, problems } = await playground.newPage();
+  const fetched = [];
+  page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+  await page.getByTestId('example-hello-world').waitFor();
+  assert.deepEqual(fetched.filter((path) => path.startsWith('/reader') || path.endsWith('.md')), [],
+    'no document and no Markdown renderer before the Docs view is opened');
   await page.getByRole('link', { name: 'Docs' }).click();
   await page.getByTestId('doc').waitFor();
+  assert.equal(await page.getByTestId('doc').locator('h1').first().textContent(), 'Traverse Playground');
   await page.getByRole('navigation', { name: 'documents' }).getByRole('link', { name: 'Share links' }).click();
-  // Fetched from beside the page when opened.
+  // Fetched from beside the page when opened, and rendered in the Docs' worker.
   await page.getByTestId('doc').filter({ hasText: 'Format, version 1' }).waitFor();
+  assert.ok(fetched.includes('/reader_loader.js'), fetched.join(', '));
   await page.getByRole('link', { name: 'Playground', exact: true }).click();
   await page.getByTestId('run').waitFor();
   assert.deepEqual(problems, []);
+});
+
+test("a document the Docs' worker cannot render is named, and the page goes on", async () => {
+  const { page } = await playground.newPage();
+  await page.route('**/reader_loader.js', (route) => route.fulfill({
+    contentType: 'text/javascript', body: 'throw new Error("the reader breaks on purpose");',
+  }));
+  await page.getByRole('link', { name: 'Docs' }).click();
+  await page.getByTestId('doc-error').waitFor();
+  assert.match(await text(page, 'doc-error'),
+    /^README\.md could not be rendered: the Docs' worker did not start: .*the reader breaks on purpose/);
+  await page.getByRole('link', { name: 'Playground', exact: true }).click();
+  await page.getByTestId('example-hello-world').click();
+  await page.getByTestId('verdict').waitFor();
+  assert.match(await text(page, 'verdict'), /^Traverse loads this package/);
 });
 
 test('every link in the Docs view leads to a document or a file the app serves', async () => {

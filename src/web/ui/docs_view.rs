@@ -1,21 +1,30 @@
 //! The project's documents inside the app: a list, and the chosen one fetched from beside the
-//! page when it is opened.
+//! page and rendered in the Docs' worker (`web::reader`) when it is opened.
 
 use leptos::prelude::*;
 
 use super::browser;
-use crate::present::docs::{self, DOCS};
+use crate::{
+    present::docs::{self, DOCS},
+    web::reader,
+};
 
 #[component]
 pub fn DocsView(route: RwSignal<String>) -> impl IntoView {
     let path = Memo::new(move |_| docs::find(route.get().trim_start_matches('#')).path);
-    let fetched = LocalResource::new(move || {
+    let shown = LocalResource::new(move || {
         let path = path.get();
         async move {
-            let markdown = browser::fetch_bytes(path)
+            let html = match browser::fetch_bytes(path)
                 .await
-                .and_then(|bytes| String::from_utf8(bytes).map_err(|error| error.to_string()));
-            (path, markdown)
+                .and_then(|bytes| String::from_utf8(bytes).map_err(|error| error.to_string()))
+            {
+                Ok(markdown) => reader::render(path, markdown)
+                    .await
+                    .map_err(|error| format!("{path} could not be rendered: {error}")),
+                Err(error) => Err(format!("{path} could not be fetched: {error}")),
+            };
+            (path, html)
         }
     });
     view! {
@@ -29,13 +38,13 @@ pub fn DocsView(route: RwSignal<String>) -> impl IntoView {
                 </ul>
             </nav>
             // Only the document the route names: another still arriving is not shown in its place.
-            {move || match fetched.get() {
+            {move || match shown.get() {
                 // Our own Markdown, from the page's own server: trusted HTML.
-                Some((fetched, Ok(markdown))) if fetched == path.get() => view! {
-                    <article class="markdown" data-testid="doc" inner_html=docs::render(fetched, &markdown)></article>
+                Some((shown, Ok(html))) if shown == path.get() => view! {
+                    <article class="markdown" data-testid="doc" inner_html=html></article>
                 }.into_any(),
-                Some((fetched, Err(error))) if fetched == path.get() => view! {
-                    <p class="error" data-testid="doc-error" role="alert">{format!("{fetched} could not be fetched: {error}")}</p>
+                Some((shown, Err(error))) if shown == path.get() => view! {
+                    <p class="error" data-testid="doc-error" role="alert">{error}</p>
                 }.into_any(),
                 _ => view! { <p class="note">"Loading…"</p> }.into_any(),
             }}
