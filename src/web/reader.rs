@@ -6,12 +6,10 @@
 //! the worker says `Ready`, and the worker answers with the document's HTML.
 
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::{JsCast, closure::Closure};
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::{
     present::docs,
-    web::worker::{OneJob, reply},
+    web::worker::{ask_once, serve},
 };
 
 /// The loader trunk writes for the `reader` binary.
@@ -33,39 +31,20 @@ enum Message {
 
 /// The HTML of the document at `path`, rendered in a new worker.
 pub async fn render(path: &str, markdown: String) -> Result<String, String> {
-    let mut worker = OneJob::start(WORKER_SCRIPT, |message| matches!(message, Message::Ready))
-        .await
-        .map_err(|error| format!("the Docs' worker did not start: {error}"))?;
     let job = serde_wasm_bindgen::to_value(&Job { path: path.to_owned(), markdown })
         .map_err(|error| error.to_string())?;
-    worker
-        .post(&job, &[])
-        .map_err(|error| format!("the document could not be sent to the Docs' worker: {error}"))?;
-    match worker.next().await {
-        Some(Ok(Message::Rendered { html })) => Ok(html),
-        Some(Ok(Message::Failed { error })) => Err(error),
-        Some(Ok(Message::Ready)) => Err("the Docs' worker started twice".to_owned()),
-        Some(Err(error)) => Err(format!("the Docs' worker failed: {error}")),
-        None => Err("the Docs' worker stopped".to_owned()),
+    let is_ready = |message: &Message| matches!(message, Message::Ready);
+    match ask_once(WORKER_SCRIPT, "the Docs' worker", is_ready, &job).await? {
+        Message::Rendered { html } => Ok(html),
+        Message::Failed { error } => Err(error),
+        Message::Ready => Err("the Docs' worker started twice".to_owned()),
     }
 }
 
 /// Entry point of the Docs' worker.
 pub fn start_worker() {
-    console_error_panic_hook::set_once();
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let replies = scope.clone();
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        let message = match serde_wasm_bindgen::from_value::<Job>(event.data()) {
-            Ok(job) => Message::Rendered { html: docs::render(&job.path, &job.markdown) },
-            Err(error) => {
-                Message::Failed { error: format!("the Docs' worker could not read its job: {error}") }
-            }
-        };
-        reply(&replies, &message);
+    serve(Message::Ready, |job| match serde_wasm_bindgen::from_value::<Job>(job) {
+        Ok(job) => Message::Rendered { html: docs::render(&job.path, &job.markdown) },
+        Err(error) => Message::Failed { error: format!("the Docs' worker could not read its job: {error}") },
     });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // The handler lives as long as the worker does.
-    on_message.forget();
-    reply(&scope, &Message::Ready);
 }

@@ -1,5 +1,5 @@
-//! A Web Worker started for one job, as the hashing and lint workers are: it is ready once it
-//! says so, its messages arrive in order as values (or the worker's error), and dropping it
+//! A Web Worker started for one job, as the intake, lint and Docs' workers are: it is ready once
+//! it says so, its messages arrive in order as values (or the worker's error), and dropping it
 //! terminates the worker. The runner's worker outlives its runs and has its own client
 //! (`web::runner::client`).
 
@@ -58,6 +58,39 @@ impl<M> Drop for OneJob<M> {
     fn drop(&mut self) {
         self.worker.terminate();
     }
+}
+
+/// Starts a worker for one job with one answer: waits for its ready message, posts `job`, and
+/// returns what it answers. `name` names the worker in every error ("the lint's worker").
+pub async fn ask_once<M: DeserializeOwned + std::fmt::Debug + 'static>(
+    script: &str,
+    name: &str,
+    is_ready: impl Fn(&M) -> bool,
+    job: &JsValue,
+) -> Result<M, String> {
+    let mut worker =
+        OneJob::start(script, is_ready).await.map_err(|error| format!("{name} did not start: {error}"))?;
+    worker.post(job, &[]).map_err(|error| format!("{name} could not be given its job: {error}"))?;
+    match worker.next().await {
+        Some(Ok(answer)) => Ok(answer),
+        Some(Err(error)) => Err(format!("{name} failed: {error}")),
+        None => Err(format!("{name} stopped")),
+    }
+}
+
+/// Inside a worker that answers each job with one message ([`ask_once`]): says `ready`, then
+/// answers every message the page posts with what `answer` makes of it.
+pub fn serve<M: Serialize + 'static>(ready: M, answer: impl Fn(JsValue) -> M + 'static) {
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let replies = scope.clone();
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        reply(&replies, &answer(event.data()));
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker does.
+    on_message.forget();
+    reply(&scope, &ready);
 }
 
 /// Inside a worker: posts `message` to the page.
