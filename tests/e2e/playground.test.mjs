@@ -293,10 +293,15 @@ test('a new user with Traverse\'s own hello-world package and our binary gets it
 });
 
 test('the docs are readable in the app, with links between them, rendered off the first load', async () => {
-  const { page, problems } = await playground.newPage();
+  // Listening before the page loads: the first load is what this test is about.
+  const page = await playground.browser.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   const fetched = [];
   page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+  await page.goto(playground.url);
   await page.getByTestId('example-hello-world').waitFor();
+  assert.ok(fetched.some((path) => path.endsWith('_bg.wasm')), fetched.join(', '));
   assert.deepEqual(fetched.filter((path) => path.startsWith('/reader') || path.endsWith('.md')), [],
     'no document and no Markdown renderer before the Docs view is opened');
   await page.getByRole('link', { name: 'Docs' }).click();
