@@ -9,5 +9,7 @@ fuzz_target!(|data: &[u8]| {
         let total: usize = files.iter().map(|(_, bytes)| bytes.len()).sum();
         assert!(total as u64 <= archive::MAX_UNPACKED_BYTES);
     }
-    let _ = workspace::incoming(vec![("package.zip".to_owned(), data.to_vec())]);
+    if let Ok(files) = workspace::unpacked("package.zip".to_owned(), data.to_vec()) {
+        let _ = workspace::arrived(files);
+    }
 });

@@ -483,26 +483,10 @@ pub fn missing(files: &PackageFiles, manifest_path: &str, awaited: &[(String, St
 /// A file as given: its path and its bytes.
 pub type PathAndBytes = (String, Vec<u8>);
 
-/// Files as the user gave them, ready to add: each `.zip` replaced by its files ([`unpacked`]),
-/// then [`arrived`]. Returns the files and, for each that could not be unpacked or added, its
-/// name and why.
-pub fn incoming(given: Vec<PathAndBytes>) -> (Vec<PathAndBytes>, Vec<(String, String)>) {
-    let mut problems = Vec::new();
-    let mut files = Vec::new();
-    for (path, bytes) in given {
-        match unpacked(path, bytes) {
-            Ok(entries) => files.extend(entries),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    let (files, left_out) = arrived(files);
-    problems.extend(left_out);
-    (files, problems)
-}
-
 /// One file as the user gave it: a `.zip` (by its name or its first bytes) becomes its files,
 /// the one folder they all sit in taken off; anything else stays itself. The error is the
-/// file's name and why it could not be unpacked.
+/// file's name and why it could not be unpacked. What the user gave is ready to add once each
+/// file is unpacked and all of them have [`arrived`].
 pub fn unpacked(path: String, bytes: Vec<u8>) -> Result<Vec<PathAndBytes>, PathProblem> {
     if is_archive(&path, &bytes) {
         archive::unpack(&bytes).map(without_common_folder).map_err(|error| (path, error))
@@ -610,6 +594,19 @@ mod tests {
 
     #[test]
     fn a_package_folder_is_loaded_relative_to_itself_and_zips_are_opened() {
+        // As the page takes files: each unpacked, then all of them arrived.
+        let incoming = |given: Vec<PathAndBytes>| {
+            let (mut files, mut problems) = (Vec::new(), Vec::new());
+            for (path, bytes) in given {
+                match unpacked(path, bytes) {
+                    Ok(entries) => files.extend(entries),
+                    Err(problem) => problems.push(problem),
+                }
+            }
+            let (files, left_out) = arrived(files);
+            problems.extend(left_out);
+            (files, problems)
+        };
         let given = |paths: &[&str]| paths.iter().map(|p| (p.to_string(), b"x".to_vec())).collect::<Vec<_>>();
         let paths = |files: Vec<(String, Vec<u8>)>| files.into_iter().map(|(p, _)| p).collect::<Vec<_>>();
         let (files, problems) = incoming(given(&["hello/manifest.json", "hello/src/lib.rs"]));
