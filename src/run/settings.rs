@@ -27,6 +27,10 @@ pub struct Settings {
 /// The largest fuel budget: the runner hands it to the module through JavaScript, whose numbers
 /// are exact only up to 2^53 − 1.
 pub const MAX_FUEL_BUDGET: u64 = (1 << 53) - 1;
+/// Bytes of stdout, and of stderr, the sandbox keeps of a run; the rest is counted and dropped.
+/// Enough for any demo, and a module writing without end cannot fill the runner's memory
+/// before the wall clock stops it. (Traverse keeps 65,536 bytes of stdout: governed runs do.)
+pub const SANDBOX_OUTPUT_KEPT_BYTES: usize = 1 << 20;
 /// The longest wall-clock limit: browsers' timers count milliseconds in a signed 32-bit integer.
 pub const MAX_WALL_TIME_MS: u32 = i32::MAX as u32;
 

@@ -1,7 +1,7 @@
 //! A Web Worker started for one job, as the intake, lint and Docs' workers are: it is ready once
 //! it says so, its messages arrive in order as values (or the worker's error), and dropping it
 //! terminates the worker. The runner's worker outlives its runs and has its own client
-//! (`web::runner::client`).
+//! (`web::runner::client`); both end a worker with [`terminate`].
 
 use futures::{StreamExt, channel::mpsc};
 use serde::{Serialize, de::DeserializeOwned};
@@ -56,8 +56,23 @@ impl<M: DeserializeOwned + std::fmt::Debug + 'static> OneJob<M> {
 
 impl<M> Drop for OneJob<M> {
     fn drop(&mut self) {
-        self.worker.terminate();
+        terminate(&self.worker);
     }
+}
+
+thread_local! {
+    /// The error handler of every terminated worker, made once and never freed.
+    static SWALLOW_ERROR: Closure<dyn Fn(ErrorEvent)> =
+        Closure::new(|event: ErrorEvent| event.prevent_default());
+}
+
+/// Terminates `worker` before its handlers are freed with their owner. Browsers deliver an error
+/// a worker raised even after it is terminated, so the error handler is swapped for one that
+/// lives as long as the page; messages stop with the worker.
+pub fn terminate(worker: &Worker) {
+    worker.set_onmessage(None);
+    SWALLOW_ERROR.with(|swallow| worker.set_onerror(Some(swallow.as_ref().unchecked_ref())));
+    worker.terminate();
 }
 
 /// Starts a worker for one job with one answer: waits for its ready message, posts `job`, and

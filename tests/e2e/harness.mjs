@@ -38,6 +38,17 @@ function serveDist() {
   return new Promise((ready) => server.listen(0, '127.0.0.1', () => ready(server)));
 }
 
+/** The page's uncaught errors (with their stacks, which name the code that threw) and console
+ *  errors, as they happen. */
+export function watchProblems(page) {
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.stack || error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  return problems;
+}
+
 /** Starts the server and the browser; `close()` stops both. */
 export async function openPlayground() {
   const server = await serveDist();
@@ -52,11 +63,7 @@ export async function openPlayground() {
     browser,
     async newPage() {
       const page = await browser.newPage();
-      const problems = [];
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-      });
+      const problems = watchProblems(page);
       await page.goto(url);
       // The gallery's buttons appear once the app runs and has read examples/index.json.
       await page.getByTestId('example-hello-world').waitFor();

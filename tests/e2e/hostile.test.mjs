@@ -69,7 +69,7 @@ describe(`${HOSTILE.length} hostile modules, governed`, () => {
     });
   }
 
-  test('in the sandbox, which keeps all output, floods are stopped by the wall clock; the next run works', async () => {
+  test('in the sandbox, which has no fuel, floods are stopped by the wall clock; the next run works', async () => {
     await page.getByTestId('mode-governed').uncheck();
     for (const fixture of ['stdout-flood', 'stderr-flood']) {
       expectFields(await run(page, fixture, '{}'), { end: 'timed out', detail: /5000 ms wall-clock limit/ }, fixture);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { EXAMPLES, HELLO_WASM, NEEDS_REFERENCE, REFERENCE, loadPackage, looseHello, openPlayground, runAndWait, shown, text } from './harness.mjs';
+import { EXAMPLES, HELLO_WASM, NEEDS_REFERENCE, REFERENCE, loadPackage, looseHello, openPlayground, runAndWait, shown, text, watchProblems } from './harness.mjs';
 
 const HELLO = resolve(EXAMPLES, 'hello-world');
 const GREET_ADA = 'runtime-requests/greet-ada.json';
@@ -295,8 +295,7 @@ test('a new user with Traverse\'s own hello-world package and our binary gets it
 test('the docs are readable in the app, with links between them, rendered off the first load', async () => {
   // Listening before the page loads: the first load is what this test is about.
   const page = await playground.browser.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  const problems = watchProblems(page);
   const fetched = [];
   page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
   await page.goto(playground.url);

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { openPlayground, runAndWait, shown, text } from './harness.mjs';
+import { openPlayground, run, runAndWait, shown, text } from './harness.mjs';
 
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/sandbox-std.wasm');
 let playground;
@@ -51,4 +51,17 @@ test('governed mode refuses the same module, naming the first import Traverse re
   await runAndWait(page);
   assert.equal(await text(page, 'end-reason'), 'failed');
   assert.equal(await text(page, 'end-detail'), 'refused before running: unauthorized_host_import: ABI 1.0.0 does not allow import wasi_snapshot_preview1::args_get');
+});
+
+test('the sandbox keeps the first MiB of stdout, counts the rest, and the run completes', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('mode-governed').uncheck();
+  // huge-write: one write of 8,387,584 bytes of "a".
+  const result = await run(page, 'huge-write', '{}');
+  assert.equal(result.end, 'completed');
+  assert.equal(result.stdout, 'a'.repeat(1_048_576));
+  assert.equal(await text(page, 'stdout-dropped'),
+    '7339008 more bytes were not kept: the sandbox keeps the first 1,048,576 bytes of stdout.');
+  assert.equal(await shown(page, 'stderr-dropped'), null);
+  assert.deepEqual(problems, []);
 });

@@ -78,14 +78,12 @@ impl Runner {
         match worker.ask(&request, limit_ms).await {
             Ok(answer) => {
                 // `prepare` may have started another while this one worked; one idle worker is enough.
-                if let Some(spare) = self.idle.replace(Some(worker)) {
-                    spare.worker.terminate();
-                }
+                drop(self.idle.replace(Some(worker)));
                 Ok(answer)
             }
             Err(end) => {
                 // A worker stuck in a guest cannot be interrupted, only terminated.
-                worker.worker.terminate();
+                drop(worker);
                 self.prepare();
                 Err(end)
             }
@@ -163,6 +161,12 @@ impl RunnerWorker {
             Either::Left((None, _)) => Some(Err("the runner closed".into())),
             Either::Right(_) => None,
         }
+    }
+}
+
+impl Drop for RunnerWorker {
+    fn drop(&mut self) {
+        crate::web::worker::terminate(&self.worker);
     }
 }
 

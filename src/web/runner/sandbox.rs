@@ -2,7 +2,7 @@
 //! entirely in memory, with the whole of WASI preview 1.
 //!
 //! Host policy lives here, apart from the engine: stdin is a byte buffer, stdout and stderr are
-//! captured, the filesystem is an in-memory tree preopened at `/` holding the user's files (and
+//! captured (the first [`SANDBOX_OUTPUT_KEPT_BYTES`] of each), the filesystem is an in-memory tree preopened at `/` holding the user's files (and
 //! read back after the run), arguments and environment are the user's, and there is no network,
 //! no package source and no HTTP client. Runs are synchronous: the worker's thread is the
 //! guest's thread, which is why the page puts a wall-clock limit around it.
@@ -11,7 +11,7 @@ use std::{
     future::Future,
     path::{Path, PathBuf},
     pin::Pin,
-    sync::Arc,
+    sync::{Arc, Mutex, PoisonError},
     task::{Context, Poll},
     time::Duration,
 };
@@ -24,7 +24,7 @@ use wasmer_wasix::{
         resolver::MultiSource,
         task_manager::{TaskWasm, VirtualTaskManager},
     },
-    virtual_fs::{self, AsyncReadExt, AsyncWriteExt, FileSystem, mem_fs},
+    virtual_fs::{self, AsyncReadExt, AsyncWriteExt, DualWriteFile, FileSystem, NullFile, mem_fs},
 };
 
 use super::{compiled::CompiledModules, now_ms};
@@ -32,6 +32,7 @@ use crate::{
     package::digest,
     run::{
         protocol::{RunEnd, RunOutcome, RunRequest, SandboxFile},
+        settings::SANDBOX_OUTPUT_KEPT_BYTES,
         trap,
     },
 };
@@ -56,16 +57,22 @@ pub fn run(
         .get_or_compile(key, || Module::new(&store, &request.module).map_err(|error| error.to_string()));
     let compile_ms = now_ms() - started;
     let module_was_kept = matches!(module, Ok((_, true)));
-    let (end, stdout, stderr) = match (module, put_files(&filesystem, files)) {
-        (Err(error), _) => (RunEnd::SetupFailed(format!("module compile: {error}")), vec![], vec![]),
-        (_, Err(error)) => (RunEnd::SetupFailed(error), vec![], vec![]),
-        (Ok((module, _)), Ok(())) => run_captured(&mut store, &module, request, args, env, &filesystem),
+    let (stdout, stderr) = (Captured::default(), Captured::default());
+    let end = match (module, put_files(&filesystem, files)) {
+        (Err(error), _) => RunEnd::SetupFailed(format!("module compile: {error}")),
+        (_, Err(error)) => RunEnd::SetupFailed(error),
+        (Ok((module, _)), Ok(())) => {
+            run_captured(&mut store, &module, request, args, env, &filesystem, [&stdout, &stderr])
+        }
     };
     let mut left = Vec::new();
     collect_files(&filesystem, Path::new("/"), &mut left);
+    let ((stdout, stdout_dropped), (stderr, stderr_dropped)) = (stdout.take(), stderr.take());
     RunOutcome {
         stdout,
         stderr,
+        stdout_dropped,
+        stderr_dropped,
         files: left,
         compile_ms,
         module_was_kept,
@@ -73,7 +80,7 @@ pub fn run(
     }
 }
 
-/// How the run ended, with what it wrote to stdout and stderr.
+/// How the run ended; what it wrote to stdout and stderr is in `[stdout, stderr]`.
 fn run_captured(
     store: &mut Store,
     module: &Module,
@@ -81,13 +88,12 @@ fn run_captured(
     args: &[String],
     env: &[(String, String)],
     filesystem: &mem_fs::FileSystem,
-) -> (RunEnd, Vec<u8>, Vec<u8>) {
+    [stdout, stderr]: [&Captured; 2],
+) -> RunEnd {
     let (mut stdin_host, stdin_guest) = Pipe::channel();
-    let (mut stdout_host, stdout_guest) = Pipe::channel();
-    let (mut stderr_host, stderr_guest) = Pipe::channel();
     // The whole input, then EOF: the guest reads until a read returns 0 bytes.
     if let Err(error) = std::io::Write::write_all(&mut stdin_host, &request.stdin) {
-        return (RunEnd::SetupFailed(format!("stdin: {error}")), vec![], vec![]);
+        return RunEnd::SetupFailed(format!("stdin: {error}"));
     }
     stdin_host.close();
 
@@ -97,17 +103,17 @@ fn run_captured(
         .args(args)
         .envs(env.iter().map(|(key, value)| (key, value)))
         .stdin(Box::new(stdin_guest))
-        .stdout(Box::new(stdout_guest))
-        .stderr(Box::new(stderr_guest))
+        .stdout(Box::new(stdout.file()))
+        .stderr(Box::new(stderr.file()))
         .fs(shared)
         .preopen_dir("/");
     let instantiated = match builder {
         Ok(builder) => builder.runtime(Arc::new(offline_runtime())).instantiate(module.clone(), store),
-        Err(error) => return (RunEnd::SetupFailed(format!("preopen /: {error}")), vec![], vec![]),
+        Err(error) => return RunEnd::SetupFailed(format!("preopen /: {error}")),
     };
     let (instance, wasi_env) = match instantiated {
         Ok(pair) => pair,
-        Err(error) => return (RunEnd::SetupFailed(format!("instantiate: {error}")), vec![], vec![]),
+        Err(error) => return RunEnd::SetupFailed(format!("instantiate: {error}")),
     };
 
     let end = match instance.exports.get_function("_start") {
@@ -127,22 +133,32 @@ fn run_captured(
         _ => 1,
     };
     wasi_env.on_exit(store, Some(exit_code.into()));
-
-    // Drained on every path, so a panicking guest's message on stderr is kept.
-    (end, drain(&mut stdout_host), drain(&mut stderr_host))
+    end
 }
 
-/// Reads what the guest wrote without blocking (`Read` on a `Pipe` would block the worker).
-fn drain(pipe: &mut Pipe) -> Vec<u8> {
-    let mut into = Vec::new();
-    let mut chunk = [0u8; 8 * 1024];
-    while let Some(read) = pipe.try_read(&mut chunk) {
-        if read == 0 {
-            break;
-        }
-        into.extend_from_slice(&chunk[..read]);
+/// One output stream of a run: the first [`SANDBOX_OUTPUT_KEPT_BYTES`] written, and a count of
+/// the rest. Kept as it is written, so a module writing without end fills no memory before the
+/// wall clock stops it, and a trapped guest's last words are kept.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<(Vec<u8>, u64)>>);
+
+impl Captured {
+    /// The guest's end of the stream: every write succeeds whole, as a pipe's would.
+    fn file(&self) -> DualWriteFile {
+        let stream = self.clone();
+        DualWriteFile::new(Box::new(NullFile::default()), move |written: &[u8]| {
+            let mut guard = stream.0.lock().unwrap_or_else(PoisonError::into_inner);
+            let (kept, dropped) = &mut *guard;
+            let room = SANDBOX_OUTPUT_KEPT_BYTES.saturating_sub(kept.len()).min(written.len());
+            kept.extend_from_slice(&written[..room]);
+            *dropped += (written.len() - room) as u64;
+        })
     }
-    into
+
+    /// The bytes kept and the count of those dropped.
+    fn take(&self) -> (Vec<u8>, u64) {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
 }
 
 /// Writes the user's files, creating the folders they name.

@@ -19,6 +19,7 @@ use crate::{
         account::{self, Account},
         execution::Execution,
         protocol::{EndReason, RunOutcome},
+        settings::SANDBOX_OUTPUT_KEPT_BYTES,
         use_case,
     },
 };
@@ -76,6 +77,39 @@ impl RunView {
         let Self::Ran { outcome, use_case: Some((_, _, example)), .. } = self else { return None };
         let actual = serde_json::from_slice::<Value>(&outcome.stdout).ok()?;
         Some(use_case::differences(example, &actual).is_empty())
+    }
+
+    /// What the run left out of stdout and of stderr, and by whose rule, when it left anything out.
+    pub fn dropped_notes(&self) -> [Option<String>; 2] {
+        let Self::Ran { outcome, governed, .. } = self else { return [None, None] };
+        let note =
+            |dropped: u64, rule: String| (dropped > 0).then(|| format!("{dropped} more bytes were {rule}."));
+        let sandbox = |stream: &str| {
+            format!(
+                "not kept: the sandbox keeps the first {} bytes of {stream}",
+                grouped(SANDBOX_OUTPUT_KEPT_BYTES as u64)
+            )
+        };
+        if *governed {
+            [
+                note(
+                    outcome.stdout_dropped,
+                    format!(
+                        "dropped: Traverse keeps the first {} bytes of stdout",
+                        grouped(STDOUT_CAP_BYTES as u64)
+                    ),
+                ),
+                note(
+                    outcome.stderr_dropped,
+                    format!(
+                        "not kept: the playground shows the first {} bytes of stderr",
+                        grouped(STDERR_KEPT_BYTES as u64)
+                    ),
+                ),
+            ]
+        } else {
+            [note(outcome.stdout_dropped, sandbox("stdout")), note(outcome.stderr_dropped, sandbox("stderr"))]
+        }
     }
 
     pub fn outcome(&self) -> Option<&RunOutcome> {
@@ -179,18 +213,14 @@ fn ModuleOutcome(view: ReadSignal<Option<RunView>>) -> impl IntoView {
             {move || pretty_stdout().map(|text| view! {
                 <details><summary>"stdout, pretty-printed"</summary><pre class="code" data-testid="stdout-pretty">{text}</pre></details>
             })}
-            {move || outcome().filter(|o| o.stdout_dropped > 0).map(|o| view! {
-                <p class="note" data-testid="stdout-dropped">
-                    {format!("{} more bytes were dropped: Traverse keeps the first {} bytes of stdout.", o.stdout_dropped, grouped(STDOUT_CAP_BYTES as u64))}
-                </p>
+            {move || view.with(|view| view.as_ref()?.dropped_notes()[0].clone()).map(|note| view! {
+                <p class="note" data-testid="stdout-dropped">{note}</p>
             })}
             <h4>"stderr"</h4>
             <pre class="code" data-testid="stderr">{move || outcome().map(|o| String::from_utf8_lossy(&o.stderr).into_owned())}</pre>
             {move || traverse().map(|_| view! { <p class="note">"Traverse discards stderr; the playground shows it for you."</p> })}
-            {move || outcome().filter(|o| o.stderr_dropped > 0).map(|o| view! {
-                <p class="note" data-testid="stderr-dropped">
-                    {format!("{} more bytes were not kept: the playground shows the first {} bytes of stderr.", o.stderr_dropped, grouped(STDERR_KEPT_BYTES as u64))}
-                </p>
+            {move || view.with(|view| view.as_ref()?.dropped_notes()[1].clone()).map(|note| view! {
+                <p class="note" data-testid="stderr-dropped">{note}</p>
             })}
             <h4>"events"</h4>
             <pre class="code" data-testid="events">{move || outcome().map(|o| o.events.iter()
