@@ -51,9 +51,32 @@ pub struct SandboxFile {
     pub bytes: Vec<u8>,
 }
 
+/// Bytes of a file the page shows after a run; the whole file can be downloaded.
+pub const SANDBOX_FILE_PREVIEW_BYTES: usize = 4096;
+
+impl SandboxFile {
+    /// The text the page shows of the file: its first [`SANDBOX_FILE_PREVIEW_BYTES`], never
+    /// cutting a character in two, and whether that is the whole file.
+    pub fn preview(&self) -> (String, bool) {
+        let whole = self.bytes.len() <= SANDBOX_FILE_PREVIEW_BYTES;
+        let mut shown = &self.bytes[..self.bytes.len().min(SANDBOX_FILE_PREVIEW_BYTES)];
+        if let Err(error) = std::str::from_utf8(shown)
+            && !whole
+            && error.error_len().is_none()
+        {
+            shown = &shown[..error.valid_up_to()];
+        }
+        (String::from_utf8_lossy(shown).into_owned(), whole)
+    }
+}
+
 /// The most the sandbox's files may hold together: each is copied to the runner worker and into
 /// the module's in-memory filesystem, and a browser tab holds only so much.
 pub const SANDBOX_FILES_LIMIT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most memory the sandbox's in-memory filesystem may take during a run, the user's files
+/// included: past it a write fails as on a full disk, and the run goes on.
+pub const SANDBOX_FILESYSTEM_LIMIT_BYTES: usize = 64 * 1024 * 1024;
 
 /// Whether a file of `size` bytes may join `files` at `path` (replacing any file there) with
 /// `pending` bytes already admitted but not yet read; the reason when it may not.
@@ -254,6 +277,19 @@ mod tests {
         // Replacing a file frees its room.
         assert_eq!(sandbox_room(&files, 0, "/data/a", SANDBOX_FILES_LIMIT_BYTES), Ok(()));
         assert!(sandbox_room(&[], 0, "/data/big", 100 << 20).is_err());
+    }
+
+    #[test]
+    fn a_file_is_shown_by_its_first_bytes_never_half_a_character() {
+        let file = |bytes: Vec<u8>| SandboxFile { path: "/out".into(), bytes };
+        assert_eq!(file(b"hello\n".to_vec()).preview(), ("hello\n".into(), true));
+        assert_eq!(file(vec![b'a'; 4096]).preview(), ("a".repeat(4096), true));
+        assert_eq!(file(vec![b'a'; 4097]).preview(), ("a".repeat(4096), false));
+        // "é" is two bytes: the 4,096th would be its first half.
+        let accented = [vec![b'a'; 4095], "é".repeat(2).into_bytes()].concat();
+        assert_eq!(file(accented).preview(), ("a".repeat(4095), false));
+        // Bytes that are not text at all are shown as the replacement character.
+        assert_eq!(file(vec![0xff, b'a']).preview(), ("\u{fffd}a".into(), true));
     }
 
     #[test]

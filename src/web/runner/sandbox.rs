@@ -2,16 +2,20 @@
 //! entirely in memory, with the whole of WASI preview 1.
 //!
 //! Host policy lives here, apart from the engine: stdin is a byte buffer, stdout and stderr are
-//! captured (the first [`SANDBOX_OUTPUT_KEPT_BYTES`] of each), the filesystem is an in-memory tree preopened at `/` holding the user's files (and
-//! read back after the run), arguments and environment are the user's, and there is no network,
-//! no package source and no HTTP client. Runs are synchronous: the worker's thread is the
+//! captured (the first [`SANDBOX_OUTPUT_KEPT_BYTES`] of each), the filesystem is an in-memory
+//! tree preopened at `/` holding the user's files, bounded by [`SANDBOX_FILESYSTEM_LIMIT_BYTES`]
+//! and read back after the run, arguments and environment are the user's, and there is no
+//! network, no package source and no HTTP client. Runs are synchronous: the worker's thread is the
 //! guest's thread, which is why the page puts a wall-clock limit around it.
 
 use std::{
     future::Future,
     path::{Path, PathBuf},
     pin::Pin,
-    sync::{Arc, Mutex, PoisonError},
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicUsize, Ordering},
+    },
     task::{Context, Poll},
     time::Duration,
 };
@@ -24,14 +28,17 @@ use wasmer_wasix::{
         resolver::MultiSource,
         task_manager::{TaskWasm, VirtualTaskManager},
     },
-    virtual_fs::{self, AsyncReadExt, AsyncWriteExt, DualWriteFile, FileSystem, NullFile, mem_fs},
+    virtual_fs::{
+        self, AsyncReadExt, AsyncWriteExt, DualWriteFile, FileSystem, FsError, NullFile,
+        limiter::FsMemoryLimiter, mem_fs,
+    },
 };
 
 use super::{compiled::CompiledModules, now_ms};
 use crate::{
     package::digest,
     run::{
-        protocol::{RunEnd, RunOutcome, RunRequest, SandboxFile},
+        protocol::{RunEnd, RunOutcome, RunRequest, SANDBOX_FILESYSTEM_LIMIT_BYTES, SandboxFile},
         settings::SANDBOX_OUTPUT_KEPT_BYTES,
         trap,
     },
@@ -51,6 +58,7 @@ pub fn run(
 ) -> RunOutcome {
     let started = now_ms();
     let filesystem = mem_fs::FileSystem::default();
+    filesystem.set_memory_limiter(Arc::new(FilesystemBudget::default()));
     let mut store = Store::default();
     let key = format!("sandbox {}", digest::sha256(&request.module));
     let module = compiled
@@ -158,6 +166,31 @@ impl Captured {
     /// The bytes kept and the count of those dropped.
     fn take(&self) -> (Vec<u8>, u64) {
         std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The memory the in-memory filesystem holds, counted as its files grow and shrink; a growth past
+/// [`SANDBOX_FILESYSTEM_LIMIT_BYTES`] is refused before it is made (our virtual-fs patch).
+#[derive(Debug, Default)]
+struct FilesystemBudget {
+    used: AtomicUsize,
+}
+
+impl FsMemoryLimiter for FilesystemBudget {
+    fn on_grow(&self, grown_bytes: usize) -> Result<(), FsError> {
+        self.used
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                used.checked_add(grown_bytes).filter(|&total| total <= SANDBOX_FILESYSTEM_LIMIT_BYTES)
+            })
+            .map(drop)
+            .map_err(|_| FsError::StorageFull)
+    }
+
+    fn on_shrink(&self, shrunk_bytes: usize) {
+        // Never fails: the closure always answers.
+        let _ = self.used.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+            Some(used.saturating_sub(shrunk_bytes))
+        });
     }
 }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::{
+    browser,
     composition_view::{ComposedView, CompositionView},
     state::Playground,
 };
@@ -18,7 +19,7 @@ use crate::{
     run::{
         account::{self, Account},
         execution::Execution,
-        protocol::{EndReason, RunOutcome},
+        protocol::{EndReason, RunOutcome, SANDBOX_FILE_PREVIEW_BYTES, SandboxFile},
         settings::SANDBOX_OUTPUT_KEPT_BYTES,
         use_case,
     },
@@ -228,12 +229,7 @@ fn ModuleOutcome(view: ReadSignal<Option<RunView>>) -> impl IntoView {
             {move || outcome().filter(|o| !o.files.is_empty()).map(|o| view! {
                 <h4>"files after the run"</h4>
                 <ul data-testid="sandbox-files-after">
-                    {o.files.into_iter().map(|file| view! {
-                        <li data-testid="sandbox-file">
-                            <code>{file.path}</code>{format!(" ({} bytes)", file.bytes.len())}
-                            <pre>{String::from_utf8_lossy(&file.bytes).into_owned()}</pre>
-                        </li>
-                    }).collect_view()}
+                    {o.files.into_iter().map(|file| view! { <FileAfterRun file /> }).collect_view()}
                 </ul>
             })}
             {move || match view.get() {
@@ -243,6 +239,32 @@ fn ModuleOutcome(view: ReadSignal<Option<RunView>>) -> impl IntoView {
                 _ => None,
             }}
         </section>
+    }
+}
+
+/// A file the sandbox left: its size, the start of its text, and the whole of it to download.
+#[component]
+fn FileAfterRun(file: SandboxFile) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let (text, whole) = file.preview();
+    let (path, size) = (file.path.clone(), file.bytes.len());
+    let download = move |_| {
+        let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+        if let Err(error) = browser::download(name, &file.bytes) {
+            playground.notify(&file.path, format!("could not be downloaded: {error}"));
+        }
+    };
+    view! {
+        <li data-testid="sandbox-file">
+            <code>{path}</code>{format!(" ({size} bytes) ")}
+            <button class="small" data-testid="sandbox-file-download" on:click=download>"Download"</button>
+            <pre>{text}</pre>
+            {(!whole).then(|| view! {
+                <p class="note" data-testid="sandbox-file-cut">
+                    {format!("The first {} bytes are shown.", grouped(SANDBOX_FILE_PREVIEW_BYTES as u64))}
+                </p>
+            })}
+        </li>
     }
 }
 
