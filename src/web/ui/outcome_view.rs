@@ -83,34 +83,23 @@ impl RunView {
     /// What the run left out of stdout and of stderr, and by whose rule, when it left anything out.
     pub fn dropped_notes(&self) -> [Option<String>; 2] {
         let Self::Ran { outcome, governed, .. } = self else { return [None, None] };
-        let note =
-            |dropped: u64, rule: String| (dropped > 0).then(|| format!("{dropped} more bytes were {rule}."));
-        let sandbox = |stream: &str| {
-            format!(
+        let rule = |stream| match (*governed, stream) {
+            (true, "stdout") => format!(
+                "dropped: Traverse keeps the first {} bytes of stdout",
+                grouped(STDOUT_CAP_BYTES as u64)
+            ),
+            (true, _) => format!(
+                "not kept: the playground shows the first {} bytes of stderr",
+                grouped(STDERR_KEPT_BYTES as u64)
+            ),
+            (false, _) => format!(
                 "not kept: the sandbox keeps the first {} bytes of {stream}",
                 grouped(SANDBOX_OUTPUT_KEPT_BYTES as u64)
-            )
+            ),
         };
-        if *governed {
-            [
-                note(
-                    outcome.stdout_dropped,
-                    format!(
-                        "dropped: Traverse keeps the first {} bytes of stdout",
-                        grouped(STDOUT_CAP_BYTES as u64)
-                    ),
-                ),
-                note(
-                    outcome.stderr_dropped,
-                    format!(
-                        "not kept: the playground shows the first {} bytes of stderr",
-                        grouped(STDERR_KEPT_BYTES as u64)
-                    ),
-                ),
-            ]
-        } else {
-            [note(outcome.stdout_dropped, sandbox("stdout")), note(outcome.stderr_dropped, sandbox("stderr"))]
-        }
+        [("stdout", outcome.stdout_dropped), ("stderr", outcome.stderr_dropped)].map(|(stream, dropped)| {
+            (dropped > 0).then(|| format!("{dropped} more bytes were {}.", rule(stream)))
+        })
     }
 
     pub fn outcome(&self) -> Option<&RunOutcome> {
@@ -142,34 +131,35 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
 fn ModuleOutcome(view: ReadSignal<Option<RunView>>) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let check_ms = move || playground.checked.with_untracked(|checked| checked.as_ref().map(|c| c.check_ms));
-    let reason = move || view.get().map(|view| view.end());
-    let detail = move || match view.get() {
-        Some(RunView::Refused { cause, .. }) => format!("refused before running: {cause}"),
-        Some(RunView::Ran { outcome, .. }) => outcome.end.detail(),
-        Some(RunView::Composed(_)) | None => String::new(),
-    };
-    let outcome = move || match view.get() {
-        Some(RunView::Ran { outcome, .. }) => Some(*outcome),
-        _ => None,
+    let reason = move || view.with(|view| view.as_ref().map(RunView::end));
+    let detail = move || {
+        view.with(|view| match view {
+            Some(RunView::Refused { cause, .. }) => format!("refused before running: {cause}"),
+            Some(RunView::Ran { outcome, .. }) => outcome.end.detail(),
+            Some(RunView::Composed(_)) | None => String::new(),
+        })
     };
     // Traverse's line, result and trace, whether it refused the request or ran it.
-    let traverse = move || match view.get()? {
-        RunView::Refused { stop, request_id, .. } => {
-            let (result, trace) = account::refused_result(&request_id, &stop).unzip();
-            Some((Some(stop.message), result, trace, None))
-        }
-        RunView::Ran { account: Some(account), .. } => Some((
-            account.traverse_line,
-            account.runtime_result,
-            account.trace,
-            Some((account.execution, account.against_contract)),
-        )),
-        RunView::Ran { account: None, .. } | RunView::Composed(_) => None,
+    let traverse = move || {
+        view.with(|view| match view.as_ref()? {
+            RunView::Refused { stop, request_id, .. } => {
+                let (result, trace) = account::refused_result(request_id, stop).unzip();
+                Some((Some(stop.message.clone()), result, trace, None))
+            }
+            RunView::Ran { account: Some(account), .. } => Some((
+                account.traverse_line.clone(),
+                account.runtime_result.clone(),
+                account.trace.clone(),
+                Some((account.execution.clone(), account.against_contract)),
+            )),
+            RunView::Ran { account: None, .. } | RunView::Composed(_) => None,
+        })
     };
     let stdout_text =
-        move || outcome().map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+        move || read_outcome(view, |o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
     let pretty_stdout = move || {
-        outcome().and_then(|o| serde_json::from_slice::<Value>(&o.stdout).ok()).map(|value| pretty(&value))
+        read_outcome(view, |o| serde_json::from_slice::<Value>(&o.stdout).ok().map(|value| pretty(&value)))
+            .flatten()
     };
 
     view! {
@@ -181,10 +171,10 @@ fn ModuleOutcome(view: ReadSignal<Option<RunView>>) -> impl IntoView {
                     {move || reason().map(|r| r.label())}
                 </span>" "<span data-testid="end-detail">{detail}</span></dd>
                 <dt>"fuel"</dt>
-                <dd><span data-testid="fuel">{move || outcome().and_then(|o| o.fuel_consumed)}</span>
-                    {move || outcome().and_then(|o| o.fuel_consumed).map(|_| " units (wasmtime's)")}</dd>
+                <dd><span data-testid="fuel">{move || read_outcome(view, |o| o.fuel_consumed).flatten()}</span>
+                    {move || read_outcome(view, |o| o.fuel_consumed).flatten().map(|_| " units (wasmtime's)")}</dd>
                 <dt>"time"</dt>
-                <dd data-testid="wall-time">{move || outcome().map(|o| format!(
+                <dd data-testid="wall-time">{move || read_outcome(view, |o| format!(
                     "check {:.1} ms · compile {:.1} ms{} · run {:.1} ms",
                     check_ms().unwrap_or(0.0), o.compile_ms,
                     if o.module_was_kept { " (compiled for an earlier run)" } else { "" },
@@ -218,28 +208,33 @@ fn ModuleOutcome(view: ReadSignal<Option<RunView>>) -> impl IntoView {
                 <p class="note" data-testid="stdout-dropped">{note}</p>
             })}
             <h4>"stderr"</h4>
-            <pre class="code" data-testid="stderr">{move || outcome().map(|o| String::from_utf8_lossy(&o.stderr).into_owned())}</pre>
+            <pre class="code" data-testid="stderr">{move || read_outcome(view, |o| String::from_utf8_lossy(&o.stderr).into_owned())}</pre>
             {move || traverse().map(|_| view! { <p class="note">"Traverse discards stderr; the playground shows it for you."</p> })}
             {move || view.with(|view| view.as_ref()?.dropped_notes()[1].clone()).map(|note| view! {
                 <p class="note" data-testid="stderr-dropped">{note}</p>
             })}
             <h4>"events"</h4>
-            <pre class="code" data-testid="events">{move || outcome().map(|o| o.events.iter()
+            <pre class="code" data-testid="events">{move || read_outcome(view, |o| o.events.iter()
                 .map(|e| format!("{}@{} {}", e.event_id, e.version, e.data)).collect::<Vec<_>>().join("\n"))}</pre>
-            {move || outcome().filter(|o| !o.files.is_empty()).map(|o| view! {
+            {move || read_outcome(view, |o| o.files.clone()).filter(|files| !files.is_empty()).map(|files| view! {
                 <h4>"files after the run"</h4>
                 <ul data-testid="sandbox-files-after">
-                    {o.files.into_iter().map(|file| view! { <FileAfterRun file /> }).collect_view()}
+                    {files.into_iter().map(|file| view! { <FileAfterRun file /> }).collect_view()}
                 </ul>
             })}
-            {move || match view.get() {
+            {move || view.with(|view| match view {
                 Some(RunView::Ran { outcome, use_case: Some((index, scenario, example)), .. }) => {
-                    Some(view! { <UseCaseDiff index=index scenario=scenario example=example stdout=outcome.stdout /> })
+                    Some((*index, scenario.clone(), example.clone(), outcome.stdout.clone()))
                 }
                 _ => None,
-            }}
+            }).map(|(index, scenario, example, stdout)| view! { <UseCaseDiff index scenario example stdout /> })}
         </section>
     }
+}
+
+/// Reads the outcome of a module's run in place: it may hold megabytes of output and files.
+fn read_outcome<T>(view: ReadSignal<Option<RunView>>, read: impl FnOnce(&RunOutcome) -> T) -> Option<T> {
+    view.with(|view| view.as_ref()?.outcome().map(read))
 }
 
 /// A file the sandbox left: its size, the start of its text, and the whole of it to download.
