@@ -21,7 +21,7 @@ impl<M: DeserializeOwned + std::fmt::Debug + 'static> OneJob<M> {
     /// `is_ready` must accept: messages posted before a worker listens are lost, so each says
     /// when it does.
     pub async fn start(script: &str, is_ready: impl Fn(&M) -> bool) -> Result<Self, String> {
-        let worker = Worker::new(script).map_err(|error| format!("{error:?}"))?;
+        let worker = Worker::new(script).map_err(|error| super::describe(&error))?;
         let (sender, inbox) = mpsc::unbounded::<Result<M, String>>();
         let error_sender = sender.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -50,7 +50,7 @@ impl<M: DeserializeOwned + std::fmt::Debug + 'static> OneJob<M> {
     /// Posts `value` to the worker, moving the buffers in `transfer` rather than copying them.
     pub fn post(&self, value: &JsValue, transfer: &[JsValue]) -> Result<(), String> {
         let transfer: js_sys::Array = transfer.iter().collect();
-        self.worker.post_message_with_transfer(value, &transfer).map_err(|error| format!("{error:?}"))
+        self.worker.post_message_with_transfer(value, &transfer).map_err(|error| super::describe(&error))
     }
 }
 

@@ -9,12 +9,13 @@ use futures::{
     future::{Either, select},
 };
 use gloo_timers::future::TimeoutFuture;
-use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use crate::{
     run::module_text::ModuleText,
     run::protocol::{RunEnd, RunOutcome, RunRequest, WorkerMessage, WorkerRequest},
+    web::{describe, worker},
 };
 
 /// The loader trunk writes for the `runner` binary (`data-type="worker"`, `data-loader-shim`).
@@ -107,7 +108,7 @@ struct RunnerWorker {
 
 impl RunnerWorker {
     fn spawn() -> Result<Self, String> {
-        let worker = Worker::new(WORKER_SCRIPT).map_err(|error| describe_js(&error))?;
+        let worker = Worker::new(WORKER_SCRIPT).map_err(|error| describe(&error))?;
         let (sender, inbox) = mpsc::unbounded();
         let error_sender = sender.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -143,7 +144,7 @@ impl RunnerWorker {
         }
         let message = serde_wasm_bindgen::to_value(request)
             .map_err(|error| RunEnd::WorkerFailed(format!("the request could not be sent: {error}")))?;
-        self.worker.post_message(&message).map_err(|error| RunEnd::WorkerFailed(describe_js(&error)))?;
+        self.worker.post_message(&message).map_err(|error| RunEnd::WorkerFailed(describe(&error)))?;
         match self.next_message(limit_ms).await {
             Some(Ok(WorkerMessage::Ready)) => {
                 Err(RunEnd::WorkerFailed("the runner restarted during the run".into()))
@@ -166,10 +167,6 @@ impl RunnerWorker {
 
 impl Drop for RunnerWorker {
     fn drop(&mut self) {
-        crate::web::worker::terminate(&self.worker);
+        worker::terminate(&self.worker);
     }
-}
-
-fn describe_js(error: &JsValue) -> String {
-    error.as_string().unwrap_or_else(|| format!("{error:?}"))
 }
