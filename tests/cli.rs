@@ -162,7 +162,7 @@ fn instrument_writes_the_module_governed_mode_runs() {
     assert_eq!(run(&dir, &["instrument", "in.wasm", "out.wasm", "--fuel", "1000"]).0, 0);
     let rewritten = std::fs::read(dir.join("out.wasm")).unwrap();
     let exports = traverse_playground::check::module_info::inspect(&rewritten).unwrap().exports;
-    assert!(exports.iter().any(|e| e.name == traverse_playground::run::instrument::FUEL_EXPORT));
+    assert!(exports.iter().any(|e| e.name == "__traverse_playground_fuel"));
     assert_eq!(run(&dir, &["instrument", "in.wasm", "out.wasm", "--fuel", "lots"]).0, 5);
     assert_eq!(run(&dir, &["instrument", "missing.wasm", "out.wasm"]).0, 1);
 }
@@ -310,4 +310,37 @@ fn check_of_a_folder_checks_every_item_of_the_set() {
     let (_, text) = run(&examples, &["check", "."]);
     assert!(text.contains("guarded-transition/registry-bundle/manifest.json\ntraverse bundle inspect: passes\ntraverse bundle register: passes\n"), "{text}");
     assert_eq!(run(&examples, &["check", ".", "--request", "x.json"]).0, 5);
+}
+
+#[test]
+fn new_package_writes_each_id_once_even_when_it_holds_a_placeholder() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let parent =
+        std::env::temp_dir().join(format!("traverse-playground-cli-{}-new-package", std::process::id()));
+    let _ = std::fs::remove_dir_all(&parent);
+    for (id, namespace, name) in [
+        ("example.domain.orders.total", "example.domain.orders", "total"),
+        ("example.domain.replace-me-too", "example.domain", "replace-me-too"),
+        ("replace-me.thing", "replace-me", "thing"),
+    ] {
+        let output = Command::new(root.join("scripts/new-package"))
+            .args([id, parent.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{id}: {}", String::from_utf8_lossy(&output.stderr));
+        let json = |path: &str| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(parent.join(name).join(path)).unwrap()).unwrap()
+        };
+        let (manifest, contract) = (json("manifest.json"), json("contract.json"));
+        assert_eq!((&manifest["package_id"], &manifest["capability_ref"]["id"]), (&id.into(), &id.into()));
+        assert_eq!(manifest["binary"]["path"], format!("./artifacts/{name}.wasm"));
+        assert_eq!(
+            (&contract["id"], &contract["namespace"], &contract["name"]),
+            (&id.into(), &namespace.into(), &name.into())
+        );
+        assert!(parent.join(name).join(format!("runtime-requests/{name}.json")).is_file(), "{id}");
+        let cargo = std::fs::read_to_string(parent.join(name).join("Cargo.toml")).unwrap();
+        assert!(cargo.contains(&format!("name = \"{name}\"")), "{id}: {cargo}");
+    }
+    std::fs::remove_dir_all(&parent).unwrap();
 }

@@ -15,7 +15,7 @@ use std::io::Write;
 use arbitrary::Unstructured;
 use traverse_playground::{
     check::limits::{MAX_TABLES, MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT},
-    run::instrument::{FUEL_EXPORT, GROW_EXPORT, START_EXPORT, TABLE_GROW_EXPORT, instrument},
+    run::instrument::{Exported, instrument},
 };
 use wasmi::{Engine, ExternType, Linker, Module, Store, Val};
 
@@ -89,12 +89,15 @@ fn generate(bytes: &[u8]) -> Option<Vec<u8>> {
 /// fuel counted.
 fn run_rewritten(module: &[u8], budget: u64) -> Option<(String, String, i64)> {
     let rewritten = instrument(module, budget).expect("a governed module is rewritten");
+    let names = Exported::of(module).expect("a rewritten module parses");
     let mut config = wasmi::Config::default();
     config.set_max_recursion_depth(100_000);
     let engine = Engine::new(&config);
     let compiled = Module::new(&engine, &rewritten[..]).expect("the rewritten module compiles");
     let entry = compiled.exports().find_map(|export| match export.ty() {
-        ExternType::Func(_) if export.name() != START_EXPORT => Some(export.name().to_owned()),
+        ExternType::Func(_) if Some(export.name()) != names.start.as_deref() => {
+            Some(export.name().to_owned())
+        }
         _ => None,
     })?;
     let mut store = Store::new(&engine, ());
@@ -110,8 +113,8 @@ fn run_rewritten(module: &[u8], budget: u64) -> Option<(String, String, i64)> {
         func.call(&mut *store, &params, &mut results).map_err(|error| error.to_string())
     };
     let mut ran = Ok(());
-    if instance.get_func(&mut store, START_EXPORT).is_some() {
-        ran = call(&mut store, START_EXPORT);
+    if let Some(start) = &names.start {
+        ran = call(&mut store, start);
     }
     if ran.is_ok() {
         ran = call(&mut store, &entry);
@@ -121,11 +124,14 @@ fn run_rewritten(module: &[u8], budget: u64) -> Option<(String, String, i64)> {
         Some(Val::I64(value)) => value,
         _ => 0,
     };
-    let fuel = counter(&store, FUEL_EXPORT);
+    let fuel = counter(&store, &names.fuel);
     let end = match ran {
         Ok(()) => "returned".to_owned(),
         Err(_) if fuel as u64 > budget => "out of fuel".to_owned(),
-        Err(_) if counter(&store, GROW_EXPORT) != 0 || counter(&store, TABLE_GROW_EXPORT) != 0 => {
+        Err(_)
+            if counter(&store, &names.grow_pages) != 0
+                || counter(&store, &names.table_grow_elements) != 0 =>
+        {
             "resource exhausted".to_owned()
         }
         // The comparing half names the trap's kind from the engine's words.

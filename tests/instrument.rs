@@ -4,9 +4,7 @@
 mod common;
 
 use common::HELLO_WASM;
-use traverse_playground::run::instrument::{
-    FUEL_EXPORT, GROW_EXPORT, START_EXPORT, TABLE_GROW_EXPORT, instrument,
-};
+use traverse_playground::run::instrument::{Exported, instrument};
 use wasmi::{Engine, Linker, Module, Store, Val};
 
 /// How an instrumented run ended, with its counters.
@@ -19,7 +17,9 @@ struct Run {
 }
 
 fn run_with_budget(wat_or_wasm: &[u8], budget: u64) -> Run {
-    let bytes = instrument(&wat::parse_bytes(wat_or_wasm).unwrap(), budget).unwrap();
+    let original = wat::parse_bytes(wat_or_wasm).unwrap();
+    let names = Exported::of(&original).unwrap();
+    let bytes = instrument(&original, budget).unwrap();
     wasmparser::Validator::new().validate_all(&bytes).expect("the instrumented module validates");
     let engine = Engine::default();
     let module = Module::new(&engine, &bytes[..]).unwrap();
@@ -33,15 +33,15 @@ fn run_with_budget(wat_or_wasm: &[u8], budget: u64) -> Run {
     let entry =
         ["", "_start"].into_iter().find_map(|name| instance.get_typed_func::<(), ()>(&store, name).ok());
     let trapped = entry.is_some_and(|entry| entry.call(&mut store, ()).is_err());
-    let counter = |name| match instance.get_global(&store, name).unwrap().get(&store) {
+    let counter = |name: &str| match instance.get_global(&store, name).unwrap().get(&store) {
         Val::I64(value) => value,
         other => panic!("{name}: {other:?}"),
     };
     Run {
         trapped,
-        fuel: counter(FUEL_EXPORT),
-        grow_bytes: counter(GROW_EXPORT) * 65_536,
-        table_elements: counter(TABLE_GROW_EXPORT),
+        fuel: counter(&names.fuel),
+        grow_bytes: counter(&names.grow_pages) * 65_536,
+        table_elements: counter(&names.table_grow_elements),
     }
 }
 
@@ -167,7 +167,11 @@ fn imports_exports_and_behaviour_are_kept() {
     let names = |info: &traverse_playground::check::module_info::ModuleInfo| {
         info.exports.iter().map(|e| e.name.clone()).collect::<Vec<_>>()
     };
-    let counters = vec![FUEL_EXPORT.to_owned(), GROW_EXPORT.to_owned(), TABLE_GROW_EXPORT.to_owned()];
+    let counters = vec![
+        "__traverse_playground_fuel".to_owned(),
+        "__traverse_playground_grow_pages".to_owned(),
+        "__traverse_playground_table_grow_elements".to_owned(),
+    ];
     assert_eq!(names(&after), [names(&before), counters.clone()].concat());
     // A module without globals or exports gets both sections, in the right place.
     let bare = instrument(&wat::parse_str("(module (func))").unwrap(), 10).unwrap();
@@ -176,8 +180,10 @@ fn imports_exports_and_behaviour_are_kept() {
 
 #[test]
 fn a_start_function_becomes_an_export_the_runner_calls_first() {
-    let bytes =
-        instrument(&wat::parse_bytes(include_bytes!("guests/wat/start-loop.wat")).unwrap(), 1_000).unwrap();
+    let original = wat::parse_bytes(include_bytes!("guests/wat/start-loop.wat")).unwrap();
+    let names = Exported::of(&original).unwrap();
+    assert_eq!(names.start.as_deref(), Some("__traverse_playground_start"));
+    let bytes = instrument(&original, 1_000).unwrap();
     let sections: Vec<_> = wasmparser::Parser::new(0).parse_all(&bytes).collect::<Result<_, _>>().unwrap();
     assert!(!sections.iter().any(|payload| matches!(payload, wasmparser::Payload::StartSection { .. })));
     let engine = Engine::default();
@@ -187,9 +193,9 @@ fn a_start_function_becomes_an_export_the_runner_calls_first() {
     linker.func_wrap("wasi_snapshot_preview1", "fd_write", |_: i32, _: i32, _: i32, _: i32| 0i32).unwrap();
     // Instantiating no longer runs the endless start function; calling its export spends the budget.
     let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
-    let start = instance.get_typed_func::<(), ()>(&store, START_EXPORT).unwrap();
+    let start = instance.get_typed_func::<(), ()>(&store, names.start.as_deref().unwrap()).unwrap();
     assert!(start.call(&mut store, ()).is_err());
-    let Val::I64(fuel) = instance.get_global(&store, FUEL_EXPORT).unwrap().get(&store) else { panic!() };
+    let Val::I64(fuel) = instance.get_global(&store, &names.fuel).unwrap().get(&store) else { panic!() };
     assert_eq!(fuel, 1_001);
 }
 
@@ -249,4 +255,54 @@ fn an_access_that_can_never_be_in_bounds_saves_its_fuel_as_wasmtime_does() {
     // Might be in bounds (offset and size reach exactly 4 GiB, or a dynamic address): nothing saved.
     assert_eq!(trapped_after("1", "i32.const 0 i32.load offset=4294967292 drop"), 0);
     assert_eq!(trapped_after("1", "i32.const -1 i32.load drop"), 0);
+}
+
+/// Runs a rewritten module as governed mode does: the start function's export when the module
+/// had a start section, then `_start`; answers the byte at `offset` of its memory.
+fn run_as_the_runner(original: &[u8], offset: usize) -> u8 {
+    let names = Exported::of(original).unwrap();
+    let bytes = instrument(original, 5_000_000).unwrap();
+    wasmparser::Validator::new().validate_all(&bytes).expect("the instrumented module validates");
+    let engine = Engine::default();
+    let module = Module::new(&engine, &bytes[..]).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::<()>::new(&engine);
+    linker.func_wrap("wasi_snapshot_preview1", "fd_write", |_: i32, _: i32, _: i32, _: i32| 0i32).unwrap();
+    let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
+    for name in names.start.iter().map(String::as_str).chain(["_start"]) {
+        instance.get_typed_func::<(), ()>(&store, name).unwrap().call(&mut store, ()).unwrap();
+    }
+    instance.get_memory(&store, "memory").unwrap().data(&store)[offset]
+}
+
+#[test]
+fn the_rewrite_never_takes_a_name_the_module_has_nor_runs_code_traverse_does_not() {
+    let exports = |bytes: &[u8]| {
+        let info = traverse_playground::check::module_info::inspect(bytes).unwrap();
+        info.exports.into_iter().map(|export| export.name).collect::<Vec<_>>()
+    };
+    // An export named as a start function, with no start section: never called.
+    let named_start = wat::parse_str(include_str!("guests/wat/export-named-start.wat")).unwrap();
+    let names = Exported::of(&named_start).unwrap();
+    assert_eq!(names.start, None);
+    assert_eq!(names.fuel, "__traverse_playground1_fuel");
+    assert_eq!(run_as_the_runner(&named_start, 1030), b'0');
+
+    // A start section and every name the rewrite would take first: each added name is new, the
+    // module's own exports are kept, and the start function runs exactly once.
+    let counters = wat::parse_str(include_str!("guests/wat/export-named-counters.wat")).unwrap();
+    let names = Exported::of(&counters).unwrap();
+    assert_eq!(
+        names,
+        Exported {
+            fuel: "__traverse_playground2_fuel".into(),
+            grow_pages: "__traverse_playground2_grow_pages".into(),
+            table_grow_elements: "__traverse_playground2_table_grow_elements".into(),
+            start: Some("__traverse_playground2_start".into()),
+        }
+    );
+    let rewritten = instrument(&counters, 5_000_000).unwrap();
+    let added = [&names.fuel, &names.grow_pages, &names.table_grow_elements, names.start.as_ref().unwrap()];
+    assert_eq!(exports(&rewritten), [exports(&counters), added.map(|name| name.clone()).to_vec()].concat());
+    assert_eq!(run_as_the_runner(&counters, 1030), b'1');
 }

@@ -2,11 +2,15 @@
 //! away (the files as they are in the page).
 //!
 //! Invariant: an archive is hostile until read: the entry count and the bytes actually
-//! inflated are bounded, whatever the archive's own headers claim.
+//! inflated are bounded, whatever the archive's own headers claim, and every entry is read,
+//! same-named ones included, so none can hide behind another.
 
 use std::io::{Cursor, Read, Write};
 
-use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
+use zip::{
+    CompressionMethod, ZipReadOptions, ZipWriter, read::Config, unstable::read::ZipIterable,
+    write::SimpleFileOptions,
+};
 
 use crate::package::PackageFiles;
 
@@ -20,25 +24,35 @@ pub fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
-/// Every file in the archive as (path, bytes), folders left out; an error names what is wrong.
+/// Every file in the archive as (path, bytes), in the central directory's order, folders left
+/// out and entries that share a name all kept (the caller names and leaves out the later ones);
+/// an error names what is wrong.
+///
+/// Read entry by entry from the central directory (zip's `ZipIterable`): `ZipArchive` keys its
+/// entries by name, so a second `manifest.json` would silently replace the first, and it indexes
+/// every entry before its count can be bounded.
 pub fn unpack(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|error| format!("not a zip archive: {error}"))?;
+    let mut archive = ZipIterable::try_new(Cursor::new(bytes), Config::default())
+        .map_err(|error| format!("not a zip archive: {error}"))?;
+    // The count the archive's end record claims, which the walk below never exceeds.
     if archive.len() > MAX_ENTRIES {
         return Err(format!("the archive has {} entries; at most {MAX_ENTRIES} are read", archive.len()));
     }
     let mut budget = MAX_UNPACKED_BYTES;
     let mut files = Vec::new();
-    for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).map_err(|error| format!("entry {index}: {error}"))?;
+    let entries = archive.files().map_err(|error| format!("not a zip archive: {error}"))?;
+    let mut index = 0;
+    while let Some(entry) = entries.next() {
+        let entry = entry.map_err(|error| format!("entry {index}: {error}"))?;
+        index += 1;
         if entry.is_dir() {
             continue;
         }
         let name = entry.name().map_err(|error| format!("entry {index}: {error}"))?.replace('\\', "/");
         let mut content = Vec::new();
-        (&mut entry)
-            .take(budget + 1)
-            .read_to_end(&mut content)
+        entry
+            .with_reader(entries.reader_mut(), ZipReadOptions::new())
+            .and_then(|entry| Ok(entry.take(budget + 1).read_to_end(&mut content)?))
             .map_err(|error| format!("{name}: cannot be unpacked: {error}"))?;
         budget = budget.checked_sub(content.len() as u64).ok_or_else(|| {
             format!("the archive unpacks to more than {} MiB; it is refused", MAX_UNPACKED_BYTES >> 20)
@@ -48,11 +62,21 @@ pub fn unpack(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(files)
 }
 
-/// Every file as a zip entry at its path, byte for byte: text deflated, binaries stored (they
-/// gain little, and storing a large one costs only a copy).
+/// Every file as a zip entry, byte for byte: text deflated, binaries stored (they gain little,
+/// and storing a large one costs only a copy). No entry climbs out of the archive: when a file
+/// sits above the package (Traverse's `../../../contracts/…`), the package's own files go as
+/// many `package/` folders down, so every path between them resolves as it does in the page. A
+/// name no archive should carry (absolute, on a drive, with a control character) is refused.
 pub fn pack(files: &PackageFiles) -> Result<Vec<u8>, String> {
+    let climbs = |path: &str| path.split('/').take_while(|segment| *segment == "..").count();
+    let depth = files.paths().map(climbs).max().unwrap_or(0);
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     for path in files.paths() {
+        if let Some(unsafe_name) = super::unsafe_name(path) {
+            return Err(format!("{}: {unsafe_name}, which no archive should carry", super::shown_path(path)));
+        }
+        let up = climbs(path);
+        let entry = "package/".repeat(depth - up) + &path.split('/').skip(up).collect::<Vec<_>>().join("/");
         let bytes = files.get(path).unwrap_or_default();
         let method = if std::str::from_utf8(bytes).is_ok() {
             CompressionMethod::Deflated
@@ -62,7 +86,7 @@ pub fn pack(files: &PackageFiles) -> Result<Vec<u8>, String> {
         let options = SimpleFileOptions::default()
             .compression_method(method)
             .large_file(bytes.len() >= u32::MAX as usize);
-        writer.start_file(path, options).map_err(|error| format!("{path}: {error}"))?;
+        writer.start_file(entry, options).map_err(|error| format!("{path}: {error}"))?;
         writer.write_all(bytes).map_err(|error| format!("{path}: {error}"))?;
     }
     Ok(writer.finish().map_err(|error| error.to_string())?.into_inner())
@@ -119,5 +143,61 @@ mod tests {
             files.paths().map(|path| (path.to_owned(), files.get(path).unwrap().to_vec())).collect();
         assert_eq!(unpacked, expected);
         assert_eq!(unpack(&pack(&PackageFiles::new()).unwrap()).unwrap(), []);
+    }
+
+    #[test]
+    fn a_file_above_the_package_is_packed_inside_the_archive_with_the_package_below_it() {
+        let mut files = PackageFiles::new();
+        files.insert("manifest.json", b"{}".to_vec());
+        files.insert("artifacts/a.wasm", b"\0asm".to_vec());
+        files.insert("../../../contracts/c.json", b"{}".to_vec());
+        files.insert("../shared.json", b"[]".to_vec());
+        let names: Vec<String> =
+            unpack(&pack(&files).unwrap()).unwrap().into_iter().map(|(name, _)| name).collect();
+        assert_eq!(
+            names,
+            [
+                "contracts/c.json",
+                "package/package/shared.json",
+                "package/package/package/artifacts/a.wasm",
+                "package/package/package/manifest.json",
+            ]
+        );
+        let mut absolute = PackageFiles::new();
+        absolute.insert("/etc/cron.d/job", b"x".to_vec());
+        assert_eq!(
+            pack(&absolute).unwrap_err(),
+            "/etc/cron.d/job: it is an absolute path, which no archive should carry"
+        );
+    }
+
+    /// `bytes` with every name `entry-NNNNN` (in local and central headers alike) renamed to
+    /// `entry-same!`: the writer refuses two entries of one name, and this is how a hostile
+    /// archive gets them.
+    fn all_named_alike(mut bytes: Vec<u8>) -> Vec<u8> {
+        for at in 0..bytes.len().saturating_sub(11) {
+            if bytes[at..].starts_with(b"entry-") && bytes[at + 6..at + 11].iter().all(u8::is_ascii_digit) {
+                bytes[at + 6..at + 11].copy_from_slice(b"same!");
+            }
+        }
+        bytes
+    }
+
+    #[test]
+    fn every_entry_is_read_even_under_a_name_already_read() {
+        let bytes = all_named_alike(zip_of(&[("entry-00000", b"first"), ("entry-00001", b"stub")]));
+        assert_eq!(
+            unpack(&bytes).unwrap(),
+            [("entry-same!".into(), b"first".to_vec()), ("entry-same!".into(), b"stub".to_vec())]
+        );
+    }
+
+    #[test]
+    fn the_entry_bound_counts_entries_not_names() {
+        let names: Vec<String> = (0..MAX_ENTRIES).map(|i| format!("entry-{i:05}")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|name| (name.as_str(), &b""[..])).collect();
+        // With the folder zip_of adds, one entry more than the bound, under two names.
+        let bytes = all_named_alike(zip_of(&entries));
+        assert_eq!(unpack(&bytes).unwrap_err(), "the archive has 10001 entries; at most 10000 are read");
     }
 }

@@ -147,30 +147,74 @@ pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
 pub type PathProblem = (String, String);
 
 /// The files of one set (a drop, a zip, a link) that can be kept under their paths, and a
-/// problem for each that cannot, by its path: one whose path normalises to nothing (`b/..`), and
-/// one whose path normalises to that of a file before it (`pkg/./manifest.json` after
-/// `pkg/manifest.json`), which would silently replace it. One bad entry costs only itself.
+/// problem for each that cannot, by its path: one whose path normalises to nothing (`b/..`); one
+/// whose name an archive must not carry (absolute, on a Windows drive, with a control
+/// character), since a download would write it out again; and one whose path normalises to that
+/// of a file before it (`pkg/./manifest.json` after `pkg/manifest.json`, a zip's second entry of
+/// one name), or differs from it only in letter case or Unicode form (`Manifest.json`, `café`
+/// composed and decomposed), which would silently replace it, here or on the disk it is
+/// unpacked to. One bad entry costs only itself. A leading `..` is kept: Traverse's packages name
+/// contracts outside their folder.
 pub fn distinct_paths<T>(
     files: impl IntoIterator<Item = (String, T)>,
 ) -> (Vec<(String, T)>, Vec<PathProblem>) {
     let mut kept: Vec<(String, T)> = Vec::new();
     let mut problems = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut seen_folded: BTreeMap<String, String> = BTreeMap::new();
     for (path, content) in files {
         let normalized = normalize(&path);
-        if normalized.trim_matches('/').is_empty() || normalized.rsplit('/').next() == Some("..") {
-            problems.push((
-                path,
-                "its path names no file once \".\" and \"..\" are resolved; it was left out".to_owned(),
-            ));
+        let folded = folded(&normalized);
+        let problem = if normalized.trim_matches('/').is_empty()
+            || normalized.rsplit('/').next() == Some("..")
+        {
+            Some("its path names no file once \".\" and \"..\" are resolved; it was left out".to_owned())
+        } else if let Some(unsafe_name) = unsafe_name(&normalized) {
+            Some(format!("{unsafe_name}, which no archive should carry; it was left out"))
         } else if let Some(first) = seen.get(&normalized) {
-            problems.push((path, format!("is the same path as {first}, which was kept; it was left out")));
+            Some(if *first == path {
+                "appears more than once; the first was kept and the others left out".to_owned()
+            } else {
+                format!("is the same path as {first}, which was kept; it was left out")
+            })
         } else {
-            seen.insert(normalized, path.clone());
-            kept.push((path, content));
+            seen_folded.get(&folded).map(|first| {
+                format!(
+                    "differs from {first} only in letter case or Unicode form, so one would replace the other on a \
+                     disk that ignores these (macOS, Windows); {first} was kept and this one left out"
+                )
+            })
+        };
+        match problem {
+            Some(problem) => problems.push((path, problem)),
+            None => {
+                seen.insert(normalized, path.clone());
+                seen_folded.insert(folded, path.clone());
+                kept.push((path, content));
+            }
         }
     }
     (kept, problems)
+}
+
+/// Why a normalised path is no name for a file in an archive, if it is not.
+fn unsafe_name(normalized: &str) -> Option<&'static str> {
+    let first = normalized.split('/').next().unwrap_or_default();
+    if normalized.starts_with('/') {
+        Some("it is an absolute path")
+    } else if first.as_bytes().get(1) == Some(&b':') && first.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        Some("it names a Windows drive")
+    } else if normalized.chars().any(char::is_control) {
+        Some("its name holds a control character")
+    } else {
+        None
+    }
+}
+
+/// The path as a disk that ignores letter case and Unicode form compares it.
+fn folded(normalized: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    normalized.nfc().collect::<String>().to_lowercase()
 }
 
 #[cfg(test)]
@@ -201,6 +245,42 @@ mod tests {
                 "./: its path names no file once \".\" and \"..\" are resolved; it was left out",
                 "a/c.json: is the same path as a/b/../c.json, which was kept; it was left out",
                 "../..: its path names no file once \".\" and \"..\" are resolved; it was left out",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_no_archive_should_carry_and_names_one_disk_would_merge_are_left_out() {
+        let given = [
+            "manifest.json",
+            "manifest.json",
+            "Manifest.json",
+            "caf\u{e9}.json",
+            "cafe\u{301}.json",
+            "/etc/cron.d/job",
+            "C:/Windows/win.ini",
+            "c:evil",
+            "notes\u{7}.txt",
+            "../../../contracts/c.json",
+            "notes:a.json",
+        ];
+        let (kept, problems) = distinct_paths(given.iter().map(|path| (path.to_string(), ())));
+        let kept: Vec<_> = kept.into_iter().map(|(path, ())| path).collect();
+        assert_eq!(kept, ["manifest.json", "caf\u{e9}.json", "../../../contracts/c.json", "notes:a.json"]);
+        let named: Vec<_> =
+            problems.iter().map(|(path, problem)| format!("{}: {problem}", shown_path(path))).collect();
+        assert_eq!(
+            named,
+            [
+                "manifest.json: appears more than once; the first was kept and the others left out",
+                "Manifest.json: differs from manifest.json only in letter case or Unicode form, so one would replace the \
+                 other on a disk that ignores these (macOS, Windows); manifest.json was kept and this one left out",
+                "cafe\u{301}.json: differs from caf\u{e9}.json only in letter case or Unicode form, so one would replace \
+                 the other on a disk that ignores these (macOS, Windows); caf\u{e9}.json was kept and this one left out",
+                "/etc/cron.d/job: it is an absolute path, which no archive should carry; it was left out",
+                "C:/Windows/win.ini: it names a Windows drive, which no archive should carry; it was left out",
+                "c:evil: it names a Windows drive, which no archive should carry; it was left out",
+                "notes\\u{7}.txt: its name holds a control character, which no archive should carry; it was left out",
             ]
         );
     }

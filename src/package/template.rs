@@ -40,9 +40,10 @@ pub fn files(form: &NewPackage) -> Result<Vec<(String, Vec<u8>)>, String> {
             .map_err(|error| format!("the {field} {version:?} is not a semantic version: {error}"))?;
     }
     let named = |text: &str| {
-        text.replace(TEMPLATE_ID, &form.id)
-            .replace(TEMPLATE_NAMESPACE, namespace)
-            .replace(TEMPLATE_NAME, name)
+        substitute_once(
+            text,
+            &[(TEMPLATE_ID, &form.id), (TEMPLATE_NAMESPACE, namespace), (TEMPLATE_NAME, name)],
+        )
     };
     let set = |text: String, edits: &[(&str, &str)]| {
         let edits: Vec<(&str, String)> =
@@ -85,6 +86,28 @@ pub fn shipped() -> PackageFiles {
         files.insert(path, bytes);
     }
     files
+}
+
+/// `text` with each placeholder replaced by its value in one pass from left to right, the first
+/// listed winning where several start at the same place: a value is never searched again, so
+/// `example.domain.orders.total` does not become `example.domain.orders.orders.total` when the
+/// namespace placeholder is replaced after the id's.
+fn substitute_once(text: &str, replacements: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(next) = rest.chars().next() {
+        match replacements.iter().find(|(placeholder, _)| rest.starts_with(placeholder)) {
+            Some((placeholder, value)) => {
+                out.push_str(value);
+                rest = &rest[placeholder.len()..];
+            }
+            None => {
+                out.push(next);
+                rest = &rest[next.len_utf8()..];
+            }
+        }
+    }
+    out
 }
 
 /// `<namespace>.<name>` as scripts/new-package takes it.
@@ -142,6 +165,28 @@ mod tests {
         assert_eq!(request["intent"]["capability_version"], "1.1.0");
         assert_eq!(request["request_id"], "order-echo-001");
         assert!(!files.iter().any(|(_, bytes)| String::from_utf8_lossy(bytes).contains(TEMPLATE_NAME)));
+    }
+
+    #[test]
+    fn a_value_holding_a_placeholder_is_written_once() {
+        // Each id holds what another placeholder of the template looks like.
+        for (id, namespace, name) in [
+            ("example.domain.orders.total", "example.domain.orders", "total"),
+            ("example.domain.replace-me-too", "example.domain", "replace-me-too"),
+            ("replace-me.thing", "replace-me", "thing"),
+        ] {
+            let files = files(&form(id)).unwrap();
+            let json = |index: usize| serde_json::from_slice::<Value>(&files[index].1).unwrap();
+            let (manifest, contract) = (json(0), json(1));
+            assert_eq!(manifest["package_id"], id);
+            assert_eq!(manifest["capability_ref"]["id"], id);
+            assert_eq!(manifest["binary"]["path"], format!("./artifacts/{name}.wasm"));
+            assert_eq!(
+                (&contract["id"], &contract["namespace"], &contract["name"]),
+                (&id.into(), &namespace.into(), &name.into())
+            );
+            assert_eq!(files[2].0, format!("runtime-requests/{name}.json"));
+        }
     }
 
     #[test]

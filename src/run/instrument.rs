@@ -12,11 +12,13 @@
 //!   module's own maximum, trap (wasmtime's limiter traps; a plain engine would return −1),
 //!   recording the size asked for, for 32- and 64-bit memories and tables alike.
 //!
-//! The counters are exported as [`FUEL_EXPORT`], [`GROW_EXPORT`] and [`TABLE_GROW_EXPORT`] for
-//! the runner to read after the run. A start function is no longer run by instantiation but
-//! exported as [`START_EXPORT`] for the runner to call first: a start function that spends its
-//! fuel or grows too far would otherwise fail the instantiation, leaving no instance whose
-//! counters tell why. The digest is always computed on the original bytes, never on these.
+//! The counters are exported for the runner to read after the run, under the names
+//! [`Exported::of`] chooses. A start function is no longer run by instantiation but exported
+//! for the runner to call first: a start function that spends its fuel or grows too far would
+//! otherwise fail the instantiation, leaving no instance whose counters tell why. The rewrite
+//! never changes which code runs or which names the module has: its names share a prefix that
+//! none of the module's own exports starts with. The digest is always computed on the original
+//! bytes, never on these.
 
 use wasm_encoder::{
     CodeSection, ConstExpr, ExportKind, ExportSection, Function, FunctionSection, GlobalSection, GlobalType,
@@ -27,17 +29,52 @@ use wasmparser::{CompositeInnerType, FuncType, FunctionBody, Operator, Parser, P
 
 use crate::check::limits::{GOVERNED_FEATURES, MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT};
 
-/// Fuel consumed so far, an exported mutable i64.
-pub const FUEL_EXPORT: &str = "__traverse_playground_fuel";
-/// Pages a trapped `memory.grow` asked memory 0 to reach (all ones when the sum wraps; 0 when
-/// none trapped), an exported mutable i64 read as unsigned.
-pub const GROW_EXPORT: &str = "__traverse_playground_grow_pages";
-/// Elements a trapped `table.grow` asked a table to reach (all ones when the sum wraps; 0 when
-/// none trapped), an exported mutable i64 read as unsigned.
-pub const TABLE_GROW_EXPORT: &str = "__traverse_playground_table_grow_elements";
+/// The names the rewrite adds to a module's exports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    /// Fuel consumed so far, a mutable i64.
+    pub fuel: String,
+    /// Pages a trapped `memory.grow` asked memory 0 to reach (all ones when the sum wraps; 0
+    /// when none trapped), a mutable i64 read as unsigned.
+    pub grow_pages: String,
+    /// Elements a trapped `table.grow` asked a table to reach (all ones when the sum wraps; 0
+    /// when none trapped), a mutable i64 read as unsigned.
+    pub table_grow_elements: String,
+    /// The module's start function, for the runner to call right after instantiation; `None`
+    /// when the module has no start section, whatever it exports.
+    pub start: Option<String>,
+}
 
-/// The module's start function, exported for the runner to call right after instantiation.
-pub const START_EXPORT: &str = "__traverse_playground_start";
+impl Exported {
+    /// The names the rewrite of `bytes` exports: `__traverse_playground_…`, or with a number
+    /// after `playground` when one of the module's exports starts with that prefix, so that no
+    /// added name can equal one of the module's, now or as another prefix is tried.
+    pub fn of(bytes: &[u8]) -> wasmparser::Result<Self> {
+        let mut names = Vec::new();
+        let mut has_start = false;
+        for payload in Parser::new(0).parse_all(bytes) {
+            match payload? {
+                Payload::ExportSection(reader) => {
+                    for export in reader {
+                        names.push(export?.name);
+                    }
+                }
+                Payload::StartSection { .. } => has_start = true,
+                _ => {}
+            }
+        }
+        let prefix = std::iter::once(String::from("__traverse_playground_"))
+            .chain((1u32..).map(|n| format!("__traverse_playground{n}_")))
+            .find(|prefix| !names.iter().any(|name| name.starts_with(prefix.as_str())))
+            .expect("finitely many exports leave some prefix free");
+        Ok(Self {
+            fuel: format!("{prefix}fuel"),
+            grow_pages: format!("{prefix}grow_pages"),
+            table_grow_elements: format!("{prefix}table_grow_elements"),
+            start: has_start.then(|| format!("{prefix}start")),
+        })
+    }
+}
 
 /// The instrumented module, or why the bytes cannot be instrumented.
 pub fn instrument(bytes: &[u8], fuel_budget: u64) -> Result<Vec<u8>, String> {
@@ -46,8 +83,9 @@ pub fn instrument(bytes: &[u8], fuel_budget: u64) -> Result<Vec<u8>, String> {
         .validate_all(bytes)
         .map_err(|error| error.to_string())?;
     let facts = Facts::read(bytes).map_err(|error| error.to_string())?;
+    let exported = Exported::of(bytes).map_err(|error| error.to_string())?;
     let has_start = facts.start.is_some();
-    let mut rewriter = Rewriter::new(facts, fuel_budget);
+    let mut rewriter = Rewriter::new(facts, exported, fuel_budget);
     let mut module = Module::new();
     rewriter.parse_core_module(&mut module, Parser::new(0), bytes).map_err(|error| error.to_string())?;
     let rewritten = module.finish();
@@ -270,6 +308,7 @@ fn memory_access<'a>(operator: &'a Operator) -> Option<&'a wasmparser::MemArg> {
 
 struct Rewriter {
     facts: Facts,
+    exported: Exported,
     budget: u64,
     globals_added: bool,
     exports_added: bool,
@@ -278,8 +317,8 @@ struct Rewriter {
 }
 
 impl Rewriter {
-    fn new(facts: Facts, budget: u64) -> Self {
-        Self { facts, budget, globals_added: false, exports_added: false, next_body: 0 }
+    fn new(facts: Facts, exported: Exported, budget: u64) -> Self {
+        Self { facts, exported, budget, globals_added: false, exports_added: false, next_body: 0 }
     }
 
     fn fuel_global(&self) -> u32 {
@@ -325,11 +364,12 @@ impl Rewriter {
     }
 
     fn add_exports(&mut self, exports: &mut ExportSection) {
-        exports.export(FUEL_EXPORT, ExportKind::Global, self.fuel_global());
-        exports.export(GROW_EXPORT, ExportKind::Global, self.grow_global());
-        exports.export(TABLE_GROW_EXPORT, ExportKind::Global, self.table_grow_global());
-        if let Some(start) = self.facts.start {
-            exports.export(START_EXPORT, ExportKind::Func, start);
+        let names = &self.exported;
+        exports.export(&names.fuel, ExportKind::Global, self.fuel_global());
+        exports.export(&names.grow_pages, ExportKind::Global, self.grow_global());
+        exports.export(&names.table_grow_elements, ExportKind::Global, self.table_grow_global());
+        if let (Some(start), Some(name)) = (self.facts.start, &names.start) {
+            exports.export(name, ExportKind::Func, start);
         }
         self.exports_added = true;
     }

@@ -23,7 +23,7 @@ use crate::{
             traverse::{self, Accepted, EventPolicy},
             wasi::Stdio,
         },
-        instrument::{self, FUEL_EXPORT, GROW_EXPORT, START_EXPORT, TABLE_GROW_EXPORT},
+        instrument::{self, Exported},
         trap,
     },
 };
@@ -54,10 +54,14 @@ pub fn run(request: &RunRequest, policy: &EventPolicy, compiled: &mut CompiledMo
         let bytes = instrument::instrument(&request.module, budget)?;
         Module::new(&store, bytes).map_err(|error| error.to_string())
     });
+    // A kept module was rewritten from these bytes, so the rewrite's names come from them too.
+    let module = module.and_then(|(module, kept)| {
+        Ok((module, kept, Exported::of(&request.module).map_err(|error| error.to_string())?))
+    });
     let compile_ms = now_ms() - started;
     let (end, fuel, module_was_kept) = match module {
-        Ok((module, kept)) => {
-            let (end, fuel) = run_in(&mut store, &env, &module, budget);
+        Ok((module, kept, exported)) => {
+            let (end, fuel) = run_in(&mut store, &env, &module, &exported, budget);
             (end, fuel, kept)
         }
         Err(error) => (RunEnd::SetupFailed(format!("module compile: {error}")), None, false),
@@ -81,7 +85,13 @@ pub fn run(request: &RunRequest, policy: &EventPolicy, compiled: &mut CompiledMo
 }
 
 /// How the run ended, and the fuel it consumed once the module was instantiated.
-fn run_in(store: &mut Store, env: &FunctionEnv<Host>, module: &Module, budget: u64) -> (RunEnd, Option<u64>) {
+fn run_in(
+    store: &mut Store,
+    env: &FunctionEnv<Host>,
+    module: &Module,
+    exported: &Exported,
+    budget: u64,
+) -> (RunEnd, Option<u64>) {
     let imports = imports! {
         "wasi_snapshot_preview1" => {
             "fd_read" => Function::new_typed_with_env(store, env, fd_read),
@@ -102,15 +112,16 @@ fn run_in(store: &mut Store, env: &FunctionEnv<Host>, module: &Module, budget: u
     };
     env.as_mut(store).memory = instance.exports.get_memory("memory").ok().cloned();
     // The rewrite turned the start section into an export, called here as instantiation would.
-    let started = match instance.exports.get_function(START_EXPORT) {
-        Ok(_) => call(store, &instance, START_EXPORT),
-        Err(_) => Ok(()),
+    let started = match &exported.start {
+        Some(start) => call(store, &instance, start),
+        None => Ok(()),
     };
     let end = started.err().unwrap_or_else(|| run_entry(store, &instance));
-    let counter = |name| instance.exports.get_global(name).ok().and_then(|global| read_i64(store, global));
-    let fuel = counter(FUEL_EXPORT).unwrap_or(0);
+    let counter =
+        |name: &str| instance.exports.get_global(name).ok().and_then(|global| read_i64(store, global));
+    let fuel = counter(&exported.fuel).unwrap_or(0);
     let (grown_to, table_grown_to) =
-        (counter(GROW_EXPORT).unwrap_or(0), counter(TABLE_GROW_EXPORT).unwrap_or(0));
+        (counter(&exported.grow_pages).unwrap_or(0), counter(&exported.table_grow_elements).unwrap_or(0));
     // The rewritten module traps with `unreachable` for every limit; its counters say which.
     let end = match end {
         RunEnd::Trapped(_) if grown_to > 0 => {
