@@ -344,3 +344,58 @@ fn new_package_writes_each_id_once_even_when_it_holds_a_placeholder() {
     }
     std::fs::remove_dir_all(&parent).unwrap();
 }
+
+#[test]
+fn what_one_command_reads_is_bounded_and_a_file_traverse_calls_missing_says_why() {
+    let dir = std::env::temp_dir().join(format!("traverse-playground-cli-{}-total", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // One sparse 500 MB file (no disk spent), and a bundle naming it through 40 links.
+    let large = dir.join("large.json");
+    std::fs::File::create(&large).unwrap().set_len(500_000_000).unwrap();
+    let capabilities: Vec<Value> = (0..40)
+        .map(|i| {
+            std::os::unix::fs::symlink(&large, dir.join(format!("c{i}.json"))).unwrap();
+            json!({"id": format!("acme.c{i}"), "version": "1.0.0", "path": format!("c{i}.json")})
+        })
+        .collect();
+    let bundle = json!({"bundle_id": "acme.b", "version": "1.0.0", "scope": "private", "capabilities": capabilities, "events": [], "workflows": []});
+    let manifest = bundle.to_string();
+    std::fs::write(dir.join("manifest.json"), &manifest).unwrap();
+    let (code, out, err) = run_bounded(&dir, &["bundle", "inspect", "manifest.json"]);
+    assert_eq!((code, out.as_str()), (4, ""));
+    // The manifest and two links' worth were read; the third would pass 1 GiB.
+    assert_eq!(
+        err,
+        format!(
+            "c2.json: reading it would take this command past 1073741824 bytes, the most one command reads \
+             ({} read so far); nothing more was read\n",
+            1_000_000_000 + manifest.len()
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // A device, a FIFO and a link loop: missing to Traverse, and the reason after its line.
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join("c0.json")).unwrap();
+    assert!(Command::new("mkfifo").arg(dir.join("c1.json")).status().unwrap().success());
+    std::os::unix::fs::symlink(dir.join("c2.json"), dir.join("c2.json")).unwrap();
+    let capabilities: Vec<Value> = (0..3)
+        .map(|i| json!({"id": format!("acme.c{i}"), "version": "1.0.0", "path": format!("c{i}.json")}))
+        .collect();
+    let bundle = json!({"bundle_id": "acme.b", "version": "1.0.0", "scope": "private", "capabilities": capabilities, "events": [], "workflows": []});
+    std::fs::write(dir.join("manifest.json"), bundle.to_string()).unwrap();
+    let (code, _, err) = run_bounded(&dir, &["bundle", "inspect", "manifest.json"]);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(lines[0], "missing artifact file for acme.c0 at c0.json");
+    assert_eq!(
+        lines[1..],
+        [
+            "note: c0.json exists but was not read: is not a regular file (a device, a FIFO or a socket)",
+            "note: c1.json exists but was not read: is not a regular file (a device, a FIFO or a socket)",
+            "note: c2.json exists but was not read: Too many levels of symbolic links (os error 40)",
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -12,7 +12,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::{fmt::Write, path::Path, process::ExitCode};
+    use std::{fmt::Write, io::ErrorKind, path::Path, process::ExitCode};
 
     use clap::{Parser, Subcommand};
     use serde::Serialize;
@@ -31,7 +31,9 @@ mod native {
         },
         package::{
             digest,
-            disk::{MAX_FILE_BYTES, MAX_JSON_FILE_BYTES, read_file, read_package, read_set, read_tree},
+            disk::{
+                MAX_FILE_BYTES, MAX_JSON_FILE_BYTES, ReadSet, read_file, read_package, read_set, read_tree,
+            },
             workspace::{self, Item, Role, named_files},
         },
         run::{account, instrument::instrument},
@@ -223,8 +225,12 @@ mod native {
     /// `bundle inspect` or `bundle register`: Traverse's output, stdout on success and its
     /// first error on stderr.
     fn bundle(manifest: &str, register: bool, json: bool) -> ExitCode {
-        let files = match read_set(manifest) {
-            Ok(files) => files,
+        let ReadSet { files, unreadable } = match read_set(manifest) {
+            Ok(set) => set,
+            Err(error) if error.kind() == ErrorKind::QuotaExceeded => {
+                eprintln!("{error}");
+                return ExitCode::from(4);
+            }
             Err(error) => {
                 eprintln!("failed to read bundle manifest {manifest}: {error}");
                 return ExitCode::from(4);
@@ -234,8 +240,10 @@ mod native {
         let verdict = if register { report.register_verdict() } else { report.inspect_verdict() };
         if let Verdict::Fails(stop) = &verdict {
             eprintln!("{}", stop.message);
+            name_unreadable(&unreadable);
             return ExitCode::from(stop.exit_code);
         }
+        name_unreadable(&unreadable);
         let printed = match (register, json) {
             (false, false) => report.inspect_text().unwrap_or_default(),
             (true, false) => report.register_text().unwrap_or_default(),
@@ -250,8 +258,12 @@ mod native {
     }
 
     fn app_validate(manifest: &str) -> ExitCode {
-        let files = match read_set(manifest) {
-            Ok(files) => files,
+        let ReadSet { files, unreadable } = match read_set(manifest) {
+            Ok(set) => set,
+            Err(error) if error.kind() == ErrorKind::QuotaExceeded => {
+                eprintln!("{error}");
+                return ExitCode::from(4);
+            }
             Err(error) => {
                 let evidence = serde_json::json!({"status": "failed", "manifest_path": manifest, "errors": [
                     {"code": "manifest_read_failed", "path": "$", "severity": "error",
@@ -261,7 +273,16 @@ mod native {
             }
         };
         print!("{}", pretty(&app_bundle::check(&files, manifest).evidence()));
+        name_unreadable(&unreadable);
         ExitCode::SUCCESS
+    }
+
+    /// Why each file Traverse calls missing could not be read, when it exists (a device, a FIFO,
+    /// a link loop): after Traverse's own words, on stderr.
+    fn name_unreadable(unreadable: &[(String, std::io::Error)]) {
+        for (path, error) in unreadable {
+            eprintln!("note: {path} exists but was not read: {error}");
+        }
     }
 
     fn pretty(value: &impl Serialize) -> String {

@@ -13,6 +13,37 @@ use crate::package::{PackageFiles, workspace::named_files};
 pub const MAX_JSON_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// The largest file of any kind (a binary) the command line reads.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+/// The most one command reads, all its files together: a folder of links to one large file
+/// would otherwise read it once per link.
+pub const MAX_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// What one command has read so far, asked before each file is read.
+#[derive(Debug, Default)]
+struct Budget {
+    spent: u64,
+}
+
+impl Budget {
+    /// [`read_file`], refused unread with [`ErrorKind::QuotaExceeded`] when the file would take
+    /// what the command has read past [`MAX_TOTAL_BYTES`].
+    fn read(&mut self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        let left = MAX_TOTAL_BYTES - self.spent;
+        if fs::metadata(path)?.len() > left {
+            return Err(Error::new(
+                ErrorKind::QuotaExceeded,
+                format!(
+                    "{}: reading it would take this command past {MAX_TOTAL_BYTES} bytes, the most one command reads \
+                     ({} read so far); nothing more was read",
+                    path.display(),
+                    self.spent
+                ),
+            ));
+        }
+        let bytes = read_file(path, limit.min(left))?;
+        self.spent += bytes.len() as u64;
+        Ok(bytes)
+    }
+}
 
 /// The bytes of the regular file at `path`, refused unread when it is anything else (a folder,
 /// a FIFO, a device such as `/dev/zero`, which would block or never end) or larger than `limit`.
@@ -41,24 +72,24 @@ pub fn read_file(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 }
 
 /// Reads every file under `root`, keyed by its path relative to `root`, each within
-/// [`MAX_FILE_BYTES`].
+/// [`MAX_FILE_BYTES`] and all within [`MAX_TOTAL_BYTES`].
 pub fn read_tree(root: &Path) -> io::Result<PackageFiles> {
-    fn walk(root: &Path, dir: &Path, files: &mut PackageFiles) -> io::Result<()> {
+    fn walk(root: &Path, dir: &Path, files: &mut PackageFiles, budget: &mut Budget) -> io::Result<()> {
         for entry in fs::read_dir(dir)? {
             let path = entry?.path();
             if path.is_dir() {
-                walk(root, &path, files)?;
+                walk(root, &path, files, budget)?;
             } else if let Ok(relative) = path.strip_prefix(root) {
                 files.insert(
                     &relative.to_string_lossy().replace('\\', "/"),
-                    read_file(&path, MAX_FILE_BYTES)?,
+                    budget.read(&path, MAX_FILE_BYTES)?,
                 );
             }
         }
         Ok(())
     }
     let mut files = PackageFiles::new();
-    walk(root, root, &mut files)?;
+    walk(root, root, &mut files, &mut Budget::default())?;
     Ok(files)
 }
 
@@ -67,7 +98,8 @@ pub fn read_tree(root: &Path) -> io::Result<PackageFiles> {
 /// is returned.
 pub fn read_package(manifest: &str) -> io::Result<PackageFiles> {
     let mut files = PackageFiles::new();
-    let bytes = match read_file(Path::new(manifest), MAX_JSON_FILE_BYTES) {
+    let mut budget = Budget::default();
+    let bytes = match budget.read(Path::new(manifest), MAX_JSON_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == ErrorKind::NotFound => return Ok(files),
         Err(error) => return Err(error),
@@ -75,8 +107,10 @@ pub fn read_package(manifest: &str) -> io::Result<PackageFiles> {
     for named in named_files(manifest, &bytes) {
         // A folder is not a file, for Traverse as for us: reading it fails, and the checks
         // name the file as missing.
-        if let Ok(bytes) = read_file(Path::new(&named.resolved.display), MAX_FILE_BYTES) {
-            files.insert(&named.resolved.key, bytes);
+        match budget.read(Path::new(&named.resolved.display), MAX_FILE_BYTES) {
+            Ok(bytes) => files.insert(&named.resolved.key, bytes),
+            Err(error) if error.kind() == ErrorKind::QuotaExceeded => return Err(error),
+            Err(_) => {}
         }
     }
     files.insert(manifest, bytes);
@@ -86,16 +120,25 @@ pub fn read_package(manifest: &str) -> io::Result<PackageFiles> {
 /// The most files a set read from a bundle manifest follows (a bundle may name 10,000).
 pub const MAX_SET_FILES: usize = 20_000;
 
+/// A set as read from disk: its files, and why each file it names that exists could not be
+/// read (a device, a FIFO, a link loop), which Traverse calls missing.
+#[derive(Debug, Default)]
+pub struct ReadSet {
+    pub files: PackageFiles,
+    pub unreadable: Vec<(String, io::Error)>,
+}
+
 /// A bundle or application manifest and every file it reaches, as Traverse reads them: the
 /// files it names, the files those name (an application's component manifests name contracts
-/// and binaries), each read once, at most [`MAX_SET_FILES`]. A file that cannot be read is
-/// left out, for the checks to name as missing.
-pub fn read_set(manifest: &str) -> io::Result<PackageFiles> {
-    let mut files = PackageFiles::new();
-    files.insert(manifest, read_file(Path::new(manifest), MAX_JSON_FILE_BYTES)?);
+/// and binaries), each read once, at most [`MAX_SET_FILES`], all within [`MAX_TOTAL_BYTES`]. A
+/// file that cannot be read is left out, for the checks to name as missing.
+pub fn read_set(manifest: &str) -> io::Result<ReadSet> {
+    let mut budget = Budget::default();
+    let mut set = ReadSet::default();
+    set.files.insert(manifest, budget.read(Path::new(manifest), MAX_JSON_FILE_BYTES)?);
     let mut tried = std::collections::BTreeSet::new();
     loop {
-        let (_, references) = crate::package::workspace::set(&files);
+        let (_, references) = crate::package::workspace::set(&set.files);
         let wanted: Vec<String> = references
             .into_iter()
             .filter_map(|reference| match reference.target {
@@ -105,11 +148,14 @@ pub fn read_set(manifest: &str) -> io::Result<PackageFiles> {
             .filter(|path| tried.insert(path.clone()))
             .collect();
         if wanted.is_empty() || tried.len() > MAX_SET_FILES {
-            return Ok(files);
+            return Ok(set);
         }
         for path in wanted {
-            if let Ok(bytes) = read_file(Path::new(&path), MAX_FILE_BYTES) {
-                files.insert(&path, bytes);
+            match budget.read(Path::new(&path), MAX_FILE_BYTES) {
+                Ok(bytes) => set.files.insert(&path, bytes),
+                Err(error) if error.kind() == ErrorKind::QuotaExceeded => return Err(error),
+                Err(error) if error.kind() == ErrorKind::NotFound => {}
+                Err(error) => set.unreadable.push((path, error)),
             }
         }
     }
