@@ -15,6 +15,7 @@ export PATH="$ROOT/node_modules/.bin:$CARGO_HOME/bin:$PATH"
 TRUNK_VERSION="0.21.14"
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock (read in scripts/setup).
 VIRTUAL_FS_VERSION="0.704.2"
+WASMER_VERSION="7.4.2"
 
 # trunk never downloads tools (it finds them on PATH) and never checks for updates.
 export TRUNK_OFFLINE=true

@@ -5,5 +5,6 @@ pub mod docs;
 pub mod json_view;
 pub mod number;
 pub mod position;
+pub mod run_all;
 pub mod share_link;
 pub mod workflow_graph;

@@ -208,6 +208,57 @@ test('a reload keeps the loaded package and what was typed; Clear forgets both',
   await context.close();
 });
 
+const STATE_KEY = 'traverse-playground/state';
+/** Waits until the tab's saved state is no longer `before` (saves wait for typing to pause). */
+const savedAfter = (page, before) =>
+  page.waitForFunction(([key, was]) => sessionStorage.getItem(key) !== was, [STATE_KEY, before]);
+
+test('a link opened in another tab never replaces the work of the first, and what it replaced is one click away', async () => {
+  const context = await playground.browser.newContext();
+  // Someone's link: the hello-world example, shared from a browser of their own.
+  const theirs = await context.newPage();
+  await theirs.goto(playground.url);
+  await theirs.getByTestId('example-hello-world').click();
+  await theirs.getByTestId('verdict').waitFor();
+  await theirs.getByTestId('share-copy').click();
+  const link = await theirs.getByTestId('share-link').inputValue();
+  await theirs.getByTestId('clear').click();
+  await theirs.close();
+
+  // The first tab: a package of our own, edited.
+  const first = await context.newPage();
+  await first.goto(playground.url);
+  await first.getByTestId('example-authorize').click();
+  await first.getByTestId('verdict').waitFor();
+  await savedAfter(first, null);
+  const before = await first.evaluate((key) => sessionStorage.getItem(key), STATE_KEY);
+  await first.getByTestId('stdin').fill('{"edited":"in the first tab"}');
+  await savedAfter(first, before);
+  const files = await first.getByTestId('file').allTextContents();
+
+  // The link, opened in a second tab: it shows the link, and says what it replaced.
+  const second = await context.newPage();
+  await second.goto(link);
+  await second.getByTestId('link-banner').waitFor();
+  assert.match(await text(second, 'link-replaced'),
+    new RegExp(`^It replaced the work you had here \\(${files.length} files\\), which is kept in this browser\\.`));
+  assert.notDeepEqual(await second.getByTestId('file').allTextContents(), files);
+  await savedAfter(second, null);
+
+  // The first tab, reloaded, still has its own work.
+  await first.reload();
+  await first.getByTestId('verdict').waitFor();
+  assert.deepEqual(await first.getByTestId('file').allTextContents(), files);
+  assert.equal(await first.getByTestId('stdin').inputValue(), '{"edited":"in the first tab"}');
+
+  // And the second brings the replaced work back with one click.
+  await second.getByTestId('link-bring-back').click();
+  await second.waitForFunction((count) => document.querySelectorAll('[data-testid="file"]').length === count, files.length);
+  assert.deepEqual(await second.getByTestId('file').allTextContents(), files);
+  assert.equal(await second.getByTestId('stdin').inputValue(), '{"edited":"in the first tab"}');
+  await context.close();
+});
+
 test('a file that is not WebAssembly in the binary slot gets a clear error naming it', async () => {
   const { page, problems } = await playground.newPage();
   const png = Buffer.from('\x89PNG\r\n\x1a\n\0\0\0\rIHDR', 'latin1');

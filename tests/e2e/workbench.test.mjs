@@ -336,3 +336,47 @@ test('run all: a runaway row ends by its own fuel, and the next row still runs',
   assert.equal(await text(page, 'fuel'), '5000000');
   assert.deepEqual(problems, []);
 });
+
+test('run all over 2,000 requests: drawn as it goes, at most 200 rows, stopped by Esc, by Stop, or when the files change', async () => {
+  const { page, problems } = await playground.newPage();
+  const request = JSON.parse(await readFile(resolve(EXAMPLES, 'hello-world/runtime-requests/greet-ada.json'), 'utf8'));
+  const requests = Array.from({ length: 2000 }, (_, index) => ({
+    name: `r${String(index).padStart(4, '0')}.json`,
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ ...request, request_id: `r${index}` })),
+  }));
+  await loadPackage(page, [...await looseHello(), ...requests], { pinDigest: true });
+  const summary = page.getByTestId('run-all-summary');
+  const ended = async () => Number((await summary.textContent()).match(/^(\d+) of/)[1]);
+
+  // Esc, once more runs have ended than the table draws.
+  await page.getByTestId('run-all').click();
+  await page.waitForFunction(() =>
+    Number(document.querySelector('[data-testid="run-all-summary"]')?.textContent.match(/^(\d+) of/)?.[1]) > 200);
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid="run-all-summary"][data-done="true"]').waitFor();
+  const stopped = await ended();
+  assert.ok(stopped > 200 && stopped < 2000, `${stopped} ended`);
+  assert.match(await summary.textContent(),
+    new RegExp(`^${stopped} of \\d+ runs ended: ${stopped} completed\\. Stopped; the rest were not run\\. The first 200 are shown\\.$`));
+  assert.equal(await page.getByTestId('run-all-row').count(), 200);
+  assert.ok(await page.getByTestId('run-all-stop').isHidden(), 'nothing left to stop');
+  // A whole single run later, the stopped Run all has run nothing more.
+  await runAndWait(page);
+  assert.equal(await ended(), stopped);
+
+  // The Stop button does the same.
+  await page.getByTestId('run-all').click();
+  await page.getByTestId('run-all-row').first().waitFor();
+  await page.getByTestId('run-all-stop').click();
+  await page.locator('[data-testid="run-all-summary"][data-done="true"]').waitFor();
+  assert.match(await summary.textContent(), /runs ended: \d+ completed\. Stopped; the rest were not run\./);
+
+  // Loading something else ends it: the runs left were of the files that are gone.
+  await page.getByTestId('run-all').click();
+  await page.getByTestId('run-all-row').first().waitFor();
+  await page.getByTestId('example-hello-world').click();
+  await page.locator('[data-testid="run-all-summary"][data-done="true"]').waitFor();
+  assert.match(await summary.textContent(), /runs ended: \d+ completed\. Stopped: the files changed; the rest were not run\./);
+  assert.deepEqual(problems, []);
+});

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use leptos::{ev, prelude::*};
 
 use super::{
-    browser,
+    browser::{self, Kept},
     checks_pane::ChecksPane,
     docs_view::DocsView,
     examples::Examples,
@@ -28,8 +28,11 @@ use crate::{
     web::{linter, runner::client::Runner},
 };
 
-/// Where the page keeps the state across reloads.
+/// Where the page keeps the state across reloads: for this tab (so that two tabs keep their
+/// work apart), and for the browser (what a new tab starts from).
 const SAVED_STATE_KEY: &str = "traverse-playground/state";
+/// Where the work a link replaced is kept, one click away, until another link replaces it.
+const REPLACED_STATE_KEY: &str = "traverse-playground/replaced-by-link";
 /// How long changes must pause before the state is saved.
 const SAVE_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -41,13 +44,28 @@ pub fn App() -> impl IntoView {
     provide_context(SharedRunner::new_local(Rc::new(Runner::new())));
     let route = RwSignal::new(browser::hash());
     let opened_link = RwSignal::new(None::<Result<(), String>>);
+    // How many files the work a link replaced has, while it is kept.
+    let replaced = RwSignal::new(None::<usize>);
+    let saved_state = move || untrack(|| playground.snapshot(share_link::SAVED_STATE_LIMIT_BYTES));
 
-    // A link wins over the saved state; a link that cannot be read keeps what is loaded.
+    // A link wins over the saved state, but what it replaces is kept; a link that cannot be read
+    // keeps what is loaded.
     let open_link = move |hash: &str| {
         let Some(fragment) = share_link::from_hash(hash) else { return };
         match share_link::decode(fragment, share_link::MAX_LINK_FRAGMENT_BYTES) {
             Ok(state) => {
+                let before = saved_state();
                 playground.restore(state);
+                if !before.files.is_empty() && before != saved_state() {
+                    let kept = share_link::encode_within(&before, share_link::SAVED_STATE_LIMIT_BYTES);
+                    match browser::save_setting(Kept::Browser, REPLACED_STATE_KEY, &kept) {
+                        Ok(()) => replaced.set(Some(before.files.len())),
+                        Err(error) => playground.notify(
+                            "your earlier work",
+                            format!("the link replaced it and it could not be kept ({error})"),
+                        ),
+                    }
+                }
                 playground.mark_linked();
                 opened_link.set(Some(Ok(())));
                 // The state is saved from now on; a reload must not bring the link back over edits.
@@ -56,7 +74,22 @@ pub fn App() -> impl IntoView {
             Err(error) => opened_link.set(Some(Err(error.to_string()))),
         }
     };
-    let saved = browser::load_setting(SAVED_STATE_KEY)
+    let bring_back = Callback::new(move |()| {
+        let kept = browser::load_setting(Kept::Browser, REPLACED_STATE_KEY)
+            .and_then(|kept| share_link::decode(&kept, share_link::MAX_STATE_BYTES).ok());
+        match kept {
+            Some(state) => {
+                playground.restore(state);
+                browser::remove_setting(Kept::Browser, REPLACED_STATE_KEY);
+                opened_link.set(None);
+            }
+            None => playground.notify("your earlier work", "is no longer kept in this browser".to_owned()),
+        }
+        replaced.set(None);
+    });
+    // This tab's own work after a reload; in a new tab, the work last saved in any.
+    let saved = browser::load_setting(Kept::Tab, SAVED_STATE_KEY)
+        .or_else(|| browser::load_setting(Kept::Browser, SAVED_STATE_KEY))
         .and_then(|saved| share_link::decode(&saved, share_link::MAX_STATE_BYTES).ok());
     if let Some(state) = saved {
         playground.restore(state);
@@ -71,13 +104,14 @@ pub fn App() -> impl IntoView {
 
     let save_now = move || {
         // Binaries too large to keep are kept as digests, and asked for again after a reload.
-        let state = share_link::encode_within(
-            &untrack(|| playground.snapshot(share_link::SAVED_STATE_LIMIT_BYTES)),
-            share_link::SAVED_STATE_LIMIT_BYTES,
-        );
-        if let Err(error) = browser::save_setting(SAVED_STATE_KEY, &state) {
-            // A stale copy must not come back on reload in place of what is loaded now.
-            browser::remove_setting(SAVED_STATE_KEY);
+        let state = share_link::encode_within(&saved_state(), share_link::SAVED_STATE_LIMIT_BYTES);
+        let saved = [Kept::Tab, Kept::Browser].map(|kept| {
+            browser::save_setting(kept, SAVED_STATE_KEY, &state).inspect_err(|_| {
+                // A stale copy must not come back on reload in place of what is loaded now.
+                browser::remove_setting(kept, SAVED_STATE_KEY);
+            })
+        });
+        if let Some(Err(error)) = saved.into_iter().find(Result::is_err) {
             playground.notify(
                 "saving across reloads",
                 format!("the loaded files are too large to keep in this browser ({error}); reloading will lose them"),
@@ -157,7 +191,7 @@ pub fn App() -> impl IntoView {
             <ShareButton />
             <ThemeToggle />
         </header>
-        <LinkBanner opened=opened_link />
+        <LinkBanner opened=opened_link replaced=replaced bring_back=bring_back />
         // The panes stay mounted while the docs show, so a run and its worker survive a visit.
         <main class="panes" hidden=docs_route>
             <FilesPane />

@@ -140,22 +140,36 @@ async fn entry_file(entry: FileSystemFileEntry) -> Result<File, String> {
     receiver.await.map_err(|_| "the file could not be read".to_owned())?
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+/// Where a setting is kept: for every tab of the browser, or for this tab only (its reloads
+/// included, which is how two tabs keep their work apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    Browser,
+    Tab,
 }
 
-pub fn load_setting(key: &str) -> Option<String> {
-    storage()?.get_item(key).ok().flatten()
+fn storage(kept: Kept) -> Option<web_sys::Storage> {
+    let window = web_sys::window()?;
+    match kept {
+        Kept::Browser => window.local_storage(),
+        Kept::Tab => window.session_storage(),
+    }
+    .ok()
+    .flatten()
+}
+
+pub fn load_setting(kept: Kept, key: &str) -> Option<String> {
+    storage(kept)?.get_item(key).ok().flatten()
 }
 
 /// Saves `value`; an error says why it could not be kept (the quota, usually).
-pub fn save_setting(key: &str, value: &str) -> Result<(), String> {
-    let storage = storage().ok_or("this browser keeps no local storage")?;
+pub fn save_setting(kept: Kept, key: &str, value: &str) -> Result<(), String> {
+    let storage = storage(kept).ok_or("this browser keeps no local storage")?;
     storage.set_item(key, value).map_err(|error| describe(&error))
 }
 
-pub fn remove_setting(key: &str) {
-    if let Some(storage) = storage() {
+pub fn remove_setting(kept: Kept, key: &str) {
+    if let Some(storage) = storage(kept) {
         let _ = storage.remove_item(key);
     }
 }

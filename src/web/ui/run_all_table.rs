@@ -1,72 +1,113 @@
-//! "Run all": one row per request and use case, filled in as each run ends, and a summary of
-//! the ends; a row opens its run in the outcome view.
-
-use std::collections::BTreeMap;
+//! "Run all": a row per run as it ends, at most [`MAX_DRAWN_ROWS`] drawn, a summary of every
+//! end ([`Progress`]), and Stop; a row opens its run in the outcome view.
 
 use leptos::prelude::*;
 
 use super::outcome_view::RunView;
-use crate::run::plan::BatchKind;
+use crate::{
+    present::run_all::{MAX_DRAWN_ROWS, Progress, Stopped},
+    run::plan::BatchKind,
+};
 
-/// One run of "run all"; `view` is `None` until it has ended.
+/// One run of "run all" that has ended: its view, or why it could not be run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub kind: BatchKind,
     pub name: String,
-    pub view: Option<RunView>,
+    pub view: Result<RunView, String>,
+}
+
+impl Row {
+    fn end(&self) -> &'static str {
+        self.view.as_ref().map_or("not run", |view| view.end().label())
+    }
+}
+
+/// One Run all: the rows of the runs ended so far, in order, only ever appended, and its
+/// progress.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunAll {
+    pub rows: Vec<Row>,
+    pub progress: Progress,
+}
+
+impl RunAll {
+    pub fn new(planned: usize) -> Self {
+        Self { rows: Vec::new(), progress: Progress::new(planned) }
+    }
+
+    pub fn record(&mut self, row: Row) {
+        self.progress.record(row.end());
+        self.rows.push(row);
+    }
+
+    pub fn finish(&mut self, stopped: Option<Stopped>) {
+        self.progress.finish(stopped);
+    }
 }
 
 #[component]
 pub fn RunAllTable(
-    rows: ReadSignal<Vec<Row>>,
-    done: ReadSignal<bool>,
+    run_all: ReadSignal<Option<RunAll>>,
+    /// Which Run all this is: rows of an earlier one are never taken for this one's.
+    generation: ReadSignal<u32>,
     #[prop(into)] open: Callback<RunView>,
+    #[prop(into)] stop: Callback<()>,
 ) -> impl IntoView {
-    let summary = move || {
-        rows.with(|rows| {
-            let mut ends: BTreeMap<&'static str, usize> = BTreeMap::new();
-            for view in rows.iter().filter_map(|row| row.view.as_ref()) {
-                *ends.entry(view.end().label()).or_default() += 1;
-            }
-            let ended: usize = ends.values().sum();
-            let counts: Vec<String> = ends.iter().map(|(end, count)| format!("{count} {end}")).collect();
-            format!("{ended} of {} runs ended: {}", rows.len(), counts.join(", "))
-        })
-    };
     let yes_no =
         |value: Option<bool>, yes: &'static str, no: &'static str| value.map(|v| if v { yes } else { no });
+    let drawn = move || {
+        let generation = generation.get();
+        let count = run_all.with(|all| all.as_ref().map_or(0, |all| all.rows.len().min(MAX_DRAWN_ROWS)));
+        (0..count).map(move |index| (generation, index))
+    };
+    let row = move |(_, index): (u32, usize)| {
+        let row = run_all.with_untracked(|all| all.as_ref().and_then(|all| all.rows.get(index).cloned()))?;
+        let view = row.view.as_ref().ok();
+        let outcome = view.and_then(RunView::outcome);
+        let fuel = outcome.and_then(|o| o.fuel_consumed).map(|fuel| fuel.to_string());
+        let time = outcome.map(|o| format!("{:.1}", o.wall_time_ms));
+        let line = match &row.view {
+            Ok(view) => view.traverse_line(),
+            Err(problem) => Some(problem.clone()),
+        };
+        let output = view.and_then(|v| yes_no(v.output_valid(), "valid", "invalid"));
+        let example = view.and_then(|v| yes_no(v.equals_example(), "equal", "differs"));
+        let end = row.end();
+        let ran = view.cloned();
+        let not_run = ran.is_none();
+        Some(view! {
+            <tr data-testid="run-all-row" data-kind=row.kind.as_str() data-name=row.name.clone() data-end=end>
+                <td><button class="link" disabled=not_run
+                    on:click=move |_| if let Some(ran) = ran.clone() { open.run(ran) }>
+                    {format!("{} {}", row.kind.as_str(), row.name)}</button></td>
+                <td>{end}</td>
+                <td><code>{line}</code></td>
+                <td>{output}</td>
+                <td>{example}</td>
+                <td>{fuel}</td>
+                <td>{time}</td>
+            </tr>
+        })
+    };
+    // Memos, so that a row recorded redraws that row and the summary, not the section or Stop.
+    let shown = Memo::new(move |_| run_all.with(Option::is_some));
+    let going = Memo::new(move |_| run_all.with(|all| all.as_ref().is_some_and(|all| !all.progress.done())));
     move || {
-        (!rows.with(Vec::is_empty)).then(|| view! {
+        shown.get().then(|| view! {
             <section class="run-all" aria-label="run all">
-                <p class="note" data-testid="run-all-summary" data-done=move || done.get().to_string()>{summary}</p>
+                <p class="note">
+                    <span data-testid="run-all-summary" data-done=move || (!going.get()).to_string()>
+                        {move || run_all.with(|all| all.as_ref().map(|all| all.progress.summary()))}
+                    </span>
+                    " "
+                    <button class="small" data-testid="run-all-stop" title="Stop running the rest (Esc)"
+                        hidden=move || !going.get() on:click=move |_| stop.run(())>"Stop"</button>
+                </p>
                 <table>
                     <thead><tr><th>"input"</th><th>"end"</th><th>"Traverse"</th><th>"output"</th><th>"example"</th><th>"fuel"</th><th>"ms"</th></tr></thead>
                     <tbody>
-                        {move || rows.get().into_iter().map(|row| {
-                            let end = row.view.as_ref().map(|view| view.end().label());
-                            let outcome = row.view.as_ref().and_then(RunView::outcome);
-                            let fuel = outcome.and_then(|o| o.fuel_consumed).map(|fuel| fuel.to_string());
-                            let time = outcome.map(|o| format!("{:.1}", o.wall_time_ms));
-                            let line = row.view.as_ref().and_then(RunView::traverse_line);
-                            let output = row.view.as_ref().and_then(|v| yes_no(v.output_valid(), "valid", "invalid"));
-                            let example = row.view.as_ref().and_then(|v| yes_no(v.equals_example(), "equal", "differs"));
-                            let ran = row.view.clone();
-                            let pending = ran.is_none();
-                            view! {
-                                <tr data-testid="run-all-row" data-kind=row.kind.as_str() data-name=row.name.clone()
-                                    data-end=end.unwrap_or("") class:pending=pending>
-                                    <td><button class="link" disabled=pending
-                                        on:click=move |_| if let Some(ran) = ran.clone() { open.run(ran) }>
-                                        {format!("{} {}", row.kind.as_str(), row.name)}</button></td>
-                                    <td>{end.unwrap_or("…")}</td>
-                                    <td><code>{line}</code></td>
-                                    <td>{output}</td>
-                                    <td>{example}</td>
-                                    <td>{fuel}</td>
-                                    <td>{time}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
+                        <For each=drawn key=|key| *key children=row />
                     </tbody>
                 </table>
             </section>

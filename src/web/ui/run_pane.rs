@@ -8,13 +8,13 @@ use serde_json::Value;
 use super::{
     composition_view::{ComposedView, WorkflowGraph},
     outcome_view::{OutcomeView, RunView},
-    run_all_table::{Row, RunAllTable},
+    run_all_table::{Row, RunAll, RunAllTable},
     sandbox_settings::SandboxSettings,
     state::{Playground, SharedRunner},
 };
 use crate::{
     check::{Report, limits::FUEL_BUDGET, request},
-    present::number::grouped,
+    present::{number::grouped, run_all::Stopped},
     run::{
         account,
         composite::{self, Begun},
@@ -42,8 +42,10 @@ pub fn RunPane() -> impl IntoView {
     let runner = expect_context::<SharedRunner>();
     let sandbox_files = RwSignal::new(Vec::<SandboxFile>::new());
     let view = RwSignal::new(None::<RunView>);
-    let rows = RwSignal::new(Vec::<Row>::new());
-    let all_done = RwSignal::new(false);
+    let run_all_state = RwSignal::new(None::<RunAll>);
+    // Which Run all is current: Stop, a change of the files and the next Run all each move it
+    // on, and a Run all whose number is no longer current runs nothing more.
+    let generation = RwSignal::new(0u32);
     let running = RwSignal::new(false);
     let runs = RwSignal::new(0u32);
     let settings = playground.settings();
@@ -190,6 +192,22 @@ pub fn RunPane() -> impl IntoView {
             finish(ran.ok())
         });
     };
+    let stop_run_all = move |why: Stopped| {
+        let going = run_all_state.with_untracked(|all| all.as_ref().is_some_and(|all| !all.progress.done()));
+        if going {
+            generation.update(|generation| *generation += 1);
+            run_all_state.update(|all| {
+                if let Some(all) = all {
+                    all.finish(Some(why));
+                }
+            });
+        }
+    };
+    // The runs left would be of other files.
+    Effect::new(move |_| {
+        playground.files().track();
+        stop_run_all(Stopped::FilesChanged);
+    });
     let run_all = move || {
         if running.get_untracked() {
             return;
@@ -206,34 +224,44 @@ pub fn RunPane() -> impl IntoView {
             return;
         }
         let limits = settings.get_untracked().limits();
-        rows.set(
-            batches
-                .iter()
-                .map(|batch| Row { kind: batch.kind, name: batch.name.clone(), view: None })
-                .collect(),
-        );
-        all_done.set(false);
+        generation.update(|generation| *generation += 1);
+        let mine = generation.get_untracked();
+        run_all_state.set(Some(RunAll::new(batches.len())));
         running.set(true);
         let runner = runner.get_value();
         spawn_local(async move {
-            for (index, batch) in batches.into_iter().enumerate() {
+            for batch in batches {
+                if generation.get_untracked() != mine {
+                    break;
+                }
                 let ran = match &prepared {
                     _ if batch.choice.is_composed() => {
-                        run_composed(&runner, playground, batch.choice, "", limits).await.ok()
+                        run_composed(&runner, playground, batch.choice, "", limits).await
                     }
                     Some(prepared) => {
                         let stdin = batch.choice.stdin(&prepared.report).unwrap_or_default();
-                        run_one(&runner, prepared, &batch.choice, &stdin).await.ok()
+                        run_one(&runner, prepared, &batch.choice, &stdin).await
                     }
-                    None => None,
+                    None => Err("no module to run".to_owned()),
                 };
-                rows.update(|rows| {
-                    if let Some(row) = rows.get_mut(index) {
-                        row.view = ran;
+                // A run that ends after Stop belongs to no table.
+                if generation.get_untracked() != mine {
+                    break;
+                }
+                let row = Row { kind: batch.kind, name: batch.name, view: ran };
+                run_all_state.update(|all| {
+                    if let Some(all) = all {
+                        all.record(row);
                     }
                 });
             }
-            all_done.set(true);
+            if generation.get_untracked() == mine {
+                run_all_state.update(|all| {
+                    if let Some(all) = all {
+                        all.finish(None);
+                    }
+                });
+            }
             running.set(false);
         });
     };
@@ -241,6 +269,8 @@ pub fn RunPane() -> impl IntoView {
         if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
             event.prevent_default();
             if event.shift_key() { run_all() } else { run() }
+        } else if event.key() == "Escape" {
+            stop_run_all(Stopped::ByUser);
         }
     });
 
@@ -366,7 +396,8 @@ pub fn RunPane() -> impl IntoView {
                     on:click=move |_| run_all()>"Run all"</button>
                 <span class="note">" Ctrl/⌘-Enter · runs: " <span data-testid="run-count">{move || runs.get()}</span></span>
             </div>
-            <RunAllTable rows=rows.read_only() done=all_done.read_only() open=move |ran| view.set(Some(ran)) />
+            <RunAllTable run_all=run_all_state.read_only() generation=generation.read_only()
+                open=move |ran| view.set(Some(ran)) stop=move |()| stop_run_all(Stopped::ByUser) />
             {move || composed.get().then(|| view! {
                 <p class="note" data-testid="composition-note">"A composition runs node by node as Traverse's runtime walks it: each node governed, with its own fuel and limits, whatever the mode."</p>
             })}

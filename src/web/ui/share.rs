@@ -46,9 +46,14 @@ pub fn ShareButton() -> impl IntoView {
     }
 }
 
-/// What an opened link restored and will run, or why it was refused.
+/// What an opened link restored and will run, or why it was refused; and, when it replaced
+/// earlier work (`replaced`, its file count), a button to bring that back.
 #[component]
-pub fn LinkBanner(opened: RwSignal<Option<Result<(), String>>>) -> impl IntoView {
+pub fn LinkBanner(
+    opened: RwSignal<Option<Result<(), String>>>,
+    replaced: RwSignal<Option<usize>>,
+    bring_back: Callback<()>,
+) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let summary = move || {
         let module = playground.module.get().unwrap_or_else(|| "no module yet".to_owned());
@@ -79,6 +84,17 @@ pub fn LinkBanner(opened: RwSignal<Option<Result<(), String>>>) -> impl IntoView
             let body = match result {
                 Ok(()) => view! {
                     <p>"Opened a shared link. " {summary}</p>
+                    {move || replaced.get().map(|files| view! {
+                        <p data-testid="link-replaced">
+                            {format!(
+                                "It replaced the work you had here ({files} file{}), which is kept in this browser. ",
+                                if files == 1 { "" } else { "s" }
+                            )}
+                            <button class="small" data-testid="link-bring-back" on:click=move |_| bring_back.run(())>
+                                "Bring it back"
+                            </button>
+                        </p>
+                    })}
                 }
                 .into_any(),
                 Err(error) => view! {

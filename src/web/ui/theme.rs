@@ -8,7 +8,7 @@ const THEME_KEY: &str = "traverse-playground/theme";
 
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
-    let dark = RwSignal::new(match browser::load_setting(THEME_KEY).as_deref() {
+    let dark = RwSignal::new(match browser::load_setting(browser::Kept::Browser, THEME_KEY).as_deref() {
         Some("dark") => true,
         Some("light") => false,
         _ => browser::prefers_dark(),
@@ -17,7 +17,11 @@ pub fn ThemeToggle() -> impl IntoView {
     let toggle = move |_| {
         dark.update(|dark| *dark = !*dark);
         // Not kept (private browsing, a full quota): the toggle still works for this visit.
-        let _ = browser::save_setting(THEME_KEY, if dark.get_untracked() { "dark" } else { "light" });
+        let _ = browser::save_setting(
+            browser::Kept::Browser,
+            THEME_KEY,
+            if dark.get_untracked() { "dark" } else { "light" },
+        );
     };
     view! {
         <button class="small" data-testid="theme-toggle" on:click=toggle
