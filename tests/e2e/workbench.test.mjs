@@ -380,3 +380,43 @@ test('run all over 2,000 requests: drawn as it goes, at most 200 rows, stopped b
   assert.match(await summary.textContent(), /runs ended: \d+ completed\. Stopped: the files changed; the rest were not run\./);
   assert.deepEqual(problems, []);
 });
+
+test('a zip with names an archive must not carry, or that one disk would merge, loses only those; the download carries none', async () => {
+  const { page, problems } = await playground.newPage();
+  const zip = resolve(work, 'hostile-names.zip');
+  // Python's zipfile writes what a hostile tool would: the same name twice, absolute and drive
+  // paths, a control character, café composed and decomposed, a name that differs by case.
+  execFileSync('python3', ['-c', `import os, sys, warnings, zipfile
+warnings.simplefilter('ignore')
+z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)
+for root, _, files in sorted(os.walk(sys.argv[2])):
+    for name in sorted(files):
+        path = os.path.join(root, name)
+        z.write(path, 'hello/' + os.path.relpath(path, sys.argv[2]))
+for name, text in [('hello/manifest.json', '{"kind": "stub"}'), ('/etc/cron.d/job', '* * * * * x'),
+                   ('C:/Windows/win.ini', 'x'), ('hello/notes\\x07.txt', 'x'), ('hello/caf\\u00e9.json', '{}'),
+                   ('hello/cafe\\u0301.json', '[]'), ('hello/Manifest.json', '{}')]:
+    z.writestr(name, text)
+z.close()`, zip, resolve(EXAMPLES, 'hello-world')]);
+  await page.getByTestId('file-input').setInputFiles(zip);
+  for (const message of [
+    'hello/manifest.json: appears more than once; the first was kept and the others left out',
+    '/etc/cron.d/job: it is an absolute path, which no archive should carry; it was left out',
+    'C:/Windows/win.ini: it names a Windows drive, which no archive should carry; it was left out',
+    'hello/notes\\u{7}.txt: its name holds a control character, which no archive should carry; it was left out',
+    'hello/cafe\u0301.json: differs from hello/caf\u00e9.json only in letter case or Unicode form',
+    'hello/Manifest.json: differs from hello/manifest.json only in letter case or Unicode form',
+  ]) {
+    await page.getByTestId('load-error').filter({ hasText: message }).waitFor();
+  }
+  // The first manifest is the one checked, not the stub after it.
+  await page.getByTestId('verdict').waitFor();
+  assert.match(await text(page, 'verdict'), /^Traverse loads this package/);
+
+  const names = Object.keys(unzip((await download(page, 'download-package')).path));
+  assert.ok(names.includes('hello/manifest.json') && names.includes('hello/caf\u00e9.json'), names.join(', '));
+  const unsafe = names.filter((name) => /^\/|^[A-Za-z]:|[\u0000-\u001f]|\.\.|cafe\u0301|Manifest/.test(name));
+  assert.deepEqual(unsafe, []);
+  assert.equal(new Set(names).size, names.length, 'no name twice');
+  assert.deepEqual(problems, []);
+});
