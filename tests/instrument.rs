@@ -16,10 +16,10 @@ struct Run {
     table_elements: i64,
 }
 
-fn run_with_budget(wat_or_wasm: &[u8], budget: u64) -> Run {
-    let original = wat::parse_bytes(wat_or_wasm).unwrap();
-    let names = Exported::of(&original).unwrap();
-    let bytes = instrument(&original, budget).unwrap();
+/// The module rewritten with `budget` and instantiated in wasmi, with the names the rewrite gave.
+fn instantiated(original: &[u8], budget: u64) -> (Store<()>, wasmi::Instance, Exported) {
+    let names = Exported::of(original).unwrap();
+    let bytes = instrument(original, budget).unwrap();
     wasmparser::Validator::new().validate_all(&bytes).expect("the instrumented module validates");
     let engine = Engine::default();
     let module = Module::new(&engine, &bytes[..]).unwrap();
@@ -30,6 +30,11 @@ fn run_with_budget(wat_or_wasm: &[u8], budget: u64) -> Run {
     linker.func_wrap("wasi_snapshot_preview1", "fd_read", |_: i32, _: i32, _: i32, _: i32| 0i32).unwrap();
     linker.func_wrap("wasi_snapshot_preview1", "proc_exit", |_: i32| ()).unwrap();
     let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
+    (store, instance, names)
+}
+
+fn run_with_budget(wat_or_wasm: &[u8], budget: u64) -> Run {
+    let (mut store, instance, names) = instantiated(&wat::parse_bytes(wat_or_wasm).unwrap(), budget);
     let entry =
         ["", "_start"].into_iter().find_map(|name| instance.get_typed_func::<(), ()>(&store, name).ok());
     let trapped = entry.is_some_and(|entry| entry.call(&mut store, ()).is_err());
@@ -260,15 +265,7 @@ fn an_access_that_can_never_be_in_bounds_saves_its_fuel_as_wasmtime_does() {
 /// Runs a rewritten module as governed mode does: the start function's export when the module
 /// had a start section, then `_start`; answers the byte at `offset` of its memory.
 fn run_as_the_runner(original: &[u8], offset: usize) -> u8 {
-    let names = Exported::of(original).unwrap();
-    let bytes = instrument(original, 5_000_000).unwrap();
-    wasmparser::Validator::new().validate_all(&bytes).expect("the instrumented module validates");
-    let engine = Engine::default();
-    let module = Module::new(&engine, &bytes[..]).unwrap();
-    let mut store = Store::new(&engine, ());
-    let mut linker = Linker::<()>::new(&engine);
-    linker.func_wrap("wasi_snapshot_preview1", "fd_write", |_: i32, _: i32, _: i32, _: i32| 0i32).unwrap();
-    let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
+    let (mut store, instance, names) = instantiated(original, 5_000_000);
     for name in names.start.iter().map(String::as_str).chain(["_start"]) {
         instance.get_typed_func::<(), ()>(&store, name).unwrap().call(&mut store, ()).unwrap();
     }
