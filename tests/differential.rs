@@ -7,6 +7,10 @@
 //! `tests/reference/differential.py`, runs the same modules in wasmtime 44 with Traverse's fuel
 //! and limits and compares.
 //!
+//! Threads (atomics, shared memories) are generated too, but wasmi does not run them: for such
+//! a module the record names the rewritten module and the names it exports instead, and the other
+//! half runs it in wasmtime with no fuel of its own, reading the rewrite's counters.
+//!
 //! Not a test of its own (`harness = false`): a plain `cargo test` runs it and it returns at once;
 //! it works only when `DIFFERENTIAL_OUT` names the folder to write to.
 
@@ -40,10 +44,18 @@ fn main() {
         let name = format!("{index:05}.wasm");
         std::fs::write(out.join(&name), &module).unwrap();
         let record = match run_rewritten(&module, budget) {
-            Some((entry, end, fuel)) => {
+            Ran::Counted { entry, end, fuel } => {
                 serde_json::json!({"module": name, "entry": entry, "budget": budget, "end": end, "fuel": fuel})
             }
-            None => serde_json::json!({"module": name, "entry": null}),
+            Ran::NotInWasmi { entry, rewritten } => {
+                let rewritten_name = format!("{index:05}.rewritten.wasm");
+                std::fs::write(out.join(&rewritten_name), rewritten).unwrap();
+                let names = Exported::of(&module).unwrap();
+                serde_json::json!({"module": name, "entry": entry, "budget": budget, "rewritten": rewritten_name,
+                    "names": {"fuel": names.fuel, "grow_pages": names.grow_pages,
+                              "table_grow_elements": names.table_grow_elements, "start": names.start}})
+            }
+            Ran::NoEntry => serde_json::json!({"module": name, "entry": null}),
         };
         writeln!(records, "{record}").unwrap();
     }
@@ -62,7 +74,7 @@ fn generate(bytes: &[u8]) -> Option<Vec<u8>> {
         bulk_memory_enabled: true,
         gc_enabled: false,
         exceptions_enabled: false,
-        threads_enabled: false,
+        threads_enabled: true,
         shared_everything_threads_enabled: false,
         custom_page_sizes_enabled: false,
         wide_arithmetic_enabled: false,
@@ -84,26 +96,41 @@ fn generate(bytes: &[u8]) -> Option<Vec<u8>> {
     wasm_smith::Module::new(config, &mut input).ok().map(|module| module.to_bytes())
 }
 
+/// How the rewritten module ran in wasmi, if it could.
+enum Ran {
+    /// The entry, how it ended and the fuel the rewrite counted.
+    Counted { entry: String, end: String, fuel: i64 },
+    /// A module of threads, which wasmi does not run: the entry and the rewritten module.
+    NotInWasmi { entry: String, rewritten: Vec<u8> },
+    /// No function to call.
+    NoEntry,
+}
+
 /// The first exported function, given zeros and nulls for its parameters, run as governed mode
-/// runs an entry: the start function first, then the entry. Returns the entry, the end and the
-/// fuel counted.
-fn run_rewritten(module: &[u8], budget: u64) -> Option<(String, String, i64)> {
+/// runs an entry: the start function first, then the entry.
+fn run_rewritten(module: &[u8], budget: u64) -> Ran {
     let rewritten = instrument(module, budget).expect("a governed module is rewritten");
     let names = Exported::of(module).expect("a rewritten module parses");
     let mut config = wasmi::Config::default();
     config.set_max_recursion_depth(100_000);
     let engine = Engine::new(&config);
-    let compiled = Module::new(&engine, &rewritten[..]).expect("the rewritten module compiles");
+    let Ok(compiled) = Module::new(&engine, &rewritten[..]) else {
+        return match first_function_export(module) {
+            Some(entry) => Ran::NotInWasmi { entry, rewritten },
+            None => Ran::NoEntry,
+        };
+    };
     let entry = compiled.exports().find_map(|export| match export.ty() {
         ExternType::Func(_) if Some(export.name()) != names.start.as_deref() => {
             Some(export.name().to_owned())
         }
         _ => None,
-    })?;
+    });
+    let Some(entry) = entry else { return Ran::NoEntry };
     let mut store = Store::new(&engine, ());
     let instance = match Linker::<()>::new(&engine).instantiate_and_start(&mut store, &compiled) {
         Ok(instance) => instance,
-        Err(error) => return Some((entry, format!("trapped: {error}"), 0)),
+        Err(error) => return Ran::Counted { entry, end: format!("trapped: {error}"), fuel: 0 },
     };
     let call = |store: &mut Store<()>, name: &str| {
         let func = instance.get_func(&mut *store, name).expect("an exported function");
@@ -138,7 +165,19 @@ fn run_rewritten(module: &[u8], budget: u64) -> Option<(String, String, i64)> {
         Err(error) => format!("trapped: {error}"),
     };
     // The runner reports at most the budget, as wasmtime does.
-    Some((entry, end, fuel.min(budget as i64)))
+    Ran::Counted { entry, end, fuel: fuel.min(budget as i64) }
+}
+
+/// The module's first exported function, by its name (the original's: the rewrite only adds).
+fn first_function_export(module: &[u8]) -> Option<String> {
+    wasmparser::Parser::new(0).parse_all(module).find_map(|payload| match payload {
+        Ok(wasmparser::Payload::ExportSection(reader)) => reader
+            .into_iter()
+            .filter_map(Result::ok)
+            .find(|export| export.kind == wasmparser::ExternalKind::Func)
+            .map(|export| export.name.to_owned()),
+        _ => None,
+    })
 }
 
 /// A small deterministic generator, so a seed names the same modules on every machine.

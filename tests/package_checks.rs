@@ -570,16 +570,6 @@ fn modules_run_only_with_the_features_traverse_compiles() {
             "function references required",
         ),
         (
-            "shared memory",
-            r#"(module (memory 1 1 shared) (func (export "_start")))"#,
-            "threads must be enabled",
-        ),
-        (
-            "atomics",
-            r#"(module (memory 1) (func (export "_start") (drop (i32.atomic.load (i32.const 0)))))"#,
-            "threads support is not enabled",
-        ),
-        (
             "wide arithmetic",
             r#"(module (func (export "_start") (drop (drop (i64.add128 (i64.const 1) (i64.const 1) (i64.const 1) (i64.const 1))))))"#,
             "wide arithmetic support is not enabled",
@@ -600,6 +590,10 @@ fn modules_run_only_with_the_features_traverse_compiles() {
         ("64-bit table", r#"(module (table i64 1 funcref) (func (export "_start")))"#),
         ("SIMD", r#"(module (func (export "_start") (drop (v128.const i32x4 0 0 0 0))))"#),
         ("tail calls", r#"(module (func $f (return_call $g)) (func $g) (func (export "_start") (call $f)))"#),
+        // Threads compile in wasmtime 44; a shared memory then fails to instantiate, at run time
+        // (run::execution::instantiation_failure), after the checks have passed.
+        ("atomics", r#"(module (memory 1) (func (export "_start") (drop (i32.atomic.load (i32.const 0)))))"#),
+        ("shared memory", r#"(module (memory 1 1 shared) (func (export "_start")))"#),
         (
             "extended constants",
             r#"(module (global i32 (i32.add (i32.const 1) (i32.const 2))) (func (export "_start")))"#,

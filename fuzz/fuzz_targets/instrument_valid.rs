@@ -16,7 +16,6 @@ fuzz_target!(|data: &[u8]| {
     // What Traverse's engine compiles (limits::GOVERNED_FEATURES), which V8 runs too.
     config.gc_enabled = false;
     config.exceptions_enabled = false;
-    config.threads_enabled = false;
     config.custom_page_sizes_enabled = false;
     config.wide_arithmetic_enabled = false;
     config.shared_everything_threads_enabled = false;

@@ -1,18 +1,20 @@
 //! Traverse's execution limits, in one place (SPEC §8.6, wasmtime's store limits there).
 
-/// The WebAssembly features wasmtime 44 accepts as Traverse runs it: WebAssembly 2.0 (bulk
+/// The WebAssembly features wasmtime 44 compiles as Traverse builds it: WebAssembly 2.0 (bulk
 /// memory, reference types, sign extension, saturating conversions, multi-value, SIMD) and tail
-/// calls, extended constants, several memories, relaxed SIMD, 64-bit memories and tables.
-/// Refused, as wasmtime refuses them: exceptions, GC and typed function references, threads
-/// (shared memories and atomics), wide arithmetic, custom page sizes, stack switching. The module
-/// check, the fuel rewrite and the command line all validate with this set, so a module Traverse
-/// cannot compile never runs.
+/// calls, extended constants, several memories, relaxed SIMD, 64-bit memories and tables, and
+/// threads (shared memories and atomics; a shared memory then fails at instantiation, see
+/// [`crate::run::execution::instantiation_failure`]). Refused, as wasmtime refuses them:
+/// exceptions, GC and typed function references, wide arithmetic, custom page sizes, stack
+/// switching. The module check, the fuel rewrite and the command line all validate with this
+/// set, so a module Traverse cannot compile never runs.
 pub const GOVERNED_FEATURES: wasmparser::WasmFeatures = wasmparser::WasmFeatures::WASM2
     .union(wasmparser::WasmFeatures::TAIL_CALL)
     .union(wasmparser::WasmFeatures::EXTENDED_CONST)
     .union(wasmparser::WasmFeatures::MULTI_MEMORY)
     .union(wasmparser::WasmFeatures::RELAXED_SIMD)
-    .union(wasmparser::WasmFeatures::MEMORY64);
+    .union(wasmparser::WasmFeatures::MEMORY64)
+    .union(wasmparser::WasmFeatures::THREADS);
 
 /// Linear memory per memory: 8 MiB. More initial pages fail; growing past it traps.
 pub const MEMORY_LIMIT_PAGES: u64 = 128;

@@ -114,6 +114,48 @@ pub fn executor_refusal(file: &str, bytes: &[u8]) -> Option<RunEnd> {
     })
 }
 
+/// wasmtime's words when an engine built without `Config::shared_memory` (Traverse's
+/// `Config::new()`) instantiates a module with a shared memory, which it compiles.
+pub const SHARED_MEMORY_DISABLED: &str =
+    "shared memory support is disabled for this engine -- see `Config::shared_memory`";
+
+/// How wasmtime 44, configured as Traverse's executor configures it, fails to instantiate a
+/// module it compiled; `None` when it instantiates. A shared memory, defined or imported, is
+/// refused there. As SPEC §8.3 says of instantiation failures: a module exporting `_start` is
+/// instantiated at call time, so it ends like a trap; any other while linking.
+pub fn instantiation_failure(bytes: &[u8]) -> Option<RunEnd> {
+    let mut shared = false;
+    let mut command = false;
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        match payload.ok()? {
+            wasmparser::Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    shared |= matches!(import.ok()?.ty, wasmparser::TypeRef::Memory(memory) if memory.shared);
+                }
+            }
+            wasmparser::Payload::MemorySection(reader) => {
+                for memory in reader {
+                    shared |= memory.ok()?.shared;
+                }
+            }
+            wasmparser::Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.ok()?;
+                    command |= export.name == "_start" && export.kind == wasmparser::ExternalKind::Func;
+                }
+            }
+            _ => {}
+        }
+    }
+    shared.then(|| {
+        if command {
+            RunEnd::Trapped(SHARED_MEMORY_DISABLED.to_owned())
+        } else {
+            RunEnd::SetupFailed(format!("module link: {SHARED_MEMORY_DISABLED}"))
+        }
+    })
+}
+
 /// Stdout must be exactly one JSON value in UTF-8; surrounding whitespace is fine.
 fn parse_output(stdout: &[u8]) -> Result<Value, ExecutorError> {
     serde_json::from_slice(stdout).map_err(|error| {
@@ -181,6 +223,27 @@ mod tests {
             Some(RunEnd::TableLimit { elements: 10_000_000 })
         );
         assert!(matches!(executor_refusal("m.wasm", b"not wasm"), Some(RunEnd::SetupFailed(_))));
+    }
+
+    #[test]
+    fn a_shared_memory_fails_at_instantiation_as_in_wasmtime() {
+        let module = |wat: &str| wat::parse_str(wat).unwrap();
+        assert_eq!(
+            instantiation_failure(&module(
+                r#"(module (memory (export "memory") 1 2 shared) (func (export "_start")))"#
+            )),
+            Some(RunEnd::Trapped(SHARED_MEMORY_DISABLED.into()))
+        );
+        assert_eq!(
+            instantiation_failure(&module(
+                r#"(module (import "env" "m" (memory 1 2 shared)) (func (export "")))"#
+            )),
+            Some(RunEnd::SetupFailed(format!("module link: {SHARED_MEMORY_DISABLED}")))
+        );
+        // Atomics on an ordinary memory instantiate.
+        let atomics =
+            r#"(module (memory 1) (func (export "_start") (drop (i32.atomic.load (i32.const 0)))))"#;
+        assert_eq!(instantiation_failure(&module(atomics)), None);
     }
 
     #[test]

@@ -240,9 +240,19 @@ impl Facts {
     /// Whether wasmtime compiles `operator` to an unconditional trap, before which it saves the
     /// fuel counted so far, this operator included, as before an explicit `unreachable`: a memory
     /// access whose offset (within 32 bits) and size pass the largest size its memory can ever
-    /// have (its maximum, or 4 GiB for a 32-bit memory without one).
+    /// have (its maximum, or 4 GiB for a 32-bit memory without one); for an atomic access, only
+    /// when its offset is a multiple of its size.
     fn traps_statically(&self, operator: &Operator) -> bool {
-        let Some(memarg) = memory_access(operator) else { return false };
+        let (memarg, atomic) = match (memory_access(operator), atomic_access(operator)) {
+            (Some(memarg), _) => (memarg, false),
+            (None, Some(memarg)) => (memarg, true),
+            (None, None) => return false,
+        };
+        // wasmtime checks an atomic access's alignment first, at run time, and that trap saves
+        // nothing: an offset the access size does not divide leaves the address to decide.
+        if atomic && memarg.offset % (1 << memarg.max_align) != 0 {
+            return false;
+        }
         let Some(memory) = self.memories.get(memarg.memory as usize) else { return false };
         let largest = match (memory.maximum, memory.memory64) {
             (Some(pages), _) => pages.saturating_mul(PAGE_BYTES),
@@ -253,7 +263,7 @@ impl Facts {
     }
 }
 
-/// The memory operand of a load or store (atomics are not among the governed features).
+/// The memory operand of a plain load or store, SIMD ones included.
 fn memory_access<'a>(operator: &'a Operator) -> Option<&'a wasmparser::MemArg> {
     use Operator as O;
     match operator {
@@ -468,6 +478,78 @@ impl Rewriter {
     fn table_guard_body(&self, guard: &TableGuard) -> Function {
         let (size, grow) = (Instruction::TableSize(guard.table), Instruction::TableGrow(guard.table));
         self.grow_guard(2, guard.table64, guard.limit, self.table_grow_global(), size, grow)
+    }
+}
+
+/// The memory operand of an atomic load, store or read-modify-write (not `notify` or `wait`,
+/// which wasmtime runs as calls into the runtime and never compiles to a plain trap).
+fn atomic_access<'a>(operator: &'a Operator) -> Option<&'a wasmparser::MemArg> {
+    use Operator as O;
+    match operator {
+        O::I32AtomicLoad { memarg }
+        | O::I32AtomicLoad16U { memarg }
+        | O::I32AtomicLoad8U { memarg }
+        | O::I32AtomicRmw16AddU { memarg }
+        | O::I32AtomicRmw16AndU { memarg }
+        | O::I32AtomicRmw16CmpxchgU { memarg }
+        | O::I32AtomicRmw16OrU { memarg }
+        | O::I32AtomicRmw16SubU { memarg }
+        | O::I32AtomicRmw16XchgU { memarg }
+        | O::I32AtomicRmw16XorU { memarg }
+        | O::I32AtomicRmw8AddU { memarg }
+        | O::I32AtomicRmw8AndU { memarg }
+        | O::I32AtomicRmw8CmpxchgU { memarg }
+        | O::I32AtomicRmw8OrU { memarg }
+        | O::I32AtomicRmw8SubU { memarg }
+        | O::I32AtomicRmw8XchgU { memarg }
+        | O::I32AtomicRmw8XorU { memarg }
+        | O::I32AtomicRmwAdd { memarg }
+        | O::I32AtomicRmwAnd { memarg }
+        | O::I32AtomicRmwCmpxchg { memarg }
+        | O::I32AtomicRmwOr { memarg }
+        | O::I32AtomicRmwSub { memarg }
+        | O::I32AtomicRmwXchg { memarg }
+        | O::I32AtomicRmwXor { memarg }
+        | O::I32AtomicStore { memarg }
+        | O::I32AtomicStore16 { memarg }
+        | O::I32AtomicStore8 { memarg }
+        | O::I64AtomicLoad { memarg }
+        | O::I64AtomicLoad16U { memarg }
+        | O::I64AtomicLoad32U { memarg }
+        | O::I64AtomicLoad8U { memarg }
+        | O::I64AtomicRmw16AddU { memarg }
+        | O::I64AtomicRmw16AndU { memarg }
+        | O::I64AtomicRmw16CmpxchgU { memarg }
+        | O::I64AtomicRmw16OrU { memarg }
+        | O::I64AtomicRmw16SubU { memarg }
+        | O::I64AtomicRmw16XchgU { memarg }
+        | O::I64AtomicRmw16XorU { memarg }
+        | O::I64AtomicRmw32AddU { memarg }
+        | O::I64AtomicRmw32AndU { memarg }
+        | O::I64AtomicRmw32CmpxchgU { memarg }
+        | O::I64AtomicRmw32OrU { memarg }
+        | O::I64AtomicRmw32SubU { memarg }
+        | O::I64AtomicRmw32XchgU { memarg }
+        | O::I64AtomicRmw32XorU { memarg }
+        | O::I64AtomicRmw8AddU { memarg }
+        | O::I64AtomicRmw8AndU { memarg }
+        | O::I64AtomicRmw8CmpxchgU { memarg }
+        | O::I64AtomicRmw8OrU { memarg }
+        | O::I64AtomicRmw8SubU { memarg }
+        | O::I64AtomicRmw8XchgU { memarg }
+        | O::I64AtomicRmw8XorU { memarg }
+        | O::I64AtomicRmwAdd { memarg }
+        | O::I64AtomicRmwAnd { memarg }
+        | O::I64AtomicRmwCmpxchg { memarg }
+        | O::I64AtomicRmwOr { memarg }
+        | O::I64AtomicRmwSub { memarg }
+        | O::I64AtomicRmwXchg { memarg }
+        | O::I64AtomicRmwXor { memarg }
+        | O::I64AtomicStore { memarg }
+        | O::I64AtomicStore16 { memarg }
+        | O::I64AtomicStore32 { memarg }
+        | O::I64AtomicStore8 { memarg } => Some(memarg),
+        _ => None,
     }
 }
 

@@ -4,7 +4,7 @@
 //! the module's.
 
 /// A fragment of V8's message and wasmtime's name for the same trap, most specific first.
-const WASMTIME_WORDS: [(&str, &str); 11] = [
+const WASMTIME_WORDS: [(&str, &str); 13] = [
     ("Maximum call stack size exceeded", "call stack exhausted"),
     ("divide result unrepresentable", "integer overflow"),
     ("divide by zero", "integer divide by zero"),
@@ -16,6 +16,10 @@ const WASMTIME_WORDS: [(&str, &str); 11] = [
     ("null function", "uninitialized element"),
     ("function signature mismatch", "indirect call type mismatch"),
     ("unreachable", "wasm `unreachable` instruction executed"),
+    ("does not support unaligned accesses", "unaligned atomic"),
+    // A module that runs has no shared memory (execution::instantiation_failure), so every
+    // wait it makes is on an ordinary memory.
+    ("Atomics.wait cannot be called", "atomic wait on non-shared memory"),
 ];
 
 /// The engine's trap `message` (wasmer's `js: …` or `user: …` text) in wasmtime's words, or its
@@ -53,6 +57,8 @@ mod tests {
             ("js: null function", "uninitialized element"),
             ("js: function signature mismatch", "indirect call type mismatch"),
             ("js: table index is out of bounds", "undefined element: out of bounds table access"),
+            ("js: operation does not support unaligned accesses", "unaligned atomic"),
+            ("js: Atomics.wait cannot be called in this context", "atomic wait on non-shared memory"),
         ];
         for (v8, wasmtime) in cases {
             let first = v8.lines().next().unwrap().trim_start_matches("js: ");

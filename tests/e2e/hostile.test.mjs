@@ -44,6 +44,11 @@ const HOSTILE = [
   ['trap-table-out-of-bounds', 'call_indirect past the table', trapped(/^wasm trap: undefined element: out of bounds table access/)],
   ['write-past-memory', 'an fd_write iovec past the end of memory', trapped('pointer out of bounds')],
   ['data-out-of-bounds', 'a data segment past the end of memory', trapped(/^wasm trap: out of bounds memory access/)],
+  // Threads: wasmtime compiles them for Traverse, and refuses a shared memory at instantiation.
+  ['atomic-unaligned', 'an atomic load at an address its size does not divide', trapped(/^wasm trap: unaligned atomic/)],
+  ['atomic-wait', 'memory.atomic.wait32 on an ordinary memory', trapped(/^wasm trap: atomic wait on non-shared memory/)],
+  ['shared-memory', 'a shared memory', { ...trapped('shared memory support is disabled for this engine -- see `Config::shared_memory`'), fuel: '0' }],
+  ['atomics', 'stores, read-modify-writes, a fence and a notify on an ordinary memory', { ...ok('{"ok":3}'), fuel: '26' }],
   ['import-environ-get', 'imports environ_get', unauthorized('wasi_snapshot_preview1::environ_get')],
   ['import-sock-accept', 'imports a network function (sock_accept)', unauthorized('wasi_snapshot_preview1::sock_accept')],
   ['import-sock-send', 'imports a network function (sock_send)', unauthorized('wasi_snapshot_preview1::sock_send')],

@@ -18,6 +18,7 @@ use crate::{
     package::digest,
     run::protocol::{RunEnd, RunOutcome, RunRequest},
     run::{
+        execution,
         host::{
             GuestMemory, HostStop,
             traverse::{self, Accepted, EventPolicy},
@@ -60,6 +61,12 @@ pub fn run(request: &RunRequest, policy: &EventPolicy, compiled: &mut CompiledMo
     });
     let compile_ms = now_ms() - started;
     let (end, fuel, module_was_kept) = match module {
+        // What wasmtime compiles but will not instantiate for Traverse never reaches wasmer,
+        // which would run it.
+        Ok((_, kept, _)) if let Some(end) = execution::instantiation_failure(&request.module) => {
+            let fuel = matches!(end, RunEnd::Trapped(_)).then_some(0);
+            (end, fuel, kept)
+        }
         Ok((module, kept, exported)) => {
             let (end, fuel) = run_in(&mut store, &env, &module, &exported, budget);
             (end, fuel, kept)
