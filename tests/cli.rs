@@ -237,13 +237,63 @@ fn run_with_stderr(dir: &PathBuf, args: &[&str]) -> (i32, String, String) {
 fn bundle_inspect_and_register_print_as_traverse_and_exit_with_its_codes() {
     let examples = examples_dir();
     const BUNDLE: &str = "guarded-transition/registry-bundle/manifest.json";
+    // Traverse's own layouts (traverse-cli's render_bundle_summary and
+    // render_bundle_registration_summary; its JSON keys in serde_json's sorted order).
+    let (code, out, _) = run_with_stderr(&examples, &["bundle", "inspect", BUNDLE]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "bundle_id: playground.examples.guarded-transition-bundle\nversion: 1.0.0\nscope: private\n\
+         capabilities: 3\nevents: 1\nworkflows: 1\ncapability_ids:\n\
+         \x20 - playground.examples.authorize@1.0.0\n\
+         \x20 - playground.examples.transition-status@1.0.0\n\
+         \x20 - playground.examples.guarded-transition@1.0.0\n\
+         event_ids:\n\x20 - playground.examples.status-changed@1.0.0\n\
+         workflow_ids:\n\x20 - playground.examples.guarded-transition@1.0.0\n"
+    );
     let (code, out, _) = run_with_stderr(&examples, &["bundle", "register", BUNDLE]);
     assert_eq!(code, 0);
-    assert!(out.ends_with("playground.examples.guarded-transition@1.0.0 (workflow)\n"), "{out}");
+    assert_eq!(
+        out,
+        "bundle_id: playground.examples.guarded-transition-bundle\nversion: 1.0.0\nscope: private\n\
+         registered_capabilities: 3\nregistered_events: 1\nregistered_workflows: 1\ncapability_records:\n\
+         \x20 - playground.examples.authorize@1.0.0 (executable)\n\
+         \x20 - playground.examples.transition-status@1.0.0 (executable)\n\
+         \x20 - playground.examples.guarded-transition@1.0.0 (workflow)\n\
+         event_records:\n\x20 - playground.examples.status-changed@1.0.0\n\
+         workflow_records:\n\x20 - playground.examples.guarded-transition@1.0.0\nevidence:\n"
+    );
     let (code, out, _) = run_with_stderr(&examples, &["bundle", "inspect", BUNDLE, "--json"]);
     assert_eq!(code, 0);
-    let summary: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(summary["workflows"], json!(["playground.examples.guarded-transition@1.0.0"]));
+    assert_eq!(
+        out,
+        r#"{
+  "bundle_id": "playground.examples.guarded-transition-bundle",
+  "capabilities": 3,
+  "capability_ids": [
+    "playground.examples.authorize@1.0.0",
+    "playground.examples.transition-status@1.0.0",
+    "playground.examples.guarded-transition@1.0.0"
+  ],
+  "event_ids": [
+    "playground.examples.status-changed@1.0.0"
+  ],
+  "events": 1,
+  "scope": "private",
+  "version": "1.0.0",
+  "workflow_ids": [
+    "playground.examples.guarded-transition@1.0.0"
+  ],
+  "workflows": 1
+}
+"#
+    );
+    let (code, out, _) = run_with_stderr(&examples, &["bundle", "register", BUNDLE, "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "{\n  \"evidence\": [],\n  \"registered_capabilities\": 3,\n  \"registered_events\": 1,\n  \"registered_workflows\": 1\n}\n"
+    );
 
     // A bundle copied away from the packages it names: loading fails on the first, exit 4.
     let dir = std::env::temp_dir().join(format!("traverse-playground-cli-{}-bundle", std::process::id()));

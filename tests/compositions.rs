@@ -493,23 +493,23 @@ fn our_registry_bundle_inspects_and_registers_with_its_composite() {
     let report = bundle(&examples());
     assert_eq!(report.inspect_verdict(), Verdict::Passes);
     assert_eq!(report.register_verdict(), Verdict::Passes);
+    // In the order Traverse registers them: events, capabilities, workflows.
+    let registration = report.registration.as_ref().unwrap();
+    assert_eq!(registration.events, ["playground.examples.status-changed@1.0.0"]);
+    let capabilities: Vec<String> =
+        registration.capabilities.iter().map(|r| format!("{} ({})", r.id, r.implementation)).collect();
     assert_eq!(
-        report.register_text().unwrap(),
-        "playground.examples.authorize@1.0.0 (executable)\n\
-         playground.examples.transition-status@1.0.0 (executable)\n\
-         playground.examples.guarded-transition@1.0.0 (workflow)\n"
+        capabilities,
+        [
+            "playground.examples.authorize@1.0.0 (executable)",
+            "playground.examples.transition-status@1.0.0 (executable)",
+            "playground.examples.guarded-transition@1.0.0 (workflow)"
+        ]
     );
+    assert_eq!(registration.workflows, ["playground.examples.guarded-transition@1.0.0"]);
     assert_eq!(report.composites.len(), 1);
     assert_eq!(report.composites[0].workflow, "playground.examples.guarded-transition@1.0.0");
     assert!(report.composites[0].workflow_in_bundle);
-    assert_eq!(
-        report.inspect_text().unwrap().lines().take(3).collect::<Vec<_>>(),
-        [
-            "bundle playground.examples.guarded-transition-bundle@1.0.0 (scope private)",
-            "capabilities: 3",
-            "  playground.examples.authorize@1.0.0"
-        ]
-    );
 }
 
 /// WORKFLOWS.md §9: `load_registry_bundle`'s order, first failure wins, exit 4.
@@ -664,7 +664,7 @@ fn registry_bundle_registration_rules() {
         let report = bundle(&change(examples()));
         assert_eq!(report.inspect_verdict(), Verdict::Passes, "{name}: inspect only loads");
         assert_eq!(fails(report.register_verdict()), (2, (*message).to_owned()), "{name}");
-        assert_eq!(report.records, None, "{name}");
+        assert_eq!(report.registration, None, "{name}");
     }
 }
 

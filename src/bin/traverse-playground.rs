@@ -245,15 +245,12 @@ mod native {
         }
         name_unreadable(&unreadable);
         let printed = match (register, json) {
-            (false, false) => report.inspect_text().unwrap_or_default(),
-            (true, false) => report.register_text().unwrap_or_default(),
-            (false, true) => pretty(&report.summary),
-            (true, true) => pretty(&serde_json::json!({
-                "bundle_id": report.summary.as_ref().map(|summary| &summary.bundle_id),
-                "records": report.records,
-            })),
+            (false, false) => report.inspect_text(),
+            (true, false) => report.register_text(),
+            (false, true) => report.inspect_json().as_ref().map(pretty),
+            (true, true) => report.register_json().as_ref().map(pretty),
         };
-        print!("{printed}");
+        print!("{}", printed.unwrap_or_default());
         ExitCode::SUCCESS
     }
 

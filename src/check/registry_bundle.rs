@@ -63,7 +63,8 @@ impl List {
     }
 }
 
-/// What `bundle inspect` prints on success.
+/// What `bundle inspect` reads of a bundle that loads: its identity and each list's `id@version`
+/// as the manifest names them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub bundle_id: String,
@@ -74,7 +75,16 @@ pub struct Summary {
     pub workflows: Vec<String>,
 }
 
-/// One record `bundle register` lists: `id@version` and `executable` or `workflow`.
+/// What `bundle register` registers, in its order: `id@version` of each event, each capability
+/// with `executable` or `workflow`, and each workflow, as their own files name them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Registration {
+    pub events: Vec<String>,
+    pub capabilities: Vec<Record>,
+    pub workflows: Vec<String>,
+}
+
+/// One capability `bundle register` lists: `id@version` and `executable` or `workflow`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Record {
     pub id: String,
@@ -90,7 +100,7 @@ pub struct BundleReport {
     /// `None` when the bundle does not load.
     pub summary: Option<Summary>,
     /// `None` when the bundle does not register.
-    pub records: Option<Vec<Record>>,
+    pub registration: Option<Registration>,
     /// The composite capabilities the bundle declares: a contract backed by a workflow.
     pub composites: Vec<Composite>,
 }
@@ -123,28 +133,88 @@ impl BundleReport {
             .map_or(Verdict::Passes, |stop| Verdict::Fails(stop.clone()))
     }
 
-    /// What `bundle inspect` prints on stdout when it passes (our layout; Traverse's is not
-    /// recorded): the bundle and each list with its `id@version` entries.
+    /// What `bundle inspect` prints on stdout when it passes: the bundle, each list's count, then
+    /// each list's `id@version` entries.
     pub fn inspect_text(&self) -> Option<String> {
         let summary = self.summary.as_ref()?;
-        let mut out = format!("bundle {}@{} (scope {})\n", summary.bundle_id, summary.version, summary.scope);
-        for (name, entries) in [
-            ("capabilities", &summary.capabilities),
-            ("events", &summary.events),
-            ("workflows", &summary.workflows),
+        let mut lines = self.identity_lines(summary);
+        for (name, count) in [
+            ("capabilities", summary.capabilities.len()),
+            ("events", summary.events.len()),
+            ("workflows", summary.workflows.len()),
         ] {
-            out.push_str(&format!("{name}: {}\n", entries.len()));
-            for entry in entries {
-                out.push_str(&format!("  {entry}\n"));
-            }
+            lines.push(format!("{name}: {count}"));
         }
-        Some(out)
+        for (name, ids) in [
+            ("capability_ids", &summary.capabilities),
+            ("event_ids", &summary.events),
+            ("workflow_ids", &summary.workflows),
+        ] {
+            lines.push(format!("{name}:"));
+            lines.extend(ids.iter().map(|id| format!("  - {id}")));
+        }
+        Some(lines.join("\n") + "\n")
     }
 
-    /// What `bundle register` lists when it passes: each record as `id@version (kind)`.
+    /// What `bundle inspect --json` prints when it passes, its keys in serde_json's order.
+    pub fn inspect_json(&self) -> Option<Value> {
+        let summary = self.summary.as_ref()?;
+        Some(serde_json::json!({
+            "bundle_id": summary.bundle_id,
+            "version": summary.version,
+            "scope": summary.scope,
+            "capabilities": summary.capabilities.len(),
+            "events": summary.events.len(),
+            "workflows": summary.workflows.len(),
+            "capability_ids": summary.capabilities,
+            "event_ids": summary.events,
+            "workflow_ids": summary.workflows,
+        }))
+    }
+
+    /// What `bundle register` prints when it passes: the counts, each record, and the evidence,
+    /// which is only ever of a synced public registry (none here, so always empty).
     pub fn register_text(&self) -> Option<String> {
-        let records = self.records.as_ref()?;
-        Some(records.iter().map(|record| format!("{} ({})\n", record.id, record.implementation)).collect())
+        let (summary, registration) = (self.summary.as_ref()?, self.registration.as_ref()?);
+        let mut lines = self.identity_lines(summary);
+        lines.push(format!("registered_capabilities: {}", registration.capabilities.len()));
+        lines.push(format!("registered_events: {}", registration.events.len()));
+        lines.push(format!("registered_workflows: {}", registration.workflows.len()));
+        lines.push("capability_records:".to_owned());
+        lines.extend(
+            registration
+                .capabilities
+                .iter()
+                .map(|record| format!("  - {} ({})", record.id, record.implementation)),
+        );
+        for (name, records) in
+            [("event_records", &registration.events), ("workflow_records", &registration.workflows)]
+        {
+            lines.push(format!("{name}:"));
+            lines.extend(records.iter().map(|record| format!("  - {record}")));
+        }
+        lines.push("evidence:".to_owned());
+        Some(lines.join("\n") + "\n")
+    }
+
+    /// What `bundle register --json` prints when it passes.
+    pub fn register_json(&self) -> Option<Value> {
+        let registration = self.registration.as_ref()?;
+        Some(serde_json::json!({
+            "registered_capabilities": registration.capabilities.len(),
+            "registered_events": registration.events.len(),
+            "registered_workflows": registration.workflows.len(),
+            "evidence": [],
+        }))
+    }
+
+    /// The lines both summaries start with.
+    fn identity_lines(&self, summary: &Summary) -> Vec<String> {
+        vec![
+            format!("bundle_id: {}", summary.bundle_id),
+            format!("version: {}", summary.version),
+            format!("scope: {}", summary.scope),
+        ]
     }
 }
 
@@ -158,14 +228,14 @@ pub fn check(files: &PackageFiles, manifest_path: &str) -> BundleReport {
         manifest_path: manifest_path.to_owned(),
         diagnostics: Vec::new(),
         summary: None,
-        records: None,
+        registration: None,
         composites: Vec::new(),
     };
     let Some(loaded) = load(files, manifest_path, &mut report.diagnostics) else { return report };
     report.composites = composites(&loaded);
     if report.diagnostics.is_empty() {
         report.summary = Some(summary(&loaded.manifest));
-        report.records = register(manifest_path, &loaded, &mut report.diagnostics);
+        report.registration = register(manifest_path, &loaded, &mut report.diagnostics);
     }
     report
 }
@@ -394,7 +464,7 @@ fn composites(loaded: &Loaded) -> Vec<Composite> {
 
 /// `bundle register` after a clean load: the scope, the contractual gate, the capabilities,
 /// then each workflow against the bundle's capabilities. `None` when it fails.
-fn register(manifest_path: &str, loaded: &Loaded, found: &mut Vec<Diagnostic>) -> Option<Vec<Record>> {
+fn register(manifest_path: &str, loaded: &Loaded, found: &mut Vec<Diagnostic>) -> Option<Registration> {
     if loaded.manifest.scope == "public" {
         found.push(problem(
             "bundle.local_public_scope_rejected",
@@ -452,7 +522,7 @@ fn register(manifest_path: &str, loaded: &Loaded, found: &mut Vec<Diagnostic>) -
         return None;
     }
 
-    let mut records = Vec::new();
+    let mut capabilities = Vec::new();
     for (resolved, capability) in &loaded.capabilities {
         let contract = &capability.contract;
         if capability.implementation == Implementation::WorkflowWithoutRef {
@@ -464,7 +534,7 @@ fn register(manifest_path: &str, loaded: &Loaded, found: &mut Vec<Diagnostic>) -
             ));
             return None;
         }
-        records.push(Record {
+        capabilities.push(Record {
             id: key(&contract.id, &contract.version),
             implementation: capability.implementation.label(),
         });
@@ -489,5 +559,13 @@ fn register(manifest_path: &str, loaded: &Loaded, found: &mut Vec<Diagnostic>) -
             return None;
         }
     }
-    Some(records)
+    Some(Registration {
+        events: loaded.events.iter().map(|(id, version)| key(id, version)).collect(),
+        capabilities,
+        workflows: loaded
+            .workflows
+            .iter()
+            .map(|(_, workflow)| key(&workflow.id, &workflow.version))
+            .collect(),
+    })
 }

@@ -87,6 +87,9 @@ export async function runAndWait(page, timeout = 30_000) {
   );
 }
 
+/** The command line, as `cargo test` (run first by scripts/test) builds it. */
+export const CLI = resolve(process.env.CARGO_TARGET_DIR ?? resolve(process.env.HOME, '.cache/traverse-playground/target'),
+  'debug/traverse-playground');
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 export const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 export const HELLO_WASM = resolve(EXAMPLES, 'hello-world/artifacts/hello-world.wasm');

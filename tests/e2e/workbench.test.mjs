@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { EXAMPLES, HELLO_WASM, loadPackage, looseHello, openPlayground, runAndWait, shown, text } from './harness.mjs';
+import { CLI, EXAMPLES, HELLO_WASM, loadPackage, looseHello, openPlayground, runAndWait, shown, text } from './harness.mjs';
 
 const index = JSON.parse(await readFile(resolve(EXAMPLES, 'index.json'), 'utf8'));
 
@@ -128,8 +128,7 @@ test('a manifest broken as JSON is fixed in the editor, reverted, fixed again an
   // The package taken away passes the command line's checks too.
   const folder = resolve(work, 'unzipped');
   execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', whole.path, folder]);
-  const cli = resolve(process.env.CARGO_TARGET_DIR ?? resolve(process.env.HOME, '.cache/traverse-playground/target'), 'debug/traverse-playground');
-  assert.match(execFileSync(cli, ['check', resolve(folder, 'manifest.json')], { encoding: 'utf8' }), /traverse inspect: passes/);
+  assert.match(execFileSync(CLI, ['check', resolve(folder, 'manifest.json')], { encoding: 'utf8' }), /traverse inspect: passes/);
   assert.deepEqual(problems, []);
 });
 
@@ -259,8 +258,7 @@ test('a package started from the form: its binary added, every step ticks, and i
   const whole = await download(page, 'download-package');
   const folder = resolve(work, 'order-echo');
   execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', whole.path, folder]);
-  const cli = resolve(process.env.CARGO_TARGET_DIR ?? resolve(process.env.HOME, '.cache/traverse-playground/target'), 'debug/traverse-playground');
-  const report = JSON.parse(execFileSync(cli, ['check', resolve(folder, 'manifest.json'), '--json',
+  const report = JSON.parse(execFileSync(CLI, ['check', resolve(folder, 'manifest.json'), '--json',
     '--request', resolve(folder, 'runtime-requests/order-echo.json')], { encoding: 'utf8' }));
   assert.equal(report.inspect.status, 'passes');
   assert.equal(report.requests[0].verdict.status, 'passes');
