@@ -1049,8 +1049,13 @@ fn traverse_reference_sets() {
     assert_eq!(starter.register_verdict(), Verdict::Passes);
     assert_eq!(
         starter.register_text().unwrap(),
-        "traverse-starter.validate@1.0.0 (executable)\ntraverse-starter.process@1.0.0 (executable)\n\
-         traverse-starter.summarize@1.0.0 (executable)\ntraverse-starter.pipeline@1.0.0 (workflow)\n"
+        "bundle_id: traverse-starter.seed-bundle\nversion: 1.0.0\nscope: private\n\
+         registered_capabilities: 4\nregistered_events: 0\nregistered_workflows: 1\ncapability_records:\n\
+         \x20 - traverse-starter.validate@1.0.0 (executable)\n\
+         \x20 - traverse-starter.process@1.0.0 (executable)\n\
+         \x20 - traverse-starter.summarize@1.0.0 (executable)\n\
+         \x20 - traverse-starter.pipeline@1.0.0 (workflow)\n\
+         event_records:\nworkflow_records:\n\x20 - traverse-starter.pipeline@1.0.0\nevidence:\n"
     );
     for (app, component, wasm) in [
         (

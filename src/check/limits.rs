@@ -3,8 +3,8 @@
 /// The WebAssembly features wasmtime 44 compiles as Traverse builds it: WebAssembly 2.0 (bulk
 /// memory, reference types, sign extension, saturating conversions, multi-value, SIMD) and tail
 /// calls, extended constants, several memories, relaxed SIMD, 64-bit memories and tables, and
-/// threads (shared memories and atomics; a shared memory then fails at instantiation, see
-/// [`crate::run::execution::instantiation_failure`]). Refused, as wasmtime refuses them:
+/// threads (shared memories and atomics; a shared memory then fails at instantiation, which the
+/// run's execution rules reproduce). Refused, as wasmtime refuses them:
 /// exceptions, GC and typed function references, wide arithmetic, custom page sizes, stack
 /// switching. The module check, the fuel rewrite and the command line all validate with this
 /// set, so a module Traverse cannot compile never runs.

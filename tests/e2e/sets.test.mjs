@@ -159,7 +159,8 @@ test("Traverse's reference set: the starter bundle registers, the application bu
     await page.getByTestId('set').waitFor();
     await focus(page, 'examples/traverse-starter/registry-bundle/manifest.json');
     await page.locator('[data-testid="verdict"].pass').waitFor();
-    assert.match(await text(page, 'verdict-line'), /traverse-starter\.pipeline@1\.0\.0 \(workflow\)$/);
+    assert.match(await text(page, 'verdict-line'),
+      /^bundle_id: traverse-starter\.seed-bundle\n[^]*\n {2}- traverse-starter\.pipeline@1\.0\.0 \(workflow\)\nevent_records:\nworkflow_records:\n {2}- traverse-starter\.pipeline@1\.0\.0\nevidence:$/);
     await focus(page, 'examples/applications/meeting-notes/app.manifest.json');
     await page.locator('[data-testid="verdict"].fail').waitFor();
     assert.equal(await text(page, 'verdict-line'),
