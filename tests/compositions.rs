@@ -817,7 +817,7 @@ fn application_bundle_rules() {
             },
             (
                 "app_component_manifest_missing",
-                "guarded-transition/app/components/authorize/component.manifest.json:$",
+                "guarded-transition/app/components/authorize/component.manifest.json",
                 "missing component manifest for playground.examples.authorize-component at guarded-transition/app/components/authorize/component.manifest.json",
             ),
         ),
@@ -826,7 +826,7 @@ fn application_bundle_rules() {
             |f| with_json(f, A, |c| c["execution_mode"] = json!("native")),
             (
                 "invalid_execution_mode",
-                "guarded-transition/app/components/authorize/component.manifest.json:$.execution_mode",
+                "guarded-transition/app/components/authorize/component.manifest.json",
                 "component playground.examples.authorize-component@1.0.0 declares unsupported execution_mode native",
             ),
         ),
@@ -835,7 +835,7 @@ fn application_bundle_rules() {
             |f| with_json(f, A, |c| c["registry_ref"] = json!({"capability_id": "x", "version": "1.0.0"})),
             (
                 "component_source_must_be_exclusive",
-                "guarded-transition/app/components/authorize/component.manifest.json:$.contract_path",
+                "guarded-transition/app/components/authorize/component.manifest.json",
                 "component playground.examples.authorize-component@1.0.0 must declare exactly one of contract_path or registry_ref",
             ),
         ),
@@ -844,7 +844,7 @@ fn application_bundle_rules() {
             |f| with_json(f, A, |c| c["version"] = json!("1.0.1")),
             (
                 "component_reference_mismatch",
-                "guarded-transition/app/components/authorize/component.manifest.json:$.component_id",
+                "guarded-transition/app/components/authorize/component.manifest.json",
                 "component reference mismatch for guarded-transition/app/components/authorize/component.manifest.json: app declared playground.examples.authorize-component@1.0.0, component manifest contains playground.examples.authorize-component@1.0.1",
             ),
         ),
@@ -862,7 +862,7 @@ fn application_bundle_rules() {
             |f| with_json(f, A, |c| c["wasm_digest"] = json!(format!("sha256:{}", "1".repeat(64)))),
             (
                 "component_digest_mismatch",
-                "guarded-transition/app/components/authorize/component.manifest.json:$.wasm_digest",
+                "guarded-transition/app/components/authorize/component.manifest.json",
                 "component digest mismatch for playground.examples.authorize-component@1.0.0: app declared sha256:c615cc1740282bb103f7edb4ade5de74a93a65c499cdb10fd2c6f53105f1cb19, component manifest declared sha256:1111111111111111111111111111111111111111111111111111111111111111",
             ),
         ),
@@ -874,8 +874,8 @@ fn application_bundle_rules() {
             },
             (
                 "component_contract_missing",
-                "guarded-transition/app/components/authorize/component.manifest.json:$.contract_path",
-                "missing component contract for playground.examples.authorize-component at guarded-transition/app/components/authorize/../../../../authorize/contract.json",
+                "guarded-transition/app/components/authorize/../../../../authorize/contract.json",
+                "missing capability contract for playground.examples.authorize-component at guarded-transition/app/components/authorize/../../../../authorize/contract.json",
             ),
         ),
         (
@@ -885,8 +885,8 @@ fn application_bundle_rules() {
             },
             (
                 "component_contract_mismatch",
-                "guarded-transition/app/components/authorize/component.manifest.json:$.contract_path",
-                "component contract mismatch for playground.examples.authorize: manifest declared playground.examples.authorize@1.0.0, contract contains playground.examples.transition-status@1.0.0",
+                "guarded-transition/app/components/authorize/../../../../transition-status/contract.json",
+                "component contract mismatch for playground.examples.authorize-component: manifest declared playground.examples.authorize@1.0.0, contract contains playground.examples.transition-status@1.0.0",
             ),
         ),
         (
@@ -894,7 +894,7 @@ fn application_bundle_rules() {
             |f| with_json(f, A, |c| c["wasm_binary_path"] = json!(" ")),
             (
                 "wasm_component_missing_wasm_fields",
-                "guarded-transition/app/components/authorize/component.manifest.json:$.wasm_binary_path",
+                "guarded-transition/app/components/authorize/component.manifest.json",
                 "wasm component playground.examples.authorize-component@1.0.0 requires wasm_binary_path",
             ),
         ),
@@ -906,7 +906,7 @@ fn application_bundle_rules() {
             },
             (
                 "component_wasm_missing",
-                "guarded-transition/app/components/authorize/component.manifest.json:$.wasm_binary_path",
+                "guarded-transition/app/components/authorize/../../../../authorize/artifacts/authorize.wasm",
                 "missing WASM binary at guarded-transition/app/components/authorize/../../../../authorize/artifacts/authorize.wasm",
             ),
         ),
@@ -918,7 +918,7 @@ fn application_bundle_rules() {
             },
             (
                 "component_digest_mismatch",
-                "guarded-transition/app/components/authorize/component.manifest.json:$.wasm_digest",
+                "guarded-transition/app/components/authorize/../../../../authorize/artifacts/authorize.wasm",
                 "WASM digest mismatch for guarded-transition/app/components/authorize/../../../../authorize/artifacts/authorize.wasm: expected sha256:c615cc1740282bb103f7edb4ade5de74a93a65c499cdb10fd2c6f53105f1cb19, got sha256:93a44bbb96c751218e4c00d479e4c14358122a389acca16205b1e4d0dc5f9476",
             ),
         ),
@@ -931,9 +931,100 @@ fn application_bundle_rules() {
                 })
             },
             (
-                "invalid_state_machine",
-                "$.state_machine.states[1].invoke.capability_id",
+                "app_state_machine_undefined_capability",
+                "state_machine.states.authorizing.invoke",
                 "invoke capability 'playground.examples.greet' is not declared in app components",
+            ),
+        ),
+        // traverse-registry's state machine rules, each with its own code, path and words.
+        (
+            "state machine without states",
+            |f| with_json(f, APP, |a| a["state_machine"]["states"] = json!([])),
+            (
+                "app_state_machine_invalid",
+                "state_machine",
+                "state_machine requires initial_state and at least one state",
+            ),
+        ),
+        (
+            "state machine with a state id twice",
+            |f| with_json(f, APP, |a| a["state_machine"]["states"][3]["id"] = json!("idle")),
+            (
+                "app_state_machine_invalid",
+                "state_machine.states.idle",
+                "state_machine states must have unique non-empty ids",
+            ),
+        ),
+        (
+            "state machine starting nowhere",
+            |f| with_json(f, APP, |a| a["state_machine"]["initial_state"] = json!("asleep")),
+            (
+                "app_state_machine_undefined_state",
+                "state_machine.initial_state",
+                "initial_state 'asleep' is not declared in state_machine.states",
+            ),
+        ),
+        (
+            "state machine going nowhere",
+            |f| {
+                with_json(f, APP, |a| a["state_machine"]["states"][2]["transitions"][0]["to"] = json!("gone"))
+            },
+            (
+                "app_state_machine_undefined_state",
+                "state_machine.states.transitioning.transitions.capability_succeeded",
+                "transition 'capability_succeeded' targets undefined state 'gone'",
+            ),
+        ),
+        (
+            "state machine with a state nothing reaches",
+            |f| {
+                with_json(f, APP, |a| {
+                    a["state_machine"]["states"][2]["transitions"][0]["to"] = json!("error")
+                })
+            },
+            (
+                "app_state_machine_unreachable_state",
+                "state_machine.states.done",
+                "state_machine state 'done' is unreachable from initial_state",
+            ),
+        ),
+        (
+            "state machine with a context field twice",
+            |f| {
+                with_json(f, APP, |a| a["state_machine"]["list_context_fields"][1] = json!("output.decision"))
+            },
+            (
+                "app_state_machine_invalid",
+                "state_machine.list_context_fields",
+                "list_context_fields entries must be unique non-empty output.* paths",
+            ),
+        ),
+        (
+            "state machine with an unknown condition operator",
+            |f| {
+                with_json(f, APP, |a| {
+                    a["state_machine"]["states"][0]["transitions"][0]["condition"] =
+                        json!({"field": "output.ok", "op": "like", "value": 1})
+                })
+            },
+            (
+                "app_state_machine_invalid",
+                "state_machine.states.idle.transitions.submit.condition.op",
+                "unsupported transition condition operator 'like'",
+            ),
+        ),
+        (
+            "state machine with a condition without its value",
+            |f| {
+                with_json(f, APP, |a| {
+                    a["state_machine"]["states"][0]["transitions"][0]["condition"] =
+                        json!({"field": "output.ok", "op": "eq"})
+                })
+            },
+            (
+                "app_state_machine_invalid",
+                "state_machine.states.idle.transitions.submit.condition.value",
+                "transition condition operator 'eq' requires value",
             ),
         ),
     ];
@@ -945,6 +1036,48 @@ fn application_bundle_rules() {
         assert_eq!(evidence["errors"][0]["severity"], "error", "{name}");
         assert_eq!(evidence["errors"].as_array().unwrap().len(), 1, "{name}: Traverse reports the first");
     }
+}
+
+/// §10.3, step 8: a `registry_ref` component needs a resolver. Without `--workspace` there is
+/// none; with one, Traverse reads the workspace's synced public registry, which the playground
+/// never holds, and fails as Traverse fails before `registry sync`.
+#[test]
+fn a_registry_ref_component_fails_to_resolve_with_or_without_a_workspace() {
+    const A: &str = "guarded-transition/app/components/authorize/component.manifest.json";
+    let with_ref = |range: &str| {
+        with_json(examples(), A, |c| {
+            let object = c.as_object_mut().unwrap();
+            for field in ["contract_path", "wasm_binary_path", "wasm_digest"] {
+                object.remove(field);
+            }
+            object.insert(
+                "registry_ref".into(),
+                json!({"namespace": "playground.examples", "id": "authorize", "version_range": range}),
+            );
+        })
+    };
+    let files = with_ref("^1.0");
+    assert_eq!(
+        first_error(&app(&files)),
+        (
+            "registry_reference_requires_resolution".into(),
+            "guarded-transition/app/components/authorize/component.manifest.json".into(),
+            "component playground.examples.authorize-component@1.0.0 uses registry_ref and must be resolved during app registration".into()
+        )
+    );
+    let in_workspace = |files: &PackageFiles| app_bundle::check_in_workspace(files, APP, Some("team-a"));
+    assert_eq!(
+        first_error(&in_workspace(&files)),
+        (
+            "registry_reference_requires_resolution".into(),
+            "$.registry_ref".into(),
+            "workspace team-a has no synced public registry state; run traverse-cli registry sync".into()
+        )
+    );
+    assert_eq!(
+        first_error(&in_workspace(&with_ref("one"))).2,
+        "invalid registry_ref version_range one: unexpected character 'o' while parsing major version number"
+    );
 }
 
 /// §10.3: an app digest in capitals and without `sha256:` is accepted (Traverse normalises it);
@@ -1071,15 +1204,11 @@ fn traverse_reference_sets() {
         ("doc-approval", "analyze", "../../../../doc-approval/analyze-agent/artifacts/analyze-agent.wasm"),
     ] {
         let report = app_bundle::check(&files, &format!("examples/applications/{app}/app.manifest.json"));
-        let component_path =
-            format!("examples/applications/{app}/components/{component}/component.manifest.json");
+        // Traverse's path is the binary's, as the component manifest resolves it.
+        let binary = format!("examples/applications/{app}/components/{component}/{wasm}");
         assert_eq!(
             first_error(&report),
-            (
-                "component_wasm_missing".into(),
-                format!("{component_path}:$.wasm_binary_path"),
-                format!("missing WASM binary at examples/applications/{app}/components/{component}/{wasm}")
-            ),
+            ("component_wasm_missing".into(), binary.clone(), format!("missing WASM binary at {binary}")),
             "{app}"
         );
     }

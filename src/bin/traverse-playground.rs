@@ -145,7 +145,8 @@ mod native {
             /// Required, as Traverse requires it: the evidence is JSON.
             #[arg(long)]
             json: bool,
-            /// Accepted for Traverse's command line; registry_ref components stay unresolved.
+            /// The workspace whose synced public registry resolves registry_ref components; the
+            /// playground holds none, so they fail as Traverse fails without a `registry sync`.
             #[arg(long, value_name = "ID")]
             workspace: Option<String>,
         },
@@ -177,7 +178,7 @@ mod native {
             Command::Bundle { action: BundleAction::Register { manifest, json } } => {
                 bundle(&manifest, true, json)
             }
-            Command::App { action: AppAction::Validate { manifest, json, workspace: _ } } => {
+            Command::App { action: AppAction::Validate { manifest, json, workspace } } => {
                 let Some(manifest) = manifest else {
                     eprintln!("app validate requires --manifest <path>");
                     return ExitCode::from(USAGE_EXIT);
@@ -186,7 +187,7 @@ mod native {
                     eprintln!("app validate requires --json for stable setup evidence");
                     return ExitCode::from(USAGE_EXIT);
                 }
-                app_validate(&manifest)
+                app_validate(&manifest, workspace.as_deref())
             }
             Command::Instrument { input, output, fuel } => instrument_command(&input, &output, fuel),
             Command::UpdateDigest { manifest } => update_digest_command(&manifest),
@@ -254,7 +255,7 @@ mod native {
         ExitCode::SUCCESS
     }
 
-    fn app_validate(manifest: &str) -> ExitCode {
+    fn app_validate(manifest: &str, workspace: Option<&str>) -> ExitCode {
         let ReadSet { files, unreadable } = match read_set(manifest) {
             Ok(set) => set,
             Err(error) if error.kind() == ErrorKind::QuotaExceeded => {
@@ -269,7 +270,7 @@ mod native {
                 return ExitCode::SUCCESS;
             }
         };
-        print!("{}", pretty(&app_bundle::check(&files, manifest).evidence()));
+        print!("{}", pretty(&app_bundle::check_in_workspace(&files, manifest, workspace).evidence()));
         name_unreadable(&unreadable);
         ExitCode::SUCCESS
     }

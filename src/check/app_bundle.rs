@@ -27,8 +27,9 @@ use crate::{
 pub struct AppError {
     /// Traverse's code, snake_case: `component_digest_mismatch`, …
     pub code: &'static str,
-    /// Traverse's path: `$.field`, `{component manifest}:$.field`, or `$.components[].digest`,
-    /// which names no component.
+    /// Traverse's path: `$.field` of the application manifest, a file (the component manifest,
+    /// or the contract or binary it names), `{component manifest}:$.wasm_digest`, or
+    /// `$.components[].digest`, which names no component.
     pub path: String,
     pub message: String,
     /// Where the page shows it, when Traverse's path does not say (`$.components[]`).
@@ -174,6 +175,13 @@ struct ComponentManifest {
 
 /// Checks the application bundle whose `app.manifest.json` is `manifest_path` among `files`.
 pub fn check(files: &PackageFiles, manifest_path: &str) -> AppReport {
+    check_in_workspace(files, manifest_path, None)
+}
+
+/// [`check`] as `app validate --workspace <id>` runs it: a `registry_ref` component is resolved
+/// against the workspace's synced public registry, which the playground never holds (it runs no
+/// `registry sync`), so the resolution fails as Traverse's does without one.
+pub fn check_in_workspace(files: &PackageFiles, manifest_path: &str, workspace: Option<&str>) -> AppReport {
     let mut report = AppReport {
         manifest_path: manifest_path.to_owned(),
         errors: Vec::new(),
@@ -188,7 +196,7 @@ pub fn check(files: &PackageFiles, manifest_path: &str) -> AppReport {
     if let Some(raw) = &raw {
         report.errors.extend(pre_checks(files, manifest_path, raw));
     }
-    let loaded = load(files, manifest_path, bytes, &mut report.errors);
+    let loaded = load(files, manifest_path, bytes, workspace, &mut report.errors);
     if let Some(loaded) = &loaded {
         report.app = Some(key(&loaded.manifest.app_id, &loaded.manifest.version));
         report.components = loaded.components.iter().map(|c| c.evidence.clone()).collect();
@@ -301,6 +309,7 @@ fn load(
     files: &PackageFiles,
     manifest_path: &str,
     bytes: &[u8],
+    workspace: Option<&str>,
     errors: &mut Vec<AppError>,
 ) -> Option<Loaded> {
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -343,11 +352,11 @@ fn load(
         .iter()
         .enumerate()
         .filter_map(|(i, component)| {
-            load_component(files, manifest_path, i, component, &mut capabilities, errors)
+            load_component(files, manifest_path, i, component, workspace, &mut capabilities, errors)
         })
         .collect();
     if let Some(machine) = &manifest.state_machine {
-        errors.extend(state_machine(machine, &capabilities));
+        errors.extend(state_machine(manifest_path, machine, &capabilities));
     }
     Some(Loaded { manifest, components })
 }
@@ -359,51 +368,65 @@ fn load_component(
     manifest_path: &str,
     index: usize,
     reference: &ComponentRef,
+    workspace: Option<&str>,
     capabilities: &mut BTreeSet<String>,
     errors: &mut Vec<AppError>,
 ) -> Option<LoadedComponent> {
     let resolved = resolve(manifest_path, &reference.manifest_path);
     let path = &resolved.display;
     let Some(bytes) = files.get(&resolved.key) else {
-        errors.push(AppError::new(
-            "app_component_manifest_missing",
-            format!("{path}:$"),
-            format!("missing component manifest for {} at {path}", reference.component_id),
-        ));
+        errors.push(
+            AppError::new(
+                "app_component_manifest_missing",
+                path.clone(),
+                format!("missing component manifest for {} at {path}", reference.component_id),
+            )
+            .shown_at(Location::json(manifest_path, format!("$.components[{index}].manifest_path"))),
+        );
         return None;
     };
     let component: ComponentManifest = match std::str::from_utf8(bytes).map(serde_json::from_str) {
         Err(_) => {
             let message =
                 format!("failed to read component manifest {path}: stream did not contain valid UTF-8");
-            errors.push(AppError::new("component_manifest_read_failed", format!("{path}:$"), message));
+            errors.push(
+                AppError::new("component_manifest_read_failed", path.clone(), message)
+                    .shown_at(Location::file(&resolved.key)),
+            );
             return None;
         }
         Ok(Err(error)) => {
             let message = format!("failed to parse component manifest {path}: {error}");
-            errors.push(AppError::new("component_manifest_parse_failed", format!("{path}:$"), message));
+            errors.push(
+                AppError::new("component_manifest_parse_failed", path.clone(), message)
+                    .shown_at(Location::file(&resolved.key)),
+            );
             return None;
         }
         Ok(Ok(component)) => component,
     };
     capabilities.insert(component.capability_id.clone());
     let name = key(&component.component_id, &component.version);
-    let at = |field: &str| format!("{path}:$.{field}");
+    // Traverse names the component manifest's file; the page shows the field at fault in it.
+    let on = |code: &'static str, field: &str, message: String| {
+        AppError::new(code, path.clone(), message)
+            .shown_at(Location::json(&resolved.key, format!("$.{field}")))
+    };
     let before = errors.len();
     let mode = component.execution_mode.as_deref().unwrap_or("wasm");
     if !matches!(mode, "wasm" | "compatible") {
-        errors.push(AppError::new(
+        errors.push(on(
             "invalid_execution_mode",
-            at("execution_mode"),
+            "execution_mode",
             format!("component {name} declares unsupported execution_mode {mode}"),
         ));
     }
     let has_contract = component.contract_path.as_deref().is_some_and(|p| !p.trim().is_empty());
     let has_wasm_fields = component.wasm_binary_path.is_some() || component.wasm_digest.is_some();
     if has_contract == component.registry_ref.is_some() {
-        errors.push(AppError::new(
+        errors.push(on(
             "component_source_must_be_exclusive",
-            at("contract_path"),
+            "contract_path",
             format!("component {name} must declare exactly one of contract_path or registry_ref"),
         ));
     }
@@ -412,9 +435,7 @@ fn load_component(
             fields.values().any(|value| value.as_str().is_some_and(|s| s.trim().is_empty()))
         });
         if blank || has_wasm_fields {
-            errors.push(AppError::new(
-                "registry_reference_invalid",
-                at("registry_ref"),
+            errors.push(on("registry_reference_invalid", "registry_ref",
                 format!("component {name} declares an invalid registry_ref (blank fields, or WASM fields beside it)"),
             ));
         }
@@ -425,9 +446,7 @@ fn load_component(
             || wrapper.is_none_or(|wrapper| files.get(&wrapper.key).is_none())
             || component.platforms.as_ref().is_none_or(Vec::is_empty)
         {
-            errors.push(AppError::new(
-                "compatible_component_invalid",
-                at("execution_mode"),
+            errors.push(on("compatible_component_invalid", "execution_mode",
                 format!("compatible component {name} needs an existing wrapper_path and platforms, and no WASM fields"),
             ));
         }
@@ -437,9 +456,9 @@ fn load_component(
             && dependency.get("digest").is_some()
             && dependency.get("version_range").is_none();
         if !concrete {
-            errors.push(AppError::new(
+            errors.push(on(
                 "component_dependency_must_be_concrete",
-                at(&format!("dependencies[{i}]")),
+                &format!("dependencies[{i}]"),
                 format!("component {name} dependencies must pin a version and digest, not a version_range"),
             ));
         }
@@ -449,25 +468,38 @@ fn load_component(
             fields.values().any(|value| value.as_str().is_some_and(|s| s.trim().is_empty()))
         });
         if malformed {
-            errors.push(AppError::new(
+            errors.push(on(
                 "executable_pin_malformed",
-                at("executable_pin"),
+                "executable_pin",
                 format!("component {name} declares an executable_pin with blank fields"),
             ));
         }
     }
-    if component.registry_ref.is_some() {
-        errors.push(AppError::new(
-            "registry_reference_requires_resolution",
-            at("registry_ref"),
-            format!("component {name} uses registry_ref and must be resolved during app registration"),
-        ));
+    if let Some(registry_ref) = &component.registry_ref {
+        let error = match workspace {
+            None => on(
+                "registry_reference_requires_resolution",
+                "registry_ref",
+                format!("component {name} uses registry_ref and must be resolved during app registration"),
+            ),
+            // The version range is read before the workspace's synced state is looked for.
+            Some(workspace) => {
+                let range = registry_ref["version_range"].as_str().unwrap_or_default();
+                let message = match semver::VersionReq::parse(range) {
+                    Err(error) => format!("invalid registry_ref version_range {range}: {error}"),
+                    Ok(_) => format!(
+                        "workspace {workspace} has no synced public registry state; run traverse-cli registry sync"
+                    ),
+                };
+                AppError::new("registry_reference_requires_resolution", "$.registry_ref", message)
+                    .shown_at(Location::json(&resolved.key, "$.registry_ref"))
+            }
+        };
+        errors.push(error);
     }
     let declared = key(&reference.component_id, &reference.version);
     if declared != name {
-        errors.push(AppError::new(
-            "component_reference_mismatch",
-            at("component_id"),
+        errors.push(on("component_reference_mismatch", "component_id",
             format!("component reference mismatch for {path}: app declared {declared}, component manifest contains {name}"),
         ));
     }
@@ -485,24 +517,36 @@ fn load_component(
     let mut digest = None;
     if mode == "wasm" {
         match component.wasm_digest.as_deref().map(normalize_sha256) {
-            None => errors.push(AppError::new(
-                "wasm_component_missing_wasm_fields",
-                at("wasm_digest"),
-                format!("wasm component {name} requires wasm_digest"),
-            )),
-            Some(None) => errors.push(AppError::new(
-                "invalid_digest_metadata",
-                at("wasm_digest"),
-                format!("component {name} declares invalid digest metadata"),
-            )),
+            // Traverse names the field itself here, not the file.
+            None => errors.push(
+                AppError::new(
+                    "wasm_component_missing_wasm_fields",
+                    "$.wasm_digest",
+                    format!("wasm component {name} requires wasm_digest"),
+                )
+                .shown_at(Location::json(&resolved.key, "$.wasm_digest")),
+            ),
+            Some(None) => errors.push(
+                AppError::new(
+                    "invalid_digest_metadata",
+                    "$.wasm_digest",
+                    format!("component manifest {name} declares invalid wasm_digest metadata"),
+                )
+                .shown_at(Location::json(&resolved.key, "$.wasm_digest")),
+            ),
             Some(Some(own)) => {
                 if let Some(app) = &app_digest
                     && *app != own
                 {
-                    errors.push(AppError::new(
+                    // Both digests as they are written, whatever their case or prefix.
+                    let written = component.wasm_digest.as_deref().unwrap_or_default();
+                    errors.push(on(
                         "component_digest_mismatch",
-                        at("wasm_digest"),
-                        format!("component digest mismatch for {name}: app declared {app}, component manifest declared {own}"),
+                        "wasm_digest",
+                        format!(
+                            "component digest mismatch for {name}: app declared {}, component manifest declared {written}",
+                            reference.digest
+                        ),
                     ));
                 }
                 digest = Some(own);
@@ -517,32 +561,39 @@ fn load_component(
     let mut module = None;
     if mode == "wasm" {
         match component.wasm_binary_path.as_deref().filter(|p| !p.trim().is_empty()) {
-            None => errors.push(AppError::new(
+            None => errors.push(on(
                 "wasm_component_missing_wasm_fields",
-                at("wasm_binary_path"),
+                "wasm_binary_path",
                 format!("wasm component {name} requires wasm_binary_path"),
             )),
             Some(binary_path) => {
                 let binary = resolve(&resolved.key, binary_path);
                 let shown = resolve(&resolved.display, binary_path).display;
                 match files.digests(&binary.key) {
-                    None => errors.push(AppError::new(
-                        "component_wasm_missing",
-                        at("wasm_binary_path"),
-                        format!("missing WASM binary at {shown}"),
-                    )),
+                    // Traverse names the binary's own path.
+                    None => errors.push(
+                        AppError::new(
+                            "component_wasm_missing",
+                            shown.clone(),
+                            format!("missing WASM binary at {shown}"),
+                        )
+                        .shown_at(Location::json(&resolved.key, "$.wasm_binary_path")),
+                    ),
                     Some(digests) => {
                         let actual = digests.sha256.clone();
                         if let Some(expected) = &digest
                             && *expected != actual
                         {
-                            errors.push(AppError::new(
-                                "component_digest_mismatch",
-                                at("wasm_digest"),
-                                format!(
-                                    "WASM digest mismatch for {shown}: expected {expected}, got {actual}"
-                                ),
-                            ));
+                            errors.push(
+                                AppError::new(
+                                    "component_digest_mismatch",
+                                    shown.clone(),
+                                    format!(
+                                        "WASM digest mismatch for {shown}: expected {expected}, got {actual}"
+                                    ),
+                                )
+                                .shown_at(Location::json(&resolved.key, "$.wasm_digest")),
+                            );
                         }
                         module = Some(binary.key);
                     }
@@ -574,22 +625,24 @@ fn load_contract(
 ) -> Option<Capability> {
     let resolved = resolve(&component_manifest.key, contract_path);
     let shown = resolve(&component_manifest.display, contract_path).display;
-    let at = format!("{}:$.contract_path", component_manifest.display);
+    // Traverse names the contract's own path; the page shows the field that leads to it.
+    let problem = |code: &'static str, message: String| {
+        AppError::new(code, shown.clone(), message)
+            .shown_at(Location::json(&component_manifest.key, "$.contract_path"))
+    };
     let Some(bytes) = files.get(&resolved.key) else {
-        errors.push(AppError::new(
+        errors.push(problem(
             "component_contract_missing",
-            at,
-            format!("missing component contract for {} at {shown}", component.component_id),
+            format!("missing capability contract for {} at {shown}", component.component_id),
         ));
         return None;
     };
     let parsed = match contract::parse_valid(&String::from_utf8_lossy(bytes)) {
         Ok(parsed) => parsed,
         Err(message) => {
-            errors.push(AppError::new(
+            errors.push(problem(
                 "component_contract_parse_failed",
-                at,
-                format!("failed to parse component contract {shown}: {message}"),
+                format!("failed to parse capability contract for {}: {message}", component.component_id),
             ));
             return None;
         }
@@ -597,116 +650,174 @@ fn load_contract(
     let declared = key(&component.capability_id, &component.capability_version);
     let contains = key(&parsed.id, &parsed.version);
     if declared != contains {
-        errors.push(AppError::new(
+        errors.push(problem(
             "component_contract_mismatch",
-            at,
-            format!("component contract mismatch for {}: manifest declared {declared}, contract contains {contains}", component.capability_id),
+            format!(
+                "component contract mismatch for {}: manifest declared {declared}, contract contains {contains}",
+                component.component_id
+            ),
         ));
         return None;
     }
     Some(Capability::new(resolved.key, parsed))
 }
 
-/// The state machine's rules (§10.4). Traverse records its codes for none but the invoke rule;
-/// these are ours, under one code.
-fn state_machine(machine: &Value, capabilities: &BTreeSet<String>) -> Vec<AppError> {
-    const CODE: &str = "invalid_state_machine";
+/// The state machine's rules (§10.4), in traverse-registry's order, codes, paths and words.
+/// Traverse stops at the first; the page goes on where what follows does not depend on it (every
+/// bad id, every undefined target, every unreachable state, every bad invoke and condition).
+/// Each problem is shown at its JSON value in `manifest_path`.
+fn state_machine(manifest_path: &str, machine: &Value, capabilities: &BTreeSet<String>) -> Vec<AppError> {
     let mut errors = Vec::new();
-    let mut fail = |path: String, message: String| errors.push(AppError::new(CODE, path, message));
-    let initial = machine["initial_state"].as_str().unwrap_or_default();
+    let problem = |code: &'static str, path: String, message: String, at: String| {
+        AppError::new(code, path, message).shown_at(Location::json(manifest_path, at))
+    };
+    let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
+    let initial = text(&machine["initial_state"]);
     let states = machine["states"].as_array().map(Vec::as_slice).unwrap_or_default();
-    if initial.trim().is_empty() {
-        fail("$.state_machine.initial_state".into(), "initial_state must be non-empty".into());
+    if initial.trim().is_empty() || states.is_empty() {
+        errors.push(problem(
+            "app_state_machine_invalid",
+            "state_machine".into(),
+            "state_machine requires initial_state and at least one state".into(),
+            "$.state_machine".into(),
+        ));
+        return errors;
     }
-    if states.is_empty() {
-        fail("$.state_machine.states".into(), "the state machine must declare at least one state".into());
-    }
-    let mut ids = BTreeMap::new();
+    // Each id and where its state is: the first of an id, as traverse-registry finds it.
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
     for (i, state) in states.iter().enumerate() {
-        let id = state["id"].as_str().unwrap_or_default();
-        if id.trim().is_empty() {
-            fail(format!("$.state_machine.states[{i}].id"), "state ids must be non-empty".into());
-        } else if ids.insert(id, i).is_some() {
-            fail(format!("$.state_machine.states[{i}].id"), format!("state id {id} is declared twice"));
+        let id = text(&state["id"]);
+        if id.trim().is_empty() || ids.contains_key(&id) {
+            errors.push(problem(
+                "app_state_machine_invalid",
+                format!("state_machine.states.{id}"),
+                "state_machine states must have unique non-empty ids".into(),
+                format!("$.state_machine.states[{i}].id"),
+            ));
+        } else {
+            ids.insert(id, i);
         }
     }
-    if !initial.trim().is_empty() && !ids.contains_key(initial) {
-        fail(
+    if !errors.is_empty() {
+        return errors;
+    }
+    if !ids.contains_key(&initial) {
+        errors.push(problem(
+            "app_state_machine_undefined_state",
+            "state_machine.initial_state".into(),
+            format!("initial_state '{initial}' is not declared in state_machine.states"),
             "$.state_machine.initial_state".into(),
-            format!("initial_state {initial} is not a declared state"),
-        );
+        ));
+        return errors;
     }
-    for (i, state) in states.iter().enumerate() {
-        for (j, transition) in state["transitions"].as_array().into_iter().flatten().enumerate() {
-            let target = transition["to"].as_str().unwrap_or_default();
-            if !ids.contains_key(target) {
-                fail(
-                    format!("$.state_machine.states[{i}].transitions[{j}].to"),
-                    format!("transition target {target} is not a declared state"),
-                );
-            }
-            if let Some(condition) = transition.get("condition") {
-                let operator = condition["op"].as_str().unwrap_or_default();
-                let field = condition["field"].as_str().unwrap_or_default();
-                let path = format!("$.state_machine.states[{i}].transitions[{j}].condition");
-                if !matches!(operator, "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "in" | "exists") {
-                    fail(
-                        path.clone(),
-                        format!(
-                            "condition operator {operator} is not one of eq, neq, gt, gte, lt, lte, in, exists"
-                        ),
-                    );
-                }
-                if !field.starts_with("output.") {
-                    fail(path.clone(), format!("condition field {field} must be an output.* field"));
-                }
-                if operator != "exists" && condition.get("value").is_none() {
-                    fail(path, format!("condition operator {operator} needs a value"));
-                }
+    let transitions =
+        |state: usize| states[state]["transitions"].as_array().map(Vec::as_slice).unwrap_or_default();
+    // Reachability as traverse-registry walks it: a stack, each state's transitions in order.
+    let mut reached = BTreeSet::new();
+    let mut pending = vec![initial];
+    while let Some(id) = pending.pop() {
+        if !reached.insert(id.clone()) {
+            continue;
+        }
+        let state = ids[&id];
+        for (j, transition) in transitions(state).iter().enumerate() {
+            let (on, to) = (text(&transition["on"]), text(&transition["to"]));
+            if ids.contains_key(&to) {
+                pending.push(to);
+            } else {
+                errors.push(problem(
+                    "app_state_machine_undefined_state",
+                    format!("state_machine.states.{id}.transitions.{on}"),
+                    format!("transition '{on}' targets undefined state '{to}'"),
+                    format!("$.state_machine.states[{state}].transitions[{j}].to"),
+                ));
             }
         }
+    }
+    if !errors.is_empty() {
+        return errors;
+    }
+    for (id, &state) in ids.iter().filter(|(id, _)| !reached.contains(*id)) {
+        errors.push(problem(
+            "app_state_machine_unreachable_state",
+            format!("state_machine.states.{id}"),
+            format!("state_machine state '{id}' is unreachable from initial_state"),
+            format!("$.state_machine.states[{state}]"),
+        ));
+    }
+    if !errors.is_empty() {
+        return errors;
+    }
+    let mut fields = HashSet::new();
+    let bad_field = machine["list_context_fields"].as_array().into_iter().flatten().position(|field| {
+        let field = field.as_str().unwrap_or_default();
+        !is_output_path(field) || !fields.insert(field)
+    });
+    if let Some(i) = bad_field {
+        errors.push(problem(
+            "app_state_machine_invalid",
+            "state_machine.list_context_fields".into(),
+            "list_context_fields entries must be unique non-empty output.* paths".into(),
+            format!("$.state_machine.list_context_fields[{i}]"),
+        ));
+        return errors;
+    }
+    for (i, state) in states.iter().enumerate() {
+        let id = text(&state["id"]);
         if let Some(capability) = state["invoke"]["capability_id"].as_str()
             && !capabilities.contains(capability)
         {
-            fail(
-                format!("$.state_machine.states[{i}].invoke.capability_id"),
+            errors.push(problem(
+                "app_state_machine_undefined_capability",
+                format!("state_machine.states.{id}.invoke"),
                 format!("invoke capability '{capability}' is not declared in app components"),
-            );
+                format!("$.state_machine.states[{i}].invoke.capability_id"),
+            ));
+            continue;
         }
-    }
-    // Reachability from the initial state, with an explicit stack.
-    if let Some(&start) = ids.get(initial) {
-        let mut reached = BTreeSet::from([start]);
-        let mut stack = vec![start];
-        while let Some(index) = stack.pop() {
-            for transition in states[index]["transitions"].as_array().into_iter().flatten() {
-                if let Some(&next) = transition["to"].as_str().and_then(|to| ids.get(to))
-                    && reached.insert(next)
-                {
-                    stack.push(next);
-                }
+        for (j, transition) in transitions(i).iter().enumerate() {
+            let Some(condition) = transition.get("condition").filter(|condition| !condition.is_null()) else {
+                continue;
+            };
+            let on = text(&transition["on"]);
+            let path = |part: &str| format!("state_machine.states.{id}.transitions.{on}.condition.{part}");
+            let at = |part: &str| format!("$.state_machine.states[{i}].transitions[{j}].condition.{part}");
+            let operator = text(&condition["op"]);
+            if !is_output_path(text(&condition["field"]).trim()) {
+                errors.push(problem(
+                    "app_state_machine_invalid",
+                    path("field"),
+                    "transition condition field must be a non-empty output.* path".into(),
+                    at("field"),
+                ));
+            } else if !matches!(
+                operator.as_str(),
+                "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "in" | "exists"
+            ) {
+                errors.push(problem(
+                    "app_state_machine_invalid",
+                    path("op"),
+                    format!("unsupported transition condition operator '{operator}'"),
+                    at("op"),
+                ));
+            } else if operator != "exists" && condition.get("value").is_none_or(Value::is_null) {
+                errors.push(problem(
+                    "app_state_machine_invalid",
+                    path("value"),
+                    format!("transition condition operator '{operator}' requires value"),
+                    at("op"),
+                ));
             }
-        }
-        for (id, index) in &ids {
-            if !reached.contains(index) {
-                fail(
-                    format!("$.state_machine.states[{index}]"),
-                    format!("state {id} is not reachable from {initial}"),
-                );
-            }
-        }
-    }
-    let mut fields = HashSet::new();
-    for (i, field) in machine["list_context_fields"].as_array().into_iter().flatten().enumerate() {
-        let field = field.as_str().unwrap_or_default();
-        let path = format!("$.state_machine.list_context_fields[{i}]");
-        if !field.starts_with("output.") {
-            fail(path, format!("list context field {field} must be an output.* path"));
-        } else if !fields.insert(field) {
-            fail(path, format!("list context field {field} is listed twice"));
         }
     }
     errors
+}
+
+/// `output.` then one or more dot-separated segments, each with text.
+fn is_output_path(field: &str) -> bool {
+    field
+        .strip_prefix("output.")
+        .is_some_and(|rest| rest.split('.').all(|segment| !segment.trim().is_empty()))
 }
 
 /// What `ApplicationRegistry::register_bundle` adds (§10.5), as Traverse's native embedder

@@ -165,7 +165,7 @@ test("Traverse's reference set: the starter bundle registers, the application bu
     await page.locator('[data-testid="verdict"].fail').waitFor();
     assert.equal(await text(page, 'verdict-line'),
       'failed: [component_wasm_missing] missing WASM binary at examples/applications/meeting-notes/components/process/../../../../../examples/meeting-notes/process-agent/artifacts/process-agent.wasm '
-      + '(examples/applications/meeting-notes/components/process/component.manifest.json:$.wasm_binary_path)');
+      + '(examples/applications/meeting-notes/components/process/../../../../../examples/meeting-notes/process-agent/artifacts/process-agent.wasm)');
     assert.deepEqual(problems, []);
   });
 
