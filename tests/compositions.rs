@@ -1038,6 +1038,20 @@ fn application_bundle_rules() {
     }
 }
 
+/// Traverse's browser embedder validates no state machine: a bundle `app validate` refuses for
+/// one, the embedder would accept, and the page says so.
+#[test]
+fn the_browser_embedder_does_not_check_the_state_machine() {
+    let files = with_json(examples(), APP, |a| a["state_machine"]["initial_state"] = json!("asleep"));
+    let report = app(&files);
+    assert_eq!(first_error(&report).0, "app_state_machine_undefined_state");
+    assert!(
+        report.browser_embedder.iter().any(|note| note == "does not check the state machine"),
+        "{:?}",
+        report.browser_embedder
+    );
+}
+
 /// §10.3, step 8: a `registry_ref` component needs a resolver. Without `--workspace` there is
 /// none; with one, Traverse reads the workspace's synced public registry, which the playground
 /// never holds, and fails as Traverse fails before `registry sync`.

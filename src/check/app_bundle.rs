@@ -934,7 +934,7 @@ fn browser_embedder(
                 .to_owned(),
         );
     }
-    if report.errors.iter().any(|error| error.code == "invalid_state_machine") {
+    if report.errors.iter().any(|error| error.code.starts_with("app_state_machine_")) {
         notes.push("does not check the state machine".to_owned());
     }
     for (i, reference) in raw["workflows"].as_array().into_iter().flatten().enumerate() {
