@@ -332,12 +332,14 @@ pub fn module_against_host(binary_file: &str, module: &ModuleInfo) -> Vec<Diagno
             ),
         ));
     }
+    // Not a refusal: Traverse runs the module, whose run does nothing, and fails on what it
+    // printed (SPEC §8.3), so a run of it, or a workflow node, ends as that run ends.
     if module.entry() == Entry::None {
-        found.push(module_error(
+        found.push(Diagnostic::error(
             "module.no_entry",
+            Location::file(binary_file),
             "the module exports neither \"\" nor _start, so Traverse runs nothing and then fails on empty stdout: \
-             output deserialization failed: stdout is not valid JSON: EOF while parsing a value at line 1 column 0 — raw: "
-                .into(),
+             output deserialization failed: stdout is not valid JSON: EOF while parsing a value at line 1 column 0 — raw: ",
         ));
     }
     found

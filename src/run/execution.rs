@@ -208,6 +208,9 @@ mod tests {
             std::fs::read(format!("{}/tests/fixtures/{name}.wasm", env!("CARGO_MANIFEST_DIR"))).unwrap()
         };
         assert_eq!(executor_refusal("m.wasm", &fixture("write-json")), None);
+        // Traverse runs a module with no entry (nothing happens) and fails on its empty stdout:
+        // a workflow node of it ends InvalidInput, not refused before running.
+        assert_eq!(executor_refusal("m.wasm", &fixture("no-entry")), None);
         assert_eq!(
             executor_refusal("m.wasm", &fixture("import-sock-accept")),
             Some(RunEnd::SetupFailed(

@@ -20,6 +20,8 @@ const MIDDLE_NODES = [
   ['grow-past-limit', 'ResourceExhausted'],
   ['initial-200-pages', 'ResourceExhausted'],
   ['not-json', 'InvalidInput'],
+  // Exports no entry: Traverse runs it, nothing happens, and its empty stdout fails.
+  ['no-entry', 'InvalidInput'],
   ['import-sock-accept', 'ConstraintViolated'],
 ];
 const OWNER_STARTS = {

@@ -13,7 +13,9 @@ after(async () => { await playground?.close(); });
 const CASES = [
   ['write-json', ok('{"ok":true}')],
   ['proc-exit-0', { end: 'failed', detail: 'proc_exit(0)', stdout: '{"ok":true}', verdict: COLLAPSED, cause: /^execution failed: the guest called proc_exit\(0\)/ }],
-  ['no-entry', refused(/exports neither "" nor _start/)],
+  // It runs, doing nothing; its empty stdout is what fails, as in Traverse (SPEC §9.2).
+  ['no-entry', { end: 'completed', stdout: '', verdict: COLLAPSED,
+    cause: 'output deserialization failed: stdout is not valid JSON: EOF while parsing a value at line 1 column 0 — raw: ' }],
   ['empty-name-entry', ok('{"ok":true}')],
   ['both-entries', ok('{"ok":true}')],
   ['grow-small', ok('{"ok":true}')],
