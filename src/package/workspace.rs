@@ -28,6 +28,9 @@ struct Shape {
     components: Option<serde::de::IgnoredAny>,
     component_id: Option<serde::de::IgnoredAny>,
     capability_id: Option<serde::de::IgnoredAny>,
+    workflow_id: Option<serde::de::IgnoredAny>,
+    workflow_version: Option<serde::de::IgnoredAny>,
+    intent: Option<serde::de::IgnoredAny>,
 }
 
 fn shape(bytes: &[u8]) -> Option<Shape> {
@@ -98,7 +101,10 @@ impl Kind {
 }
 
 /// What the file at `path` is, by its content: a JSON document by its `kind`, or by the keys
-/// only a bundle manifest has; a module by its magic number.
+/// only a bundle manifest has; a workflow execution request by `workflow_id` and
+/// `workflow_version` without a runtime request's `intent`, whatever its `kind` says (a wrong
+/// one is then Traverse's `request_invalid`, not a runtime request that misses `intent`); a
+/// module by its magic number.
 pub fn kind_of_file(path: &str, bytes: &[u8]) -> Kind {
     if bytes.starts_with(b"\0asm") {
         return Kind::Module;
@@ -112,6 +118,9 @@ pub fn kind_of_file(path: &str, bytes: &[u8]) -> Kind {
         Some(CONTRACT_KIND) => Kind::Contract,
         Some(EVENT_CONTRACT_KIND) => Kind::EventContract,
         Some(WORKFLOW_KIND) => Kind::Workflow,
+        _ if shape.workflow_id.is_some() && shape.workflow_version.is_some() && shape.intent.is_none() => {
+            Kind::WorkflowRequest
+        }
         Some(REQUEST_KIND) => Kind::Request,
         Some(WORKFLOW_REQUEST_KIND) => Kind::WorkflowRequest,
         _ if shape.bundle_id.is_some() => Kind::RegistryBundle,
@@ -335,6 +344,8 @@ pub fn requests_and_workflows(
         match files.kind(path) {
             Some(Kind::Workflow) => workflows.push(path.to_owned()),
             Some(Kind::Request) => requests.push(path.to_owned()),
+            // Run through its workflow, wherever it lies.
+            Some(Kind::WorkflowRequest) => {}
             _ if in_requests_folder => requests.push(path.to_owned()),
             _ => {}
         }
@@ -542,6 +553,23 @@ mod tests {
         files.insert("pkg/flows/w.json", br#"{"kind":"workflow_definition"}"#.to_vec());
         files.insert("pkg/README.md", b"notes".to_vec());
         files
+    }
+
+    #[test]
+    fn a_workflow_execution_request_is_known_by_its_shape_whatever_its_kind() {
+        let request = |kind: &str| {
+            format!(
+                r#"{{"kind": "{kind}", "request_id": "r", "workflow_id": "w", "workflow_version": "1.0.0", "input": {{}}}}"#
+            )
+        };
+        for kind in ["workflow_execution_request", "runtime_request", "workflow_request"] {
+            assert_eq!(kind_of_file("r.json", request(kind).as_bytes()), Kind::WorkflowRequest, "{kind}");
+        }
+        // A runtime request names its capability in `intent`, and stays one.
+        let runtime =
+            br#"{"kind": "runtime_request", "intent": {}, "workflow_id": "w", "workflow_version": "1"}"#;
+        assert_eq!(kind_of_file("r.json", runtime), Kind::Request);
+        assert_eq!(kind_of_file("r.json", br#"{"kind": "runtime_request", "intent": {}}"#), Kind::Request);
     }
 
     #[test]

@@ -103,6 +103,8 @@ before(async () => {
   };
   await requestFile('wrong-schema-version', (r) => { r.schema_version = '2.0.0'; });
   await requestFile('public-only', (r) => { r.scope = 'public_only'; });
+  // Known by its shape (workflow_id and workflow_version, no intent), whatever its kind says.
+  await requestFile('wrong-kind', (r) => { r.kind = 'runtime_request'; });
   // The same set without one node's binary.
   await cp(resolve(work, 'set'), resolve(work, 'set-without-binary'), { recursive: true });
   await rm(resolve(work, 'set-without-binary/transition-status/artifacts/transition-status.wasm'));
@@ -279,6 +281,12 @@ test('a node no package implements, a binary not loaded, outputs refused, reques
   assert.deepEqual(wrong.result.error, { code: 'request_invalid', message: 'schema_version must equal 1.0.0',
     details: { path: '$.schema_version' } });
   assert.deepEqual(wrong.evidence.visited_nodes, []);
+
+  await page.getByTestId('request-select').selectOption('guarded-transition/workflow-requests/wrong-kind.json');
+  await runAndWait(page);
+  const wrongKind = await results(page);
+  assert.deepEqual(wrongKind.result.error, { code: 'request_invalid', message: 'kind must equal workflow_execution_request',
+    details: { path: '$.kind' } });
 
   const { principal, ...withoutPrincipal } = OWNER_STARTS;
   const input = await runWorkflow(page, GUARDED, withoutPrincipal);
