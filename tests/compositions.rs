@@ -1150,6 +1150,34 @@ fn a_set_is_read_by_content_with_its_references() {
     assert!(set::check_item(&files, "authorize/contract.json").is_none());
 }
 
+/// Contracts and a workflow, with no package or bundle: a set whose workflow is checked by
+/// itself, against the contracts loaded, as the CLI checks it.
+#[test]
+fn contracts_and_a_workflow_are_a_set_whose_workflow_is_checked_first() {
+    let whole = examples();
+    let mut files = PackageFiles::new();
+    for path in ["authorize/contract.json", "transition-status/contract.json", WORKFLOW] {
+        files.insert(path, whole.get(path).unwrap().to_vec());
+    }
+    let (items, _) = workspace::set(&files);
+    assert!(set::is_set(&items));
+    assert_eq!(set::default_focus(&items).map(|item| item.path.as_str()), Some(WORKFLOW));
+    let Some(Focus::Workflow { diagnostics, .. }) = set::check_item(&files, WORKFLOW) else {
+        panic!("a workflow")
+    };
+    assert!(diagnostics.iter().all(|d| d.traverse.is_none()), "it registers: {diagnostics:?}");
+    // One package with its own files is no set, and its manifest is what the checks show.
+    let (package, _) = workspace::set(&whole);
+    assert!(set::is_set(&package), "the example set: bundle, app, packages");
+    let mut one = PackageFiles::new();
+    for path in whole.paths().filter(|path| path.starts_with("authorize/")) {
+        one.insert(path, whole.get(path).unwrap().to_vec());
+    }
+    let (items, _) = workspace::set(&one);
+    assert!(!set::is_set(&items));
+    assert_eq!(set::default_focus(&items), None);
+}
+
 #[test]
 fn two_files_claiming_one_id_are_named() {
     let mut files = examples();

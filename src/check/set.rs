@@ -84,6 +84,25 @@ pub fn check_item(files: &PackageFiles, path: &str) -> Option<Focus> {
     })
 }
 
+/// Whether what is loaded is a set, shown as a tree of items, rather than one package with its
+/// own files: a registry bundle or an application, more than one package, or a workflow with no
+/// package (contracts and a workflow: the workflow's registration is worth a verdict).
+pub fn is_set(items: &[Item]) -> bool {
+    let count = |kind: Kind| items.iter().filter(|item| item.kind == kind).count();
+    count(Kind::RegistryBundle) + count(Kind::Application) > 0
+        || count(Kind::Package) > 1
+        || (count(Kind::Package) == 0 && count(Kind::Workflow) > 0)
+}
+
+/// The item the checks show when none was chosen and no package is loaded: the first bundle,
+/// application or workflow, in the set's order.
+pub fn default_focus(items: &[Item]) -> Option<&Item> {
+    if items.iter().any(|item| item.kind == Kind::Package) {
+        return None;
+    }
+    items.iter().find(|item| item.kind.is_checked_alone())
+}
+
 /// What the set as a whole has to say: every reference to a file or capability not loaded,
 /// and every `id@version` claimed by two files of one kind.
 pub fn set_diagnostics(items: &[Item], references: &[Reference]) -> Vec<Diagnostic> {

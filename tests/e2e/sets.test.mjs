@@ -95,6 +95,25 @@ test('a dropped set is a tree by kind; the bundle, the application and a workflo
   assert.deepEqual(problems, []);
 });
 
+test('contracts and a workflow, with no package: a set, its workflow checked as the command line checks it', async () => {
+  const { page, problems } = await playground.newPage();
+  const folder = resolve(work, 'workflow-only');
+  for (const path of ['authorize/contract.json', 'transition-status/contract.json', WORKFLOW]) {
+    await cp(resolve(work, 'set', path), resolve(folder, path), { recursive: true });
+  }
+  await page.getByTestId('folder-input').setInputFiles(folder);
+  await page.getByTestId('set').waitFor();
+  assert.deepEqual(await items(page), [
+    'workflow playground.examples.guarded-transition@1.0.0',
+    'contract playground.examples.authorize@1.0.0',
+    'contract playground.examples.transition-status@1.0.0',
+  ]);
+  // Nothing chosen, no package: the workflow's registration is the verdict shown.
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  assert.equal(await text(page, 'verdict-line'), 'registers');
+  assert.deepEqual(problems, []);
+});
+
 test('a reference to a file not loaded is followed, the file added, and the verdict changes', async () => {
   const { page, problems } = await playground.newPage();
   await page.getByTestId('folder-input').setInputFiles(resolve(work, 'set'));

@@ -37,8 +37,7 @@ pub fn SetTree() -> impl IntoView {
         let (items, references) = playground.set.get();
         let count = |kind: Kind| items.iter().filter(|item| item.kind == kind).count();
         // One package with its own files is what the file list shows; a set is more.
-        let is_set = count(Kind::RegistryBundle) + count(Kind::Application) > 0 || count(Kind::Package) > 1;
-        is_set.then(|| {
+        set::is_set(&items).then(|| {
             let focused = playground.focus.get().map(|focused| focused.focus.path().to_owned()).or(playground.manifest.get());
             let duplicates: Vec<String> = set::set_diagnostics(&items, &references)
                 .into_iter()

@@ -131,7 +131,9 @@ impl Playground {
         });
         let set = Memo::new(move |_| files.with(workspace::set));
         let focus = Memo::new(move |_| {
-            let chosen = chosen.get()?;
+            let chosen = chosen
+                .get()
+                .or_else(|| set.with(|(items, _)| set::default_focus(items).map(|item| item.path.clone())))?;
             let started = super::browser::now_ms();
             // A package's report is `checked`'s: it is not checked a second time here.
             let focus = files.with(|files| match files.kind(&chosen)? {
