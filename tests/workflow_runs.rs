@@ -624,3 +624,66 @@ fn the_example_workflow_requests_name_registered_workflows() {
         "not a valid workflow_execution_request: missing field `schema_version` at line 1 column 38"
     );
 }
+
+/// What a composed choice runs, decided in the core as the page asks for it: the workflow it
+/// walks, the stdin it puts in the editor, and how it starts.
+#[test]
+fn a_composed_choice_names_its_workflow_its_stdin_and_how_it_starts() {
+    use traverse_playground::run::{
+        compose::{self, Start},
+        plan::InputChoice,
+    };
+    let files = common::composition_files();
+    let composition = Composition::of_files(&files);
+    const GUARDED: &str = "playground.examples.guarded-transition@1.0.0";
+    let workflow_of = |choice: &InputChoice| {
+        compose::chosen_workflow(choice, &composition, &files).map(|w| format!("{}@{}", w.id, w.version))
+    };
+    let direct = InputChoice::Workflow(GUARDED.into());
+    let composite =
+        InputChoice::Composite("guarded-transition/runtime-requests/owner-starts-work.json".into());
+    let requested =
+        InputChoice::WorkflowRequest("guarded-transition/workflow-requests/started-is-rechecked.json".into());
+    assert_eq!(workflow_of(&direct).as_deref(), Some(GUARDED));
+    assert_eq!(workflow_of(&composite).as_deref(), Some(GUARDED));
+    assert_eq!(workflow_of(&requested).as_deref(), Some("playground.examples.announced-transition@1.0.0"));
+    assert_eq!(workflow_of(&InputChoice::Workflow("no-version".into())), None);
+    assert_eq!(workflow_of(&InputChoice::Custom), None);
+
+    // The editor gets the workflow's starting input, or the request's input as Traverse writes it.
+    let stdin = |choice: &InputChoice| compose::stdin(choice, &composition, &files);
+    let starting: Value = serde_json::from_str(&stdin(&direct).unwrap()).unwrap();
+    assert!(starting["principal"].is_object(), "{starting}");
+    let request_input =
+        json_of(&files, "guarded-transition/runtime-requests/owner-starts-work.json")["input"].clone();
+    assert_eq!(stdin(&composite), Some(request::stdin_bytes(&request_input)));
+    assert_eq!(stdin(&InputChoice::Custom), None);
+
+    let start = |choice: &InputChoice, text: &str| compose::start(choice, &composition, &files, text);
+    match start(&direct, "{\"a\":1}") {
+        Ok(Start::Workflow { workflow: Some(_), request }) => {
+            assert_eq!(
+                (request.workflow_id.as_str(), request.input.clone()),
+                ("playground.examples.guarded-transition", json!({"a": 1}))
+            )
+        }
+        _ => panic!("a direct workflow run starts with its request"),
+    }
+    assert!(matches!(
+        start(&composite, ""),
+        Ok(Start::Composite { workflow: Some(_), begun: Begun::Started(_) })
+    ));
+    assert!(matches!(start(&requested, ""), Ok(Start::Workflow { workflow: Some(_), .. })));
+    assert_eq!(
+        start(&direct, "{").err().unwrap(),
+        "is not JSON: EOF while parsing an object at line 1 column 1"
+    );
+    assert_eq!(
+        start(&InputChoice::WorkflowRequest("gone.json".into()), "").err().unwrap(),
+        "the request gone.json is no longer loaded"
+    );
+    assert_eq!(
+        start(&InputChoice::Workflow("no-version".into()), "{}").err().unwrap(),
+        "no-version is not a workflow id@version"
+    );
+}

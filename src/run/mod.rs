@@ -3,6 +3,7 @@
 //! Traverse gives of what ran. Nothing here runs a module: `web::runner` does, with wasmer.
 
 pub mod account;
+pub mod compose;
 pub mod composite;
 pub mod composition;
 pub mod execution;

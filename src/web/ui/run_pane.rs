@@ -3,7 +3,6 @@
 //! run every request and use case at once into a table (Ctrl/⌘-Shift-Enter).
 
 use leptos::{ev, prelude::*, task::spawn_local};
-use serde_json::Value;
 
 use super::{
     composition_view::{ComposedView, WorkflowGraph},
@@ -13,16 +12,16 @@ use super::{
     state::{Playground, SharedRunner},
 };
 use crate::{
-    check::{Report, limits::FUEL_BUDGET, request},
+    check::{Report, limits::FUEL_BUDGET},
     present::{number::grouped, run_all::Stopped},
     run::{
-        account,
+        account, compose,
         composite::{self, Begun},
         execution,
-        plan::{self, InputChoice, PLAYGROUND_REQUEST_ID, Plan},
+        plan::{self, InputChoice, Plan},
         protocol::{Limits, Mode, RunOutcome, RunRequest, SandboxFile},
         settings::{Settings as RunSettings, parse_env},
-        workflow::{self, Step, Traversal, WorkflowRequest, WorkflowRun},
+        workflow::{self, Step, Traversal, WorkflowRun},
     },
     web::runner::client::Runner,
 };
@@ -78,20 +77,10 @@ pub fn RunPane() -> impl IntoView {
     let composed = Memo::new(move |_| playground.input().with(InputChoice::is_composed));
     // The workflow the chosen composition runs, drawn before it runs.
     let chosen_workflow = Memo::new(move |_| {
-        let choice = playground.input().get();
-        playground.composition.with(|composition| match choice {
-            InputChoice::Workflow(key) => {
-                let (id, version) = key.rsplit_once('@')?;
-                composition.workflow(id, version).cloned()
-            }
-            InputChoice::Composite(path) => playground.files().with(|files| {
-                let parsed = request::parse(&path, files.get(&path)?).ok()?;
-                let intent = &parsed.intent;
-                let composite = composition
-                    .composite(intent.capability_id.as_deref()?, intent.capability_version.as_deref()?)?;
-                composition.workflow(&composite.workflow_id, &composite.workflow_version).cloned()
-            }),
-            _ => None,
+        playground.input().with(|choice| {
+            playground.composition.with(|composition| {
+                playground.files().with(|files| compose::chosen_workflow(choice, composition, files).cloned())
+            })
         })
     });
     let use_cases = Memo::new(move |_| {
@@ -537,59 +526,23 @@ async fn run_composed(
     limits: Limits,
 ) -> Result<RunView, String> {
     let composition = playground.composition.get_untracked();
-    let composed = match choice {
-        InputChoice::Workflow(key) => {
-            let (id, version) =
-                key.rsplit_once('@').ok_or_else(|| format!("{key} is not a workflow id@version"))?;
-            let input: Value =
-                serde_json::from_str(stdin).map_err(|error| format!("is not JSON: {error}"))?;
-            let request = WorkflowRequest::new(PLAYGROUND_REQUEST_ID, id, version, input);
-            let run = drive(runner, playground, limits, workflow::start(request, &composition)).await;
-            let line = run.verdict_line();
-            ComposedView {
-                workflow: composition.workflow(id, version).cloned(),
-                run: Some(run),
-                runtime: None,
-                line,
-            }
-        }
-        InputChoice::WorkflowRequest(path) => {
-            let bytes = playground
-                .files()
-                .with_untracked(|files| files.get(&path).map(<[u8]>::to_vec))
-                .ok_or_else(|| format!("the request {path} is no longer loaded"))?;
-            let request = WorkflowRequest::parse(&bytes).map_err(|problem| format!("{path} is {problem}"))?;
-            let workflow = composition.workflow(&request.workflow_id, &request.workflow_version).cloned();
+    let start =
+        playground.files().with_untracked(|files| compose::start(&choice, &composition, files, stdin))?;
+    let composed = match start {
+        compose::Start::Workflow { workflow, request } => {
             let run = drive(runner, playground, limits, workflow::start(request, &composition)).await;
             ComposedView { workflow, line: run.verdict_line(), run: Some(run), runtime: None }
         }
-        InputChoice::Composite(path) => {
-            let bytes = playground
-                .files()
-                .with_untracked(|files| files.get(&path).map(<[u8]>::to_vec))
-                .ok_or_else(|| format!("the request {path} is no longer loaded"))?;
-            let raw: Value =
-                serde_json::from_slice(&bytes).map_err(|error| format!("{path} is not JSON: {error}"))?;
-            let parsed = request::parse(&path, &bytes).map_err(|diagnostic| diagnostic.message)?;
-            let composite = composition.composite_for(&parsed);
-            let workflow = composite.and_then(|composite| composition.workflow_of(composite)).cloned();
-            match composite::begin(&raw, &parsed, composite) {
-                Begun::Refused(outcome) => ComposedView {
-                    workflow,
-                    run: None,
-                    line: Some(outcome.traverse_line()),
-                    runtime: Some(*outcome),
-                },
-                Begun::Started(started) => {
-                    let start = workflow::start(started.workflow.clone(), &composition);
-                    let run = drive(runner, playground, limits, start).await;
-                    let runtime = composite::finish(*started, &run);
-                    let line = runtime.as_ref().map(composite::RuntimeOutcome::traverse_line);
-                    ComposedView { workflow, run: Some(run), runtime, line }
-                }
-            }
+        compose::Start::Composite { workflow, begun: Begun::Refused(outcome) } => {
+            ComposedView { workflow, run: None, line: Some(outcome.traverse_line()), runtime: Some(*outcome) }
         }
-        _ => return Err("this input runs the package's module, not a composition".to_owned()),
+        compose::Start::Composite { workflow, begun: Begun::Started(started) } => {
+            let start = workflow::start(started.workflow.clone(), &composition);
+            let run = drive(runner, playground, limits, start).await;
+            let runtime = composite::finish(*started, &run);
+            let line = runtime.as_ref().map(composite::RuntimeOutcome::traverse_line);
+            ComposedView { workflow, run: Some(run), runtime, line }
+        }
     };
     Ok(RunView::Composed(Box::new(composed)))
 }

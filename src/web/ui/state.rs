@@ -13,7 +13,7 @@ use crate::{
     check::{
         self, Report,
         diagnostic::{Diagnostic, Edit, Location},
-        manifest, request,
+        manifest,
         set::{self, Focus},
     },
     package::{
@@ -24,10 +24,10 @@ use crate::{
     },
     present::share_link::{Input, MAX_KEPT_STDIN_BYTES, SharedState, Unpacked},
     run::{
+        compose,
         composition::Composition,
         plan::{self, InputChoice},
         settings::Settings,
-        workflow,
     },
     web::runner::client::Runner,
 };
@@ -388,21 +388,12 @@ impl Playground {
     /// Chooses what goes to stdin; a request or a use case puts its input in the editor, as
     /// Traverse writes it.
     pub fn choose_input(&self, choice: InputChoice) {
-        let stdin = match &choice {
-            InputChoice::Workflow(key) => self.composition.with_untracked(|composition| {
-                let (id, version) = key.rsplit_once('@')?;
-                let schema = &composition.workflow(id, version)?.inputs.schema;
-                Some(request::stdin_bytes(&workflow::starting_input(schema)))
-            }),
-            InputChoice::Composite(path) => self.files.with_untracked(|files| {
-                let parsed = request::parse(path, files.get(path)?).ok()?;
-                Some(request::stdin_bytes(&parsed.input))
-            }),
-            InputChoice::WorkflowRequest(path) => self.files.with_untracked(|files| {
-                let parsed = workflow::WorkflowRequest::parse(files.get(path)?).ok()?;
-                Some(request::stdin_bytes(&parsed.input))
-            }),
-            _ => self.checked.with_untracked(|checked| choice.stdin(&checked.as_ref()?.report)),
+        let stdin = if choice.is_composed() {
+            self.composition.with_untracked(|composition| {
+                self.files.with_untracked(|files| compose::stdin(&choice, composition, files))
+            })
+        } else {
+            self.checked.with_untracked(|checked| choice.stdin(&checked.as_ref()?.report))
         };
         if let Some(stdin) = stdin {
             self.stdin.set(stdin);
