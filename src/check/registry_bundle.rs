@@ -137,7 +137,7 @@ impl BundleReport {
     /// each list's `id@version` entries.
     pub fn inspect_text(&self) -> Option<String> {
         let summary = self.summary.as_ref()?;
-        let mut lines = self.identity_lines(summary);
+        let mut lines = identity_lines(summary);
         for (name, count) in [
             ("capabilities", summary.capabilities.len()),
             ("events", summary.events.len()),
@@ -176,7 +176,7 @@ impl BundleReport {
     /// which is only ever of a synced public registry (none here, so always empty).
     pub fn register_text(&self) -> Option<String> {
         let (summary, registration) = (self.summary.as_ref()?, self.registration.as_ref()?);
-        let mut lines = self.identity_lines(summary);
+        let mut lines = identity_lines(summary);
         lines.push(format!("registered_capabilities: {}", registration.capabilities.len()));
         lines.push(format!("registered_events: {}", registration.events.len()));
         lines.push(format!("registered_workflows: {}", registration.workflows.len()));
@@ -207,15 +207,15 @@ impl BundleReport {
             "evidence": [],
         }))
     }
+}
 
-    /// The lines both summaries start with.
-    fn identity_lines(&self, summary: &Summary) -> Vec<String> {
-        vec![
-            format!("bundle_id: {}", summary.bundle_id),
-            format!("version: {}", summary.version),
-            format!("scope: {}", summary.scope),
-        ]
-    }
+/// The lines both bundle summaries start with.
+fn identity_lines(summary: &Summary) -> Vec<String> {
+    vec![
+        format!("bundle_id: {}", summary.bundle_id),
+        format!("version: {}", summary.version),
+        format!("scope: {}", summary.scope),
+    ]
 }
 
 /// `bundle inspect` fails with exit 4; registration with 2 (validation) or 3 (conflict).

@@ -76,32 +76,34 @@ pub fn start(
     files: &PackageFiles,
     stdin: &str,
 ) -> Result<Start, String> {
-    let workflow = chosen_workflow(choice, composition, files).cloned();
     let loaded =
         |path: &str| files.get(path).ok_or_else(|| format!("the request {path} is no longer loaded"));
+    let registered = |id: &str, version: &str| composition.workflow(id, version).cloned();
     match choice {
         InputChoice::Workflow(key) => {
             let (id, version) =
                 split_key(key).ok_or_else(|| format!("{key} is not a workflow id@version"))?;
             let input: Value =
                 serde_json::from_str(stdin).map_err(|error| format!("is not JSON: {error}"))?;
-            Ok(Start::Workflow {
-                workflow,
-                request: WorkflowRequest::new(PLAYGROUND_REQUEST_ID, id, version, input),
-            })
+            let request = WorkflowRequest::new(PLAYGROUND_REQUEST_ID, id, version, input);
+            Ok(Start::Workflow { workflow: registered(id, version), request })
         }
         InputChoice::WorkflowRequest(path) => {
             let request =
                 WorkflowRequest::parse(loaded(path)?).map_err(|problem| format!("{path} is {problem}"))?;
-            Ok(Start::Workflow { workflow, request })
+            Ok(Start::Workflow {
+                workflow: registered(&request.workflow_id, &request.workflow_version),
+                request,
+            })
         }
         InputChoice::Composite(path) => {
             let bytes = loaded(path)?;
             let raw: Value =
                 serde_json::from_slice(bytes).map_err(|error| format!("{path} is not JSON: {error}"))?;
             let parsed = request::parse(path, bytes).map_err(|diagnostic| diagnostic.message)?;
-            let begun = composite::begin(&raw, &parsed, composition.composite_for(&parsed));
-            Ok(Start::Composite { workflow, begun })
+            let composite = composition.composite_for(&parsed);
+            let workflow = composite.and_then(|composite| composition.workflow_of(composite)).cloned();
+            Ok(Start::Composite { workflow, begun: composite::begin(&raw, &parsed, composite) })
         }
         _ => Err("this input runs the package's module, not a composition".to_owned()),
     }
