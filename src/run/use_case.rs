@@ -31,6 +31,13 @@ pub fn differences(expected: &Value, actual: &Value) -> Vec<Difference> {
     out
 }
 
+/// How a run's stdout differs from a use case's output example: `None` when stdout is not
+/// JSON, so nothing can be compared.
+pub fn stdout_differences(expected: &Value, stdout: &[u8]) -> Option<Vec<Difference>> {
+    let actual: Value = serde_json::from_slice(stdout).ok()?;
+    Some(differences(expected, &actual))
+}
+
 fn compare(path: String, expected: Option<&Value>, actual: Option<&Value>, out: &mut Vec<Difference>) {
     match (expected, actual) {
         (Some(Value::Object(e)), Some(Value::Object(a))) => {
@@ -56,6 +63,14 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn stdout_is_compared_when_it_is_json() {
+        let example = json!({"ok": true});
+        assert_eq!(stdout_differences(&example, br#"{"ok": true}"#), Some(vec![]));
+        assert_eq!(stdout_differences(&example, br#"{"ok": false}"#).map(|d| d.len()), Some(1));
+        assert_eq!(stdout_differences(&example, b"not json"), None);
+    }
 
     #[test]
     fn differences_name_each_changed_missing_or_extra_place() {

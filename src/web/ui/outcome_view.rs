@@ -76,8 +76,7 @@ impl RunView {
     /// Whether stdout equals the output example of the use case whose input was sent.
     pub fn equals_example(&self) -> Option<bool> {
         let Self::Ran { outcome, use_case: Some((_, _, example)), .. } = self else { return None };
-        let actual = serde_json::from_slice::<Value>(&outcome.stdout).ok()?;
-        Some(use_case::differences(example, &actual).is_empty())
+        Some(use_case::stdout_differences(example, &outcome.stdout)?.is_empty())
     }
 
     /// What the run left out of stdout and of stderr, and by whose rule, when it left anything out.
@@ -292,10 +291,9 @@ fn OutputCheck(execution: Execution, against_contract: bool) -> impl IntoView {
 
 #[component]
 fn UseCaseDiff(index: usize, scenario: String, example: Value, stdout: Vec<u8>) -> impl IntoView {
-    let body = match serde_json::from_slice::<Value>(&stdout) {
-        Err(_) => view! { <p class="note">"stdout is not JSON, so it cannot be compared."</p> }.into_any(),
-        Ok(actual) => {
-            let differences = use_case::differences(&example, &actual);
+    let body = match use_case::stdout_differences(&example, &stdout) {
+        None => view! { <p class="note">"stdout is not JSON, so it cannot be compared."</p> }.into_any(),
+        Some(differences) => {
             if differences.is_empty() {
                 view! { <p class="pass">"The output equals the example."</p> }.into_any()
             } else {
