@@ -113,7 +113,7 @@ fn help_documents_every_command_and_exit_code() {
         "2 when it loads",
         "5 for a command line",
         "bundle register: 0, 2 (validation), 3 (conflict) or 4",
-        "app validate: 0",
+        "app validate: 0, with the status in its JSON, or before any, 4",
     ] {
         assert!(help.replace('\n', " ").contains(exit), "{exit:?} is not documented:\n{help}");
     }
@@ -309,7 +309,7 @@ fn bundle_inspect_and_register_print_as_traverse_and_exit_with_its_codes() {
 }
 
 #[test]
-fn app_validate_prints_its_evidence_and_exits_0_even_when_it_fails() {
+fn app_validate_prints_its_evidence_and_exits_0_even_when_it_fails_unless_it_reads_no_json() {
     let examples = examples_dir();
     let (code, out, _) = run_with_stderr(
         &examples,
@@ -323,6 +323,20 @@ fn app_validate_prints_its_evidence_and_exits_0_even_when_it_fails() {
         run_with_stderr(&examples, &["app", "validate", "--manifest", "authorize/manifest.json", "--json"]);
     assert_eq!(code, 0);
     assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["status"], "failed");
+    let (code, out, err) =
+        run_with_stderr(&examples, &["app", "validate", "--manifest", "nowhere/app.manifest.json", "--json"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            4,
+            "",
+            "failed to read JSON file nowhere/app.manifest.json: No such file or directory (os error 2)\n"
+        )
+    );
+    let (code, out, err) =
+        run_with_stderr(&examples, &["app", "validate", "--manifest", "authorize/src/lib.rs", "--json"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.starts_with("failed to parse JSON file authorize/src/lib.rs: "), "{err}");
     let (code, _, err) = run_with_stderr(&examples, &["app", "validate", "--json"]);
     assert_eq!((code, err.as_str()), (5, "app validate requires --manifest <path>\n"));
     let (code, _, err) = run_with_stderr(&examples, &["app", "validate", "--manifest", "x"]);

@@ -701,16 +701,100 @@ fn first_error(report: &app_bundle::AppReport) -> (String, String, String) {
 
 #[test]
 fn our_application_bundle_validates() {
-    let report = app(&examples());
+    let files = examples();
+    let report = app(&files);
     assert_eq!(report.errors, vec![]);
-    let evidence = report.evidence();
-    assert_eq!(evidence["status"], "validated");
-    assert_eq!(
-        evidence["components"][1]["wasm_digest"],
-        json!(traverse_playground::package::digest::sha256(
-            examples().get("transition-status/artifacts/transition-status.wasm").unwrap()
-        ))
+    let digest = |path: &str| traverse_playground::package::digest::sha256(files.get(path).unwrap());
+    let (authorize, transition) = (
+        digest("authorize/artifacts/authorize.wasm"),
+        digest("transition-status/artifacts/transition-status.wasm"),
     );
+    let component = |name: &str, capability: &str, digest: &str| {
+        let folder = format!("guarded-transition/app/components/{name}");
+        json!({
+            "component_id": format!("playground.examples.{name}-component"),
+            "component_version": "1.0.0",
+            "execution_mode": "wasm",
+            "capability_id": capability,
+            "capability_version": "1.0.0",
+            "manifest_path": format!("{folder}/component.manifest.json"),
+            "contract_path": format!("{folder}/../../../../{name}/contract.json"),
+            "wasm_digest": digest,
+            "platforms": [],
+            "wrapper_path": null,
+        })
+    };
+    let verified = |name: &str, digest: &str| {
+        json!({
+            "component_id": format!("playground.examples.{name}-component"),
+            "component_version": "1.0.0",
+            "path": format!("guarded-transition/app/components/{name}/../../../../{name}/artifacts/{name}.wasm"),
+            "wasm_digest": digest,
+            "status": "verified",
+        })
+    };
+    let to = |on: &str, to: &str| json!({"on": on, "to": to, "with_last_payload": false});
+    let invoke = |capability: &str| json!({"capability_id": capability, "input_from": "command.payload"});
+    // Traverse's `render_app_validation_success`, field for field.
+    let expected = json!({
+        "status": "validated",
+        "app_id": "playground.examples.guarded-transition-app",
+        "app_version": "1.0.0",
+        "schema_version": "1.0.0",
+        "manifest_path": APP,
+        "component_ids": ["playground.examples.authorize-component", "playground.examples.transition-status-component"],
+        "workflow_ids": ["playground.examples.guarded-transition"],
+        "components": [
+            component("authorize", "playground.examples.authorize", &authorize),
+            component("transition-status", "playground.examples.transition-status", &transition),
+        ],
+        "workflows": [{
+            "workflow_id": "playground.examples.guarded-transition",
+            "workflow_version": "1.0.0",
+            "path": "../workflows/guarded-transition.json",
+        }],
+        "digest_verification": [verified("authorize", &authorize), verified("transition-status", &transition)],
+        "model_readiness": [],
+        "effective_config": {"values": {"workspace_id": "local-default"}, "redacted_secret_keys": []},
+        "public_surfaces": ["cli"],
+        "state_machine": {
+            "initial_state": "idle",
+            "list_context_fields": ["output.decision", "output.status"],
+            "states": [
+                {"id": "idle", "invoke": null, "transitions": [to("submit", "authorizing")]},
+                {
+                    "id": "authorizing",
+                    "invoke": invoke("playground.examples.authorize"),
+                    "transitions": [to("capability_succeeded", "transitioning"), to("capability_failed", "error")],
+                },
+                {
+                    "id": "transitioning",
+                    "invoke": invoke("playground.examples.transition-status"),
+                    "transitions": [to("capability_succeeded", "done"), to("capability_failed", "error")],
+                },
+                {"id": "done", "invoke": null, "transitions": [to("reset", "idle")]},
+                {
+                    "id": "error",
+                    "invoke": null,
+                    "transitions": [
+                        {"on": "retry", "to": "authorizing", "with_last_payload": true},
+                        to("reset", "idle"),
+                    ],
+                },
+            ],
+        },
+        "runtime_references": {
+            "inspection": "/v1/apps/playground.examples.guarded-transition-app/1.0.0",
+            "workflows": ["/v1/workflows/playground.examples.guarded-transition/1.0.0"],
+        },
+        "governing_specs": [
+            "044-application-bundle-manifest",
+            "045-governed-model-dependency-resolution",
+            "046-public-cli-app-registration",
+        ],
+    });
+    assert_eq!(report.evidence(), Some(expected));
+    assert_eq!(report.exit_code(), 0);
     // Registration by Traverse's native embedder: its empty event registry refuses the component
     // whose contract emits an event; its browser embedder refuses the module importing emit_event.
     assert_eq!(report.registration.iter().map(|e| e.code).collect::<Vec<_>>(), ["missing_event_reference"]);
@@ -720,6 +804,148 @@ fn our_application_bundle_validates() {
             "rejects component playground.examples.transition-status-component: its module imports traverse_host.emit_event, which its whitelist lacks",
         ]
     );
+}
+
+/// A `registry_ref` of Traverse's shape, `namespace` as given.
+fn registry_ref(namespace: &str) -> Value {
+    json!({"namespace": namespace, "id": "playground.examples.authorize", "version_range": "^1.0.0"})
+}
+
+/// A component from the registry instead of a local contract (its WASM fields left).
+fn registry_instead(component: &mut Value, namespace: &str) {
+    component.as_object_mut().unwrap().remove("contract_path");
+    component["registry_ref"] = registry_ref(namespace);
+}
+
+/// A component made compatible: no WASM fields, this wrapper and these platforms.
+fn compatible(component: &mut Value, wrapper: Option<&str>, platforms: &[&str]) {
+    let fields = component.as_object_mut().unwrap();
+    fields.remove("wasm_binary_path");
+    fields.remove("wasm_digest");
+    fields.insert("execution_mode".into(), json!("compatible"));
+    fields.insert("platforms".into(), json!(platforms));
+    if let Some(wrapper) = wrapper {
+        fields.insert("wrapper_path".into(), json!(wrapper));
+    }
+}
+
+/// A model dependency Traverse accepts.
+fn model_dependency() -> Value {
+    json!({
+        "interface_id": "traverse.inference.generate",
+        "version_range": "^1.0.0",
+        "selection_policy": {"strategy": "priority", "allow_fallback": false},
+        "required_capabilities": ["text_generation"],
+        "minimum_context_window": 8192,
+        "candidates": [{
+            "candidate_id": "local-small",
+            "provider_capability_id": "acme.inference.generate",
+            "provider_implementation_id": "acme.inference.llama-local",
+            "model_identifier": "llama-3-8b",
+            "placement_target": "local",
+            "priority": 1,
+            "required_provider_config_keys": ["endpoint"],
+            "metadata": {"family": "llama"}
+        }]
+    })
+}
+
+/// The application with one model dependency, changed by `change`.
+fn with_model(files: PackageFiles, change: fn(&mut Value)) -> PackageFiles {
+    let mut dependency = model_dependency();
+    change(&mut dependency);
+    with_json(files, APP, |a| a["model_dependencies"] = json!([dependency]))
+}
+
+/// The application with a workspace-local configuration file holding `text`.
+fn with_workspace_config(files: PackageFiles, text: &str) -> PackageFiles {
+    let mut files =
+        with_json(files, APP, |a| a["workspace_defaults"]["config_path"] = json!("workspace.local.json"));
+    files.insert("guarded-transition/app/workspace.local.json", text.as_bytes().to_vec());
+    files
+}
+
+static MAIL_BINDING: std::sync::LazyLock<Value> = std::sync::LazyLock::new(
+    || json!({"connector_id": "acme.mail", "version_range": "^1.0.0", "config_ref": "mail"}),
+);
+
+/// authorize's contract requiring connector `acme.mail` ^1.2.0, and the application's bindings.
+fn with_connector(files: PackageFiles, bindings: Value) -> PackageFiles {
+    let files = with_json(files, "authorize/contract.json", |c| {
+        c["connector_requirements"] = json!([{"connector_id": "acme.mail", "version": "^1.2.0"}])
+    });
+    with_json(files, APP, |a| a["connector_bindings"] = bindings)
+}
+
+/// What a valid application declares beyond our example shows in its evidence: models as
+/// declared, the configuration with the workspace's overrides and its secrets' keys only, a
+/// condition's field trimmed.
+#[test]
+fn the_evidence_holds_models_configuration_and_conditions() {
+    let files = with_model(examples(), |_| {});
+    let files = with_json(files, APP, |a| {
+        a["config_schema"]["properties"]["tier"] =
+            json!({"type": "integer", "x-traverse-overrideable": true});
+        a["default_config"]["tier"] = json!(1);
+        a["state_machine"]["states"][0]["transitions"][0]["condition"] =
+            json!({"field": " output.ready ", "op": "exists"});
+    });
+    let files = with_workspace_config(
+        files,
+        r#"{"overrides": {"tier": 3}, "secrets": {"token": "s3cret", "api_key": "k"}}"#,
+    );
+    let report = app(&files);
+    assert_eq!(report.errors, vec![]);
+    let evidence = report.evidence().unwrap();
+    assert_eq!(
+        evidence["model_readiness"],
+        json!([{
+            "interface_id": "traverse.inference.generate",
+            "version_range": "^1.0.0",
+            "selection_strategy": "priority",
+            "candidate_count": 1,
+            "candidate_ids": ["local-small"],
+            "status": "declared",
+        }])
+    );
+    assert_eq!(
+        evidence["effective_config"],
+        json!({"values": {"workspace_id": "local-default", "tier": 3}, "redacted_secret_keys": ["api_key", "token"]})
+    );
+    assert!(!evidence.to_string().contains("s3cret"));
+    assert_eq!(
+        evidence["state_machine"]["states"][0]["transitions"][0],
+        json!({"on": "submit", "to": "authorizing", "condition": {"field": "output.ready", "op": "exists"}, "with_last_payload": false})
+    );
+}
+
+/// The CLI reads every manifest as JSON before validating: one that is not stops the command
+/// with its exit code and no evidence, as `traverse-cli` does.
+#[test]
+fn a_manifest_that_is_not_json_stops_app_validate() {
+    let mut files = examples();
+    files.insert(APP, b"{\"app_id\": ".to_vec());
+    let report = app(&files);
+    assert_eq!(report.evidence(), None);
+    assert_eq!(report.exit_code(), 2);
+    assert_eq!(
+        report.line(),
+        "exit 2: failed to parse JSON file guarded-transition/app/app.manifest.json: EOF while parsing a value at line 1 column 11"
+    );
+    let mut files = examples();
+    files.insert("guarded-transition/app/components/transition-status/component.manifest.json", vec![0xff]);
+    let report = app(&files);
+    assert_eq!(
+        report.line(),
+        "exit 4: failed to read JSON file guarded-transition/app/components/transition-status/component.manifest.json: stream did not contain valid UTF-8"
+    );
+    // A private field in the first component is found before the second is read.
+    let files =
+        with_json(files, "guarded-transition/app/components/authorize/component.manifest.json", |c| {
+            c["_note"] = json!("x")
+        });
+    assert_eq!(app(&files).exit_code(), 0);
+    assert_eq!(app(&files).errors[0].code, "unsupported_private_field");
 }
 
 /// WORKFLOWS.md §10: the CLI's pre-checks, then the loader and each component, in order.
@@ -791,7 +1017,7 @@ fn application_bundle_rules() {
             },
             (
                 "manifest_parse_failed",
-                "$",
+                "guarded-transition/app/app.manifest.json",
                 "failed to parse application manifest guarded-transition/app/app.manifest.json: missing field `public_surfaces` at line 127 column 1",
             ),
         ),
@@ -832,11 +1058,91 @@ fn application_bundle_rules() {
         ),
         (
             "registry_ref beside the contract",
-            |f| with_json(f, A, |c| c["registry_ref"] = json!({"capability_id": "x", "version": "1.0.0"})),
+            |f| with_json(f, A, |c| c["registry_ref"] = registry_ref(" acme")),
             (
                 "component_source_must_be_exclusive",
                 "guarded-transition/app/components/authorize/component.manifest.json",
                 "component playground.examples.authorize-component@1.0.0 must declare exactly one of contract_path or registry_ref",
+            ),
+        ),
+        (
+            "registry_ref with a blank field",
+            |f| with_json(f, A, |c| registry_instead(c, " ")),
+            (
+                "registry_reference_invalid",
+                "guarded-transition/app/components/authorize/component.manifest.json",
+                "component playground.examples.authorize-component@1.0.0 registry_ref requires non-empty namespace, id, and version_range",
+            ),
+        ),
+        (
+            "registry_ref with WASM fields",
+            |f| with_json(f, A, |c| registry_instead(c, "acme")),
+            (
+                "component_source_must_be_exclusive",
+                "guarded-transition/app/components/authorize/component.manifest.json",
+                "component playground.examples.authorize-component@1.0.0 registry_ref must not declare local WASM fields",
+            ),
+        ),
+        (
+            "compatible with WASM fields",
+            |f| with_json(f, A, |c| c["execution_mode"] = json!("compatible")),
+            (
+                "compatible_component_invalid_wasm_fields",
+                "guarded-transition/app/components/authorize/component.manifest.json",
+                "compatible component playground.examples.authorize-component@1.0.0 must not declare wasm_binary_path or wasm_digest",
+            ),
+        ),
+        (
+            "compatible without a wrapper",
+            |f| with_json(f, A, |c| compatible(c, None, &[])),
+            (
+                "compatible_component_missing_wrapper",
+                "guarded-transition/app/components/authorize/component.manifest.json",
+                "compatible component playground.examples.authorize-component@1.0.0 requires wrapper_path",
+            ),
+        ),
+        (
+            "compatible wrapper not there",
+            |f| with_json(f, A, |c| compatible(c, Some("bin/wrapper.sh"), &["linux-x86_64"])),
+            (
+                "compatible_component_missing_wrapper",
+                "guarded-transition/app/components/authorize/component.manifest.json",
+                "compatible component playground.examples.authorize-component@1.0.0 wrapper_path does not exist",
+            ),
+        ),
+        (
+            "compatible without platforms",
+            |f| with_json(f, A, |c| compatible(c, Some("component.manifest.json"), &[" "])),
+            (
+                "compatible_component_missing_platforms",
+                "guarded-transition/app/components/authorize/component.manifest.json",
+                "compatible component playground.examples.authorize-component@1.0.0 requires non-empty platforms",
+            ),
+        ),
+        (
+            "a dependency by range",
+            |f| {
+                with_json(f, A, |c| {
+                    c["dependencies"] = json!([{"component_id": "acme.dep", "version_range": "^1"}])
+                })
+            },
+            (
+                "component_dependency_must_be_concrete",
+                "guarded-transition/app/components/authorize/component.manifest.json",
+                "component dependency acme.dep must declare concrete version and digest without version_range",
+            ),
+        ),
+        (
+            "a blank executable pin",
+            |f| {
+                with_json(f, A, |c| {
+                    c["executable_pin"] = json!({"package_id": "", "package_version": "1.0.0"})
+                })
+            },
+            (
+                "executable_pin_malformed",
+                "guarded-transition/app/components/authorize/component.manifest.json",
+                "component playground.examples.authorize-component@1.0.0 declares executable_pin with a non-empty package_id and package_version",
             ),
         ),
         (
@@ -920,6 +1226,183 @@ fn application_bundle_rules() {
                 "component_digest_mismatch",
                 "guarded-transition/app/components/authorize/../../../../authorize/artifacts/authorize.wasm",
                 "WASM digest mismatch for guarded-transition/app/components/authorize/../../../../authorize/artifacts/authorize.wasm: expected sha256:c615cc1740282bb103f7edb4ade5de74a93a65c499cdb10fd2c6f53105f1cb19, got sha256:93a44bbb96c751218e4c00d479e4c14358122a389acca16205b1e4d0dc5f9476",
+            ),
+        ),
+        (
+            "model interface Traverse does not resolve",
+            |f| with_model(f, |m| m["interface_id"] = json!("acme.chat")),
+            (
+                "unsupported_model_interface",
+                "$.model_dependencies[].interface_id",
+                "unsupported model dependency interface: acme.chat",
+            ),
+        ),
+        (
+            "model without candidates",
+            |f| with_model(f, |m| m["candidates"] = json!([])),
+            (
+                "model_dependency_missing_candidates",
+                "$.model_dependencies[].candidates",
+                "model dependency must declare at least one real candidate",
+            ),
+        ),
+        (
+            "model candidate that is a stub",
+            |f| {
+                with_model(f, |m| {
+                    m["candidates"][0]["provider_implementation_id"] = json!("acme.Stub-inference")
+                })
+            },
+            (
+                "model_candidate_implementation_invalid",
+                "$.model_dependencies[].candidates[].provider_implementation_id",
+                "model candidate local-small must reference a real provider implementation, not a fake, stub, placeholder, or documentation-only implementation",
+            ),
+        ),
+        (
+            "model candidate twice",
+            |f| with_model(f, |m| m["candidates"] = json!([m["candidates"][0], m["candidates"][0]])),
+            (
+                "duplicate_model_candidate",
+                "$.model_dependencies[].candidates[].candidate_id",
+                "duplicate model candidate id: local-small",
+            ),
+        ),
+        (
+            "model candidate without a priority",
+            |f| with_model(f, |m| m["candidates"][0]["priority"] = json!(0)),
+            (
+                "model_candidate_config_invalid",
+                "$.model_dependencies[].candidates[]",
+                "model candidate local-small must declare provider ids, model_identifier, priority, config keys, and metadata object",
+            ),
+        ),
+        (
+            "model candidate without a placement",
+            |f| with_model(f, |m| m["candidates"][0]["placement_target"] = Value::Null),
+            (
+                "model_candidate_config_invalid",
+                "$.model_dependencies[].candidates[].placement_target",
+                "model candidate placement_target is required",
+            ),
+        ),
+        (
+            "model without a context window",
+            |f| with_model(f, |m| m["minimum_context_window"] = json!(0)),
+            (
+                "model_candidate_config_invalid",
+                "$.model_dependencies[]",
+                "model dependency must declare version_range, priority selection policy, minimum_context_window, and non-empty required_capabilities",
+            ),
+        ),
+        (
+            "workspace config that is not JSON",
+            |f| with_workspace_config(f, "{"),
+            (
+                "app_config_invalid",
+                "guarded-transition/app/workspace.local.json",
+                "failed to parse workspace-local config guarded-transition/app/workspace.local.json: EOF while parsing an object at line 1 column 1",
+            ),
+        ),
+        (
+            "workspace config without overrides",
+            |f| with_workspace_config(f, r#"{"secrets": {}}"#),
+            ("app_config_invalid", "$.overrides", "workspace-local config overrides must be an object"),
+        ),
+        (
+            "a secret named as an immutable field",
+            |f| with_workspace_config(f, r#"{"overrides": {}, "secrets": {"app_id": "x"}}"#),
+            (
+                "app_config_immutable_override",
+                "$.overrides.app_id",
+                "workspace-local config cannot override immutable manifest field app_id",
+            ),
+        ),
+        (
+            "an override the schema does not declare",
+            |f| with_workspace_config(f, r#"{"overrides": {"mode": "fast"}, "secrets": {}}"#),
+            (
+                "app_config_invalid",
+                "$.overrides.mode",
+                "workspace-local config override mode is not declared by config_schema",
+            ),
+        ),
+        (
+            "an override of a field not overrideable",
+            |f| with_workspace_config(f, r#"{"overrides": {"workspace_id": "w2"}, "secrets": {}}"#),
+            (
+                "app_config_immutable_override",
+                "$.overrides.workspace_id",
+                "workspace-local config override workspace_id is not declared overrideable",
+            ),
+        ),
+        (
+            "an override of another type",
+            |f| {
+                let f = with_json(f, APP, |a| {
+                    a["config_schema"]["properties"]["workspace_id"]["x-traverse-overrideable"] = json!(true)
+                });
+                with_workspace_config(f, r#"{"overrides": {"workspace_id": 5}, "secrets": {}}"#)
+            },
+            (
+                "app_config_invalid",
+                "$.overrides.workspace_id",
+                "workspace-local config override workspace_id does not match declared schema type string",
+            ),
+        ),
+        (
+            "required configuration missing",
+            |f| with_json(f, APP, |a| a["default_config"] = json!({})),
+            (
+                "app_config_invalid",
+                "$.effective_config.workspace_id",
+                "required application config value workspace_id is missing",
+            ),
+        ),
+        (
+            "a required connector not bound",
+            |f| with_connector(f, json!([])),
+            (
+                "connector_binding_missing",
+                "connector_bindings[acme.mail]",
+                "no connector binding declared for required connector acme.mail",
+            ),
+        ),
+        (
+            "a connector bound twice",
+            |f| with_connector(f, json!([MAIL_BINDING.clone(), MAIL_BINDING.clone()])),
+            (
+                "connector_binding_duplicate",
+                "connector_bindings[acme.mail]",
+                "duplicate connector binding for connector_id acme.mail",
+            ),
+        ),
+        (
+            "a connector bound out of range",
+            |f| {
+                with_connector(
+                    f,
+                    json!([{"connector_id": "acme.mail", "version_range": "^2.0.0", "config_ref": "mail"}]),
+                )
+            },
+            (
+                "connector_binding_incompatible",
+                "connector_bindings[acme.mail]",
+                "connector binding range ^2.0.0 is incompatible with required range ^1.2.0 for acme.mail",
+            ),
+        ),
+        (
+            "a connector binding without a range",
+            |f| {
+                with_connector(
+                    f,
+                    json!([{"connector_id": "acme.mail", "version_range": "one", "config_ref": "mail"}]),
+                )
+            },
+            (
+                "connector_binding_malformed",
+                "connector_bindings[acme.mail]",
+                "connector binding requires a non-empty connector_id, config_ref, and a valid semver version_range",
             ),
         ),
         (
@@ -1028,10 +1511,19 @@ fn application_bundle_rules() {
             ),
         ),
     ];
-    for (name, change, (code, path, message)) in cases {
+    // Every case's first error, compared at once: a change of words shows every case it touches.
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|(name, change, (code, path, message))| {
+            let found = first_error(&app(&change(examples())));
+            let expected = ((*code).into(), (*path).into(), (*message).into());
+            (found != expected).then(|| format!("{name}:\n  found    {found:?}\n  expected {expected:?}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    for (name, change, _) in cases {
         let report = app(&change(examples()));
-        assert_eq!(first_error(&report), ((*code).into(), (*path).into(), (*message).into()), "{name}");
-        let evidence = report.evidence();
+        let evidence = report.evidence().expect("evidence");
         assert_eq!(evidence["status"], "failed", "{name}");
         assert_eq!(evidence["errors"][0]["severity"], "error", "{name}");
         assert_eq!(evidence["errors"].as_array().unwrap().len(), 1, "{name}: Traverse reports the first");

@@ -55,7 +55,8 @@ mod native {
                       but cannot parse a request; for a folder, the first failing item's code (2 for \
                       an application bundle or a workflow that does not validate). bundle inspect: 0 \
                       or 4; bundle register: 0, 2 (validation), 3 (conflict) or 4 (loading); app \
-                      validate: 0, with the status in its JSON. Any command: 5 for a command line it \
+                      validate: 0, with the status in its JSON, or before any, 4 (a manifest it \
+                      cannot read) or 2 (not JSON). Any command: 5 for a command line it \
                       does not understand, 1 when instrument or update-digest fails."
     )]
     struct Cli {
@@ -262,17 +263,19 @@ mod native {
                 eprintln!("{error}");
                 return ExitCode::from(4);
             }
+            // Traverse reads the manifest as JSON before anything else.
             Err(error) => {
-                let evidence = serde_json::json!({"status": "failed", "manifest_path": manifest, "errors": [
-                    {"code": "manifest_read_failed", "path": "$", "severity": "error",
-                     "message": format!("failed to read application manifest {manifest}: {error}")}]});
-                print!("{}", pretty(&evidence));
-                return ExitCode::SUCCESS;
+                eprintln!("failed to read JSON file {manifest}: {error}");
+                return ExitCode::from(4);
             }
         };
-        print!("{}", pretty(&app_bundle::check_in_workspace(&files, manifest, workspace).evidence()));
+        let report = app_bundle::check_in_workspace(&files, manifest, workspace);
+        match (&report.stop, report.evidence()) {
+            (Some(stop), _) => eprintln!("{}", stop.message),
+            (None, evidence) => print!("{}", pretty(&evidence)),
+        }
         name_unreadable(&unreadable);
-        ExitCode::SUCCESS
+        ExitCode::from(report.exit_code())
     }
 
     /// Why each file Traverse calls missing could not be read, when it exists (a device, a FIFO,
@@ -416,7 +419,7 @@ mod native {
     #[derive(Serialize)]
     struct JsonApp<'a> {
         format_version: u32,
-        evidence: Value,
+        evidence: Option<Value>,
         #[serde(flatten)]
         report: &'a AppReport,
     }

@@ -42,7 +42,7 @@ impl Focus {
         match self {
             Self::Package(report) => report.load_verdict() == Verdict::Passes,
             Self::RegistryBundle(report) => report.register_verdict() == Verdict::Passes,
-            Self::Application(report) => report.errors.is_empty(),
+            Self::Application(report) => report.passes(),
             Self::Workflow { diagnostics, .. } => diagnostics.is_empty(),
         }
     }

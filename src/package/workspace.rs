@@ -167,7 +167,7 @@ pub struct Reference {
 
 /// Every item of the set, by kind then path, and every reference between them: package →
 /// contract, source, binary; bundle → contracts, events, workflows; application → components
-/// and workflows; component → contract and WASM; workflow node → capability.
+/// workflows and configuration; component → contract, WASM and wrapper; workflow node → capability.
 pub fn set(files: &PackageFiles) -> (Vec<Item>, Vec<Reference>) {
     let mut items = Vec::new();
     let mut references = Vec::new();
@@ -213,11 +213,15 @@ pub fn set(files: &PackageFiles) -> (Vec<Item>, Vec<Reference>) {
                         }
                     }
                 }
+                // The workspace-local configuration: optional, read when it is there.
+                if let Some(raw) = json["workspace_defaults"]["config_path"].as_str() {
+                    references.extend(file_ref(&path, "$.workspace_defaults.config_path".to_owned(), raw));
+                }
                 identity(&json, "/app_id", "/version")
             }
             Kind::Component => {
                 let json = json();
-                for field in ["contract_path", "wasm_binary_path"] {
+                for field in ["contract_path", "wasm_binary_path", "wrapper_path"] {
                     if let Some(raw) = json[field].as_str() {
                         references.extend(file_ref(&path, format!("$.{field}"), raw));
                     }

@@ -37,7 +37,7 @@ pub fn FocusView(focus: Focus) -> impl IntoView {
 
 /// The verdict box every focus shares with packages: pass or fail, and Traverse's printed line.
 #[component]
-fn VerdictBox(passes: bool, head: String, command: &'static str, line: String) -> impl IntoView {
+fn VerdictBox(passes: bool, head: String, #[prop(into)] command: String, line: String) -> impl IntoView {
     view! {
         <div class="verdict" class:pass=passes class:fail=!passes data-testid="verdict">
             <p class="verdict-head">{head}<span class="note">{format!(" ({command})")}</span></p>
@@ -79,10 +79,15 @@ fn BundleVerdict(report: BundleReport) -> impl IntoView {
 
 #[component]
 fn AppVerdict(report: AppReport) -> impl IntoView {
-    let passes = report.errors.is_empty();
+    let passes = report.passes();
     let head =
         if passes { "traverse-cli app validate: validated" } else { "traverse-cli app validate: failed" };
-    let evidence = serde_json::to_string_pretty(&report.evidence()).unwrap_or_default();
+    let command = match report.exit_code() {
+        0 => "exits 0 either way; the status is in its JSON".to_owned(),
+        code => format!("exits {code} before any JSON"),
+    };
+    let evidence =
+        report.evidence().map(|evidence| serde_json::to_string_pretty(&evidence).unwrap_or_default());
     let registration = report.registration.iter().map(|error| {
         view! { <li data-testid="app-registration"><code>{error.code}</code>" "{error.message.clone()}" ("{error.path.clone()}")"</li> }
     });
@@ -91,11 +96,13 @@ fn AppVerdict(report: AppReport) -> impl IntoView {
         .iter()
         .map(|note| view! { <li data-testid="browser-embedder">{note.clone()}</li> });
     view! {
-        <VerdictBox passes=passes head=head.to_owned() command="exits 0 either way; the status is in its JSON" line=report.line() />
-        <details open=!passes>
-            <summary>"Evidence (app validate --json)"</summary>
-            <pre class="json" data-testid="app-evidence">{evidence}</pre>
-        </details>
+        <VerdictBox passes=passes head=head.to_owned() command=command line=report.line() />
+        {evidence.map(|evidence| view! {
+            <details open=!passes>
+                <summary>"Evidence (app validate --json)"</summary>
+                <pre class="json" data-testid="app-evidence">{evidence}</pre>
+            </details>
+        })}
         <section aria-label="registration">
             <h3>"Registering it"</h3>
             <p class="note">"Traverse's native embedder registers the bundle after validating it, then runs under the production security posture: every unsigned bundled step fails at run time unless development mode is chosen."</p>
