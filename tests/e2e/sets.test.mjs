@@ -69,15 +69,19 @@ test('a dropped set is a tree by kind; the bundle, the application and a workflo
   assert.equal(await text(page, 'verdict-line'), cli.trimEnd());
   assert.match(cli, /^bundle_id: playground\.examples\.guarded-transition-bundle\n[^]*\n {2}- playground\.examples\.guarded-transition@1\.0\.0 \(workflow\)\n/);
   assert.equal(await text(page, 'inspect-line'), 'bundle inspect: passes');
+  const cliJson = execFileSync(CLI, ['bundle', 'register', 'guarded-transition/registry-bundle/manifest.json', '--json'],
+    { cwd: EXAMPLES, encoding: 'utf8' });
+  assert.equal(await page.getByTestId('bundle-json').textContent(), cliJson.trimEnd());
   assert.equal(await text(page, 'composite'),
     'playground.examples.guarded-transition@1.0.0 runs workflow playground.examples.guarded-transition@1.0.0 (in this bundle)');
 
   await focus(page, APP);
   await page.getByTestId('app-evidence').waitFor({ state: 'attached' });
   assert.equal(await text(page, 'verdict-line'), 'validated');
-  const evidence = JSON.parse(await page.getByTestId('app-evidence').textContent());
-  assert.equal(evidence.status, 'validated');
-  assert.deepEqual(evidence.components.map((c) => c.component_id),
+  // What `traverse-cli app validate --json` prints, byte for byte.
+  const appCli = execFileSync(CLI, ['app', 'validate', '--manifest', APP, '--json'], { cwd: EXAMPLES, encoding: 'utf8' });
+  assert.equal(await page.getByTestId('app-evidence').textContent(), appCli.trimEnd());
+  assert.deepEqual(JSON.parse(appCli).component_ids,
     ['playground.examples.authorize-component', 'playground.examples.transition-status-component']);
   assert.match(await text(page, 'app-registration'), /^missing_event_reference component playground\.examples\.transition-status references missing event playground\.examples\.status-changed@1\.0\.0/);
   assert.equal(await text(page, 'browser-embedder'),

@@ -60,6 +60,7 @@ fn BundleVerdict(report: BundleReport) -> impl IntoView {
         Verdict::Fails(stop) => format!("Traverse refuses this bundle: exit {}", stop.exit_code),
     };
     let inspect = format!("bundle inspect: {}", report.inspect_verdict().line());
+    let json = report.register_json().map(|json| serde_json::to_string_pretty(&json).unwrap_or_default());
     let composites = report.composites.into_iter().map(|composite| {
         let note = if composite.workflow_in_bundle { "in this bundle" } else { "not in this bundle" };
         view! {
@@ -70,6 +71,12 @@ fn BundleVerdict(report: BundleReport) -> impl IntoView {
     view! {
         <VerdictBox passes=passes head=head command="traverse-cli bundle register" line=line />
         <p class="execute-line" data-testid="inspect-line">{inspect}</p>
+        {json.map(|json| view! {
+            <details>
+                <summary>"What bundle register --json prints"</summary>
+                <pre class="json" data-testid="bundle-json">{json}</pre>
+            </details>
+        })}
         <section aria-label="composite capabilities">
             <h3>"Composite capabilities"</h3>
             <ul>{composites.collect_view()}</ul>
