@@ -12,11 +12,12 @@ use traverse_playground::{
     check::request,
     package::PackageFiles,
     run::{
-        composite::{self, Begun, RuntimeOutcome},
+        compose::Composing,
+        composite::RuntimeOutcome,
         composition::Composition,
         host::traverse::EmittedEvent,
         protocol::{RunEnd, RunOutcome},
-        workflow::{self, NodeRun, WorkflowRequest, WorkflowRun},
+        workflow::{NodeRun, WorkflowRequest, WorkflowRun},
     },
 };
 
@@ -62,7 +63,13 @@ fn input() -> Value {
 
 fn direct(files: &PackageFiles, input: Value, run: impl FnMut(&NodeRun) -> RunOutcome) -> WorkflowRun {
     let request = WorkflowRequest::new("wf-1", WORKFLOW_ID, "1.0.0", input);
-    walk(workflow::start(request, &Composition::of_files(files)), run)
+    walked(files, request, run)
+}
+
+/// A workflow request run through the core to its walk.
+fn walked(files: &PackageFiles, request: WorkflowRequest, run: impl FnMut(&NodeRun) -> RunOutcome) -> WorkflowRun {
+    let composition = Composition::of_files(files);
+    walk(files, Composing::workflow(request, &composition), run).run.expect("a workflow request walks")
 }
 
 fn result(run: &WorkflowRun) -> &Value {
@@ -145,7 +152,9 @@ fn the_request_is_checked_before_any_node() {
     let files = common::composition_files();
     let composition = Composition::of_files(&files);
     let request = |workflow_id: &str, input: Value| WorkflowRequest::new("wf", workflow_id, "1.0.0", input);
-    let refused = |request| walk(workflow::start(request, &composition), |_| unreachable!("nothing runs"));
+    let refused = |request| {
+        walk(&files, Composing::workflow(request, &composition), |_| unreachable!("nothing runs")).run.unwrap()
+    };
     // Traverse's literals first, in its order, then blank ids.
     let mut wrong = request(WORKFLOW_ID, input());
     wrong.schema_version = "2.0.0".into();
@@ -204,10 +213,7 @@ fn the_request_is_checked_before_any_node() {
             .unwrap()
             .push(json!({"edge_id": "back", "from": "transition", "to": "authorize", "trigger": "direct"}));
     });
-    let run = walk(
-        workflow::start(request(WORKFLOW_ID, input()), &Composition::of_files(&cyclic)),
-        |_| unreachable!(),
-    );
+    let run = walked(&cyclic, request(WORKFLOW_ID, input()), |_| unreachable!());
     assert_eq!(failure(&run).0, "workflow_not_found");
     assert_eq!(
         run.verdict_line().unwrap(),
@@ -474,13 +480,7 @@ fn composite_run(
 ) -> RuntimeOutcome {
     let parsed = request::parse("r.json", request_json.to_string().as_bytes()).unwrap();
     let composition = Composition::of_files(files);
-    match composite::begin(request_json, &parsed, composition.composite_for(&parsed)) {
-        Begun::Refused(outcome) => *outcome,
-        Begun::Started(started) => {
-            let done = walk(workflow::start(started.workflow.clone(), &composition), run);
-            composite::finish(*started, &done).unwrap()
-        }
-    }
+    walk(files, Composing::composite(request_json, &parsed, &composition), run).runtime.unwrap()
 }
 
 fn transitions(outcome: &RuntimeOutcome) -> Vec<(String, String)> {
@@ -569,11 +569,11 @@ fn traverse_starter_runs_equal_traverses_own() {
     let reference = common::reference_dir();
     let files = traverse_playground::package::disk::read_tree(&reference).unwrap();
     let mut files = files;
-    // The agents' binaries are not in the reference data: stand-ins at their paths, never run.
+    // The agents' binaries are not in the reference data: stand-ins at their paths, answered for.
     for agent in ["validate", "process", "summarize"] {
         files.insert(
             &format!("examples/traverse-starter/{agent}-agent/artifacts/{agent}-agent.wasm"),
-            b"\0asm".to_vec(),
+            common::stand_in_module(),
         );
     }
     let composite_ref = common::reference_json("traces/traverse-starter-pipeline-composite.json");
@@ -585,13 +585,7 @@ fn traverse_starter_runs_equal_traverses_own() {
 
     let direct_ref = common::reference_json("traces/traverse-starter-pipeline-direct-workflow.json");
     let request = &direct_ref["input"];
-    let run = walk(
-        workflow::start(
-            WorkflowRequest::parse(request.to_string().as_bytes()).unwrap(),
-            &Composition::of_files(&files),
-        ),
-        agents,
-    );
+    let run = walked(&files, WorkflowRequest::parse(request.to_string().as_bytes()).unwrap(), agents);
     assert_eq!(result(&run), &direct_ref["output"]);
     assert_eq!(evidence(&run), &direct_ref["trace"]);
 
@@ -625,12 +619,27 @@ fn the_example_workflow_requests_name_registered_workflows() {
     );
 }
 
+/// Traverse's executor refuses a module before instantiating it (here, a memory over its limit):
+/// the node ends as the executor ends it and the runner is never asked, in these tests as in
+/// the page, which walk compositions through the same core.
+#[test]
+fn a_node_module_the_executor_refuses_never_reaches_the_runner() {
+    let mut files = common::composition_files();
+    let oversized = r#"(module (memory (export "memory") 129) (func (export "_start")))"#;
+    files.insert("authorize/artifacts/authorize.wasm", wat::parse_str(oversized).unwrap());
+    let run = direct(&files, input(), |_| unreachable!("the runner is never asked"));
+    let step = &run.nodes[0];
+    assert_eq!(step.node_id, "authorize");
+    assert_eq!(step.outcome.as_ref().unwrap().end, RunEnd::MemoryLimit { bytes: 129 * 65_536 });
+    assert_eq!(failure(&run).0, "step_execution_failed");
+}
+
 /// What a composed choice runs, decided in the core as the page asks for it: the workflow it
 /// walks, the stdin it puts in the editor, and how it starts.
 #[test]
 fn a_composed_choice_names_its_workflow_its_stdin_and_how_it_starts() {
     use traverse_playground::run::{
-        compose::{self, Start},
+        compose::{self, Next},
         plan::InputChoice,
     };
     let files = common::composition_files();
@@ -659,21 +668,25 @@ fn a_composed_choice_names_its_workflow_its_stdin_and_how_it_starts() {
     assert_eq!(stdin(&composite), Some(request::stdin_bytes(&request_input)));
     assert_eq!(stdin(&InputChoice::Custom), None);
 
-    let start = |choice: &InputChoice, text: &str| compose::start(choice, &composition, &files, text);
+    // Each starts in the core: its first node handed out, or why it cannot start.
+    let start = |choice: &InputChoice, text: &str| compose::begin(choice, &composition, &files, text);
+    let first_node = |choice: &InputChoice, text: &str| match start(choice, text) {
+        Ok((_, Next::Run(node))) => node.node_id,
+        Ok((_, Next::Done(done))) => panic!("{choice:?} ended before any node: {:?}", done.line),
+        Err(error) => panic!("{choice:?} did not start: {error}"),
+    };
+    assert_eq!(first_node(&direct, &request_input.to_string()), "authorize");
+    assert_eq!(first_node(&composite, ""), "authorize");
+    assert_eq!(first_node(&requested, ""), "authorize");
+    // A direct run's input is the workflow request's input: one the workflow's input schema
+    // refuses ends before any node.
     match start(&direct, "{\"a\":1}") {
-        Ok(Start::Workflow { workflow: Some(_), request }) => {
-            assert_eq!(
-                (request.workflow_id.as_str(), request.input.clone()),
-                ("playground.examples.guarded-transition", json!({"a": 1}))
-            )
-        }
-        _ => panic!("a direct workflow run starts with its request"),
+        Ok((_, Next::Done(done))) => assert_eq!(
+            done.line.as_deref(),
+            Some("workflow failed: workflow_invalid (request_invalid): workflow request input does not satisfy the workflow input contract")
+        ),
+        _ => panic!("an input the workflow refuses runs no node"),
     }
-    assert!(matches!(
-        start(&composite, ""),
-        Ok(Start::Composite { workflow: Some(_), begun: Begun::Started(_) })
-    ));
-    assert!(matches!(start(&requested, ""), Ok(Start::Workflow { workflow: Some(_), .. })));
     assert_eq!(
         start(&direct, "{").err().unwrap(),
         "is not JSON: EOF while parsing an object at line 1 column 1"

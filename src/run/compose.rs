@@ -1,17 +1,25 @@
-//! What a composed choice (a workflow run directly, a workflow execution request, a composite
-//! request) will run, decided before any node runs: the workflow it walks, the stdin it puts in
-//! the editor, and how it starts. The page only walks what [`start`] returns.
+//! A composed choice (a workflow run directly, a workflow execution request, a composite
+//! request) run to its end: the workflow it walks, the stdin it puts in the editor, how it
+//! starts, then [`Composing`] hands out one node's module at a time and is resumed with what
+//! the runner observed, until Traverse's result ([`Composed`]). The page's runner worker, the
+//! native tests and the no-panic properties all walk compositions through it, so each runs what
+//! the others run, Traverse's executor gate included ([`NodeRun::request`]).
 
 use serde_json::Value;
 
 use crate::{
-    check::{request, workflow::Workflow},
+    check::{
+        request::{self, Request},
+        workflow::Workflow,
+    },
     package::PackageFiles,
     run::{
-        composite::{self, Begun},
+        composite::{self, Begun, RuntimeOutcome, Started},
         composition::Composition,
+        execution,
         plan::{InputChoice, PLAYGROUND_REQUEST_ID},
-        workflow::{self, WorkflowRequest},
+        protocol::{Limits, Mode, RunOutcome, RunRequest},
+        workflow::{self, NodeRun, Step, Traversal, WorkflowRequest, WorkflowRun},
     },
 };
 
@@ -60,25 +68,165 @@ pub fn stdin(choice: &InputChoice, composition: &Composition, files: &PackageFil
     Some(request::stdin_bytes(&input))
 }
 
-/// How a composed run starts.
-pub enum Start {
-    /// A workflow run through `execute_workflow`, with its request.
-    Workflow { workflow: Option<Workflow>, request: WorkflowRequest },
-    /// A composite request, begun as Traverse's runtime begins it: refused, or started.
-    Composite { workflow: Option<Workflow>, begun: Begun },
+/// What a composed run produced: Traverse's account of it, and the workflow to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Composed {
+    /// The workflow that ran (or would have).
+    pub workflow: Option<Workflow>,
+    /// The walk; `None` when Traverse refused the composite request before its workflow.
+    pub run: Option<WorkflowRun>,
+    /// A composite request's `runtime_result` and trace.
+    pub runtime: Option<RuntimeOutcome>,
+    /// Traverse's line (`None` when the playground could not finish the run).
+    pub line: Option<String>,
 }
 
-/// How `choice` starts with `stdin` (a workflow's input, when one is run directly); why not
-/// when stdin is not JSON, or the request is not loaded or cannot be read.
-pub fn start(
+impl Composed {
+    /// Whether Traverse completes it.
+    pub fn completed(&self) -> bool {
+        match &self.runtime {
+            Some(runtime) => runtime.result["status"] == "completed",
+            None => self.run.as_ref().is_some_and(WorkflowRun::completed),
+        }
+    }
+}
+
+/// What a composed run needs next.
+#[derive(Debug)]
+pub enum Next {
+    /// A node's module to run; [`Composing::resume`] with what the runner observed.
+    Run(NodeRun),
+    Done(Box<Composed>),
+}
+
+/// A composed run under way: a workflow walked, and for a composite request what finishing
+/// its runtime account needs.
+pub struct Composing<'c> {
+    workflow: Option<Workflow>,
+    traversal: Option<Traversal<'c>>,
+    composite: Option<Box<Started>>,
+}
+
+impl<'c> Composing<'c> {
+    /// `execute_workflow` with `request`: refused before any node, or its first node to run.
+    pub fn workflow(request: WorkflowRequest, composition: &'c Composition) -> (Self, Next) {
+        let workflow = composition.workflow(&request.workflow_id, &request.workflow_version).cloned();
+        Self { workflow, traversal: None, composite: None }.walk(workflow::start(request, composition))
+    }
+
+    /// A composite request (`raw` as written, `parsed` as Traverse reads it) through the
+    /// runtime: refused before its workflow, or its workflow's first node to run.
+    pub fn composite(raw: &Value, parsed: &Request, composition: &'c Composition) -> (Self, Next) {
+        let composite = composition.composite_for(parsed);
+        let workflow = composite.and_then(|composite| composition.workflow_of(composite)).cloned();
+        match composite::begin(raw, parsed, composite) {
+            Begun::Refused(outcome) => {
+                let line = Some(outcome.traverse_line());
+                let done = Composed { workflow: workflow.clone(), run: None, runtime: Some(*outcome), line };
+                (Self { workflow, traversal: None, composite: None }, Next::Done(Box::new(done)))
+            }
+            Begun::Started(started) => {
+                let start = workflow::start(started.workflow.clone(), composition);
+                Self { workflow, traversal: None, composite: Some(started) }.walk(start)
+            }
+        }
+    }
+
+    fn walk(mut self, start: Result<(Traversal<'c>, Step), WorkflowRun>) -> (Self, Next) {
+        let next = match start {
+            Ok((traversal, step)) => {
+                self.traversal = Some(traversal);
+                self.next(step)
+            }
+            Err(refused) => self.finish(refused),
+        };
+        (self, next)
+    }
+
+    /// Resumes the walk with what the runner observed for the node it was handed.
+    pub fn resume(&mut self, outcome: RunOutcome) -> Next {
+        let step = match self.traversal.as_mut() {
+            Some(traversal) => traversal.resume(outcome),
+            // Nothing is running: the run ended before, and a late answer changes nothing.
+            None => {
+                let failure = Some("an answer came for no running node".to_owned());
+                let run = WorkflowRun { result: None, evidence: None, nodes: Vec::new(), playground_failure: failure };
+                return self.finish(run);
+            }
+        };
+        self.next(step)
+    }
+
+    fn next(&mut self, step: Step) -> Next {
+        match step {
+            Step::Run(node) => Next::Run(node),
+            Step::Finished(run) => self.finish(run),
+        }
+    }
+
+    fn finish(&mut self, run: WorkflowRun) -> Next {
+        self.traversal = None;
+        let workflow = self.workflow.clone();
+        let done = match self.composite.take() {
+            None => Composed { workflow, line: run.verdict_line(), run: Some(run), runtime: None },
+            Some(started) => {
+                let runtime = composite::finish(*started, &run);
+                let line = runtime.as_ref().map(RuntimeOutcome::traverse_line);
+                Composed { workflow, run: Some(run), runtime, line }
+            }
+        };
+        Next::Done(Box::new(done))
+    }
+
+    /// Runs every node with `run` (a runner that answers at once: native tests, the no-panic
+    /// properties), given the node and what the runner would be sent, to Traverse's result.
+    pub fn run_to_end(
+        mut self,
+        mut next: Next,
+        files: &PackageFiles,
+        limits: Limits,
+        mut run: impl FnMut(&NodeRun, RunRequest) -> RunOutcome,
+    ) -> Composed {
+        loop {
+            match next {
+                Next::Done(done) => return *done,
+                Next::Run(node) => {
+                    let outcome = match node.request(files.get(&node.module), limits) {
+                        Ok(request) => run(&node, request),
+                        Err(refused) => refused,
+                    };
+                    next = self.resume(outcome);
+                }
+            }
+        }
+    }
+}
+
+impl NodeRun {
+    /// What the runner is sent for this node, governed with `limits`, its binary `module`; or
+    /// how Traverse's executor ends it without running it (a module it refuses before
+    /// instantiating, a binary that is not loaded), which never reaches the runner.
+    pub fn request(&self, module: Option<&[u8]>, limits: Limits) -> Result<RunRequest, RunOutcome> {
+        let module = module.unwrap_or_default();
+        if let Some(end) = execution::executor_refusal(&self.module, module) {
+            return Err(RunOutcome::without_output(end, 0.0));
+        }
+        let mode = Mode::Governed { events: self.policy.clone() };
+        Ok(RunRequest { module: module.to_vec(), stdin: self.stdin.clone(), mode, limits })
+    }
+}
+
+/// How `choice` starts with `stdin` (a workflow's input, when one is run directly): refused, or
+/// its first node to run; why not when stdin is not JSON, or the request is not loaded or
+/// cannot be read.
+pub fn begin<'c>(
     choice: &InputChoice,
-    composition: &Composition,
+    composition: &'c Composition,
     files: &PackageFiles,
     stdin: &str,
-) -> Result<Start, String> {
+) -> Result<(Composing<'c>, Next), String> {
     let loaded =
         |path: &str| files.get(path).ok_or_else(|| format!("the request {path} is no longer loaded"));
-    let registered = |id: &str, version: &str| composition.workflow(id, version).cloned();
     match choice {
         InputChoice::Workflow(key) => {
             let (id, version) =
@@ -86,24 +234,19 @@ pub fn start(
             let input: Value =
                 serde_json::from_str(stdin).map_err(|error| format!("is not JSON: {error}"))?;
             let request = WorkflowRequest::new(PLAYGROUND_REQUEST_ID, id, version, input);
-            Ok(Start::Workflow { workflow: registered(id, version), request })
+            Ok(Composing::workflow(request, composition))
         }
         InputChoice::WorkflowRequest(path) => {
             let request =
                 WorkflowRequest::parse(loaded(path)?).map_err(|problem| format!("{path} is {problem}"))?;
-            Ok(Start::Workflow {
-                workflow: registered(&request.workflow_id, &request.workflow_version),
-                request,
-            })
+            Ok(Composing::workflow(request, composition))
         }
         InputChoice::Composite(path) => {
             let bytes = loaded(path)?;
             let raw: Value =
                 serde_json::from_slice(bytes).map_err(|error| format!("{path} is not JSON: {error}"))?;
             let parsed = request::parse(path, bytes).map_err(|diagnostic| diagnostic.message)?;
-            let composite = composition.composite_for(&parsed);
-            let workflow = composite.and_then(|composite| composition.workflow_of(composite)).cloned();
-            Ok(Start::Composite { workflow, begun: composite::begin(&raw, &parsed, composite) })
+            Ok(Composing::composite(&raw, &parsed, composition))
         }
         _ => Err("this input runs the package's module, not a composition".to_owned()),
     }

@@ -80,26 +80,21 @@ pub fn with_json(
     files
 }
 
-/// Walks a workflow to its end, each node's run ending as `run` says: what the page's runner
-/// does, with no WebAssembly engine.
-pub fn walk(
-    start: Result<
-        (traverse_playground::run::workflow::Traversal, traverse_playground::run::workflow::Step),
-        traverse_playground::run::workflow::WorkflowRun,
-    >,
+/// Runs a composed run to its end through the core, as the page runs it (Traverse's executor
+/// gate included: each node's binary must be a module Traverse would instantiate), each node's
+/// module answering as `run` says: what the page's runner does, with no WebAssembly engine.
+pub fn walk<'c>(
+    files: &traverse_playground::package::PackageFiles,
+    (composing, next): (traverse_playground::run::compose::Composing<'c>, traverse_playground::run::compose::Next),
     mut run: impl FnMut(
         &traverse_playground::run::workflow::NodeRun,
     ) -> traverse_playground::run::protocol::RunOutcome,
-) -> traverse_playground::run::workflow::WorkflowRun {
-    use traverse_playground::run::workflow::Step;
-    let (mut traversal, mut step) = match start {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    loop {
-        match step {
-            Step::Finished(done) => return done,
-            Step::Run(node) => step = traversal.resume(run(&node)),
-        }
-    }
+) -> traverse_playground::run::compose::Composed {
+    let limits = traverse_playground::run::protocol::Limits::default();
+    composing.run_to_end(next, files, limits, |node, _| run(node))
+}
+
+/// A module Traverse instantiates and runs: a stand-in for a binary a test answers for.
+pub fn stand_in_module() -> Vec<u8> {
+    wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start")))"#).unwrap()
 }

@@ -12,39 +12,17 @@ use crate::{
         number::grouped,
         workflow_graph::{self, NODE_HEIGHT, NODE_WIDTH},
     },
-    run::{composite::RuntimeOutcome, workflow::WorkflowRun},
+    run::{compose::Composed, workflow::WorkflowRun},
 };
-
-/// What a composition run produced.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ComposedView {
-    /// The workflow that ran (or would have), to draw.
-    pub workflow: Option<Workflow>,
-    /// The walk; `None` when Traverse refused the composite request before its workflow.
-    pub run: Option<WorkflowRun>,
-    /// A composite request's `runtime_result` and trace.
-    pub runtime: Option<RuntimeOutcome>,
-    /// Traverse's line (`None` when the playground could not finish the run).
-    pub line: Option<String>,
-}
-
-impl ComposedView {
-    pub fn completed(&self) -> bool {
-        match &self.runtime {
-            Some(runtime) => runtime.result["status"] == "completed",
-            None => self.run.as_ref().is_some_and(WorkflowRun::completed),
-        }
-    }
-}
 
 fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
 #[component]
-pub fn CompositionView(composed: ComposedView) -> impl IntoView {
+pub fn CompositionView(composed: Composed) -> impl IntoView {
     let chosen = RwSignal::new(None::<String>);
-    let ComposedView { workflow, run, runtime, line } = composed.clone();
+    let Composed { workflow, run, runtime, line } = composed.clone();
     let end = if composed.completed() { "completed" } else { "failed" };
     let failure = run.as_ref().and_then(|run| run.playground_failure.clone());
     view! {

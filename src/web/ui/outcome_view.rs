@@ -7,107 +7,18 @@ use serde_json::Value;
 
 use super::{
     browser,
-    composition_view::{ComposedView, CompositionView},
+    composition_view::CompositionView,
     state::Playground,
 };
 use crate::{
-    check::{
-        diagnostic::TraverseStop,
-        limits::{STDERR_KEPT_BYTES, STDOUT_CAP_BYTES},
-    },
-    present::number::grouped,
+    present::{number::grouped, run_result::RunResult},
     run::{
-        account::{self, Account},
+        account,
         execution::Execution,
-        protocol::{EndReason, RunOutcome, SANDBOX_FILE_PREVIEW_BYTES, SandboxFile},
-        settings::SANDBOX_OUTPUT_KEPT_BYTES,
+        protocol::{RunOutcome, SANDBOX_FILE_PREVIEW_BYTES, SandboxFile},
         use_case,
     },
 };
-
-/// The result of pressing Run.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RunView {
-    /// Traverse stops before running the module; so did the playground. `cause` is the
-    /// playground's detailed message for what Traverse's `stop` collapses.
-    Refused { cause: String, stop: TraverseStop, request_id: String },
-    /// The module ran; `account` is Traverse's view of it (governed mode only), `use_case` the
-    /// contract use case whose input was sent: (index, scenario, output example).
-    Ran {
-        outcome: Box<RunOutcome>,
-        account: Option<Account>,
-        governed: bool,
-        use_case: Option<(usize, String, Value)>,
-    },
-    /// A workflow or a composite request ran, node by node.
-    Composed(Box<ComposedView>),
-}
-
-impl RunView {
-    /// How the run ended, in the page's words.
-    pub fn end(&self) -> EndReason {
-        match self {
-            Self::Refused { .. } => EndReason::Failed,
-            Self::Ran { outcome, governed, .. } => outcome.end.reason(*governed),
-            Self::Composed(composed) if composed.completed() => EndReason::Completed,
-            Self::Composed(_) => EndReason::Failed,
-        }
-    }
-
-    /// Traverse's line: its refusal, or what it prints for the run (governed runs only).
-    pub fn traverse_line(&self) -> Option<String> {
-        match self {
-            Self::Refused { stop, .. } => Some(stop.message.clone()),
-            Self::Ran { account, .. } => account.as_ref()?.traverse_line.clone(),
-            Self::Composed(composed) => composed.line.clone(),
-        }
-    }
-
-    /// Whether the output satisfies the contract's output schema, when it was checked.
-    pub fn output_valid(&self) -> Option<bool> {
-        match self {
-            Self::Ran { account: Some(account), .. } if account.against_contract => {
-                Some(matches!(account.execution, Execution::Completed { .. }))
-            }
-            _ => None,
-        }
-    }
-
-    /// Whether stdout equals the output example of the use case whose input was sent.
-    pub fn equals_example(&self) -> Option<bool> {
-        let Self::Ran { outcome, use_case: Some((_, _, example)), .. } = self else { return None };
-        Some(use_case::stdout_differences(example, &outcome.stdout)?.is_empty())
-    }
-
-    /// What the run left out of stdout and of stderr, and by whose rule, when it left anything out.
-    pub fn dropped_notes(&self) -> [Option<String>; 2] {
-        let Self::Ran { outcome, governed, .. } = self else { return [None, None] };
-        let rule = |stream| match (*governed, stream) {
-            (true, "stdout") => format!(
-                "dropped: Traverse keeps the first {} bytes of stdout",
-                grouped(STDOUT_CAP_BYTES as u64)
-            ),
-            (true, _) => format!(
-                "not kept: the playground shows the first {} bytes of stderr",
-                grouped(STDERR_KEPT_BYTES as u64)
-            ),
-            (false, _) => format!(
-                "not kept: the sandbox keeps the first {} bytes of {stream}",
-                grouped(SANDBOX_OUTPUT_KEPT_BYTES as u64)
-            ),
-        };
-        [("stdout", outcome.stdout_dropped), ("stderr", outcome.stderr_dropped)].map(|(stream, dropped)| {
-            (dropped > 0).then(|| format!("{dropped} more bytes were {}.", rule(stream)))
-        })
-    }
-
-    pub fn outcome(&self) -> Option<&RunOutcome> {
-        match self {
-            Self::Ran { outcome, .. } => Some(outcome),
-            Self::Refused { .. } | Self::Composed(_) => None,
-        }
-    }
-}
 
 fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
@@ -115,9 +26,9 @@ fn pretty(value: &Value) -> String {
 
 /// A module's run, or a composition's.
 #[component]
-pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
+pub fn OutcomeView(view: ReadSignal<Option<RunResult>>) -> impl IntoView {
     let composed = move || match view.get() {
-        Some(RunView::Composed(composed)) => Some(*composed),
+        Some(RunResult::Composed(composed)) => Some(*composed),
         _ => None,
     };
     move || match composed() {
@@ -127,31 +38,31 @@ pub fn OutcomeView(view: ReadSignal<Option<RunView>>) -> impl IntoView {
 }
 
 #[component]
-fn ModuleOutcome(view: ReadSignal<Option<RunView>>) -> impl IntoView {
+fn ModuleOutcome(view: ReadSignal<Option<RunResult>>) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let check_ms = move || playground.checked.with_untracked(|checked| checked.as_ref().map(|c| c.check_ms));
-    let reason = move || view.with(|view| view.as_ref().map(RunView::end));
+    let reason = move || view.with(|view| view.as_ref().map(RunResult::end));
     let detail = move || {
         view.with(|view| match view {
-            Some(RunView::Refused { cause, .. }) => format!("refused before running: {cause}"),
-            Some(RunView::Ran { outcome, .. }) => outcome.end.detail(),
-            Some(RunView::Composed(_)) | None => String::new(),
+            Some(RunResult::Refused { cause, .. }) => format!("refused before running: {cause}"),
+            Some(RunResult::Ran { outcome, .. }) => outcome.end.detail(),
+            Some(RunResult::Composed(_)) | None => String::new(),
         })
     };
     // Traverse's line, result and trace, whether it refused the request or ran it.
     let traverse = move || {
         view.with(|view| match view.as_ref()? {
-            RunView::Refused { stop, request_id, .. } => {
+            RunResult::Refused { stop, request_id, .. } => {
                 let (result, trace) = account::refused_result(request_id, stop).unzip();
                 Some((Some(stop.message.clone()), result, trace, None))
             }
-            RunView::Ran { account: Some(account), .. } => Some((
+            RunResult::Ran { account: Some(account), .. } => Some((
                 account.traverse_line.clone(),
                 account.runtime_result.clone(),
                 account.trace.clone(),
                 Some((account.execution.clone(), account.against_contract)),
             )),
-            RunView::Ran { account: None, .. } | RunView::Composed(_) => None,
+            RunResult::Ran { account: None, .. } | RunResult::Composed(_) => None,
         })
     };
     let stdout_text =
@@ -222,7 +133,7 @@ fn ModuleOutcome(view: ReadSignal<Option<RunView>>) -> impl IntoView {
                 </ul>
             })}
             {move || view.with(|view| match view {
-                Some(RunView::Ran { outcome, use_case: Some((index, scenario, example)), .. }) => {
+                Some(RunResult::Ran { outcome, use_case: Some((index, scenario, example)), .. }) => {
                     Some((*index, scenario.clone(), example.clone(), outcome.stdout.clone()))
                 }
                 _ => None,
@@ -232,7 +143,7 @@ fn ModuleOutcome(view: ReadSignal<Option<RunView>>) -> impl IntoView {
 }
 
 /// Reads the outcome of a module's run in place: it may hold megabytes of output and files.
-fn read_outcome<T>(view: ReadSignal<Option<RunView>>, read: impl FnOnce(&RunOutcome) -> T) -> Option<T> {
+fn read_outcome<T>(view: ReadSignal<Option<RunResult>>, read: impl FnOnce(&RunOutcome) -> T) -> Option<T> {
     view.with(|view| view.as_ref()?.outcome().map(read))
 }
 

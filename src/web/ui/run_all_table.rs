@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::outcome_view::RunView;
 use crate::{
+    present::run_result::RunResult,
     present::run_all::{MAX_DRAWN_ROWS, Progress, Stopped},
     run::plan::BatchKind,
 };
@@ -14,7 +14,7 @@ use crate::{
 pub struct Row {
     pub kind: BatchKind,
     pub name: String,
-    pub view: Result<RunView, String>,
+    pub view: Result<RunResult, String>,
 }
 
 impl Row {
@@ -51,7 +51,7 @@ pub fn RunAllTable(
     run_all: ReadSignal<Option<RunAll>>,
     /// Which Run all this is: rows of an earlier one are never taken for this one's.
     generation: ReadSignal<u32>,
-    #[prop(into)] open: Callback<RunView>,
+    #[prop(into)] open: Callback<RunResult>,
     #[prop(into)] stop: Callback<()>,
 ) -> impl IntoView {
     let yes_no =
@@ -64,7 +64,7 @@ pub fn RunAllTable(
     let row = move |(_, index): (u32, usize)| {
         let row = run_all.with_untracked(|all| all.as_ref().and_then(|all| all.rows.get(index).cloned()))?;
         let view = row.view.as_ref().ok();
-        let outcome = view.and_then(RunView::outcome);
+        let outcome = view.and_then(RunResult::outcome);
         let fuel = outcome.and_then(|o| o.fuel_consumed).map(|fuel| fuel.to_string());
         let time = outcome.map(|o| format!("{:.1}", o.wall_time_ms));
         let line = match &row.view {

@@ -5,23 +5,21 @@
 use leptos::{ev, prelude::*, task::spawn_local};
 
 use super::{
-    composition_view::{ComposedView, WorkflowGraph},
-    outcome_view::{OutcomeView, RunView},
+    composition_view::WorkflowGraph,
+    outcome_view::OutcomeView,
     run_all_table::{Row, RunAll, RunAllTable},
     sandbox_settings::SandboxSettings,
     state::{Playground, SharedRunner},
 };
 use crate::{
     check::{Report, limits::FUEL_BUDGET},
-    present::{number::grouped, run_all::Stopped},
+    present::{number::grouped, run_all::Stopped, run_result::RunResult},
     run::{
-        account, compose,
-        composite::{self, Begun},
-        execution,
+        account,
+        compose::{self, Next},
         plan::{self, InputChoice, Plan},
-        protocol::{Limits, Mode, RunOutcome, RunRequest, SandboxFile},
+        protocol::{Limits, SandboxFile},
         settings::{Settings as RunSettings, parse_env},
-        workflow::{self, Step, Traversal, WorkflowRun},
     },
     web::runner::client::Runner,
 };
@@ -40,7 +38,7 @@ pub fn RunPane() -> impl IntoView {
     let playground = expect_context::<Playground>();
     let runner = expect_context::<SharedRunner>();
     let sandbox_files = RwSignal::new(Vec::<SandboxFile>::new());
-    let view = RwSignal::new(None::<RunView>);
+    let view = RwSignal::new(None::<RunResult>);
     let run_all_state = RwSignal::new(None::<RunAll>);
     // Which Run all is current: Stop, a change of the files and the next Run all each move it
     // on, and a Run all whose number is no longer current runs nothing more.
@@ -128,7 +126,7 @@ pub fn RunPane() -> impl IntoView {
         playground.choose_input(choice);
     };
 
-    let finish = move |result: Option<RunView>| {
+    let finish = move |result: Option<RunResult>| {
         if let Some(result) = result {
             view.set(Some(result));
             runs.update(|count| *count += 1);
@@ -391,7 +389,7 @@ pub fn RunPane() -> impl IntoView {
                 <p class="note" data-testid="composition-note">"A composition runs node by node as Traverse's runtime walks it: each node governed, with its own fuel and limits, whatever the mode."</p>
             })}
             {move || {
-                let drawn = view.with(|view| matches!(view, Some(RunView::Composed(_))));
+                let drawn = view.with(|view| matches!(view, Some(RunResult::Composed(_))));
                 chosen_workflow.get().filter(|_| !drawn).map(|workflow| view! {
                     <WorkflowGraph workflow run=None chosen=RwSignal::new(None) />
                 })
@@ -465,12 +463,12 @@ async fn run_one(
     prepared: &Prepared,
     choice: &InputChoice,
     stdin: &str,
-) -> Result<RunView, String> {
+) -> Result<RunResult, String> {
     let Prepared { report, module, settings, files } = prepared;
     let planned = plan::plan(report, choice, stdin, module.clone(), settings, files.clone())?;
     let (request, request_id, use_case) = match planned {
         Plan::Refused { refusal, request_id } => {
-            return Ok(RunView::Refused { cause: refusal.cause, stop: refusal.stop, request_id });
+            return Ok(RunResult::Refused { cause: refusal.cause, stop: refusal.stop, request_id });
         }
         Plan::Run { request, request_id, use_case } => (request, request_id, use_case),
     };
@@ -481,68 +479,32 @@ async fn run_one(
         let use_case = contract.use_cases.get(index)?;
         Some((index, use_case.scenario.clone(), use_case.output_example.clone()))
     });
-    Ok(RunView::Ran { outcome: Box::new(outcome), account, governed: settings.governed, use_case })
+    Ok(RunResult::Ran { outcome: Box::new(outcome), account, governed: settings.governed, use_case })
 }
 
-/// Walks a workflow, each node's module run governed in the runner worker with `limits`.
-async fn drive(
-    runner: &Runner,
-    playground: Playground,
-    limits: Limits,
-    start: Result<(Traversal<'_>, Step), WorkflowRun>,
-) -> WorkflowRun {
-    let (mut traversal, mut step) = match start {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    loop {
-        let node = match step {
-            Step::Finished(run) => return run,
-            Step::Run(node) => node,
-        };
-        let module = playground
-            .files()
-            .with_untracked(|files| files.get(&node.module).map(<[u8]>::to_vec))
-            .unwrap_or_default();
-        // What Traverse's executor refuses before instantiating never reaches the runner.
-        let outcome = match execution::executor_refusal(&node.module, &module) {
-            Some(end) => RunOutcome::without_output(end, 0.0),
-            None => {
-                let mode = Mode::Governed { events: node.policy };
-                runner.run(RunRequest { module, stdin: node.stdin, mode, limits }).await
-            }
-        };
-        step = traversal.resume(outcome);
-    }
-}
-
-/// A workflow run directly with stdin as its input, or a composite request through the
-/// runtime; why not when stdin is not JSON or the request cannot be read.
+/// A workflow run directly with stdin as its input, or a workflow or composite request, walked
+/// by the core; each node's module run governed in the runner worker with `limits`. Why not
+/// when stdin is not JSON or the request cannot be read.
 async fn run_composed(
     runner: &Runner,
     playground: Playground,
     choice: InputChoice,
     stdin: &str,
     limits: Limits,
-) -> Result<RunView, String> {
+) -> Result<RunResult, String> {
     let composition = playground.composition.get_untracked();
-    let start =
-        playground.files().with_untracked(|files| compose::start(&choice, &composition, files, stdin))?;
-    let composed = match start {
-        compose::Start::Workflow { workflow, request } => {
-            let run = drive(runner, playground, limits, workflow::start(request, &composition)).await;
-            ComposedView { workflow, line: run.verdict_line(), run: Some(run), runtime: None }
-        }
-        compose::Start::Composite { workflow, begun: Begun::Refused(outcome) } => {
-            ComposedView { workflow, run: None, line: Some(outcome.traverse_line()), runtime: Some(*outcome) }
-        }
-        compose::Start::Composite { workflow, begun: Begun::Started(started) } => {
-            let start = workflow::start(started.workflow.clone(), &composition);
-            let run = drive(runner, playground, limits, start).await;
-            let runtime = composite::finish(*started, &run);
-            let line = runtime.as_ref().map(composite::RuntimeOutcome::traverse_line);
-            ComposedView { workflow, run: Some(run), runtime, line }
-        }
-    };
-    Ok(RunView::Composed(Box::new(composed)))
+    let (mut composing, mut next) =
+        playground.files().with_untracked(|files| compose::begin(&choice, &composition, files, stdin))?;
+    loop {
+        let node = match next {
+            Next::Done(composed) => return Ok(RunResult::Composed(composed)),
+            Next::Run(node) => node,
+        };
+        let request = playground.files().with_untracked(|files| node.request(files.get(&node.module), limits));
+        let outcome = match request {
+            Ok(request) => runner.run(request).await,
+            Err(refused) => refused,
+        };
+        next = composing.resume(outcome);
+    }
 }
