@@ -51,12 +51,10 @@ fn every_example_and_the_template_pass_every_check() {
 }
 
 /// The template the page checks while idle, so that the check's code is compiled before the
-/// first package arrives, is the template on disk, built module included, and reaches every check.
+/// first package arrives, reaches every check: a manifest, a contract, a request and a module.
 #[test]
-fn the_shipped_template_is_the_template_on_disk() {
+fn the_shipped_template_reaches_every_check() {
     use traverse_playground::package::template;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/executable-capability-package");
-    let on_disk = disk::read_tree(&root).unwrap();
     let shipped = template::shipped();
     let paths: Vec<&str> = shipped.paths().collect();
     assert_eq!(
@@ -69,11 +67,7 @@ fn the_shipped_template_is_the_template_on_disk() {
             "src/lib.rs"
         ]
     );
-    for path in paths {
-        assert_eq!(shipped.get(path), on_disk.get(path), "{path}");
-    }
     let report = check_package(&shipped, "manifest.json");
-    assert_eq!(report, check_package(&on_disk, "manifest.json"));
     assert!(report.module.is_some(), "the module is checked too");
     assert_eq!(report.requests.len(), 1);
     assert_eq!(report.load_verdict(), Verdict::Passes);

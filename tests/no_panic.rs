@@ -15,11 +15,11 @@ use traverse_playground::{
     check::{app_bundle, check_package, registry_bundle, request, set},
     package::{PackageFiles, digest, workspace},
     run::{
-        composite::{self, Begun},
+        compose::{Composed, Composing, Next},
         composition::Composition,
         host::traverse::EmittedEvent,
         protocol::{RunEnd, RunOutcome},
-        workflow::{self, Step, WorkflowRequest, WorkflowRun},
+        workflow::WorkflowRequest,
     },
 };
 
@@ -66,6 +66,15 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
+/// How many values `value` holds, itself included: the positions [`replace_nth`] can reach.
+fn count_values(value: &Value) -> usize {
+    1 + match value {
+        Value::Object(map) => map.values().map(count_values).sum(),
+        Value::Array(items) => items.iter().map(count_values).sum(),
+        _ => 0,
+    }
+}
+
 /// Replaces the value at the `choice`-th position of a depth-first walk (objects and arrays
 /// included) with `replacement`.
 fn replace_nth(value: &mut Value, choice: &mut usize, replacement: &Value) -> bool {
@@ -104,13 +113,10 @@ fn check_set(files: &PackageFiles) {
     }
 }
 
-/// Walks a workflow to its end, every node answering `output` with `events`.
-fn walk(
-    start: Result<(workflow::Traversal, Step), WorkflowRun>,
-    output: &Value,
-    events: &[EmittedEvent],
-) -> WorkflowRun {
-    common::walk(start, |_| RunOutcome {
+/// Runs a composed run to its end through the core, every node answering `output` with
+/// `events`.
+fn walk(files: &PackageFiles, start: (Composing, Next), output: &Value, events: &[EmittedEvent]) -> Composed {
+    common::walk(files, start, |_| RunOutcome {
         stdout: output.to_string().into_bytes(),
         events: events.to_vec(),
         ..RunOutcome::without_output(RunEnd::Returned, 1.0)
@@ -123,7 +129,7 @@ fn run_compositions(files: &PackageFiles, input: &Value, output: &Value, events:
     let composition = Composition::of_files(files);
     for found in composition.workflows() {
         let request = WorkflowRequest::new("p", &found.id, &found.version, input.clone());
-        let run = walk(workflow::start(request, &composition), output, events);
+        let run = walk(files, Composing::workflow(request, &composition), output, events).run.unwrap();
         assert!(run.result.is_some() && run.verdict_line().is_some());
     }
     for path in composition.composite_requests(files) {
@@ -132,10 +138,8 @@ fn run_compositions(files: &PackageFiles, input: &Value, output: &Value, events:
         else {
             continue;
         };
-        if let Begun::Started(started) = composite::begin(&raw, &parsed, composition.composite_for(&parsed)) {
-            let run = walk(workflow::start(started.workflow.clone(), &composition), output, events);
-            assert!(composite::finish(*started, &run).is_some());
-        }
+        let composed = walk(files, Composing::composite(&raw, &parsed, &composition), output, events);
+        assert!(composed.runtime.is_some() && composed.line.is_some());
     }
 }
 
@@ -143,7 +147,7 @@ proptest! {
     #[test]
     fn compositions_run_whatever_the_files_and_the_modules_answer(
         which in 0..COMPOSITION_FILES.len(),
-        position in 0..400usize,
+        at in any::<prop::sample::Index>(),
         replacement in any_json(),
         output in any_json(),
         payload in any_json(),
@@ -151,7 +155,8 @@ proptest! {
         let mut files = common::composition_files();
         let path = COMPOSITION_FILES[which];
         let mut value: Value = serde_json::from_slice(files.get(path).unwrap()).unwrap();
-        replace_nth(&mut value, &mut position.clone(), &replacement);
+        let mut position = at.index(count_values(&value));
+        prop_assert!(replace_nth(&mut value, &mut position, &replacement));
         files.insert(path, serde_json::to_vec(&value).unwrap());
         let input = common::json_of(&files, "guarded-transition/runtime-requests/owner-starts-work.json")
             .get("input").cloned().unwrap_or(Value::Null);
@@ -163,13 +168,14 @@ proptest! {
     #[test]
     fn one_json_value_replaced_in_a_composition(
         which in 0..COMPOSITION_FILES.len(),
-        position in 0..400usize,
+        at in any::<prop::sample::Index>(),
         replacement in any_json(),
     ) {
         let mut files = common::composition_files();
         let path = COMPOSITION_FILES[which];
         let mut value: Value = serde_json::from_slice(files.get(path).unwrap()).unwrap();
-        replace_nth(&mut value, &mut position.clone(), &replacement);
+        let mut position = at.index(count_values(&value));
+        prop_assert!(replace_nth(&mut value, &mut position, &replacement));
         files.insert(path, serde_json::to_vec(&value).unwrap());
         check_set(&files);
     }
@@ -201,12 +207,13 @@ proptest! {
     #[test]
     fn one_json_value_replaced_anywhere(
         which in 0..3usize,
-        position in 0..200usize,
+        at in any::<prop::sample::Index>(),
         replacement in any_json(),
     ) {
         let (manifest, contract, request) = base_files();
         let mut documents = [manifest, contract, request];
-        replace_nth(&mut documents[which], &mut position.clone(), &replacement);
+        let positions = count_values(&documents[which]);
+        prop_assert!(replace_nth(&mut documents[which], &mut at.index(positions), &replacement));
         let [manifest, contract, request] = documents;
         let bytes = |v: &Value| serde_json::to_vec(v).unwrap();
         check_all(&package(&bytes(&manifest), &bytes(&contract), &bytes(&request), HELLO_WASM));

@@ -67,7 +67,11 @@ fn direct(files: &PackageFiles, input: Value, run: impl FnMut(&NodeRun) -> RunOu
 }
 
 /// A workflow request run through the core to its walk.
-fn walked(files: &PackageFiles, request: WorkflowRequest, run: impl FnMut(&NodeRun) -> RunOutcome) -> WorkflowRun {
+fn walked(
+    files: &PackageFiles,
+    request: WorkflowRequest,
+    run: impl FnMut(&NodeRun) -> RunOutcome,
+) -> WorkflowRun {
     let composition = Composition::of_files(files);
     walk(files, Composing::workflow(request, &composition), run).run.expect("a workflow request walks")
 }
@@ -153,7 +157,9 @@ fn the_request_is_checked_before_any_node() {
     let composition = Composition::of_files(&files);
     let request = |workflow_id: &str, input: Value| WorkflowRequest::new("wf", workflow_id, "1.0.0", input);
     let refused = |request| {
-        walk(&files, Composing::workflow(request, &composition), |_| unreachable!("nothing runs")).run.unwrap()
+        walk(&files, Composing::workflow(request, &composition), |_| unreachable!("nothing runs"))
+            .run
+            .unwrap()
     };
     // Traverse's literals first, in its order, then blank ids.
     let mut wrong = request(WORKFLOW_ID, input());
@@ -640,7 +646,7 @@ fn a_node_module_the_executor_refuses_never_reaches_the_runner() {
 fn a_composed_choice_names_its_workflow_its_stdin_and_how_it_starts() {
     use traverse_playground::run::{
         compose::{self, Next},
-        plan::InputChoice,
+        plan::{InputChoice, NotSent},
     };
     let files = common::composition_files();
     let composition = Composition::of_files(&files);
@@ -683,20 +689,23 @@ fn a_composed_choice_names_its_workflow_its_stdin_and_how_it_starts() {
     match start(&direct, "{\"a\":1}") {
         Ok((_, Next::Done(done))) => assert_eq!(
             done.line.as_deref(),
-            Some("workflow failed: workflow_invalid (request_invalid): workflow request input does not satisfy the workflow input contract")
+            Some(
+                "workflow failed: workflow_invalid (request_invalid): workflow request input does not satisfy the workflow input contract"
+            )
         ),
         _ => panic!("an input the workflow refuses runs no node"),
     }
+    // What cannot start names what is at fault.
     assert_eq!(
         start(&direct, "{").err().unwrap(),
-        "is not JSON: EOF while parsing an object at line 1 column 1"
+        NotSent::Stdin("is not JSON: EOF while parsing an object at line 1 column 1".into())
     );
     assert_eq!(
-        start(&InputChoice::WorkflowRequest("gone.json".into()), "").err().unwrap(),
-        "the request gone.json is no longer loaded"
+        start(&InputChoice::WorkflowRequest("gone.json".into()), "").err().unwrap().to_string(),
+        "gone.json: is no longer loaded"
     );
     assert_eq!(
         start(&InputChoice::Workflow("no-version".into()), "{}").err().unwrap(),
-        "no-version is not a workflow id@version"
+        NotSent::Nothing("no-version is not a workflow id@version".into())
     );
 }

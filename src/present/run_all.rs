@@ -1,8 +1,13 @@
-//! What "Run all" shows while it goes: how many runs it planned, how many ended and how, and
-//! why it stopped early. The rows themselves are the page's; this counts them as they end, so
-//! an update costs one row, not a pass over ten thousand.
+//! What "Run all" shows while it goes: a row per run as it ends, how many runs it planned, how
+//! many ended and how, and why it stopped early. Rows are only appended and counted as they
+//! end, so an update costs one row, not a pass over ten thousand.
 
 use std::collections::BTreeMap;
+
+use crate::{
+    present::run_result::RunResult,
+    run::plan::{BatchKind, NotSent},
+};
 
 /// The most rows the table draws; the summary counts every run. Drawing ten thousand rows
 /// took the page seconds per update.
@@ -61,6 +66,52 @@ impl Progress {
             summary.push_str(&format!(" The first {MAX_DRAWN_ROWS} are shown."));
         }
         summary
+    }
+}
+
+/// One run of Run all that has ended: its result, or why it could not be sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub kind: BatchKind,
+    pub name: String,
+    pub result: Result<RunResult, NotSent>,
+}
+
+impl Row {
+    /// How it ended, as the table and the summary say it.
+    pub fn end(&self) -> &'static str {
+        self.result.as_ref().map_or("not run", |result| result.end().label())
+    }
+
+    /// Traverse's line for it, or why it was not run.
+    pub fn line(&self) -> Option<String> {
+        match &self.result {
+            Ok(result) => result.traverse_line(),
+            Err(not_sent) => Some(not_sent.to_string()),
+        }
+    }
+}
+
+/// One Run all: the rows of the runs ended so far, in order, only ever appended, and its
+/// progress.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunAll {
+    pub rows: Vec<Row>,
+    pub progress: Progress,
+}
+
+impl RunAll {
+    pub fn new(planned: usize) -> Self {
+        Self { rows: Vec::new(), progress: Progress::new(planned) }
+    }
+
+    pub fn record(&mut self, row: Row) {
+        self.progress.record(row.end());
+        self.rows.push(row);
+    }
+
+    pub fn finish(&mut self, stopped: Option<Stopped>) {
+        self.progress.finish(stopped);
     }
 }
 

@@ -3,7 +3,7 @@
 //! starts, then [`Composing`] hands out one node's module at a time and is resumed with what
 //! the runner observed, until Traverse's result ([`Composed`]). The page's runner worker, the
 //! native tests and the no-panic properties all walk compositions through it, so each runs what
-//! the others run, Traverse's executor gate included ([`NodeRun::request`]).
+//! the others run, Traverse's executor gate included ([`NodeRun::dispatch`]).
 
 use serde_json::Value;
 
@@ -17,7 +17,7 @@ use crate::{
         composite::{self, Begun, RuntimeOutcome, Started},
         composition::Composition,
         execution,
-        plan::{InputChoice, PLAYGROUND_REQUEST_ID},
+        plan::{InputChoice, NotSent, PLAYGROUND_REQUEST_ID},
         protocol::{Limits, Mode, RunOutcome, RunRequest},
         workflow::{self, NodeRun, Step, Traversal, WorkflowRequest, WorkflowRun},
     },
@@ -150,7 +150,12 @@ impl<'c> Composing<'c> {
             // Nothing is running: the run ended before, and a late answer changes nothing.
             None => {
                 let failure = Some("an answer came for no running node".to_owned());
-                let run = WorkflowRun { result: None, evidence: None, nodes: Vec::new(), playground_failure: failure };
+                let run = WorkflowRun {
+                    result: None,
+                    evidence: None,
+                    nodes: Vec::new(),
+                    playground_failure: failure,
+                };
                 return self.finish(run);
             }
         };
@@ -191,9 +196,9 @@ impl<'c> Composing<'c> {
             match next {
                 Next::Done(done) => return *done,
                 Next::Run(node) => {
-                    let outcome = match node.request(files.get(&node.module), limits) {
-                        Ok(request) => run(&node, request),
-                        Err(refused) => refused,
+                    let outcome = match node.dispatch(files.get(&node.module), limits) {
+                        Dispatch::Run(request) => run(&node, request),
+                        Dispatch::Ended(outcome) => outcome,
                     };
                     next = self.resume(outcome);
                 }
@@ -202,17 +207,24 @@ impl<'c> Composing<'c> {
     }
 }
 
+/// What becomes of a node's module: sent to the runner, or ended by Traverse's executor first.
+#[derive(Debug)]
+pub enum Dispatch {
+    Run(RunRequest),
+    Ended(RunOutcome),
+}
+
 impl NodeRun {
     /// What the runner is sent for this node, governed with `limits`, its binary `module`; or
     /// how Traverse's executor ends it without running it (a module it refuses before
     /// instantiating, a binary that is not loaded), which never reaches the runner.
-    pub fn request(&self, module: Option<&[u8]>, limits: Limits) -> Result<RunRequest, RunOutcome> {
+    pub fn dispatch(&self, module: Option<&[u8]>, limits: Limits) -> Dispatch {
         let module = module.unwrap_or_default();
         if let Some(end) = execution::executor_refusal(&self.module, module) {
-            return Err(RunOutcome::without_output(end, 0.0));
+            return Dispatch::Ended(RunOutcome::without_output(end, 0.0));
         }
         let mode = Mode::Governed { events: self.policy.clone() };
-        Ok(RunRequest { module: module.to_vec(), stdin: self.stdin.clone(), mode, limits })
+        Dispatch::Run(RunRequest { module: module.to_vec(), stdin: self.stdin.clone(), mode, limits })
     }
 }
 
@@ -224,30 +236,31 @@ pub fn begin<'c>(
     composition: &'c Composition,
     files: &PackageFiles,
     stdin: &str,
-) -> Result<(Composing<'c>, Next), String> {
-    let loaded =
-        |path: &str| files.get(path).ok_or_else(|| format!("the request {path} is no longer loaded"));
+) -> Result<(Composing<'c>, Next), NotSent> {
+    let problem = |path: &str, problem: String| NotSent::Request { path: path.to_owned(), problem };
+    let loaded = |path: &str| files.get(path).ok_or_else(|| problem(path, "is no longer loaded".to_owned()));
     match choice {
         InputChoice::Workflow(key) => {
-            let (id, version) =
-                split_key(key).ok_or_else(|| format!("{key} is not a workflow id@version"))?;
-            let input: Value =
-                serde_json::from_str(stdin).map_err(|error| format!("is not JSON: {error}"))?;
+            let (id, version) = split_key(key)
+                .ok_or_else(|| NotSent::Nothing(format!("{key} is not a workflow id@version")))?;
+            let input: Value = serde_json::from_str(stdin)
+                .map_err(|error| NotSent::Stdin(format!("is not JSON: {error}")))?;
             let request = WorkflowRequest::new(PLAYGROUND_REQUEST_ID, id, version, input);
             Ok(Composing::workflow(request, composition))
         }
         InputChoice::WorkflowRequest(path) => {
-            let request =
-                WorkflowRequest::parse(loaded(path)?).map_err(|problem| format!("{path} is {problem}"))?;
+            let request = WorkflowRequest::parse(loaded(path)?)
+                .map_err(|error| problem(path, format!("is {error}")))?;
             Ok(Composing::workflow(request, composition))
         }
         InputChoice::Composite(path) => {
             let bytes = loaded(path)?;
-            let raw: Value =
-                serde_json::from_slice(bytes).map_err(|error| format!("{path} is not JSON: {error}"))?;
-            let parsed = request::parse(path, bytes).map_err(|diagnostic| diagnostic.message)?;
+            let raw: Value = serde_json::from_slice(bytes)
+                .map_err(|error| problem(path, format!("is not JSON: {error}")))?;
+            let parsed =
+                request::parse(path, bytes).map_err(|diagnostic| problem(path, diagnostic.message))?;
             Ok(Composing::composite(&raw, &parsed, composition))
         }
-        _ => Err("this input runs the package's module, not a composition".to_owned()),
+        _ => Err(NotSent::Nothing("this input runs the package's module, not a composition".to_owned())),
     }
 }

@@ -7,7 +7,7 @@ use crate::{
     check::{Refusal, Report, RequestReport, request},
     run::{
         protocol::{RunRequest, SandboxFile},
-        settings::Settings,
+        settings::{Settings, parse_env},
         use_case,
     },
 };
@@ -159,6 +159,79 @@ pub fn stdin_to_send(text: &str, governed: bool) -> Result<String, String> {
         .map_err(|error| error.to_string())
 }
 
+/// Why a run could not even be sent: each names what is at fault, for the page to say so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotSent {
+    /// Governed stdin (or a workflow's input) that is not JSON: serde's words.
+    Stdin(String),
+    /// A line of the sandbox's environment that is not `KEY=VALUE`.
+    Environment(String),
+    /// A request file that is no longer loaded, or is not a request.
+    Request { path: String, problem: String },
+    /// Nothing to run: no module, or a choice that is not what was asked of it.
+    Nothing(String),
+}
+
+impl NotSent {
+    /// What is at fault, as the page names it.
+    pub fn subject(&self) -> &str {
+        match self {
+            Self::Stdin(_) => "stdin",
+            Self::Environment(_) => "the sandbox's environment",
+            Self::Request { path, .. } => path,
+            Self::Nothing(_) => "run",
+        }
+    }
+
+    /// What is wrong with it.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Stdin(problem) | Self::Environment(problem) | Self::Nothing(problem) => problem,
+            Self::Request { problem, .. } => problem,
+        }
+    }
+}
+
+impl std::fmt::Display for NotSent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.subject(), self.message())
+    }
+}
+
+/// What Run needs to know to start.
+pub struct Readiness<'a> {
+    pub choice: &'a InputChoice,
+    /// The module the package runs, if any.
+    pub module: Option<&'a str>,
+    /// Whether stdin, as typed, can be sent ([`stdin_preview`]'s answer is not an error).
+    pub stdin_sendable: bool,
+    /// Whether the chosen request cannot be read: Run then shows Traverse's refusal of it.
+    pub request_unreadable: bool,
+    pub settings: &'a Settings,
+}
+
+impl Readiness<'_> {
+    /// Whether Run can start: something to run (a composition needs no module of the package),
+    /// stdin it can send (or a request whose refusal it shows), and in the sandbox an
+    /// environment it can pass. The Run button and its shortcut both ask this.
+    pub fn can_run(&self) -> bool {
+        (self.choice.is_composed() || self.module.is_some())
+            && (self.stdin_sendable || self.request_unreadable)
+            && environment_sendable(self.settings)
+    }
+}
+
+/// Whether Run all has anything to run (the package's module, or a composite or workflow
+/// request of the set) and can send it. Its button and shortcut both ask this.
+pub fn can_run_all(has_module: bool, composed_requests: usize, settings: &Settings) -> bool {
+    (has_module || composed_requests > 0) && environment_sendable(settings)
+}
+
+/// The sandbox passes its environment; governed runs have none.
+fn environment_sendable(settings: &Settings) -> bool {
+    settings.governed || parse_env(&settings.sandbox_env).is_ok()
+}
+
 /// A run, decided.
 #[derive(Debug)]
 pub enum Plan {
@@ -179,7 +252,7 @@ pub fn plan(
     module: Vec<u8>,
     settings: &Settings,
     sandbox_files: Vec<SandboxFile>,
-) -> Result<Plan, String> {
+) -> Result<Plan, NotSent> {
     let request = choice.request(report);
     let request_id = request
         .and_then(|request| request.request_id.clone())
@@ -196,14 +269,14 @@ pub fn plan(
     let input = serde_json::from_str::<Value>(stdin);
     let bytes = match (&input, settings.governed) {
         (Ok(input), true) => request::stdin_bytes(input),
-        (Err(error), true) => return Err(error.to_string()),
+        (Err(error), true) => return Err(NotSent::Stdin(error.to_string())),
         (_, false) => stdin.to_owned(),
     };
     let use_case = input
         .ok()
         .zip(report.contract.as_ref())
         .and_then(|(input, contract)| use_case::matching(contract, &input).map(|(index, _)| index));
-    let mode = settings.mode(report.contract.as_ref(), sandbox_files)?;
+    let mode = settings.mode(report.contract.as_ref(), sandbox_files).map_err(NotSent::Environment)?;
     let request = RunRequest { module, stdin: bytes.into_bytes(), mode, limits: settings.limits() };
     Ok(Plan::Run { request, request_id, use_case })
 }
@@ -236,5 +309,41 @@ mod tests {
         let large = format!(r#"{{"name": "{}"}}"#, "x".repeat(STDIN_PREVIEW_LIMIT_BYTES));
         assert_eq!(stdin_preview(&large, true), None);
         assert_eq!(stdin_to_send(&large, true).unwrap().len(), STDIN_PREVIEW_LIMIT_BYTES + 11);
+    }
+
+    /// One rule for Run and its shortcut: something to run, stdin it can send (or a request
+    /// whose refusal it shows), and in the sandbox an environment it can pass.
+    #[test]
+    fn run_is_ready_when_it_has_something_to_send() {
+        let governed = Settings::default();
+        let sandbox = Settings { governed: false, sandbox_env: "NO_EQUALS".into(), ..Settings::default() };
+        let custom = InputChoice::Custom;
+        let workflow = InputChoice::Workflow("w@1.0.0".into());
+        let ready = |choice, module, stdin_sendable, request_unreadable, settings| {
+            Readiness { choice, module, stdin_sendable, request_unreadable, settings }.can_run()
+        };
+        assert!(ready(&custom, Some("m.wasm"), true, false, &governed));
+        assert!(!ready(&custom, None, true, false, &governed), "nothing to run");
+        assert!(ready(&workflow, None, true, false, &governed), "a composition needs no module");
+        assert!(!ready(&custom, Some("m.wasm"), false, false, &governed), "stdin that is not JSON");
+        assert!(ready(&custom, Some("m.wasm"), false, true, &governed), "a refused request is shown");
+        assert!(!ready(&custom, Some("m.wasm"), true, false, &sandbox), "an environment it cannot pass");
+        assert!(can_run_all(false, 1, &governed));
+        assert!(!can_run_all(false, 0, &governed));
+        assert!(!can_run_all(true, 0, &sandbox));
+    }
+
+    /// What cannot be sent names what is at fault: the page says it of that, not of stdin.
+    #[test]
+    fn what_cannot_be_sent_is_named() {
+        let hello = include_bytes!("../../examples/hello-world/artifacts/hello-world.wasm");
+        let report = crate::check::check_lone_module("hello-world.wasm", hello);
+        let sandbox = Settings { governed: false, sandbox_env: "NO_EQUALS".into(), ..Settings::default() };
+        let error = plan(&report, &InputChoice::Custom, "{}", vec![], &sandbox, vec![]).unwrap_err();
+        assert_eq!(error, NotSent::Environment("\"NO_EQUALS\" is not KEY=VALUE".into()));
+        assert_eq!(error.subject(), "the sandbox's environment");
+        let error =
+            plan(&report, &InputChoice::Custom, "{", vec![], &Settings::default(), vec![]).unwrap_err();
+        assert_eq!(error.to_string(), "stdin: EOF while parsing an object at line 1 column 1");
     }
 }

@@ -85,7 +85,10 @@ pub fn with_json(
 /// module answering as `run` says: what the page's runner does, with no WebAssembly engine.
 pub fn walk<'c>(
     files: &traverse_playground::package::PackageFiles,
-    (composing, next): (traverse_playground::run::compose::Composing<'c>, traverse_playground::run::compose::Next),
+    (composing, next): (
+        traverse_playground::run::compose::Composing<'c>,
+        traverse_playground::run::compose::Next,
+    ),
     mut run: impl FnMut(
         &traverse_playground::run::workflow::NodeRun,
     ) -> traverse_playground::run::protocol::RunOutcome,

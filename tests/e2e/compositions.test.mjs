@@ -310,8 +310,11 @@ test('a thousand-node workflow runs to its end, the page answering throughout', 
   const { page, problems } = await loadSet();
   await page.getByTestId('request-select').selectOption('workflow:playground.tests.thousand@1.0.0');
   await page.getByTestId('stdin').fill(JSON.stringify(OWNER_STARTS));
+  const runs = await text(page, 'run-count');
   await page.getByTestId('run').click();
+  // The page answers while the walk goes on: the run has not ended when the input comes back.
   await assertAnswers(page, JSON.stringify(OWNER_STARTS));
+  assert.equal(await text(page, 'run-count'), runs, 'the page answered while the workflow ran');
   await page.getByTestId('workflow-result').waitFor({ state: 'attached', timeout: 300_000 });
   const { result, evidence } = await results(page);
   assert.equal(result.status, 'completed');

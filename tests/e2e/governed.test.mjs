@@ -53,25 +53,27 @@ describe('executor edge cases, governed', () => {
     test(fixture, async () => expectFields(await run(page, fixture), expected, fixture));
   }
 
+  // Each test that changes a setting has a page of its own: none leaves a setting to the next.
   test('the wall-clock backstop can be changed', async () => {
-    await page.getByTestId('wall-limit').fill('1500');
-    await page.getByTestId('wall-limit').press('Enter');
-    await page.getByTestId('mode-governed').uncheck();
-    expectFields(await run(page, 'infinite-loop'),
+    const { page: own, problems: ownProblems } = await playground.newPage();
+    await own.getByTestId('wall-limit').fill('1500');
+    await own.getByTestId('wall-limit').press('Enter');
+    await own.getByTestId('mode-governed').uncheck();
+    expectFields(await run(own, 'infinite-loop'),
       { end: 'timed out', detail: 'no result within the 1500 ms wall-clock limit; the runner was restarted' }, 'sandbox loop');
-    await page.getByTestId('mode-governed').check();
-    await page.getByTestId('wall-limit').fill('5000');
-    await page.getByTestId('wall-limit').press('Enter');
+    assert.deepEqual(ownProblems, []);
   });
 
   test('a smaller fuel budget is used and labelled as not Traverse\'s', async () => {
-    await page.getByTestId('fuel-budget').fill('1000');
-    await page.getByTestId('fuel-budget').press('Enter');
-    await page.getByText("(not Traverse's 5,000,000)").waitFor();
-    expectFields(await run(page, 'infinite-loop'), { end: 'timed out', fuel: '1000' }, 'budget 1000');
-    await page.getByTestId('fuel-budget').fill('5000000');
-    await page.getByTestId('fuel-budget').press('Enter');
-    assert.equal(await page.getByText("(not Traverse's 5,000,000)").count(), 0);
+    const { page: own, problems: ownProblems } = await playground.newPage();
+    await own.getByTestId('fuel-budget').fill('1000');
+    await own.getByTestId('fuel-budget').press('Enter');
+    await own.getByText("(not Traverse's 5,000,000)").waitFor();
+    expectFields(await run(own, 'infinite-loop'), { end: 'timed out', fuel: '1000' }, 'budget 1000');
+    await own.getByTestId('fuel-budget').fill('5000000');
+    await own.getByTestId('fuel-budget').press('Enter');
+    assert.equal(await own.getByText("(not Traverse's 5,000,000)").count(), 0);
+    assert.deepEqual(ownProblems, []);
   });
 
   test('no page or console errors', () => assert.deepEqual(problems, []));

@@ -1,4 +1,4 @@
-"""The comparing half of scripts/differential: runs the modules tests/differential.rs wrote in
+"""The comparing half of scripts/differential: runs the modules tests/tools/differential.rs wrote in
 wasmtime 44 (the engine Traverse locks) with the same fuel budget and Traverse's store limits, and
 compares each with what the playground's fuel rewrite counted: the end (returned, out of fuel,
 trapped and why) and the fuel consumed.
@@ -15,7 +15,7 @@ Three kinds of run are not compared, and are counted apart:
 - a shared memory: Traverse's engine (no `Config::shared_memory`) refuses to instantiate it,
   so nothing runs to compare.
 
-usage: differential.py <folder written by tests/differential.rs>
+usage: differential.py <folder written by tests/tools/differential.rs>
 Prints one line per difference, then the figures; exits 1 when anything differs.
 """
 

@@ -5,11 +5,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::{
-    browser,
-    composition_view::CompositionView,
-    state::Playground,
-};
+use super::{browser, composition_view::CompositionView, state::Playground};
 use crate::{
     present::{number::grouped, run_result::RunResult},
     run::{

@@ -1,50 +1,12 @@
 //! "Run all": a row per run as it ends, at most [`MAX_DRAWN_ROWS`] drawn, a summary of every
-//! end ([`Progress`]), and Stop; a row opens its run in the outcome view.
+//! end, and Stop; a row opens its run in the outcome view.
 
 use leptos::prelude::*;
 
-use crate::{
-    present::run_result::RunResult,
-    present::run_all::{MAX_DRAWN_ROWS, Progress, Stopped},
-    run::plan::BatchKind,
+use crate::present::{
+    run_all::{MAX_DRAWN_ROWS, RunAll},
+    run_result::RunResult,
 };
-
-/// One run of "run all" that has ended: its view, or why it could not be run.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub kind: BatchKind,
-    pub name: String,
-    pub view: Result<RunResult, String>,
-}
-
-impl Row {
-    fn end(&self) -> &'static str {
-        self.view.as_ref().map_or("not run", |view| view.end().label())
-    }
-}
-
-/// One Run all: the rows of the runs ended so far, in order, only ever appended, and its
-/// progress.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RunAll {
-    pub rows: Vec<Row>,
-    pub progress: Progress,
-}
-
-impl RunAll {
-    pub fn new(planned: usize) -> Self {
-        Self { rows: Vec::new(), progress: Progress::new(planned) }
-    }
-
-    pub fn record(&mut self, row: Row) {
-        self.progress.record(row.end());
-        self.rows.push(row);
-    }
-
-    pub fn finish(&mut self, stopped: Option<Stopped>) {
-        self.progress.finish(stopped);
-    }
-}
 
 #[component]
 pub fn RunAllTable(
@@ -63,14 +25,11 @@ pub fn RunAllTable(
     };
     let row = move |(_, index): (u32, usize)| {
         let row = run_all.with_untracked(|all| all.as_ref().and_then(|all| all.rows.get(index).cloned()))?;
-        let view = row.view.as_ref().ok();
+        let view = row.result.as_ref().ok();
         let outcome = view.and_then(RunResult::outcome);
         let fuel = outcome.and_then(|o| o.fuel_consumed).map(|fuel| fuel.to_string());
         let time = outcome.map(|o| format!("{:.1}", o.wall_time_ms));
-        let line = match &row.view {
-            Ok(view) => view.traverse_line(),
-            Err(problem) => Some(problem.clone()),
-        };
+        let line = row.line();
         let output = view.and_then(|v| yes_no(v.output_valid(), "valid", "invalid"));
         let example = view.and_then(|v| yes_no(v.equals_example(), "equal", "differs"));
         let end = row.end();

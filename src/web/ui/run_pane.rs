@@ -7,19 +7,23 @@ use leptos::{ev, prelude::*, task::spawn_local};
 use super::{
     composition_view::WorkflowGraph,
     outcome_view::OutcomeView,
-    run_all_table::{Row, RunAll, RunAllTable},
+    run_all_table::RunAllTable,
     sandbox_settings::SandboxSettings,
     state::{Playground, SharedRunner},
 };
 use crate::{
     check::{Report, limits::FUEL_BUDGET},
-    present::{number::grouped, run_all::Stopped, run_result::RunResult},
+    present::{
+        number::grouped,
+        run_all::{Row, RunAll, Stopped},
+        run_result::RunResult,
+    },
     run::{
         account,
-        compose::{self, Next},
-        plan::{self, InputChoice, Plan},
+        compose::{self, Dispatch, Next},
+        plan::{self, InputChoice, NotSent, Plan},
         protocol::{Limits, SandboxFile},
-        settings::{Settings as RunSettings, parse_env},
+        settings::Settings as RunSettings,
     },
     web::runner::client::Runner,
 };
@@ -106,6 +110,23 @@ pub fn RunPane() -> impl IntoView {
                 .then(|| request.diagnostics.first().map(|d| d.message.clone()).unwrap_or_default())
         })
     });
+    // One rule for the Run button and its shortcut, and one for Run all's.
+    let can_run = Memo::new(move |_| {
+        let stdin_sendable = !sent.with(|sent| matches!(sent, Some(Err(_))));
+        let request_unreadable = request_problem.with(Option::is_some);
+        playground.input().with(|choice| {
+            module.with(|module| {
+                settings.with(|settings| {
+                    let module = module.as_deref();
+                    plan::Readiness { choice, module, stdin_sendable, request_unreadable, settings }.can_run()
+                })
+            })
+        })
+    });
+    let can_run_all = Memo::new(move |_| {
+        let composed = composite_requests.with(Vec::len) + workflow_requests.with(Vec::len);
+        settings.with(|settings| plan::can_run_all(module.with(Option::is_some), composed, settings))
+    });
     Effect::new(move |_| {
         if module.with(Option::is_some) || composed.get() {
             runner.with_value(|runner| runner.prepare());
@@ -147,7 +168,7 @@ pub fn RunPane() -> impl IntoView {
         })
     };
     let run = move || {
-        if running.get_untracked() {
+        if running.get_untracked() || !can_run.get_untracked() {
             return;
         }
         let choice = playground.input().get_untracked();
@@ -159,7 +180,7 @@ pub fn RunPane() -> impl IntoView {
             spawn_local(async move {
                 let ran = run_composed(&runner, playground, choice, &stdin, limits).await;
                 if let Err(problem) = &ran {
-                    playground.notify("stdin", problem.clone());
+                    playground.notify(problem.subject(), problem.message());
                 }
                 finish(ran.ok())
             });
@@ -172,9 +193,8 @@ pub fn RunPane() -> impl IntoView {
         let runner = runner.get_value();
         spawn_local(async move {
             let ran = run_one(&runner, &prepared, &choice, &stdin).await;
-            // Only stdin too large to check as it was typed gets here unsendable.
             if let Err(problem) = &ran {
-                playground.notify("stdin", problem.clone());
+                playground.notify(problem.subject(), problem.message());
             }
             finish(ran.ok())
         });
@@ -196,7 +216,7 @@ pub fn RunPane() -> impl IntoView {
         stop_run_all(Stopped::FilesChanged);
     });
     let run_all = move || {
-        if running.get_untracked() {
+        if running.get_untracked() || !can_run_all.get_untracked() {
             return;
         }
         // The package's requests and use cases, then the set's composite and workflow requests.
@@ -229,13 +249,13 @@ pub fn RunPane() -> impl IntoView {
                         let stdin = batch.choice.stdin(&prepared.report).unwrap_or_default();
                         run_one(&runner, prepared, &batch.choice, &stdin).await
                     }
-                    None => Err("no module to run".to_owned()),
+                    None => Err(NotSent::Nothing("there is no module to run".to_owned())),
                 };
                 // A run that ends after Stop belongs to no table.
                 if generation.get_untracked() != mine {
                     break;
                 }
-                let row = Row { kind: batch.kind, name: batch.name, view: ran };
+                let row = Row { kind: batch.kind, name: batch.name, result: ran };
                 run_all_state.update(|all| {
                     if let Some(all) = all {
                         all.record(row);
@@ -370,16 +390,12 @@ pub fn RunPane() -> impl IntoView {
             }}
             <div class="run-bar">
                 <button data-testid="run" class="primary"
-                    disabled=move || running.get() || (module.with(Option::is_none) && !composed.get())
-                        || (sent.with(|sent| matches!(sent, Some(Err(_)))) && request_problem.with(Option::is_none))
-                        || (!governed.get() && settings.with(|s| parse_env(&s.sandbox_env).is_err()))
+                    disabled=move || running.get() || !can_run.get()
                     on:click=move |_| run()>
                     {move || if running.get() { "Running…" } else { "Run" }}
                 </button>
                 <button data-testid="run-all" title="every request and use case, then every composite and workflow request (Ctrl/⌘-Shift-Enter)"
-                    disabled=move || running.get()
-                        || (module.with(Option::is_none) && composite_requests.with(Vec::is_empty) && workflow_requests.with(Vec::is_empty))
-                        || (!governed.get() && settings.with(|s| parse_env(&s.sandbox_env).is_err()))
+                    disabled=move || running.get() || !can_run_all.get()
                     on:click=move |_| run_all()>"Run all"</button>
                 <span class="note">" Ctrl/⌘-Enter · runs: " <span data-testid="run-count">{move || runs.get()}</span></span>
             </div>
@@ -463,7 +479,7 @@ async fn run_one(
     prepared: &Prepared,
     choice: &InputChoice,
     stdin: &str,
-) -> Result<RunResult, String> {
+) -> Result<RunResult, NotSent> {
     let Prepared { report, module, settings, files } = prepared;
     let planned = plan::plan(report, choice, stdin, module.clone(), settings, files.clone())?;
     let (request, request_id, use_case) = match planned {
@@ -491,7 +507,7 @@ async fn run_composed(
     choice: InputChoice,
     stdin: &str,
     limits: Limits,
-) -> Result<RunResult, String> {
+) -> Result<RunResult, NotSent> {
     let composition = playground.composition.get_untracked();
     let (mut composing, mut next) =
         playground.files().with_untracked(|files| compose::begin(&choice, &composition, files, stdin))?;
@@ -500,10 +516,11 @@ async fn run_composed(
             Next::Done(composed) => return Ok(RunResult::Composed(composed)),
             Next::Run(node) => node,
         };
-        let request = playground.files().with_untracked(|files| node.request(files.get(&node.module), limits));
-        let outcome = match request {
-            Ok(request) => runner.run(request).await,
-            Err(refused) => refused,
+        let dispatch =
+            playground.files().with_untracked(|files| node.dispatch(files.get(&node.module), limits));
+        let outcome = match dispatch {
+            Dispatch::Run(request) => runner.run(request).await,
+            Dispatch::Ended(outcome) => outcome,
         };
         next = composing.resume(outcome);
     }

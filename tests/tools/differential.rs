@@ -11,8 +11,8 @@
 //! a module the record names the rewritten module and the names it exports instead, and the other
 //! half runs it in wasmtime with no fuel of its own, reading the rewrite's counters.
 //!
-//! Not a test of its own (`harness = false`): a plain `cargo test` runs it and it returns at once;
-//! it works only when `DIFFERENTIAL_OUT` names the folder to write to.
+//! A program, not a test (`cargo run --example differential`, as `scripts/differential` runs
+//! it): it writes to the folder `DIFFERENTIAL_OUT` names, and says so when none is named.
 
 use std::io::Write;
 
@@ -27,7 +27,10 @@ use wasmi::{Engine, ExternType, Linker, Module, Store, Val};
 const SEED_BYTES: usize = 8 * 1024;
 
 fn main() {
-    let Some(out) = std::env::var_os("DIFFERENTIAL_OUT").map(std::path::PathBuf::from) else { return };
+    let Some(out) = std::env::var_os("DIFFERENTIAL_OUT").map(std::path::PathBuf::from) else {
+        eprintln!("set DIFFERENTIAL_OUT to the folder to write the modules and their records to");
+        std::process::exit(2);
+    };
     let number = |name: &str, default: u64| {
         std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
     };
