@@ -8,9 +8,12 @@
 //! - [`check`]: Traverse's package checks, each problem a [`check::diagnostic::Diagnostic`],
 //!   and the verdicts derived from them;
 //! - [`run`]: what a governed run means: the fuel rewrite, Traverse's host functions, the
-//!   messages to the runner, and the result and trace Traverse gives for what ran;
-//! - [`present`]: what the page shows or shares, as plain data: share links, JSON spans, docs;
-//! - `web` (wasm32 only): the page, the runner worker and the hashing worker.
+//!   messages to the runner, a composition walked, and the result and trace Traverse gives for
+//!   what ran;
+//! - [`present`]: what the page shows or shares, as plain data: share links, JSON spans, docs,
+//!   a run's result, Run all's rows;
+//! - `web` (wasm32 only): the page and its four workers: the runner, intake (large loads read,
+//!   unpacked and hashed), the strict lint and the Docs' reader.
 
 pub mod check;
 pub mod package;

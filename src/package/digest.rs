@@ -27,7 +27,7 @@ pub fn sha256(bytes: &[u8]) -> String {
 }
 
 /// `sha256:` followed by the hex digits of a SHA-256 `digest` (32 bytes), however computed: the
-/// hashing worker has the browser's own SHA-256 compute it.
+/// intake worker has the browser's own SHA-256 compute it.
 pub fn sha256_text(digest: &[u8]) -> String {
     use std::fmt::Write;
     digest.iter().fold(String::from("sha256:"), |mut text, byte| {

@@ -35,7 +35,7 @@ use crate::{
 /// The page's one runner, shared by the panes that run or print modules.
 pub type SharedRunner = StoredValue<Rc<Runner>, LocalStorage>;
 
-/// A file being hashed in the hashing worker: bytes done of total.
+/// A file being hashed in the intake worker: bytes done of total.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hashing {
     pub path: String,
