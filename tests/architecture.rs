@@ -65,6 +65,28 @@ fn the_tree_names_every_source_file_and_only_those() {
     }
 }
 
+/// The shell draws and forwards (ARCHITECTURE.md): no file of `web` parses JSON or takes an
+/// `id@version` apart. Whatever needs it is a function of the core, which the native tests
+/// reach; a new parse in the shell fails here.
+#[test]
+fn the_shell_parses_no_json_and_splits_no_ids() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src/web"), &mut files);
+    assert!(files.len() > 20, "the shell was not read: {files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(root().join(&file)).unwrap();
+        for forbidden in
+            ["serde_json::from_", "from_str::<", "split_once('@')", "rsplit_once('@')", "split('@')"]
+        {
+            assert!(
+                !text.contains(forbidden),
+                "{} uses {forbidden}: that decision belongs in the core",
+                file.display()
+            );
+        }
+    }
+}
+
 /// The source file of module `segments` (`["check", "verdict"]`), if there is one.
 fn module_file(segments: &[&str]) -> Option<PathBuf> {
     let base = root().join("src").join(segments.join("/"));

@@ -116,6 +116,12 @@ pub struct Report {
 }
 
 impl Report {
+    /// The binary's own digest, when the manifest declares another: what pinning writes.
+    pub fn digest_to_pin(&self) -> Option<&str> {
+        let binary = self.binary.as_ref()?;
+        (binary.declared != binary.fnv1a64).then_some(binary.fnv1a64.as_str())
+    }
+
     fn empty(manifest_path: Option<String>) -> Self {
         Self {
             manifest_path,
@@ -279,6 +285,16 @@ pub fn check_package_with(
     }
     report.contract = contract.map(|(_, contract)| contract);
     report
+}
+
+/// What the page checks of what is loaded: the package of `manifest`, or with none the lone
+/// `module` (its module checks only); `None` with neither.
+pub fn check_loaded(files: &PackageFiles, manifest: Option<&str>, module: Option<&str>) -> Option<Report> {
+    match (manifest, module) {
+        (Some(manifest), _) => Some(check_package(files, manifest)),
+        (None, Some(module)) => Some(check_lone_module(module, files.get(module)?)),
+        (None, None) => None,
+    }
 }
 
 /// A module run without its package: only the executor's checks of the module itself.

@@ -34,6 +34,17 @@ pub struct Job {
 }
 
 impl Job {
+    /// The job as its worker is sent it.
+    pub fn to_message(&self) -> String {
+        serde_json::to_string(self).expect("a job serialises")
+    }
+
+    /// A job as its worker receives it.
+    pub fn from_message(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text)
+            .map_err(|error| format!("the lint's worker could not read its job: {error}"))
+    }
+
     /// `None` when there is nothing to lint: no contract, or no request it would read.
     pub fn of(report: &Report) -> Option<Self> {
         let contract = report.contract.as_ref()?;

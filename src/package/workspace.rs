@@ -331,6 +331,21 @@ pub fn manifests(files: &PackageFiles) -> Vec<String> {
     found.into_iter().map(|(_, _, path)| path).collect()
 }
 
+/// The manifest the package checks and runs use: `chosen` when it is one of the set's
+/// manifests, else the first ([`manifests`]).
+pub fn manifest_in_use(files: &PackageFiles, chosen: Option<&str>) -> Option<String> {
+    let found = manifests(files);
+    chosen
+        .filter(|chosen| found.iter().any(|path| path == chosen))
+        .map(str::to_owned)
+        .or_else(|| found.into_iter().next())
+}
+
+/// The paths of the files of `kind`, in path order.
+pub fn paths_of(files: &PackageFiles, kind: Kind) -> Vec<String> {
+    files.paths().filter(|path| files.kind(path) == Some(kind)).map(str::to_owned).collect()
+}
+
 /// The runtime requests and workflow definitions among `files` for the package at
 /// `manifest_path` (all of them without one): recognised by their `kind`, and, for requests, by
 /// lying in a `runtime-requests/` folder as Traverse's examples do, so a request with a wrong
@@ -665,5 +680,19 @@ mod tests {
         let named = named_files("m.json", bytes);
         assert_eq!(named.iter().map(|file| file.role).collect::<Vec<_>>(), [Role::Binary]);
         assert!(named_files("m.json", b"not json").is_empty());
+    }
+
+    /// The manifest in use is the one chosen while it is loaded, else the first found.
+    #[test]
+    fn the_manifest_in_use_is_the_chosen_one_while_it_is_loaded() {
+        let mut files = PackageFiles::new();
+        files.insert("b/manifest.json", manifest("contract.json", "b.wasm"));
+        files.insert("a/manifest.json", manifest("contract.json", "a.wasm"));
+        files.insert("r.json", br#"{"kind": "workflow_execution_request"}"#.to_vec());
+        assert_eq!(manifest_in_use(&files, Some("b/manifest.json")).as_deref(), Some("b/manifest.json"));
+        assert_eq!(manifest_in_use(&files, Some("gone/manifest.json")).as_deref(), Some("a/manifest.json"));
+        assert_eq!(manifest_in_use(&files, None).as_deref(), Some("a/manifest.json"));
+        assert_eq!(manifest_in_use(&PackageFiles::new(), Some("a/manifest.json")), None);
+        assert_eq!(paths_of(&files, Kind::Package), ["a/manifest.json", "b/manifest.json"]);
     }
 }

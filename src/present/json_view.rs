@@ -24,6 +24,12 @@ pub struct Segment {
     pub marked: bool,
 }
 
+/// `bytes` indented, when they are one JSON value: how the page shows a module's stdout.
+pub fn indented(bytes: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    serde_json::to_string_pretty(&value).ok()
+}
+
 /// `text` cut into coloured segments, the byte range `mark` marked. Text that does not parse
 /// is one plain segment (the parse error is reported elsewhere).
 pub fn segments(text: &str, mark: Option<(usize, usize)>) -> Vec<Segment> {

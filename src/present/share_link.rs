@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     package::{PackageFiles, digest, distinct_paths},
-    run::settings::Settings,
+    run::{plan::InputChoice, settings::Settings},
 };
 
 /// The fragment key: `#share=…`.
@@ -91,6 +91,24 @@ pub enum Input {
     Stdin(String),
     /// A workflow of the set, by `id@version`, run directly with this input.
     Workflow { workflow: String, stdin: String },
+}
+
+impl Input {
+    /// What a link keeps of the input chosen and the stdin in the editor: a request by path, a
+    /// workflow with its input, or stdin; `Err(size)` for stdin over [`MAX_KEPT_STDIN_BYTES`],
+    /// which a link leaves out.
+    pub fn of(choice: &InputChoice, stdin: &str) -> Result<Self, usize> {
+        match choice {
+            InputChoice::Request(path)
+            | InputChoice::Composite(path)
+            | InputChoice::WorkflowRequest(path) => Ok(Self::Request(path.clone())),
+            InputChoice::Workflow(workflow) => {
+                Ok(Self::Workflow { workflow: workflow.clone(), stdin: stdin.to_owned() })
+            }
+            _ if stdin.len() > MAX_KEPT_STDIN_BYTES => Err(stdin.len()),
+            _ => Ok(Self::Stdin(stdin.to_owned())),
+        }
+    }
 }
 
 /// What a state restores ([`SharedState::unpack`]).
@@ -553,5 +571,22 @@ mod tests {
     /// Text that deflates poorly.
     fn noise_text(len: usize) -> Vec<u8> {
         noise(len).into_iter().map(|byte| b'a' + byte % 26).collect()
+    }
+
+    /// A link keeps a request by path, a workflow with its input, or stdin when it is small
+    /// enough to keep.
+    #[test]
+    fn a_link_keeps_the_input_chosen() {
+        let request = |path: &str| Input::Request(path.to_owned());
+        assert_eq!(Input::of(&InputChoice::Request("r.json".into()), "{}"), Ok(request("r.json")));
+        assert_eq!(Input::of(&InputChoice::Composite("c.json".into()), "{}"), Ok(request("c.json")));
+        assert_eq!(Input::of(&InputChoice::WorkflowRequest("w.json".into()), "{}"), Ok(request("w.json")));
+        assert_eq!(
+            Input::of(&InputChoice::Workflow("w@1.0.0".into()), "{\"a\":1}"),
+            Ok(Input::Workflow { workflow: "w@1.0.0".into(), stdin: "{\"a\":1}".into() })
+        );
+        assert_eq!(Input::of(&InputChoice::UseCase(0), "{}"), Ok(Input::Stdin("{}".into())));
+        let large = "x".repeat(MAX_KEPT_STDIN_BYTES + 1);
+        assert_eq!(Input::of(&InputChoice::Custom, &large), Err(MAX_KEPT_STDIN_BYTES + 1));
     }
 }

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::{
     check::{Refusal, Report, RequestReport, request},
+    package::{PackageFiles, workspace::Kind},
     run::{
         protocol::{RunRequest, SandboxFile},
         settings::{Settings, parse_env},
@@ -60,6 +61,19 @@ impl InputChoice {
             Self::Request(path) => report.request(path),
             _ => None,
         }
+    }
+}
+
+/// The choice for a request file at `path`: a composite request (one of
+/// `composite_requests`) runs through its workflow, a workflow execution request runs its
+/// workflow, any other runs the package's module.
+pub fn request_choice(path: String, composite_requests: &[String], files: &PackageFiles) -> InputChoice {
+    if composite_requests.contains(&path) {
+        InputChoice::Composite(path)
+    } else if files.kind(&path) == Some(Kind::WorkflowRequest) {
+        InputChoice::WorkflowRequest(path)
+    } else {
+        InputChoice::Request(path)
     }
 }
 
@@ -345,5 +359,31 @@ mod tests {
         let error =
             plan(&report, &InputChoice::Custom, "{", vec![], &Settings::default(), vec![]).unwrap_err();
         assert_eq!(error.to_string(), "stdin: EOF while parsing an object at line 1 column 1");
+    }
+
+    /// A request file runs as what it is: a composite request through its workflow, a workflow
+    /// execution request its workflow, any other the package's module.
+    #[test]
+    fn a_request_runs_as_what_it_is() {
+        let mut files = PackageFiles::new();
+        files.insert(
+            "w.json",
+            br#"{"kind": "workflow_execution_request", "workflow_id": "w", "workflow_version": "1.0.0"}"#
+                .to_vec(),
+        );
+        files.insert("r.json", br#"{"kind": "runtime_request"}"#.to_vec());
+        let composite = ["c.json".to_owned()];
+        assert_eq!(
+            request_choice("c.json".into(), &composite, &files),
+            InputChoice::Composite("c.json".into())
+        );
+        assert_eq!(
+            request_choice("w.json".into(), &composite, &files),
+            InputChoice::WorkflowRequest("w.json".into())
+        );
+        assert_eq!(
+            request_choice("r.json".into(), &composite, &files),
+            InputChoice::Request("r.json".into())
+        );
     }
 }

@@ -27,7 +27,7 @@ enum Message {
 
 /// The findings of `job`, linted in a new worker.
 pub async fn lint(job: &Job) -> Result<Vec<Finding>, String> {
-    let text = serde_json::to_string(job).map_err(|error| error.to_string())?;
+    let text = job.to_message();
     let is_ready = |message: &Message| matches!(message, Message::Ready);
     match ask_once(WORKER_SCRIPT, "the lint's worker", is_ready, &JsValue::from_str(&text)).await? {
         Message::Done { findings } => Ok(findings),
@@ -38,8 +38,8 @@ pub async fn lint(job: &Job) -> Result<Vec<Finding>, String> {
 
 /// Entry point of the lint's worker.
 pub fn start_worker() {
-    serve(Message::Ready, |job| match serde_json::from_str::<Job>(&job.as_string().unwrap_or_default()) {
+    serve(Message::Ready, |job| match Job::from_message(&job.as_string().unwrap_or_default()) {
         Ok(job) => Message::Done { findings: job.run() },
-        Err(error) => Message::Failed { error: format!("the lint's worker could not read its job: {error}") },
+        Err(error) => Message::Failed { error },
     });
 }

@@ -3,42 +3,18 @@
 //! was loaded.
 
 use leptos::{prelude::*, task::spawn_local};
-use serde::Deserialize;
 
 use super::{browser, state::Playground};
+use crate::present::gallery::{Example, Gallery, INDEX};
 
-/// Where the build puts the examples, relative to the page.
-const EXAMPLES_DIR: &str = "examples";
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Index {
-    examples: Vec<Example>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Example {
-    name: String,
-    summary: String,
-    files: Vec<String>,
-    /// A composition: its files are relative to the examples folder, not to its own.
-    #[serde(default)]
-    set: bool,
-}
-
-async fn fetch_index() -> Result<Index, String> {
-    let bytes = browser::fetch_bytes(&format!("{EXAMPLES_DIR}/index.json")).await?;
-    serde_json::from_slice(&bytes).map_err(|error| error.to_string())
+async fn fetch_index() -> Result<Gallery, String> {
+    Gallery::parse(&browser::fetch_bytes(INDEX).await?)
 }
 
 async fn load(playground: Playground, example: Example) {
     let mut files = Vec::new();
     for file in &example.files {
-        let url = if example.set {
-            format!("{EXAMPLES_DIR}/{file}")
-        } else {
-            format!("{EXAMPLES_DIR}/{}/{file}", example.name)
-        };
-        match browser::fetch_bytes(&url).await {
+        match browser::fetch_bytes(&example.url(file)).await {
             Ok(bytes) => files.push((file.clone(), bytes)),
             Err(error) => {
                 return playground.notify(format!("example {}", example.name), format!("{file}: {error}"));

@@ -213,14 +213,20 @@ pub fn FilesPane() -> impl IntoView {
             })}
             <SetTree />
             <ul class="file-list" data-testid="file-list">
-                {move || roles.get().into_iter().take(MAX_SHOWN_FILES).map(|(path, role)| {
-                    let size = playground.files().with(|files| files.get(&path).map_or(0, <[u8]>::len));
+                // Keyed: an edit redraws the size it changed, not every row.
+                <For each=move || roles.get().into_iter().take(MAX_SHOWN_FILES)
+                    key=|(path, role)| (path.clone(), role.label())
+                    children=move |(path, role)| {
+                    let sized = path.clone();
+                    let size = move || {
+                        format_size(playground.files().with(|files| files.get(&sized).map_or(0, <[u8]>::len)))
+                    };
                     let shown = path.clone();
                     view! {
                         <li data-testid="file" data-role=role.label()>
                             <span class=format!("role role-{}", role.label())>{role.label()}</span>
                             <button class="link" on:click=move |_| playground.view_file(Some(Location::file(&shown)))>{shown_path(&path).into_owned()}</button>
-                            <span class="size">{format_size(size)}</span>
+                            <span class="size">{size}</span>
                             {
                                 let (edited, revert) = (path.clone(), path.clone());
                                 move || playground.is_edited(&edited).then(|| {
@@ -236,7 +242,7 @@ pub fn FilesPane() -> impl IntoView {
                                 on:click=move |_| playground.remove_file(&path)>"×"</button>
                         </li>
                     }
-                }).collect_view()}
+                } />
             </ul>
             {move || roles.with(|roles| {
                 let more = roles.len().saturating_sub(MAX_SHOWN_FILES);

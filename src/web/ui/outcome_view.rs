@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{browser, composition_view::CompositionView, state::Playground};
 use crate::{
-    present::{number::grouped, run_result::RunResult},
+    present::{json_view, number::grouped, run_result::RunResult},
     run::{
         account,
         execution::Execution,
@@ -63,10 +63,7 @@ fn ModuleOutcome(view: ReadSignal<Option<RunResult>>) -> impl IntoView {
     };
     let stdout_text =
         move || read_outcome(view, |o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
-    let pretty_stdout = move || {
-        read_outcome(view, |o| serde_json::from_slice::<Value>(&o.stdout).ok().map(|value| pretty(&value)))
-            .flatten()
-    };
+    let pretty_stdout = move || read_outcome(view, |o| json_view::indented(&o.stdout)).flatten();
 
     view! {
         <section class="outcome" aria-live="polite">

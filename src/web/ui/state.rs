@@ -124,10 +124,7 @@ impl Playground {
         let files = RwSignal::new(PackageFiles::new());
         let chosen = RwSignal::new(None::<String>);
         let manifest = Memo::new(move |_| {
-            files.with(|files| {
-                let found = workspace::manifests(files);
-                chosen.get().filter(|chosen| found.contains(chosen)).or_else(|| found.into_iter().next())
-            })
+            chosen.with(|chosen| files.with(|files| workspace::manifest_in_use(files, chosen.as_deref())))
         });
         let set = Memo::new(move |_| files.with(workspace::set));
         let focus = Memo::new(move |_| {
@@ -151,26 +148,16 @@ impl Playground {
             let started = super::browser::now_ms();
             // Only the binary is hashed here, as natively: the other files' digests are worked
             // out when a link or the saved state needs them.
-            let report = files.with(|files| match (manifest, module) {
-                (Some(manifest), _) => Some(check::check_package(files, &manifest)),
-                (None, Some(module)) => Some(check::check_lone_module(&module, files.get(&module)?)),
-                (None, None) => None,
-            })?;
+            let report =
+                files.with(|files| check::check_loaded(files, manifest.as_deref(), module.as_deref()))?;
             Some(Checked { report, check_ms: super::browser::now_ms() - started })
         });
         let composition = Memo::new(move |_| files.with(Composition::of_files));
         let composite_requests = Memo::new(move |_| {
             composition.with(|composition| files.with(|files| composition.composite_requests(files)))
         });
-        let workflow_requests = Memo::new(move |_| {
-            files.with(|files| {
-                files
-                    .paths()
-                    .filter(|path| files.kind(path) == Some(Kind::WorkflowRequest))
-                    .map(str::to_owned)
-                    .collect()
-            })
-        });
+        let workflow_requests =
+            Memo::new(move |_| files.with(|files| workspace::paths_of(files, Kind::WorkflowRequest)));
         Self {
             files,
             originals: RwSignal::new(BTreeMap::new()),
@@ -291,10 +278,8 @@ impl Playground {
         if !self.started.get_untracked() {
             return;
         }
-        let computed = self.checked.with_untracked(|checked| {
-            let binary = checked.as_ref()?.report.binary.as_ref()?;
-            (binary.declared != binary.fnv1a64).then(|| binary.fnv1a64.clone())
-        });
+        let computed =
+            self.checked.with_untracked(|checked| Some(checked.as_ref()?.report.digest_to_pin()?.to_owned()));
         if let Some(computed) = computed {
             self.pin_digest(&computed);
         }
@@ -416,13 +401,9 @@ impl Playground {
     /// The choice for a request path: a composite request runs through its workflow, a
     /// workflow execution request runs its workflow.
     pub fn request_choice(&self, path: String) -> InputChoice {
-        if self.composite_requests.with_untracked(|composite| composite.contains(&path)) {
-            InputChoice::Composite(path)
-        } else if self.files.with_untracked(|files| files.kind(&path) == Some(Kind::WorkflowRequest)) {
-            InputChoice::WorkflowRequest(path)
-        } else {
-            InputChoice::Request(path)
-        }
+        self.composite_requests.with_untracked(|composite| {
+            self.files.with_untracked(|files| plan::request_choice(path, composite, files))
+        })
     }
 
     /// Chooses the input a person typed the name of ([`plan::named_input`]); false when no
@@ -536,21 +517,14 @@ impl Playground {
 
     /// The whole state; binaries over `inline_up_to` bytes only by their SHA-256.
     pub fn snapshot(&self, inline_up_to: usize) -> SharedState {
-        let input = match self.input.get() {
-            InputChoice::Request(path)
-            | InputChoice::Composite(path)
-            | InputChoice::WorkflowRequest(path) => Input::Request(path),
-            InputChoice::Workflow(workflow) => Input::Workflow { workflow, stdin: self.stdin.get() },
-            _ if self.stdin.with(String::len) > MAX_KEPT_STDIN_BYTES => {
-                let size = self.stdin.with(String::len);
-                self.notify(
-                    "stdin",
-                    format!("is {size} bytes, more than a link or a reload keeps ({MAX_KEPT_STDIN_BYTES}): it is left out of both"),
-                );
-                Input::Stdin(String::new())
-            }
-            _ => Input::Stdin(self.stdin.get()),
-        };
+        let input = self.input.with(|choice| self.stdin.with(|stdin| Input::of(choice, stdin)));
+        let input = input.unwrap_or_else(|size| {
+            self.notify(
+                "stdin",
+                format!("is {size} bytes, more than a link or a reload keeps ({MAX_KEPT_STDIN_BYTES}): it is left out of both"),
+            );
+            Input::Stdin(String::new())
+        });
         SharedState {
             files: self.files.with(|files| SharedState::files_from(files, inline_up_to)),
             manifest: self.chosen.get(),
