@@ -12,20 +12,15 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::{fmt::Write, io::ErrorKind, path::Path, process::ExitCode};
+    use std::{io::ErrorKind, path::Path, process::ExitCode};
 
     use clap::{Parser, Subcommand};
     use serde::Serialize;
-    use serde_json::Value;
     use traverse_playground::{
         check::{
-            Report, RequestReport, Verdict,
-            app_bundle::{self, AppReport},
-            check_package_with,
-            diagnostic::Diagnostic,
+            Verdict, app_bundle, check_package_with,
             limits::FUEL_BUDGET,
-            manifest,
-            registry_bundle::{self, BundleReport},
+            manifest, registry_bundle,
             set::{self, Focus},
             strict_lint,
         },
@@ -36,11 +31,10 @@ mod native {
             },
             workspace::{self, Item, Role, named_files},
         },
-        run::{account, instrument::instrument},
+        present::report,
+        run::instrument::instrument,
     };
 
-    /// Version of the `--json` document; bumped on any incompatible change (docs/report-json.md).
-    const REPORT_FORMAT_VERSION: u32 = 1;
     /// A command line this program does not understand; apart from Traverse's own codes.
     const USAGE_EXIT: u8 = 5;
 
@@ -213,15 +207,14 @@ mod native {
                 Err(error) => eprintln!("{path}: {error}"),
             }
         }
-        let mut report = check_package_with(&files, manifest, requests, workflows);
-        strict_lint::add_to(&mut report);
+        let mut checked = check_package_with(&files, manifest, requests, workflows);
+        strict_lint::add_to(&mut checked);
         if json {
-            let json = serde_json::to_string_pretty(&JsonReport::new(&report)).expect("reports serialise");
-            println!("{json}");
+            print!("{}", pretty(&report::PackageJson::new(&checked)));
         } else {
-            print!("{}", render(&report));
+            print!("{}", report::package_text(&checked));
         }
-        ExitCode::from(report.exit_code())
+        ExitCode::from(checked.exit_code())
     }
 
     /// `bundle inspect` or `bundle register`: Traverse's output, stdout on success and its
@@ -307,127 +300,13 @@ mod native {
                 strict_lint::add_to(report);
             }
         }
-        let exit =
-            focused.iter().map(|(_, focus)| focus_exit_code(focus)).find(|code| *code != 0).unwrap_or(0);
         let problems = set::set_diagnostics(&items, &references);
         if json {
-            let checked: Vec<Value> = focused
-                .iter()
-                .map(|(item, focus)| {
-                    let report = match focus {
-                        Focus::Package(report) => serde_json::to_value(JsonReport::new(report)),
-                        Focus::RegistryBundle(report) => serde_json::to_value(JsonBundle::new(report)),
-                        Focus::Application(report) => serde_json::to_value(JsonApp::new(report)),
-                        Focus::Workflow { diagnostics, .. } => {
-                            serde_json::to_value(serde_json::json!({"format_version": REPORT_FORMAT_VERSION, "diagnostics": diagnostics}))
-                        }
-                    }
-                    .expect("reports serialise");
-                    serde_json::json!({"path": item.path, "kind": item.kind, "id": item.id, "report": report})
-                })
-                .collect();
-            let document = serde_json::json!({
-                "format_version": REPORT_FORMAT_VERSION,
-                "items": checked,
-                "set": {"items": items, "references": references, "diagnostics": problems},
-            });
-            print!("{}", pretty(&document));
+            print!("{}", pretty(&report::set_json(&focused, &items, &references, &problems)));
         } else {
-            let mut out = String::new();
-            for (item, focus) in &focused {
-                match focus {
-                    Focus::Package(report) => out.push_str(&render(report)),
-                    Focus::RegistryBundle(report) => {
-                        let _ = writeln!(out, "{}", item.path);
-                        render_diagnostics(&mut out, &report.diagnostics);
-                        let _ = writeln!(out, "traverse bundle inspect: {}", report.inspect_verdict().line());
-                        let _ =
-                            writeln!(out, "traverse bundle register: {}", report.register_verdict().line());
-                    }
-                    Focus::Application(report) => {
-                        let _ = writeln!(out, "{}", item.path);
-                        render_diagnostics(&mut out, &report.diagnostics);
-                        let _ = writeln!(out, "traverse app validate: {}", report.line());
-                        if !report.registration.is_empty() {
-                            let count = report.registration.len();
-                            let _ = writeln!(
-                                out,
-                                "  registering it (Traverse's native embedder) fails: {count} problem(s) above"
-                            );
-                        }
-                        for note in &report.browser_embedder {
-                            let _ = writeln!(out, "  Traverse's browser embedder {note}");
-                        }
-                    }
-                    Focus::Workflow { diagnostics, .. } => {
-                        let _ = writeln!(out, "{}", item.path);
-                        render_diagnostics(&mut out, diagnostics);
-                        let line = if diagnostics.is_empty() {
-                            "passes".to_owned()
-                        } else {
-                            format!("{} error(s)", diagnostics.len())
-                        };
-                        let _ = writeln!(out, "workflow registration: {line}");
-                    }
-                }
-            }
-            if !problems.is_empty() {
-                let _ = writeln!(out, "set");
-                render_diagnostics(&mut out, &problems);
-            }
-            print!("{out}");
+            print!("{}", report::set_text(&focused, &problems));
         }
-        ExitCode::from(exit)
-    }
-
-    /// An item's exit code: Traverse's own for a package and a bundle; 2 (validation failed)
-    /// for an application bundle or a workflow that does not validate.
-    fn focus_exit_code(focus: &Focus) -> u8 {
-        match focus {
-            Focus::Package(report) => report.exit_code(),
-            Focus::RegistryBundle(report) => report.register_verdict().exit_code(),
-            Focus::Application(_) | Focus::Workflow { .. } => {
-                if focus.passes() {
-                    0
-                } else {
-                    2
-                }
-            }
-        }
-    }
-
-    #[derive(Serialize)]
-    struct JsonBundle<'a> {
-        format_version: u32,
-        inspect: Verdict,
-        register: Verdict,
-        #[serde(flatten)]
-        report: &'a BundleReport,
-    }
-
-    impl<'a> JsonBundle<'a> {
-        fn new(report: &'a BundleReport) -> Self {
-            Self {
-                format_version: REPORT_FORMAT_VERSION,
-                inspect: report.inspect_verdict(),
-                register: report.register_verdict(),
-                report,
-            }
-        }
-    }
-
-    #[derive(Serialize)]
-    struct JsonApp<'a> {
-        format_version: u32,
-        evidence: Option<Value>,
-        #[serde(flatten)]
-        report: &'a AppReport,
-    }
-
-    impl<'a> JsonApp<'a> {
-        fn new(report: &'a AppReport) -> Self {
-            Self { format_version: REPORT_FORMAT_VERSION, evidence: report.evidence(), report }
-        }
+        ExitCode::from(report::set_exit_code(&focused))
     }
 
     fn instrument_command(input: &str, output: &str, fuel: u64) -> ExitCode {
@@ -472,93 +351,5 @@ mod native {
             .ok_or("the manifest has no string binary.expected_digest to update")?;
         std::fs::write(manifest, updated).map_err(|error| error.to_string())?;
         Ok(digest)
-    }
-
-    #[derive(Serialize)]
-    struct JsonReport<'a> {
-        format_version: u32,
-        inspect: Verdict,
-        execute: Verdict,
-        #[serde(flatten)]
-        report: &'a Report,
-        /// Replaces the report's own `requests`, adding each one's verdict.
-        requests: Vec<JsonRequest<'a>>,
-    }
-
-    #[derive(Serialize)]
-    struct JsonRequest<'a> {
-        #[serde(flatten)]
-        request: &'a RequestReport,
-        verdict: Verdict,
-        /// Traverse's `runtime_result` and trace when it rejects the request before running.
-        runtime_result: Option<Value>,
-        trace: Option<Value>,
-    }
-
-    impl<'a> JsonReport<'a> {
-        fn new(report: &'a Report) -> Self {
-            Self {
-                format_version: REPORT_FORMAT_VERSION,
-                inspect: report.load_verdict(),
-                execute: report.run_verdict(None),
-                report,
-                requests: report
-                    .requests
-                    .iter()
-                    .map(|request| {
-                        let verdict = report.run_verdict(Some(request));
-                        let refused = match (&verdict, &request.request_id) {
-                            (Verdict::Fails(stop), Some(id)) => account::refused_result(id, stop),
-                            _ => None,
-                        };
-                        let (runtime_result, trace) = refused.unzip();
-                        JsonRequest { request, verdict, runtime_result, trace }
-                    })
-                    .collect(),
-            }
-        }
-    }
-
-    fn render_diagnostics(out: &mut String, diagnostics: &[Diagnostic]) {
-        for d in diagnostics {
-            let _ = writeln!(out, "    {} {} at {}: {}", d.severity.as_str(), d.code, d.location, d.message);
-        }
-    }
-
-    fn render(report: &Report) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "{}", report.manifest_path.as_deref().unwrap_or_default());
-        for section in &report.sections {
-            let status = if section.errors() > 0 { "problems" } else { "ok" };
-            let _ = writeln!(out, "  {:<9} {status}", section.check.as_str());
-            render_diagnostics(&mut out, &section.diagnostics);
-        }
-        if let Some(binary) = &report.binary {
-            let _ = writeln!(out, "binary {} ({} bytes)", binary.path, binary.size);
-            let _ = writeln!(out, "  declared {}", binary.declared);
-            let _ = writeln!(out, "  computed {}", binary.fnv1a64);
-            let _ = writeln!(out, "  {}", binary.sha256);
-        }
-        for request in &report.requests {
-            let id = request.request_id.as_deref().unwrap_or("unparsable");
-            let _ = writeln!(out, "request {} ({id})", request.file);
-            if let Some(stdin) = &request.stdin {
-                let _ = writeln!(out, "  stdin {stdin}");
-            }
-            render_diagnostics(&mut out, &request.diagnostics);
-        }
-        let _ = writeln!(out, "traverse inspect: {}", report.load_verdict().line());
-        if report.requests.is_empty() {
-            let _ = writeln!(out, "traverse execute: {}", report.run_verdict(None).line());
-        }
-        for request in &report.requests {
-            let _ = writeln!(
-                out,
-                "traverse execute {}: {}",
-                request.file,
-                report.run_verdict(Some(request)).line()
-            );
-        }
-        out
     }
 }

@@ -280,8 +280,11 @@ pub fn inspect_output(manifest_path: &str, manifest: &Manifest) -> String {
         format!("binary_digest: {}", manifest.binary.expected_digest),
         format!("model_interfaces: {}", interfaces.join(", ")),
     ];
-    let compositions: Vec<String> =
-        manifest.compositions().iter().map(|r| format!("{}@{}", r.workflow_id, r.workflow_version)).collect();
+    let compositions: Vec<String> = manifest
+        .compositions()
+        .iter()
+        .map(|r| crate::package::key(&r.workflow_id, &r.workflow_version))
+        .collect();
     if !compositions.is_empty() {
         lines.push(format!("known_compositions: {}", compositions.join(", ")));
     }

@@ -66,9 +66,7 @@ impl Capability {
 }
 
 /// `id@version` of anything registered.
-pub fn key(id: &str, version: &str) -> String {
-    format!("{id}@{version}")
-}
+pub use crate::package::key;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Registry {

@@ -47,6 +47,25 @@ impl Focus {
         }
     }
 
+    /// Its exit code from the command line's `check`: Traverse's own for a package and a
+    /// bundle; for an application that does not validate, 2 (validation failed), or the code
+    /// `app validate` stops with before any evidence; 2 for a workflow that does not register.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Package(report) => report.exit_code(),
+            Self::RegistryBundle(report) => report.register_verdict().exit_code(),
+            Self::Application(report) if report.passes() => 0,
+            Self::Application(report) => report.stop.as_ref().map_or(2, |stop| stop.exit_code),
+            Self::Workflow { diagnostics, .. } => {
+                if diagnostics.is_empty() {
+                    0
+                } else {
+                    2
+                }
+            }
+        }
+    }
+
     /// The file it was checked from.
     pub fn path(&self) -> &str {
         match self {

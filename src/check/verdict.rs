@@ -107,14 +107,23 @@ impl Report {
     }
 }
 
+/// The diagnostic Traverse stops on first among `diagnostics`: the earliest stage and pipeline
+/// step, the first emitted of equals. The one rule for a first stop: the verdicts, and the
+/// executor's refusal of a workflow node's module (`run::execution`), ask it.
+pub fn first_stop<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) -> Option<&'a Diagnostic> {
+    diagnostics
+        .filter_map(|diagnostic| Some((diagnostic, diagnostic.traverse.as_ref()?)))
+        .min_by_key(|(_, stop)| (stop.stage, stop.step))
+        .map(|(diagnostic, _)| diagnostic)
+}
+
 fn first_in_pipeline_order<'a>(
     diagnostics: impl Iterator<Item = &'a Diagnostic>,
     stage: impl Fn(Stage) -> bool,
 ) -> Verdict {
-    diagnostics
-        .filter_map(|diagnostic| diagnostic.traverse.as_ref())
-        .filter(|stop| stage(stop.stage))
-        // The first of equals wins, so emission order decides within a step.
-        .min_by_key(|stop| (stop.stage, stop.step))
-        .map_or(Verdict::Passes, |stop| Verdict::Fails(stop.clone()))
+    let in_stage =
+        diagnostics.filter(|diagnostic| diagnostic.traverse.as_ref().is_some_and(|stop| stage(stop.stage)));
+    first_stop(in_stage)
+        .and_then(|diagnostic| diagnostic.traverse.clone())
+        .map_or(Verdict::Passes, Verdict::Fails)
 }

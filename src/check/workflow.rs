@@ -566,7 +566,7 @@ pub fn resolve_refs(
         .enumerate()
         .map(|(i, reference)| {
             let location = Location::json(manifest_path, format!("$.{field}[{i}]"));
-            let name = format!("{}@{}", reference.workflow_id, reference.workflow_version);
+            let name = key(&reference.workflow_id, &reference.workflow_version);
             let found = workflows
                 .iter()
                 .find(|(_, w)| w.id == reference.workflow_id && w.version == reference.workflow_version);

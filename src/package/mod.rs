@@ -111,6 +111,17 @@ pub fn resolve(manifest_path: &str, raw: &str) -> ResolvedPath {
     ResolvedPath { key: normalize(&display), display }
 }
 
+/// An artifact's identity as Traverse writes it: `id@version`. Made here and taken apart by
+/// [`split_key`] only, so every layer writes and reads it alike.
+pub fn key(id: &str, version: &str) -> String {
+    format!("{id}@{version}")
+}
+
+/// `id@version` taken apart at its last `@` (an id may hold one, a version never does).
+pub fn split_key(key: &str) -> Option<(&str, &str)> {
+    key.rsplit_once('@')
+}
+
 /// Drops `.` and empty segments and folds `dir/..`; a `..` above the start is kept, so such a
 /// path names a file outside the package that the user must add under that name.
 pub fn normalize(path: &str) -> String {

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::package::{PackageFiles, PathProblem, ResolvedPath, archive, distinct_paths, resolve};
+use crate::package::{PackageFiles, PathProblem, ResolvedPath, archive, distinct_paths, key, resolve};
 
 /// The `kind` of each of Traverse's documents, by which a file is recognised whatever its name.
 pub const MANIFEST_KIND: &str = "capability_package";
@@ -184,7 +184,7 @@ pub fn set(files: &PackageFiles) -> (Vec<Item>, Vec<Reference>) {
         let json =
             || serde_json::from_slice::<Value>(files.get(&path).unwrap_or_default()).unwrap_or_default();
         let identity = |json: &Value, id: &str, version: &str| {
-            Some(format!("{}@{}", json.pointer(id)?.as_str()?, json.pointer(version)?.as_str()?))
+            Some(key(json.pointer(id)?.as_str()?, json.pointer(version)?.as_str()?))
         };
         let id = match kind {
             Kind::Package => {
@@ -238,10 +238,10 @@ pub fn set(files: &PackageFiles) -> (Vec<Item>, Vec<Reference>) {
                 };
                 for (i, node) in workflow.nodes.iter().enumerate() {
                     if let (Some(id), Some(version)) = (&node.capability_id, &node.capability_version) {
-                        nodes.push((path.clone(), format!("$.nodes[{i}]"), format!("{id}@{version}")));
+                        nodes.push((path.clone(), format!("$.nodes[{i}]"), key(id, version)));
                     }
                 }
-                workflow.id.zip(workflow.version).map(|(id, version)| format!("{id}@{version}"))
+                workflow.id.zip(workflow.version).map(|(id, version)| key(&id, &version))
             }
             Kind::Contract | Kind::EventContract => identity(&json(), "/id", "/version"),
             Kind::Request | Kind::WorkflowRequest => request_id(files.get(&path).unwrap_or_default()),

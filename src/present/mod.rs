@@ -6,6 +6,7 @@ pub mod gallery;
 pub mod json_view;
 pub mod number;
 pub mod position;
+pub mod report;
 pub mod run_all;
 pub mod run_result;
 pub mod share_link;

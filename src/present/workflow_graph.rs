@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::workflow::{Trigger, Workflow, topological_order};
+use crate::{
+    check::workflow::{Trigger, Workflow, topological_order},
+    package::key,
+};
 
 pub const NODE_WIDTH: u32 = 260;
 pub const NODE_HEIGHT: u32 = 46;
@@ -93,7 +96,7 @@ pub fn layout(workflow: &Workflow) -> Layout {
         .enumerate()
         .map(|(i, node)| PlacedNode {
             node_id: node.node_id.clone(),
-            capability: format!("{}@{}", node.capability_id, node.capability_version),
+            capability: key(&node.capability_id, &node.capability_version),
             x: place[i].0,
             y: place[i].1,
             start: node.node_id == workflow.start_node,
@@ -107,8 +110,7 @@ pub fn layout(workflow: &Workflow) -> Layout {
             let (from, to) = (place[index(&edge.from)?], place[index(&edge.to)?]);
             let event = edge.trigger == Trigger::Event;
             let label = event.then(|| {
-                let waited =
-                    edge.event.as_ref().map_or_else(String::new, |e| format!("{}@{}", e.event_id, e.version));
+                let waited = edge.event.as_ref().map_or_else(String::new, |e| key(&e.event_id, &e.version));
                 match &edge.predicate {
                     Some(p) => format!("{waited} if {} == {}", p.field, p.equals),
                     None => waited,

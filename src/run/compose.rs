@@ -12,7 +12,7 @@ use crate::{
         request::{self, Request},
         workflow::Workflow,
     },
-    package::PackageFiles,
+    package::{PackageFiles, split_key},
     run::{
         composite::{self, Begun, RuntimeOutcome, Started},
         composition::Composition,
@@ -22,11 +22,6 @@ use crate::{
         workflow::{self, NodeRun, Step, Traversal, WorkflowRequest, WorkflowRun},
     },
 };
-
-/// A workflow chosen by its `id@version`, split.
-fn split_key(key: &str) -> Option<(&str, &str)> {
-    key.rsplit_once('@')
-}
 
 /// The workflow a composed choice runs: the one chosen, the one a workflow execution request
 /// names, or the one a composite request's capability runs; `None` for any other choice, or

@@ -13,6 +13,7 @@ use crate::{
         module,
         module_info::Limits,
         schema_subset::{self, SchemaViolation},
+        verdict,
     },
     run::{
         host::traverse::{EmittedEvent, MAX_KEPT_EVENT_BYTES, MAX_KEPT_EVENTS},
@@ -103,7 +104,7 @@ pub fn classify(outcome: &RunOutcome, output_schema: &Value) -> Execution {
 /// gets this instead of a run, as a package run gets its refusal from the checks.
 pub fn executor_refusal(file: &str, bytes: &[u8]) -> Option<RunEnd> {
     let (diagnostics, module) = module::check(file, bytes, None);
-    let stop = diagnostics.iter().find(|diagnostic| diagnostic.traverse.is_some())?;
+    let stop = verdict::first_stop(diagnostics.iter())?;
     let largest = |limits: &[Limits]| limits.iter().map(|l| l.initial).max().unwrap_or_default();
     Some(match (stop.code, &module) {
         ("limits.initial_memory", Some(module)) => {

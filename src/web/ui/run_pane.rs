@@ -13,6 +13,7 @@ use super::{
 };
 use crate::{
     check::{Report, limits::FUEL_BUDGET},
+    package::key,
     present::{
         number::grouped,
         run_all::{Row, RunAll, Stopped},
@@ -72,9 +73,9 @@ pub fn RunPane() -> impl IntoView {
     });
     let workflow_requests = playground.workflow_requests;
     let workflows = Memo::new(move |_| {
-        playground.composition.with(|composition| {
-            composition.workflows().map(|w| format!("{}@{}", w.id, w.version)).collect::<Vec<_>>()
-        })
+        playground
+            .composition
+            .with(|composition| composition.workflows().map(|w| key(&w.id, &w.version)).collect::<Vec<_>>())
     });
     let composed = Memo::new(move |_| playground.input().with(InputChoice::is_composed));
     // The workflow the chosen composition runs, drawn before it runs.
