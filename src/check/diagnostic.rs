@@ -161,6 +161,14 @@ impl Edit {
     pub fn rename(path: impl Into<String>, name: &str) -> Self {
         Self { path: path.into(), part: Part::Key, json: serde_json::Value::from(name).to_string() }
     }
+
+    /// What it does, in a few words: `$.x = 1`, or `rename $.x to "y"`.
+    pub fn label(&self) -> String {
+        match self.part {
+            Part::Value => format!("{} = {}", self.path, self.json),
+            Part::Key => format!("rename {} to {}", self.path, self.json),
+        }
+    }
 }
 
 impl Diagnostic {

@@ -125,17 +125,24 @@ fn prop_name<'a>(name: &'a ObjectPropName<'_>) -> &'a str {
 /// `text` with the value (or the property name) at each path replaced by its new JSON text,
 /// every other byte as it was; `None` when a path names nothing in `text`.
 pub fn apply(text: &str, edits: &[(&str, Part, &str)]) -> Option<String> {
+    let mut edited = text.to_owned();
+    for ((start, end), json) in places(text, edits)? {
+        edited.replace_range(start..end, json);
+    }
+    Some(edited)
+}
+
+/// Where each edit goes in `text` (the value's range, or the property name's, as its part
+/// says), from the last to the first, so that making them in this order leaves each range
+/// where it was found; `None` when one is not found. [`apply`] makes them at once; the editor
+/// types them, so that its undo takes them back.
+pub fn places<'e>(text: &str, edits: &[(&str, Part, &'e str)]) -> Option<Vec<((usize, usize), &'e str)>> {
     let mut ranges = edits
         .iter()
         .map(|&(path, part, json)| find_part(text, path, part).map(|range| (range, json)))
         .collect::<Option<Vec<_>>>()?;
-    // From the end, so each range is still where it was found.
     ranges.sort_by_key(|&((start, _), _)| std::cmp::Reverse(start));
-    let mut edited = text.to_owned();
-    for ((start, end), json) in ranges {
-        edited.replace_range(start..end, json);
-    }
-    Some(edited)
+    Some(ranges)
 }
 
 #[cfg(test)]

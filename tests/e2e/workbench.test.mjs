@@ -155,6 +155,29 @@ test('quick fixes set what Traverse requires, as edits that undo takes back', as
   assert.deepEqual(problems, []);
 });
 
+test('a rename fix renames the key: workflow_refs becomes known_compositions, its value kept', async () => {
+  const { page, problems } = await playground.newPage();
+  const files = await looseHello();
+  const manifest = JSON.parse(files[0].buffer.toString());
+  delete manifest.known_compositions;
+  manifest.workflow_refs = [];
+  const written = JSON.stringify(manifest, null, 2);
+  await loadPackage(page, [{ ...files[0], buffer: Buffer.from(written) }, ...files.slice(1)]);
+  const fix = page.locator('[data-testid="diagnostic"] [data-testid="quick-fix"]');
+  assert.deepEqual(await fix.allTextContents(), ['Fix: rename $.workflow_refs to "known_compositions"']);
+  await fix.click();
+  const editor = page.getByTestId('editor');
+  await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('known_compositions'));
+  assert.equal(await editor.inputValue(), written.replace('"workflow_refs": []', '"known_compositions": []'));
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  assert.equal(await page.locator('[data-testid="diagnostic"][data-code="manifest.legacy_workflow_refs"]').count(), 0);
+  // One undo takes the rename back.
+  await editor.press('Control+z');
+  await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('workflow_refs'));
+  assert.equal(await editor.inputValue(), written);
+  assert.deepEqual(problems, []);
+});
+
 test('the module as text, printed in the runner, its imports marked by their host-ABI status', async () => {
   const { page, problems } = await playground.newPage();
   await page.getByTestId('example-hello-world').click();

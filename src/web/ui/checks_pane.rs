@@ -208,8 +208,7 @@ pub fn Diagnostics(mut diagnostics: Vec<Diagnostic>) -> impl IntoView {
 #[component]
 pub fn QuickFix(file: String, fix: Vec<Edit>) -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let label =
-        fix.iter().map(|edit| format!("{} = {}", edit.path, edit.json)).collect::<Vec<_>>().join(", ");
+    let label = fix.iter().map(Edit::label).collect::<Vec<_>>().join(", ");
     view! {
         <button class="small" data-testid="quick-fix" title="an edit of the file: undo or Revert takes it back"
             on:click=move |_| playground.apply_fix(&file, fix.clone())>{format!("Fix: {label}")}</button>

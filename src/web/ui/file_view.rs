@@ -16,9 +16,10 @@ use super::{
     state::{EDIT_LIMIT_BYTES, Playground},
 };
 use crate::{
-    check::diagnostic::{Diagnostic, Edit, Location},
+    check::diagnostic::Location,
     package::json_path,
     present::{
+        file_problems::{self, FileProblem},
         json_view::{self, TokenKind},
         position::{self, Position},
     },
@@ -151,41 +152,23 @@ fn Editor(file: String, mark_path: Memo<Option<String>>) -> impl IntoView {
     on_cleanup(commit);
 
     let problems = Memo::new(move |_| {
-        let text = text.get();
-        let mut problems: Vec<(Option<Position>, String, String, Vec<Edit>)> = Vec::new();
-        if path.with_value(|path| path.ends_with(".json"))
-            && let Some((position, message)) = position::json_error(&text)
-        {
-            problems.push((Some(position), "json".to_owned(), message, Vec::new()));
-        }
-        let in_file = |diagnostic: &Diagnostic| path.with_value(|path| diagnostic.location.in_file() == path);
-        playground.checked.with(|checked| {
-            let Some(checked) = checked else { return };
-            let report = &checked.report;
-            playground.lint().with(|lint| {
-                let requests = report.requests.iter().flat_map(|request| &request.diagnostics);
-                for diagnostic in report.diagnostics().chain(requests).chain(lint).filter(|d| in_file(d)) {
-                    let position = position::of_location(&text, &diagnostic.location);
-                    problems.push((
-                        position,
-                        diagnostic.code.to_owned(),
-                        diagnostic.message.clone(),
-                        diagnostic.fix.clone(),
-                    ));
-                }
-            });
-        });
-        problems
+        text.with(|text| {
+            path.with_value(|path| {
+                playground.checked.with(|checked| {
+                    playground.lint().with(|lint| {
+                        let report = checked.as_ref().map(|checked| &checked.report);
+                        let diagnostics = report.into_iter().flat_map(|report| {
+                            let requests = report.requests.iter().flat_map(|request| &request.diagnostics);
+                            report.diagnostics().chain(requests)
+                        });
+                        file_problems::problems(path, text, diagnostics.chain(lint))
+                    })
+                })
+            })
+        })
     });
-    let gutter = Memo::new(move |_| {
-        let lines = text.with(|text| text.lines().count().max(1) + usize::from(text.ends_with('\n')));
-        let marked: Vec<usize> =
-            problems.with(|problems| problems.iter().filter_map(|(p, ..)| p.map(|p| p.line)).collect());
-        (1..=lines)
-            .map(|line| if marked.contains(&line) { format!("● {line}") } else { line.to_string() })
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
+    let gutter =
+        Memo::new(move |_| text.with(|text| problems.with(|problems| file_problems::gutter(text, problems))));
     let mark = move || mark_path.with(|path| text.with(|text| json_path::locate(text, path.as_deref()?)));
 
     let area = NodeRef::<html::Textarea>::new();
@@ -217,21 +200,15 @@ fn Editor(file: String, mark_path: Memo<Option<String>>) -> impl IntoView {
         if area.value() != current {
             area.set_value(&current);
         }
-        let places: Option<Vec<_>> = edits
-            .iter()
-            .map(|edit| json_path::find(&current, &edit.path).map(|range| (range, edit)))
-            .collect();
-        let Some(mut places) = places else {
+        let Some(places) = file_problems::fix_places(&current, &edits) else {
             return path.with_value(|path| {
                 playground.notify(path, "has changed since it was checked: the fix no longer applies")
             });
         };
-        places.sort_by_key(|&((start, _), _)| std::cmp::Reverse(start));
         let _ = area.focus();
-        for ((start, end), edit) in places {
-            let position = position::of_range(&current, start, end);
+        for (position, json) in places {
             let _ = area.set_selection_range(position.utf16_start as u32, position.utf16_end as u32);
-            browser::insert_text(&edit.json);
+            browser::insert_text(json);
         }
         commit();
     });
@@ -269,7 +246,7 @@ fn Editor(file: String, mark_path: Memo<Option<String>>) -> impl IntoView {
             </div>
         </div>
         <ul class="editor-problems" data-testid="editor-problems">
-            {move || problems.get().into_iter().map(|(position, code, message, fix)| view! {
+            {move || problems.get().into_iter().map(|FileProblem { position, code, message, fix }| view! {
                 <li data-testid="editor-problem">
                     {position.map(|position| view! {
                         <button class="link place" on:click=move |_| place_cursor(position)>
