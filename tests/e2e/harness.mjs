@@ -14,6 +14,9 @@ const TYPES = {
   '.css': 'text/css',
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.png': 'image/png',
+  '.md': 'text/markdown; charset=utf-8',
 };
 
 // Flags from the machine notes: without the background-networking ones, Chromium keeps trying
@@ -23,13 +26,18 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-function serveDist() {
+/** Serves dist/ under `base` (`/` or a nested path such as `/docs/playground/`, as a docs
+ *  site or GitHub Pages would) and nothing elsewhere. `replace(path)` may answer a file's path
+ *  (relative to `base`) with other bytes instead, as a new build on the server would. */
+function serveDist(base, replace) {
   const server = createServer(async (request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    const requested = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    if (!requested.startsWith(base)) return response.writeHead(404).end();
+    const path = normalize(`/${requested.slice(base.length)}`);
     const file = join(DIST, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(DIST)) return response.writeHead(403).end();
     try {
-      const body = await readFile(file);
+      const body = (await replace?.(path.slice(1))) ?? await readFile(file);
       response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
     } catch {
       response.writeHead(404).end();
@@ -49,20 +57,24 @@ export function watchProblems(page) {
   return problems;
 }
 
-/** Starts the server and the browser; `close()` stops both. */
-export async function openPlayground() {
-  const server = await serveDist();
+/** Starts the server and the browser; `close()` stops both. `base` is the path the build is
+ *  served under; `replace` answers a file with other bytes (see `serveDist`). */
+export async function openPlayground({ base = '/', replace } = {}) {
+  const server = await serveDist(base, replace);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
   });
-  const url = `http://127.0.0.1:${server.address().port}/`;
+  const url = `http://127.0.0.1:${server.address().port}${base}`;
   return {
     url,
     browser,
-    async newPage() {
-      const page = await browser.newPage();
+    /** A page in a fresh context (its own storage). Service workers are blocked unless
+     *  `serviceWorkers: 'allow'`: only the offline tests want sw.js precaching the whole
+     *  build behind each page. */
+    async newPage({ serviceWorkers = 'block' } = {}) {
+      const page = await browser.newPage({ serviceWorkers });
       const problems = watchProblems(page);
       await page.goto(url);
       // The gallery's buttons appear once the app runs and has read examples/index.json.

@@ -151,6 +151,11 @@ pub fn App() -> impl IntoView {
         );
     });
 
+    // Offline after one visit: the service worker precaches the build once the page is idle,
+    // so it never competes with the first load; a newer build waits for the person's word.
+    let update_ready = RwSignal::new(false);
+    request_idle_callback(move || browser::register_service_worker(move || update_ready.set(true)));
+
     // The strict lint runs in a worker of its own (`web::linter`): its warnings join the report
     // when they arrive, and only the latest job's. A check that leaves the schema and the
     // requests' inputs as they were (an edit elsewhere) keeps the findings it has.
@@ -192,6 +197,14 @@ pub fn App() -> impl IntoView {
             <ThemeToggle />
         </header>
         <LinkBanner opened=opened_link replaced=replaced bring_back=bring_back />
+        {move || update_ready.get().then(|| view! {
+            <div class="banner" role="status" data-testid="update-ready">
+                "A new version of the playground is ready. "
+                <button class="small" data-testid="update-reload" on:click=move |_| browser::activate_waiting_build()>
+                    "Reload to update"
+                </button>
+            </div>
+        })}
         // The panes stay mounted while the docs show, so a run and its worker survive a visit.
         <main class="panes" hidden=docs_route>
             <FilesPane />

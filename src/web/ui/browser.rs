@@ -259,3 +259,80 @@ pub fn insert_text(text: &str) {
         );
     }
 }
+
+/// The service worker beside the page (`scripts/service-worker.mjs` writes it at build time).
+const SERVICE_WORKER: &str = "sw.js";
+
+/// The page's service-worker container, where the browser offers one (a secure context).
+fn service_workers() -> Option<web_sys::ServiceWorkerContainer> {
+    let navigator = web_sys::window()?.navigator();
+    js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker"))
+        .unwrap_or(false)
+        .then(|| navigator.service_worker())
+}
+
+/// Registers the service worker, which precaches this build for offline use; `on_waiting` is
+/// called when a newer build has installed and waits for the page's word
+/// ([`activate_waiting_build`]). Where there is none (plain HTTP from another host, a browser
+/// that blocks them) the page works online as before, quietly.
+pub fn register_service_worker(on_waiting: impl Fn() + Clone + 'static) {
+    let Some(container) = service_workers() else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(registration) = wasm_bindgen_futures::JsFuture::from(container.register(SERVICE_WORKER)).await
+        else {
+            return;
+        };
+        let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+        // Only a page some build already controls has a newer one waiting: a first visit's
+        // worker takes over at the next load by itself.
+        let controlled = move || service_workers().and_then(|container| container.controller()).is_some();
+        if registration.waiting().is_some() && controlled() {
+            on_waiting();
+        }
+        let found = registration.clone();
+        let on_update_found = Closure::<dyn Fn()>::new(move || {
+            let Some(installing) = found.installing() else { return };
+            let watched = installing.clone();
+            let on_waiting = on_waiting.clone();
+            let on_state = Closure::<dyn Fn()>::new(move || {
+                if watched.state() == web_sys::ServiceWorkerState::Installed && controlled() {
+                    on_waiting();
+                }
+            });
+            installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+            on_state.forget();
+        });
+        registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
+        // Lives as long as the page, as the registration does.
+        on_update_found.forget();
+    });
+}
+
+/// Lets the waiting build take over, then reloads the page into it: the page never runs half
+/// of one build and half of another.
+pub fn activate_waiting_build() {
+    let Some(container) = service_workers() else { return };
+    let reload = Closure::<dyn Fn()>::new(|| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    });
+    container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
+    reload.forget();
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(registration) = wasm_bindgen_futures::JsFuture::from(container.get_registration()).await
+        else {
+            return;
+        };
+        let Some(waiting) =
+            registration.dyn_into::<web_sys::ServiceWorkerRegistration>().ok().and_then(|r| r.waiting())
+        else {
+            return;
+        };
+        // Workbox's generated worker takes over on this message.
+        let message = js_sys::Object::new();
+        let _ =
+            js_sys::Reflect::set(&message, &JsValue::from_str("type"), &JsValue::from_str("SKIP_WAITING"));
+        let _ = waiting.post_message(&message);
+    });
+}

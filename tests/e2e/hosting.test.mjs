@@ -1,0 +1,133 @@
+// The playground as a site people deploy: the same build served under a nested path works
+// unchanged; after one visit it works with the network cut (the page, an example run, every
+// document); a new build is picked up only when the person asks, with a notice, never as a
+// half-old page; and it can be installed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { openPlayground, runAndWait, text } from './harness.mjs';
+
+const DIST = resolve(import.meta.dirname, '../../dist');
+
+/** Loads the hello-world example and runs its first request. */
+async function runHello(page) {
+  await page.getByTestId('example-hello-world').click();
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  await runAndWait(page);
+  assert.equal(await text(page, 'end-reason'), 'completed');
+}
+
+/** Opens every document of the Docs view, one after another; returns their first headings. */
+async function openEveryDocument(page) {
+  await page.getByRole('link', { name: 'Docs' }).click();
+  const links = page.getByRole('navigation', { name: 'documents' }).getByRole('link');
+  const count = await links.count();
+  assert.ok(count >= 8, `the docs list ${count} documents`);
+  const titles = [];
+  for (let i = 0; i < count; i += 1) {
+    const href = await links.nth(i).getAttribute('href');
+    await links.nth(i).click();
+    await page.waitForFunction((route) => location.hash === route
+      && document.querySelector('main.docs a.current')?.getAttribute('href') === route, href);
+    await page.locator('[data-testid="doc"]').waitFor();
+    titles.push(await page.locator('[data-testid="doc"] :is(h1, h2)').first().textContent());
+  }
+  return titles;
+}
+
+/** Waits until the service worker has installed (precached the whole build) and is active. */
+async function offlineReady(page) {
+  await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    return registration.active.state;
+  });
+}
+
+test('under a nested path the build works unchanged: an example runs, every document opens', async () => {
+  const playground = await openPlayground({ base: '/docs/playground/' });
+  try {
+    const { page, problems } = await playground.newPage();
+    await runHello(page);
+    const titles = await openEveryDocument(page);
+    assert.ok(titles.every((title) => title.length > 0), titles.join(', '));
+    assert.deepEqual(problems, []);
+  } finally {
+    await playground.close();
+  }
+});
+
+test('after one visit, with the network cut, the page reloads, an example runs and every document opens', async () => {
+  const playground = await openPlayground({ base: '/playground/' });
+  try {
+    const { page, problems } = await playground.newPage({ serviceWorkers: 'allow' });
+    await offlineReady(page);
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.getByTestId('example-hello-world').waitFor();
+    await runHello(page);
+    // Documents never opened while online open offline.
+    const titles = await openEveryDocument(page);
+    assert.ok(titles.length >= 8);
+    // Nothing of the app came over the network: the requests the page made were answered by
+    // the service worker.
+    assert.deepEqual(problems, []);
+  } finally {
+    await playground.close();
+  }
+});
+
+test('a new build is picked up when the person asks: a notice, then a reload into the new build', async () => {
+  let build = 1;
+  const replace = async (path) => {
+    if (path !== 'sw.js' || build === 1) return undefined;
+    // A new build on the server: its service worker differs.
+    return Buffer.concat([await readFile(resolve(DIST, 'sw.js')), Buffer.from(`\n// build ${build}\n`)]);
+  };
+  const playground = await openPlayground({ replace });
+  try {
+    const { page, problems } = await playground.newPage({ serviceWorkers: 'allow' });
+    await offlineReady(page);
+    await page.reload();
+    await page.getByTestId('example-hello-world').waitFor();
+    assert.equal(await page.getByTestId('update-ready').count(), 0, 'no notice while the build is the same');
+    build = 2;
+    await page.reload();
+    // The new build installs beside the page, which keeps running the build it started with.
+    await page.getByTestId('update-ready').waitFor();
+    const controller = () => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+    await page.getByTestId('update-reload').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="update-ready"]')
+      && document.querySelector('[data-testid="example-hello-world"]'));
+    assert.match(await controller(), /sw\.js$/);
+    const waiting = await page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting));
+    assert.equal(waiting, false, 'the new build took over');
+    assert.deepEqual(problems, []);
+  } finally {
+    await playground.close();
+  }
+});
+
+test('installable: the page links a web app manifest with its icons, and the icons load', async () => {
+  const playground = await openPlayground();
+  try {
+    const { page, problems } = await playground.newPage();
+    const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+    const manifest = await page.evaluate(async (url) => (await fetch(url)).json(), href);
+    assert.equal(manifest.name, 'Traverse Playground');
+    assert.equal(manifest.start_url, './');
+    assert.equal(manifest.display, 'standalone');
+    for (const icon of manifest.icons) {
+      const size = await page.evaluate(async (src) => {
+        const image = new Image();
+        image.src = src;
+        await image.decode();
+        return `${image.naturalWidth}x${image.naturalHeight}`;
+      }, icon.src);
+      assert.equal(size, icon.sizes);
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await playground.close();
+  }
+});
