@@ -282,7 +282,8 @@ pub fn register_service_worker(on_waiting: impl Fn() + Clone + 'static) {
         else {
             return;
         };
-        let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+        // A browser that blocks service workers may answer with no registration at all.
+        let Ok(registration) = registration.dyn_into::<web_sys::ServiceWorkerRegistration>() else { return };
         // Only a page some build already controls has a newer one waiting: a first visit's
         // worker takes over at the next load by itself.
         let controlled = move || service_workers().and_then(|container| container.controller()).is_some();
