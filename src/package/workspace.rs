@@ -341,6 +341,11 @@ pub fn manifest_in_use(files: &PackageFiles, chosen: Option<&str>) -> Option<Str
         .or_else(|| found.into_iter().next())
 }
 
+/// The id (`id@version`) of the item at `path`, when it has one.
+pub fn id_of<'a>(items: &'a [Item], path: &str) -> Option<&'a str> {
+    items.iter().find(|item| item.path == path)?.id.as_deref()
+}
+
 /// The paths of the files of `kind`, in path order.
 pub fn paths_of(files: &PackageFiles, kind: Kind) -> Vec<String> {
     files.paths().filter(|path| files.kind(path) == Some(kind)).map(str::to_owned).collect()

@@ -2,6 +2,7 @@
 //! JSON text as coloured spans, the documents, a run's result and Run all's progress.
 
 pub mod docs;
+pub mod embed;
 pub mod file_problems;
 pub mod gallery;
 pub mod json_view;

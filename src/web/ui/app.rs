@@ -1,6 +1,7 @@
 //! The page: a toolbar, then either the playground's three panes (files, checks, run) or the
 //! Docs view, chosen by the URL fragment (`#docs/…`). It restores the state from a share link
-//! or from the last visit, and saves it on every change.
+//! or from the last visit, and saves it on every change. With `embed` in its query it is an
+//! embed's compact view instead, which restores only the link and saves nothing.
 
 use std::rc::Rc;
 
@@ -10,9 +11,10 @@ use super::{
     browser::{self, Kept},
     checks_pane::ChecksPane,
     docs_view::DocsView,
+    embed_view::EmbedView,
     examples::Examples,
     files_pane::{DropOverlay, FilesPane},
-    run_pane::RunPane,
+    run_pane::{RunOnLoad, RunPane},
     share::{LinkBanner, ShareButton},
     state::{Playground, SharedRunner},
     theme::ThemeToggle,
@@ -23,7 +25,7 @@ use crate::{
         strict_lint::{Finding, Job},
     },
     package::{template, workspace},
-    present::{docs, share_link},
+    present::{docs, embed::Embed, share_link},
     run::composition::Composition,
     web::{linter, runner::client::Runner},
 };
@@ -43,6 +45,12 @@ pub fn App() -> impl IntoView {
     // One runner for the page: its worker runs modules and prints their text.
     provide_context(SharedRunner::new_local(Rc::new(Runner::new())));
     let route = RwSignal::new(browser::hash());
+    // An embed shows the link's state compactly and keeps nothing: the full page's saved work
+    // in this browser is never read or written by it.
+    let embedded = Embed::from_query(&browser::query());
+    if let Some(embed) = embedded {
+        provide_context(RunOnLoad(RwSignal::new(embed.run)));
+    }
     let opened_link = RwSignal::new(None::<Result<(), String>>);
     // How many files the work a link replaced has, while it is kept.
     let replaced = RwSignal::new(None::<usize>);
@@ -56,7 +64,7 @@ pub fn App() -> impl IntoView {
             Ok(state) => {
                 let before = saved_state();
                 playground.restore(state);
-                if !before.files.is_empty() && before != saved_state() {
+                if embedded.is_none() && !before.files.is_empty() && before != saved_state() {
                     let kept = share_link::encode_within(&before, share_link::SAVED_STATE_LIMIT_BYTES);
                     match browser::save_setting(Kept::Browser, REPLACED_STATE_KEY, &kept) {
                         Ok(()) => replaced.set(Some(before.files.len())),
@@ -88,10 +96,12 @@ pub fn App() -> impl IntoView {
         replaced.set(None);
     });
     // This tab's own work after a reload; in a new tab, the work last saved in any.
-    let saved = browser::load_setting(Kept::Tab, SAVED_STATE_KEY)
-        .or_else(|| browser::load_setting(Kept::Browser, SAVED_STATE_KEY))
-        .and_then(|saved| share_link::decode(&saved, share_link::MAX_STATE_BYTES).ok());
-    if let Some(state) = saved {
+    let saved = embedded.is_none().then(|| {
+        browser::load_setting(Kept::Tab, SAVED_STATE_KEY)
+            .or_else(|| browser::load_setting(Kept::Browser, SAVED_STATE_KEY))
+            .and_then(|saved| share_link::decode(&saved, share_link::MAX_STATE_BYTES).ok())
+    });
+    if let Some(state) = saved.flatten() {
         playground.restore(state);
     }
     open_link(&route.get_untracked());
@@ -127,16 +137,18 @@ pub fn App() -> impl IntoView {
             save_now();
         }
     };
-    Effect::new(move |_| {
-        // What the saved state holds, tracked without building it (that encodes every binary).
-        playground.revision().track();
-        if let Some(handle) = pending_save.get_value() {
-            handle.clear();
-        }
-        pending_save.set_value(set_timeout_with_handle(flush, SAVE_DELAY).ok());
-    });
-    // A reload or a closed tab within the delay still saves.
-    let _ = window_event_listener(ev::pagehide, move |_| flush());
+    if embedded.is_none() {
+        Effect::new(move |_| {
+            // What the saved state holds, tracked without building it (that encodes every binary).
+            playground.revision().track();
+            if let Some(handle) = pending_save.get_value() {
+                handle.clear();
+            }
+            pending_save.set_value(set_timeout_with_handle(flush, SAVE_DELAY).ok());
+        });
+        // A reload or a closed tab within the delay still saves.
+        let _ = window_event_listener(ev::pagehide, move |_| flush());
+    }
 
     // V8 compiles each WebAssembly function when it is first called: without this, the first
     // check of a session spends most of its time compiling the check's code (a Traverse-size
@@ -184,6 +196,9 @@ pub fn App() -> impl IntoView {
     });
 
     let docs_route = move || route.get().trim_start_matches('#').starts_with(docs::ROUTE_PREFIX);
+    if embedded.is_some() {
+        return view! { <EmbedView /> }.into_any();
+    }
     view! {
         <DropOverlay />
         <header class="toolbar">
@@ -213,4 +228,5 @@ pub fn App() -> impl IntoView {
         </main>
         {move || docs_route().then(|| view! { <DocsView route=route /> })}
     }
+    .into_any()
 }

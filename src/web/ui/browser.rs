@@ -193,6 +193,18 @@ pub fn replace_hash(hash: &str) {
     }
 }
 
+/// The page's query (`?embed&run`), or nothing.
+pub fn query() -> String {
+    web_sys::window().and_then(|window| window.location().search().ok()).unwrap_or_default()
+}
+
+/// Opens `url` in a new tab (from a click: browsers allow it then).
+pub fn open_in_new_tab(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.open_with_url_and_target_and_features(url, "_blank", "noopener");
+    }
+}
+
 /// The page's address without its fragment.
 pub fn base_url() -> String {
     web_sys::window()

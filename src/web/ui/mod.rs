@@ -6,13 +6,15 @@
 //! - `app`: the layout and the restore/save of the state;
 //! - one module per pane or control: `files_pane`, `file_view`, `checks_pane`, `run_pane`,
 //!   `outcome_view`, `sandbox_settings`, `examples`, `share`, `theme`, `docs_view`,
-//!   `set_tree`, `focus_view`, `composition_view` (a workflow or composite run, drawn).
+//!   `set_tree`, `focus_view`, `composition_view` (a workflow or composite run, drawn),
+//!   `embed_view` (the compact view of an embed).
 
 mod app;
 mod browser;
 mod checks_pane;
 mod composition_view;
 mod docs_view;
+mod embed_view;
 mod examples;
 mod file_view;
 mod files_pane;

@@ -29,6 +29,10 @@ use crate::{
     web::runner::client::Runner,
 };
 
+/// Asks the run pane to run the chosen input once, as soon as it can (an embed with `run`).
+#[derive(Clone, Copy)]
+pub struct RunOnLoad(pub RwSignal<bool>);
+
 /// The select's value for a use case: this prefix and its index.
 const USE_CASE_PREFIX: &str = "use-case:";
 /// The select's value for a workflow run directly: this prefix and its `id@version`.
@@ -200,6 +204,14 @@ pub fn RunPane() -> impl IntoView {
             finish(ran.ok())
         });
     };
+    if let Some(RunOnLoad(pending)) = use_context::<RunOnLoad>() {
+        Effect::new(move |_| {
+            if pending.get() && can_run.get() {
+                pending.set(false);
+                run();
+            }
+        });
+    }
     let stop_run_all = move |why: Stopped| {
         let going = run_all_state.with_untracked(|all| all.as_ref().is_some_and(|all| !all.progress.done()));
         if going {

@@ -5,23 +5,28 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::{browser, state::Playground};
 use crate::{
-    present::share_link::{self, Content, FRAGMENT_KEY},
+    present::{
+        embed,
+        share_link::{self, Content, FRAGMENT_KEY},
+    },
     run::plan::InputChoice,
 };
 
 #[component]
 pub fn ShareButton() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let link = RwSignal::new(None::<(String, bool)>);
+    let link = RwSignal::new(None::<(String, bool, String)>);
     let feedback = RwSignal::new(String::new());
     let share = move |_| {
         let state = playground.snapshot(share_link::LINK_LIMIT_BYTES);
         let fragment = share_link::encode_link(&state);
         let by_digest = share_link::decode(&fragment, usize::MAX)
             .is_ok_and(|shared| shared.files.iter().any(|f| matches!(f.content, Content::Sha256(_))));
-        let url = format!("{}#{FRAGMENT_KEY}{fragment}", browser::base_url());
+        let href = browser::base_url();
+        let url = embed::full_page_url(&href, &format!("{FRAGMENT_KEY}{fragment}"));
+        let code = embed::iframe_code(&href, &format!("{FRAGMENT_KEY}{fragment}"));
         playground.mark_linked();
-        link.set(Some((url.clone(), by_digest)));
+        link.set(Some((url.clone(), by_digest, code)));
         spawn_local(async move {
             feedback.set(match browser::copy_to_clipboard(&url).await {
                 Ok(()) => "Link copied".to_owned(),
@@ -33,8 +38,9 @@ pub fn ShareButton() -> impl IntoView {
         <div class="share">
             <button class="small" data-testid="share-copy" on:click=share>"Copy link"</button>
             <span class="note" role="status" data-testid="share-feedback">{move || feedback.get()}</span>
-            {move || link.get().map(|(url, by_digest)| view! {
+            {move || link.get().map(|(url, by_digest, code)| view! {
                 <input class="share-link" readonly data-testid="share-link" aria-label="share link" prop:value=url />
+                <EmbedCode code=code />
                 {by_digest.then(|| view! {
                     <span class="note">"The binary is too large for a link: whoever opens it is asked for the file, checked by its SHA-256."</span>
                 })}
@@ -43,6 +49,32 @@ pub fn ShareButton() -> impl IntoView {
                 <span class="warning" data-testid="share-stale">"Changed since the link was made."</span>
             })}
         </div>
+    }
+}
+
+/// The iframe code that embeds this state in another page, running it when it loads.
+#[component]
+fn EmbedCode(code: String) -> impl IntoView {
+    let feedback = RwSignal::new("");
+    let copy = {
+        let code = code.clone();
+        move |_| {
+            let code = code.clone();
+            spawn_local(async move {
+                feedback.set(match browser::copy_to_clipboard(&code).await {
+                    Ok(()) => "Embed code copied",
+                    Err(_) => "Copy the code above",
+                });
+            });
+        }
+    };
+    view! {
+        <details class="embed-code">
+            <summary>"Embed"</summary>
+            <textarea readonly rows="3" data-testid="embed-code" aria-label="embed code" prop:value=code></textarea>
+            <button class="small" data-testid="embed-copy" on:click=copy>"Copy embed code"</button>
+            <span class="note" role="status">{move || feedback.get()}</span>
+        </details>
     }
 }
 
