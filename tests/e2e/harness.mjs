@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
@@ -28,8 +29,10 @@ const CHROMIUM_ARGS = [
 
 /** Serves dist/ under `base` (`/` or a nested path such as `/docs/playground/`, as a docs
  *  site or GitHub Pages would) and nothing elsewhere. `replace(path)` may answer a file's path
- *  (relative to `base`) with other bytes instead, as a new build on the server would. */
-function serveDist(base, replace) {
+ *  (relative to `base`) with other bytes instead, as a new build on the server would; with
+ *  `gzip`, what the browser accepts compressed is sent gzip-compressed, as static hosts do. */
+function serveDist(base, replace, gzip) {
+  const compressed = new Map();
   const server = createServer(async (request, response) => {
     const requested = decodeURIComponent(new URL(request.url, 'http://x').pathname);
     if (!requested.startsWith(base)) return response.writeHead(404).end();
@@ -38,7 +41,13 @@ function serveDist(base, replace) {
     if (!file.startsWith(DIST)) return response.writeHead(403).end();
     try {
       const body = (await replace?.(path.slice(1))) ?? await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
+      if (gzip && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+        // Compressed once per file, as a static host serves precompressed files.
+        if (!compressed.has(file)) compressed.set(file, gzipSync(body, { level: 9 }));
+        return response.writeHead(200, { ...headers, 'content-encoding': 'gzip' }).end(compressed.get(file));
+      }
+      response.writeHead(200, headers).end(body);
     } catch {
       response.writeHead(404).end();
     }
@@ -59,8 +68,8 @@ export function watchProblems(page) {
 
 /** Starts the server and the browser; `close()` stops both. `base` is the path the build is
  *  served under; `replace` answers a file with other bytes (see `serveDist`). */
-export async function openPlayground({ base = '/', replace } = {}) {
-  const server = await serveDist(base, replace);
+export async function openPlayground({ base = '/', replace, gzip = false } = {}) {
+  const server = await serveDist(base, replace, gzip);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
