@@ -54,15 +54,9 @@ impl Focus {
         match self {
             Self::Package(report) => report.exit_code(),
             Self::RegistryBundle(report) => report.register_verdict().exit_code(),
-            Self::Application(report) if report.passes() => 0,
+            _ if self.passes() => 0,
             Self::Application(report) => report.stop.as_ref().map_or(2, |stop| stop.exit_code),
-            Self::Workflow { diagnostics, .. } => {
-                if diagnostics.is_empty() {
-                    0
-                } else {
-                    2
-                }
-            }
+            Self::Workflow { .. } => 2,
         }
     }
 

@@ -185,8 +185,9 @@ pub fn check_in_workspace(files: &PackageFiles, manifest_path: &str, workspace: 
         validated: None,
     };
     let bytes = files.get(manifest_path).unwrap_or_default();
-    let raw: Option<Value> = serde_json::from_slice(bytes).ok();
-    match pre_checks(files, manifest_path) {
+    // Read once: the CLI's pre-checks and the browser embedder's notes both read it.
+    let raw = json_file(manifest_path, bytes);
+    match raw.as_ref().map_err(Clone::clone).and_then(|raw| pre_checks(files, manifest_path, raw)) {
         Err(stop) => report.stop = Some(stop),
         Ok(error) => report.errors.extend(error),
     }
@@ -207,7 +208,7 @@ pub fn check_in_workspace(files: &PackageFiles, manifest_path: &str, workspace: 
     report.browser_embedder = browser_embedder::notes(
         files,
         manifest_path,
-        raw.as_ref(),
+        raw.as_ref().ok(),
         loaded.as_ref().map(|l| l.components.as_slice()),
         &report,
     );
@@ -242,22 +243,27 @@ pub fn check_in_workspace(files: &PackageFiles, manifest_path: &str, workspace: 
     report
 }
 
+/// A manifest as the CLI's pre-check reads it (`read_json_file`): one it cannot read stops the
+/// command with exit 4, one that is not JSON with exit 2.
+fn json_file(path: &str, bytes: &[u8]) -> Result<Value, TraverseStop> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        TraverseStop::registration(
+            4,
+            format!("failed to read JSON file {path}: stream did not contain valid UTF-8"),
+        )
+    })?;
+    serde_json::from_str(text)
+        .map_err(|error| TraverseStop::registration(2, format!("failed to parse JSON file {path}: {error}")))
+}
+
 /// `validate_app_manifest_metadata_for_cli` (§10.1): private fields and placeholder digests,
 /// before the loader. The first hit only, as the CLI stops there; a manifest it reads that is not
 /// JSON stops the command (exit 4 unread, 2 unparsed), with no evidence.
-fn pre_checks(files: &PackageFiles, manifest_path: &str) -> Result<Option<AppError>, TraverseStop> {
-    let json_file = |path: &str, bytes: &[u8]| {
-        let text = std::str::from_utf8(bytes).map_err(|_| {
-            TraverseStop::registration(
-                4,
-                format!("failed to read JSON file {path}: stream did not contain valid UTF-8"),
-            )
-        })?;
-        serde_json::from_str::<Value>(text).map_err(|error| {
-            TraverseStop::registration(2, format!("failed to parse JSON file {path}: {error}"))
-        })
-    };
-    let raw = json_file(manifest_path, files.get(manifest_path).unwrap_or_default())?;
+fn pre_checks(
+    files: &PackageFiles,
+    manifest_path: &str,
+    raw: &Value,
+) -> Result<Option<AppError>, TraverseStop> {
     let private = |value: &Value| {
         value
             .as_object()?
@@ -265,7 +271,7 @@ fn pre_checks(files: &PackageFiles, manifest_path: &str) -> Result<Option<AppErr
             .find(|key| PRIVATE_PREFIXES.iter().any(|prefix| key.starts_with(prefix)))
             .cloned()
     };
-    if let Some(field) = private(&raw) {
+    if let Some(field) = private(raw) {
         return Ok(Some(AppError::new(
             "unsupported_private_field",
             format!("$.{field}"),
