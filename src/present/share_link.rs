@@ -4,26 +4,30 @@
 //! deflate compressed, base64url without padding. The version sits outside the compressed data
 //! so a link from a newer playground is refused by number, before anything is decompressed. A
 //! binary travels inline while the link stays under [`LINK_LIMIT_BYTES`]; otherwise only its
-//! SHA-256, and the person opening the link drops the matching file. The same encoding keeps
-//! the page's state across reloads, with binaries always inline.
+//! SHA-256, and the person opening the link drops the matching file. A link to one of the
+//! gallery's examples names it and carries only what changed ([`SharedState::for_link`]); files
+//! no check or run reads (sources, build scripts, lock files) travel only when asked. The same
+//! encoding keeps the page's state across reloads, with every file inline.
 //!
 //! Invariant: decoding never trusts its input: every size is bounded before it is spent.
 
-use std::{fmt, io::Read};
+use std::{collections::BTreeSet, fmt, io::Read};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use flate2::{Compression, read::DeflateDecoder, write::DeflateEncoder};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::{
-    package::{PackageFiles, digest, distinct_paths},
+    package::{PackageFiles, digest, distinct_paths, resolve},
     run::{plan::InputChoice, settings::Settings},
 };
 
 /// The fragment key: `#share=…`.
 pub const FRAGMENT_KEY: &str = "share=";
-/// The version this playground writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version this playground writes. It reads every version from 1: version 2 added
+/// `example` and `left_out`, which a version 1 link never has.
+pub const FORMAT_VERSION: u32 = 2;
 /// A link longer than this carries binaries by digest only (issue 6: "under 64 KiB").
 pub const LINK_LIMIT_BYTES: usize = 64 * 1024;
 /// The longest fragment a link may have; browsers keep URLs up to about 2 MB.
@@ -45,6 +49,10 @@ pub const MAX_STATE_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SharedState {
+    /// The gallery example the files build on: its files the state does not carry come from
+    /// the build that opens it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<ExampleBase>,
     pub files: Vec<SharedFile>,
     /// The manifest the checks run on, when the files hold more than one.
     #[serde(default)]
@@ -70,15 +78,74 @@ pub enum Content {
     Base64(String),
     /// A file left out of the link: its `sha256:` digest, to verify the file dropped for it.
     Sha256(String),
+    /// A source left out of the link (its size): it comes back as a placeholder that says so,
+    /// since Traverse needs the file a manifest names to exist, not its content.
+    LeftOut(usize),
 }
 
 impl Content {
+    /// Text as it is, anything else base64url.
+    fn of(bytes: &[u8]) -> Self {
+        match std::str::from_utf8(bytes) {
+            Ok(text) if is_text(text) => Self::Text(text.to_owned()),
+            _ => Self::Base64(URL_SAFE_NO_PAD.encode(bytes)),
+        }
+    }
+
     /// Its length as written in the JSON.
     fn len(&self) -> usize {
         match self {
             Self::Text(text) | Self::Base64(text) | Self::Sha256(text) => text.len(),
+            Self::LeftOut(_) => 0,
         }
     }
+
+    /// Whether it stands for exactly `bytes`.
+    fn is(&self, bytes: &[u8]) -> bool {
+        match self {
+            Self::Text(text) => text.as_bytes() == bytes,
+            Self::Base64(data) => URL_SAFE_NO_PAD.decode(data).is_ok_and(|decoded| decoded == bytes),
+            Self::Sha256(sha256) => *sha256 == digest::sha256(bytes),
+            Self::LeftOut(_) => false,
+        }
+    }
+}
+
+/// The gallery example a state builds on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleBase {
+    pub name: String,
+    /// Its files as the build that wrote the state shipped them ([`shipped_digest`]): another
+    /// build's example may differ in the files the state does not carry.
+    pub shipped: String,
+    /// Its files the state no longer has.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+}
+
+/// A short digest of an example's files as a build ships them, paths and bytes.
+pub fn shipped_digest(shipped: &PackageFiles) -> String {
+    let listing: String = shipped
+        .paths()
+        .map(|path| format!("{path} {}\n", digest::sha256(shipped.get(path).unwrap_or_default())))
+        .collect();
+    digest::sha256(listing.as_bytes())["sha256:".len()..][..16].to_owned()
+}
+
+/// A state as a link carries it, and the files it leaves out for not being asked for.
+#[derive(Debug)]
+pub struct Linked {
+    pub state: SharedState,
+    pub left_out: Vec<String>,
+}
+
+/// The text that stands in for a source a link left out.
+pub fn placeholder(size: usize) -> String {
+    format!(
+        "This file ({size} bytes) was left out of the share link that opened this page: \
+         the person who shared it did not include sources. Traverse needs only that it exists.\n"
+    )
 }
 
 /// What goes to the module's stdin.
@@ -119,6 +186,8 @@ pub struct Unpacked {
     pub awaited: Vec<(String, String)>,
     /// Files that could not be restored, as (path, why).
     pub problems: Vec<(String, String)>,
+    /// Sources the link left out, each restored as its [`placeholder`], as (path, size).
+    pub left_out: Vec<(String, usize)>,
 }
 
 /// Why a fragment was refused.
@@ -137,7 +206,7 @@ impl fmt::Display for ShareError {
             }
             Self::Version { found } => write!(
                 f,
-                "the link is share-link version {found}; this playground reads version {FORMAT_VERSION} only"
+                "the link is share-link version {found}; this playground reads versions 1 to {FORMAT_VERSION}"
             ),
             Self::Malformed(why) => write!(f, "the link is damaged: {why}"),
         }
@@ -156,16 +225,90 @@ impl SharedState {
             .paths()
             .map(|path| {
                 let bytes = files.get(path).unwrap_or_default();
-                let content = match std::str::from_utf8(bytes) {
-                    _ if bytes.len() > inline_up_to => {
-                        Content::Sha256(files.digests(path).map(|d| d.sha256.clone()).unwrap_or_default())
-                    }
-                    Ok(text) if is_text(text) => Content::Text(text.to_owned()),
-                    _ => Content::Base64(URL_SAFE_NO_PAD.encode(bytes)),
+                let content = if bytes.len() > inline_up_to {
+                    Content::Sha256(files.digests(path).map(|d| d.sha256.clone()).unwrap_or_default())
+                } else {
+                    Content::of(bytes)
                 };
                 SharedFile { path: path.to_owned(), content }
             })
             .collect()
+    }
+
+    /// Names the gallery example the files were loaded from, `shipped` as the build ships it,
+    /// and the example's files the state no longer has.
+    pub fn on_example(mut self, name: &str, shipped: &PackageFiles) -> Self {
+        let removed = shipped
+            .paths()
+            .filter(|path| !self.files.iter().any(|file| file.path == *path))
+            .map(str::to_owned)
+            .collect();
+        self.example = Some(ExampleBase { name: name.to_owned(), shipped: shipped_digest(shipped), removed });
+        self
+    }
+
+    /// The state as a link carries it: a file as the example ships it (`shipped`) goes by the
+    /// example's name alone, and a file no check or run reads (neither JSON nor WebAssembly:
+    /// sources, build scripts, lock files) only `with_sources`. Of those, one that a JSON file
+    /// of the state names (a manifest's `source.path`) goes as its size, so that it still
+    /// exists for Traverse's checks where the link is opened; the others are left out.
+    pub fn for_link(mut self, shipped: Option<&PackageFiles>, with_sources: bool) -> Linked {
+        let named = if with_sources { BTreeSet::new() } else { self.named_paths() };
+        let mut left_out = Vec::new();
+        self.files.retain_mut(|file| {
+            if shipped.and_then(|shipped| shipped.get(&file.path)).is_some_and(|bytes| file.content.is(bytes))
+            {
+                return false;
+            }
+            if with_sources || read_by_checks(file) {
+                return true;
+            }
+            left_out.push(file.path.clone());
+            if let Some(size) = named.contains(&file.path).then(|| file.size()).flatten() {
+                file.content = Content::LeftOut(size);
+                return true;
+            }
+            false
+        });
+        Linked { state: self, left_out }
+    }
+
+    /// Every path a JSON file of the state names, resolved against the file's folder.
+    fn named_paths(&self) -> BTreeSet<String> {
+        fn strings<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+            match value {
+                Value::String(text) => found.push(text),
+                Value::Array(items) => items.iter().for_each(|item| strings(item, found)),
+                Value::Object(fields) => fields.values().for_each(|field| strings(field, found)),
+                _ => {}
+            }
+        }
+        let mut named = BTreeSet::new();
+        for file in &self.files {
+            let Content::Text(text) = &file.content else { continue };
+            let Ok(value) = serde_json::from_str::<Value>(text) else { continue };
+            let mut found = Vec::new();
+            strings(&value, &mut found);
+            named.extend(found.into_iter().map(|raw| resolve(&file.path, raw).key));
+        }
+        named
+    }
+
+    /// The state with the example's files it does not carry and did not remove taken from
+    /// `shipped`, as the build that opens it ships them.
+    pub fn complete(mut self, shipped: &PackageFiles) -> Self {
+        let Some(example) = &self.example else { return self };
+        let added: Vec<SharedFile> = shipped
+            .paths()
+            .filter(|path| !example.removed.iter().any(|removed| removed == path))
+            .filter(|path| !self.files.iter().any(|file| file.path == *path))
+            .map(|path| SharedFile {
+                path: path.to_owned(),
+                content: Content::of(shipped.get(path).unwrap_or_default()),
+            })
+            .collect();
+        self.files.extend(added);
+        self
     }
 
     /// What this state restores: the files it carries, those it names only by digest, and a
@@ -176,6 +319,7 @@ impl SharedState {
             distinct_paths(self.files.iter().map(|file| (file.path.clone(), &file.content)));
         let mut files = PackageFiles::new();
         let mut awaited = Vec::new();
+        let mut left_out = Vec::new();
         for (path, content) in kept {
             match content {
                 Content::Text(text) => files.insert(&path, text.as_bytes()),
@@ -186,10 +330,35 @@ impl SharedState {
                     }
                 },
                 Content::Sha256(sha256) => awaited.push((path, sha256.clone())),
+                Content::LeftOut(size) => {
+                    files.insert(&path, placeholder(*size));
+                    left_out.push((path, *size));
+                }
             }
         }
-        Unpacked { files, awaited, problems }
+        Unpacked { files, awaited, problems, left_out }
     }
+}
+
+impl SharedFile {
+    /// Its size in bytes, when the state carries its content.
+    fn size(&self) -> Option<usize> {
+        match &self.content {
+            Content::Text(text) => Some(text.len()),
+            Content::Base64(data) => Some(data.len() * 3 / 4),
+            Content::Sha256(_) | Content::LeftOut(_) => None,
+        }
+    }
+}
+
+/// Whether checks or runs read the file's content: JSON (manifests, contracts, workflows,
+/// requests, configurations) and WebAssembly.
+fn read_by_checks(file: &SharedFile) -> bool {
+    let wasm = match &file.content {
+        Content::Base64(data) => data.starts_with("AGFzbQ"),
+        _ => false,
+    };
+    file.path.ends_with(".json") || file.path.ends_with(".wasm") || wasm
 }
 
 /// Text is UTF-8 without control characters other than tab, newline, carriage return and form
@@ -239,7 +408,9 @@ pub fn encode_within(state: &SharedState, limit: usize) -> String {
                 }
             }
         }
-        let Some(index) = demote.find(|&i| !matches!(state.files[i].content, Content::Sha256(_))) else {
+        let Some(index) =
+            demote.find(|&i| !matches!(state.files[i].content, Content::Sha256(_) | Content::LeftOut(_)))
+        else {
             return encode(&state);
         };
         let file = &mut state.files[index];
@@ -247,7 +418,7 @@ pub fn encode_within(state: &SharedState, limit: usize) -> String {
         let bytes = match &file.content {
             Content::Text(text) => text.as_bytes().to_vec(),
             Content::Base64(data) => URL_SAFE_NO_PAD.decode(data).unwrap_or_default(),
-            Content::Sha256(_) => continue,
+            Content::Sha256(_) | Content::LeftOut(_) => continue,
         };
         file.content = Content::Sha256(digest::sha256(&bytes));
         raw += file.content.len();
@@ -263,7 +434,7 @@ pub fn decode(value: &str, limit: usize) -> Result<SharedState, ShareError> {
     let Some((version, data)) = value.split_once('.') else {
         return Err(ShareError::Malformed("it has no version number".into()));
     };
-    if version != FORMAT_VERSION.to_string() {
+    if !version.parse::<u32>().is_ok_and(|version| (1..=FORMAT_VERSION).contains(&version)) {
         return Err(ShareError::Version { found: version.chars().take(20).collect() });
     }
     let deflated = URL_SAFE_NO_PAD
@@ -300,6 +471,7 @@ mod tests {
         files.insert("pkg/manifest.json", br#"{"kind":"capability_package"}"#.to_vec());
         files.insert("pkg/artifacts/a.wasm", binary);
         SharedState {
+            example: None,
             files: SharedState::files_from(&files, usize::MAX),
             manifest: Some("pkg/manifest.json".into()),
             input: Input::Stdin(r#"{"name":"Ada"}"#.into()),
@@ -324,10 +496,10 @@ mod tests {
     fn a_state_round_trips_with_its_binary_inline() {
         let original = state(b"\0asm\x01\0\0\0\xff".to_vec());
         let link = encode_link(&original);
-        assert!(link.starts_with("1."));
+        assert!(link.starts_with(&format!("{FORMAT_VERSION}.")));
         let decoded = decode(&link, MAX_LINK_FRAGMENT_BYTES).unwrap();
         assert_eq!(decoded, original);
-        let Unpacked { files, awaited, problems } = decoded.unpack();
+        let Unpacked { files, awaited, problems, .. } = decoded.unpack();
         assert_eq!(problems, []);
         assert_eq!(files.get("pkg/artifacts/a.wasm"), Some(&b"\0asm\x01\0\0\0\xff"[..]));
         assert!(awaited.is_empty());
@@ -394,7 +566,8 @@ mod tests {
         type Expected = fn(&ShareError) -> bool;
         let cases: Vec<(String, Expected)> = vec![
             ("x".repeat(100), |e| matches!(e, ShareError::TooLarge { bytes: 100, limit: 99 })),
-            (format!("2.{}", &good[2..]), |e| matches!(e, ShareError::Version { found } if found == "2")),
+            (format!("3.{}", &good[2..]), |e| matches!(e, ShareError::Version { found } if found == "3")),
+            (format!("0.{}", &good[2..]), |e| matches!(e, ShareError::Version { found } if found == "0")),
             ("no-version".into(), |e| matches!(e, ShareError::Malformed(_))),
             ("1.***".into(), |e| matches!(e, ShareError::Malformed(why) if why.starts_with("not base64url"))),
             ("1.AAAA".into(), |e| matches!(e, ShareError::Malformed(why) if why.starts_with("not deflate"))),
@@ -419,6 +592,7 @@ mod tests {
             SharedFile { path: "notes.txt".into(), content: Content::Text(" ".repeat(MAX_STATE_BYTES)) };
         let small = SharedFile { path: "manifest.json".into(), content: Content::Text("{}".into()) };
         let state = SharedState {
+            example: None,
             files: vec![huge, small.clone()],
             manifest: None,
             input: Input::Stdin(String::new()),
@@ -456,6 +630,7 @@ mod tests {
         assert_eq!(
             inline,
             SharedState {
+                example: None,
                 files: vec![
                     SharedFile {
                         path: "hello/manifest.json".into(),
@@ -472,7 +647,7 @@ mod tests {
             }
         );
         assert_eq!((Settings::default().fuel_budget, Settings::default().wall_time_ms), (5_000_000, 5_000));
-        let Unpacked { files, awaited, problems } = inline.unpack();
+        let Unpacked { files, awaited, problems, .. } = inline.unpack();
         assert_eq!(problems, []);
         assert_eq!(files.get("hello/artifacts/hello.wasm"), Some(&b"\0asm\x01\0\0\0"[..]));
         assert_eq!(awaited, []);
@@ -483,6 +658,7 @@ mod tests {
         assert_eq!(
             by_digest,
             SharedState {
+                example: None,
                 files: vec![
                     SharedFile { path: "pkg/manifest.json".into(), content: Content::Text("{}".into()) },
                     SharedFile {
@@ -551,6 +727,7 @@ mod tests {
         files.insert("pkg/huge.json", noise_text(300_000));
         files.insert("pkg/a.wasm", noise(14 * 1024));
         let state = SharedState {
+            example: None,
             files: SharedState::files_from(&files, 200_000),
             manifest: None,
             input: Input::Stdin(String::new()),
@@ -588,5 +765,119 @@ mod tests {
         assert_eq!(Input::of(&InputChoice::UseCase(0), "{}"), Ok(Input::Stdin("{}".into())));
         let large = "x".repeat(MAX_KEPT_STDIN_BYTES + 1);
         assert_eq!(Input::of(&InputChoice::Custom, &large), Err(MAX_KEPT_STDIN_BYTES + 1));
+    }
+
+    /// The gallery's authorize example as this build ships it.
+    fn shipped_example() -> PackageFiles {
+        crate::package::disk::read_tree(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/authorize"
+        )))
+        .unwrap()
+    }
+
+    fn example_state(files: &PackageFiles) -> SharedState {
+        SharedState {
+            example: None,
+            files: SharedState::files_from(files, LINK_LIMIT_BYTES),
+            manifest: None,
+            input: Input::Request("runtime-requests/admin-deletes.json".into()),
+            settings: Settings::default(),
+        }
+    }
+
+    /// The longest address before the fragment that the figures below allow for.
+    const PAGE_ADDRESS: &str = "https://traverse-framework.github.io/playground/#share=";
+
+    /// An unedited example with one request travels by name, in under 1,000 characters, and
+    /// comes back byte for byte from the build that opens it.
+    #[test]
+    fn an_unedited_example_travels_by_its_name() {
+        let shipped = shipped_example();
+        let state = example_state(&shipped).on_example("authorize", &shipped);
+        let Linked { state: linked, left_out } = state.clone().for_link(Some(&shipped), false);
+        assert_eq!((linked.files.len(), left_out.len()), (0, 0));
+        let fragment = encode_link(&linked);
+        assert!(PAGE_ADDRESS.len() + fragment.len() <= 1_000, "{} characters", fragment.len());
+        let opened = decode(&fragment, MAX_LINK_FRAGMENT_BYTES).unwrap();
+        assert_eq!(opened.example.as_ref().map(|e| e.shipped.clone()), Some(shipped_digest(&shipped)));
+        let Unpacked { files, awaited, problems, left_out } = opened.complete(&shipped).unpack();
+        assert_eq!((awaited, problems, left_out), (vec![], vec![], vec![]));
+        assert_eq!(files, shipped);
+    }
+
+    /// An edited example carries its edits and the files taken away, nothing else.
+    #[test]
+    fn an_edited_example_carries_only_what_changed() {
+        let shipped = shipped_example();
+        let mut edited = shipped.clone();
+        edited.insert("manifest.json", b"{\"kind\":\"capability_package\"}".to_vec());
+        edited.insert("runtime-requests/new.json", b"{\"input\":{}}".to_vec());
+        assert!(edited.remove("runtime-requests/missing-resource.json"));
+        let state = example_state(&edited).on_example("authorize", &shipped);
+        let linked = state.for_link(Some(&shipped), false).state;
+        let carried: Vec<_> = linked.files.iter().map(|file| file.path.as_str()).collect();
+        assert_eq!(carried, ["manifest.json", "runtime-requests/new.json"]);
+        assert_eq!(linked.example.as_ref().unwrap().removed, ["runtime-requests/missing-resource.json"]);
+        let opened = decode(&encode_link(&linked), MAX_LINK_FRAGMENT_BYTES).unwrap();
+        assert_eq!(opened.complete(&shipped).unpack().files, edited);
+        // Another build's example: the digest tells, and the edits still apply.
+        let mut changed = shipped.clone();
+        changed.insert("build.sh", b"#!/bin/sh\n".to_vec());
+        assert_ne!(shipped_digest(&changed), linked.example.as_ref().unwrap().shipped);
+    }
+
+    /// The hello-world example laid out as Traverse lays its packages out: the contract in a
+    /// folder of its own above the package, which has a source, a lock file and a build script.
+    fn traverse_shaped() -> PackageFiles {
+        let example = |file: &str| {
+            std::fs::read(format!("{}/examples/hello-world/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        };
+        let mut manifest: Value = serde_json::from_slice(&example("manifest.json")).unwrap();
+        manifest["capability_ref"]["contract_path"] = "../../../contracts/hello/contract.json".into();
+        let agent = "examples/hello/agent";
+        let mut files = PackageFiles::new();
+        files.insert(&format!("{agent}/manifest.json"), serde_json::to_vec_pretty(&manifest).unwrap());
+        files.insert("contracts/hello/contract.json", example("contract.json"));
+        files.insert(&format!("{agent}/artifacts/hello-world.wasm"), example("artifacts/hello-world.wasm"));
+        files.insert(
+            &format!("{agent}/runtime-requests/greet-ada.json"),
+            example("runtime-requests/greet-ada.json"),
+        );
+        files.insert(&format!("{agent}/src/lib.rs"), example("src/lib.rs"));
+        files.insert(&format!("{agent}/Cargo.lock"), example("Cargo.lock"));
+        files.insert(&format!("{agent}/build.sh"), example("build.sh"));
+        files
+    }
+
+    /// Sources, build scripts and lock files travel only when asked; the source a manifest
+    /// names comes back as a placeholder, so Traverse's verdict is the one the sharer saw.
+    #[test]
+    fn sources_travel_only_when_asked() {
+        let files = traverse_shaped();
+        let state =
+            SharedState { files: SharedState::files_from(&files, LINK_LIMIT_BYTES), ..example_state(&files) };
+        let Linked { state: linked, left_out } = state.clone().for_link(None, false);
+        let agent = "examples/hello/agent";
+        assert_eq!(
+            left_out,
+            [format!("{agent}/Cargo.lock"), format!("{agent}/build.sh"), format!("{agent}/src/lib.rs")]
+        );
+        let source_size = files.get(&format!("{agent}/src/lib.rs")).unwrap().len();
+        let source = linked.files.iter().find(|file| file.path.ends_with("lib.rs")).unwrap();
+        assert_eq!(source.content, Content::LeftOut(source_size));
+        let Unpacked { files: opened, left_out, .. } =
+            decode(&encode_link(&linked), MAX_LINK_FRAGMENT_BYTES).unwrap().unpack();
+        assert_eq!(left_out, [(format!("{agent}/src/lib.rs"), source_size)]);
+        assert_eq!(opened.get(&format!("{agent}/src/lib.rs")), Some(placeholder(source_size).as_bytes()));
+        assert_eq!(opened.get(&format!("{agent}/Cargo.lock")), None);
+        let manifest = format!("{agent}/manifest.json");
+        let verdict =
+            |files: &PackageFiles| crate::check::check_package(files, &manifest).load_verdict().line();
+        assert_eq!(verdict(&opened), verdict(&files));
+        assert_eq!(verdict(&files), "passes");
+        // Asked for, every file travels as it is.
+        let whole = state.clone().for_link(None, true);
+        assert_eq!((whole.state, whole.left_out), (state, vec![]));
     }
 }

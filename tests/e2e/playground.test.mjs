@@ -121,7 +121,8 @@ test('a share link made in one page reproduces the same run in a fresh browser',
   const stdout = await text(page, 'stdout');
   await page.getByTestId('share-copy').click();
   const link = await page.getByTestId('share-link').inputValue();
-  assert.match(link, /#share=1\.[A-Za-z0-9_-]+$/);
+  assert.match(link, /#share=2\.[A-Za-z0-9_-]+$/);
+  assert.ok(link.length <= 1_000, `an unedited example with one request: ${link.length} characters`);
   assert.ok(link.length < 64 * 1024, `${link.length} bytes`);
   assert.equal(await shown(page, 'share-stale'), null);
   await page.getByTestId('stdin').fill('{"name":"changed"}');
@@ -146,7 +147,7 @@ test('a damaged or newer share link is refused with a message, and the saved sta
   await page.goto(playground.url);
   await page.getByTestId('example-hello-world').click();
   await page.getByTestId('verdict').waitFor();
-  for (const [fragment, message] of [['share=9.abc', /version 9; this playground reads version 1 only/], ['share=1.!!!', /damaged: not base64url/]]) {
+  for (const [fragment, message] of [['share=9.abc', /version 9; this playground reads versions 1 to 2/], ['share=1.!!!', /damaged: not base64url/]]) {
     await page.goto(`${playground.url}#${fragment}`);
     await page.reload();
     await page.getByTestId('link-banner').waitFor();

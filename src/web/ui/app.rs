@@ -5,14 +5,14 @@
 
 use std::rc::Rc;
 
-use leptos::{ev, prelude::*};
+use leptos::{ev, prelude::*, task::spawn_local};
 
 use super::{
     browser::{self, Kept},
     checks_pane::ChecksPane,
     docs_view::DocsView,
     embed_view::EmbedView,
-    examples::Examples,
+    examples::{self, Examples},
     files_pane::{DropOverlay, FilesPane},
     run_pane::{RunOnLoad, RunPane},
     share::{LinkBanner, ShareButton},
@@ -25,7 +25,11 @@ use crate::{
         strict_lint::{Finding, Job},
     },
     package::{template, workspace},
-    present::{docs, embed::Embed, share_link},
+    present::{
+        docs,
+        embed::Embed,
+        share_link::{self, SharedState},
+    },
     run::composition::Composition,
     web::{linter, runner::client::Runner},
 };
@@ -57,14 +61,15 @@ pub fn App() -> impl IntoView {
     let saved_state = move || untrack(|| playground.snapshot(share_link::SAVED_STATE_LIMIT_BYTES));
 
     // A link wins over the saved state, but what it replaces is kept; a link that cannot be read
-    // keeps what is loaded.
-    let open_link = move |hash: &str| {
-        let Some(fragment) = share_link::from_hash(hash) else { return };
+    // keeps what is loaded. A link to an example is completed from this build's copy first.
+    let keeps_work = embedded.is_none();
+    let open_link = move |hash: String| async move {
+        let Some(fragment) = share_link::from_hash(&hash) else { return };
         match share_link::decode(fragment, share_link::MAX_LINK_FRAGMENT_BYTES) {
             Ok(state) => {
                 let before = saved_state();
-                playground.restore(state);
-                if embedded.is_none() && !before.files.is_empty() && before != saved_state() {
+                restore_from_example(playground, state).await;
+                if keeps_work && !before.files.is_empty() && before != saved_state() {
                     let kept = share_link::encode_within(&before, share_link::SAVED_STATE_LIMIT_BYTES);
                     match browser::save_setting(Kept::Browser, REPLACED_STATE_KEY, &kept) {
                         Ok(()) => replaced.set(Some(before.files.len())),
@@ -87,7 +92,7 @@ pub fn App() -> impl IntoView {
             .and_then(|kept| share_link::decode(&kept, share_link::MAX_STATE_BYTES).ok());
         match kept {
             Some(state) => {
-                playground.restore(state);
+                restore_saved(playground, state);
                 browser::remove_setting(Kept::Browser, REPLACED_STATE_KEY);
                 opened_link.set(None);
             }
@@ -96,20 +101,20 @@ pub fn App() -> impl IntoView {
         replaced.set(None);
     });
     // This tab's own work after a reload; in a new tab, the work last saved in any.
-    let saved = embedded.is_none().then(|| {
+    let saved = keeps_work.then(|| {
         browser::load_setting(Kept::Tab, SAVED_STATE_KEY)
             .or_else(|| browser::load_setting(Kept::Browser, SAVED_STATE_KEY))
             .and_then(|saved| share_link::decode(&saved, share_link::MAX_STATE_BYTES).ok())
     });
     if let Some(state) = saved.flatten() {
-        playground.restore(state);
+        restore_saved(playground, state);
     }
-    open_link(&route.get_untracked());
+    spawn_local(open_link(route.get_untracked()));
     // A link opened in a tab already on the page arrives as a change of the fragment.
     let _ = window_event_listener(ev::hashchange, move |_| {
         let hash = browser::hash();
-        open_link(&hash);
-        route.set(browser::hash());
+        route.set(hash.clone());
+        spawn_local(open_link(hash));
     });
 
     let save_now = move || {
@@ -229,4 +234,50 @@ pub fn App() -> impl IntoView {
         {move || docs_route().then(|| view! { <DocsView route=route /> })}
     }
     .into_any()
+}
+
+/// Restores a saved state, which carries every file: at once, before anything can be saved over
+/// it. Its example, if any, is fetched afterwards only so that a link can name it again.
+fn restore_saved(playground: Playground, state: SharedState) {
+    let example = state.example.clone();
+    playground.restore(state);
+    let Some(example) = example else { return };
+    let restored = playground.revision().get_untracked();
+    spawn_local(async move {
+        let Ok(shipped) = examples::fetch_named(&example.name).await else { return };
+        // Another build's example, or other files loaded meanwhile: a link carries every file
+        // rather than name an example they were not loaded from.
+        let unchanged = playground.revision().get_untracked() == restored;
+        if unchanged && share_link::shipped_digest(&shipped) == example.shipped {
+            playground.builds_on(&example.name, shipped);
+        }
+    });
+}
+
+/// Restores a link's state, with the files of its example it does not carry as this build ships
+/// them; says so when this build's example differs from the one the link was made with, or
+/// cannot be fetched.
+async fn restore_from_example(playground: Playground, state: SharedState) {
+    let Some(example) = state.example.clone() else { return playground.restore(state) };
+    let subject = format!("example {}", example.name);
+    match examples::fetch_named(&example.name).await {
+        Ok(shipped) => {
+            let changed = share_link::shipped_digest(&shipped) != example.shipped;
+            playground.restore(state.complete(&shipped));
+            playground.builds_on(&example.name, shipped);
+            if changed {
+                playground.notify(
+                    subject,
+                    "differs in this playground from the one the link was made with: the files the link did not carry are this playground's",
+                );
+            }
+        }
+        Err(error) => {
+            playground.restore(state);
+            playground.notify(
+                subject,
+                format!("could not be fetched ({error}): the files of it the link did not carry are missing"),
+            );
+        }
+    }
 }

@@ -28,7 +28,8 @@ pub fn EmbedView() -> impl IntoView {
         })
     };
     let open = move |_| {
-        let state = playground.snapshot(share_link::LINK_LIMIT_BYTES);
+        // Everything the embed holds goes on to the full page, sources included.
+        let state = playground.link_state(true).state;
         let fragment = format!("{FRAGMENT_KEY}{}", share_link::encode_link(&state));
         browser::open_in_new_tab(&embed::full_page_url(&browser::base_url(), &fragment));
     };

@@ -5,24 +5,43 @@
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{browser, state::Playground};
-use crate::present::gallery::{Example, Gallery, INDEX};
+use crate::{
+    package::PackageFiles,
+    present::gallery::{Example, Gallery, INDEX},
+};
 
 async fn fetch_index() -> Result<Gallery, String> {
     Gallery::parse(&browser::fetch_bytes(INDEX).await?)
 }
 
-async fn load(playground: Playground, example: Example) {
-    let mut files = Vec::new();
+/// An example's files as this build ships them.
+async fn fetch_files(example: &Example) -> Result<PackageFiles, String> {
+    let mut files = PackageFiles::new();
     for file in &example.files {
-        match browser::fetch_bytes(&example.url(file)).await {
-            Ok(bytes) => files.push((file.clone(), bytes)),
-            Err(error) => {
-                return playground.notify(format!("example {}", example.name), format!("{file}: {error}"));
-            }
-        }
+        let bytes =
+            browser::fetch_bytes(&example.url(file)).await.map_err(|error| format!("{file}: {error}"))?;
+        files.insert(file, bytes);
     }
-    playground.clear();
-    playground.add_files(files);
+    Ok(files)
+}
+
+/// The example of this name as this build ships it, for a link or a saved state that builds
+/// on it.
+pub async fn fetch_named(name: &str) -> Result<PackageFiles, String> {
+    let index = fetch_index().await.map_err(|error| format!("the examples' index: {error}"))?;
+    let example = index
+        .examples
+        .into_iter()
+        .find(|example| example.name == name)
+        .ok_or_else(|| "this playground does not ship it".to_owned())?;
+    fetch_files(&example).await
+}
+
+async fn load(playground: Playground, example: Example) {
+    match fetch_files(&example).await {
+        Ok(shipped) => playground.load_example(&example.name, shipped),
+        Err(error) => playground.notify(format!("example {}", example.name), error),
+    }
 }
 
 #[component]

@@ -17,9 +17,12 @@ pub fn ShareButton() -> impl IntoView {
     let playground = expect_context::<Playground>();
     let link = RwSignal::new(None::<(String, bool, String)>);
     let feedback = RwSignal::new(String::new());
+    let with_sources = RwSignal::new(false);
+    let left_out = RwSignal::new(Vec::<String>::new());
     let share = move |_| {
-        let state = playground.snapshot(share_link::LINK_LIMIT_BYTES);
-        let fragment = share_link::encode_link(&state);
+        let linked = playground.link_state(with_sources.get_untracked());
+        left_out.set(linked.left_out);
+        let fragment = share_link::encode_link(&linked.state);
         let by_digest = share_link::decode(&fragment, usize::MAX)
             .is_ok_and(|shared| shared.files.iter().any(|f| matches!(f.content, Content::Sha256(_))));
         let href = browser::base_url();
@@ -37,10 +40,21 @@ pub fn ShareButton() -> impl IntoView {
     view! {
         <div class="share">
             <button class="small" data-testid="share-copy" on:click=share>"Copy link"</button>
+            <label class="note" title="Sources, build scripts and lock files: no check or run reads them">
+                <input type="checkbox" data-testid="share-sources"
+                    prop:checked=move || with_sources.get()
+                    on:change=move |event| with_sources.set(event_target_checked(&event)) />
+                " with sources"
+            </label>
             <span class="note" role="status" data-testid="share-feedback">{move || feedback.get()}</span>
             {move || link.get().map(|(url, by_digest, code)| view! {
                 <input class="share-link" readonly data-testid="share-link" aria-label="share link" prop:value=url />
                 <EmbedCode code=code />
+                {move || left_out.with(|left_out| (!left_out.is_empty()).then(|| view! {
+                    <span class="note" data-testid="share-left-out">
+                        {format!("Left out, as no check or run reads them: {}. Tick \"with sources\" to include them.", left_out.join(", "))}
+                    </span>
+                }))}
                 {by_digest.then(|| view! {
                     <span class="note">"The binary is too large for a link: whoever opens it is asked for the file, checked by its SHA-256."</span>
                 })}

@@ -22,7 +22,7 @@ use crate::{
         json_path,
         workspace::{self, Item, Kind, Reference},
     },
-    present::share_link::{Input, MAX_KEPT_STDIN_BYTES, SharedState, Unpacked},
+    present::share_link::{Input, LINK_LIMIT_BYTES, Linked, MAX_KEPT_STDIN_BYTES, SharedState, Unpacked},
     run::{
         compose,
         composition::Composition,
@@ -86,6 +86,9 @@ pub struct Playground {
     settings: RwSignal<Settings>,
     /// Files a share link names by digest only, as (path, `sha256:` digest).
     awaited: RwSignal<Vec<(String, String)>>,
+    /// The gallery example the files were loaded from, and its files as this build ships them:
+    /// a link names it and carries only what changed.
+    example: RwSignal<Option<(String, PackageFiles)>>,
     notices: RwSignal<Vec<Notice>>,
     /// The large file being hashed off the page's thread, with its progress.
     hashing: RwSignal<Option<Hashing>>,
@@ -168,6 +171,7 @@ impl Playground {
             started: RwSignal::new(false),
             settings: RwSignal::new(Settings::default()),
             awaited: RwSignal::new(Vec::new()),
+            example: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             hashing: RwSignal::new(None),
             lint: RwSignal::new(Vec::new()),
@@ -505,6 +509,7 @@ impl Playground {
     /// Forgets everything loaded and typed, and the saved copy with it.
     pub fn clear(&self) {
         self.restore(SharedState {
+            example: None,
             files: Vec::new(),
             manifest: None,
             input: Input::Stdin(INITIAL_STDIN.to_owned()),
@@ -513,6 +518,30 @@ impl Playground {
         self.notices.set(Vec::new());
         self.linked_at.set(None);
         self.started.set(false);
+    }
+
+    /// Replaces everything with one of the gallery's examples, `shipped` as the build ships it.
+    pub fn load_example(&self, name: &str, shipped: PackageFiles) {
+        self.clear();
+        self.add_files(
+            shipped
+                .paths()
+                .map(|path| (path.to_owned(), shipped.get(path).unwrap_or_default().to_vec()))
+                .collect(),
+        );
+        self.example.set(Some((name.to_owned(), shipped)));
+    }
+
+    /// The files came from this gallery example, `shipped` as this build ships it.
+    pub fn builds_on(&self, name: &str, shipped: PackageFiles) {
+        self.example.set(Some((name.to_owned(), shipped)));
+    }
+
+    /// The state as a link carries it ([`SharedState::for_link`]).
+    pub fn link_state(&self, with_sources: bool) -> Linked {
+        let state = self.snapshot(LINK_LIMIT_BYTES);
+        self.example
+            .with(|example| state.for_link(example.as_ref().map(|(_, shipped)| shipped), with_sources))
     }
 
     /// The whole state; binaries over `inline_up_to` bytes only by their SHA-256.
@@ -525,20 +554,33 @@ impl Playground {
             );
             Input::Stdin(String::new())
         });
-        SharedState {
+        let state = SharedState {
+            example: None,
             files: self.files.with(|files| SharedState::files_from(files, inline_up_to)),
             manifest: self.chosen.get(),
             input,
             settings: self.settings.get(),
-        }
+        };
+        self.example.with(|example| match example {
+            Some((name, shipped)) => state.on_example(name, shipped),
+            None => state,
+        })
     }
 
-    /// Replaces the whole state; files a link names by digest are awaited.
+    /// Replaces the whole state; files a link names by digest are awaited. Completing it from
+    /// its example, if it has one, is the caller's ([`SharedState::complete`]).
     pub fn restore(&self, state: SharedState) {
-        let Unpacked { files, awaited, problems } = state.unpack();
+        let Unpacked { files, awaited, problems, left_out } = state.unpack();
         for (path, problem) in problems {
             self.notify(path, problem);
         }
+        for (path, size) in left_out {
+            self.notify(
+                path,
+                format!("was left out of the link ({size} bytes: sources travel only when the sharer includes them); a placeholder stands in, as Traverse needs only that it exists"),
+            );
+        }
+        self.example.set(None);
         self.files.set(files);
         self.originals.set(BTreeMap::new());
         self.awaited.set(awaited);
