@@ -18,7 +18,7 @@ const { count, size, warnings } = await generateSW({
   inlineWorkboxRuntime: true,
   mode: 'production',
   sourcemap: false,
-  // The runner's bundle is the largest file (about 3.4 MB); everything is precached.
+  // The sandbox's bundle is the largest file (about 2.9 MB); everything is precached.
   maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
   // A new build waits until the page asks it to take over (its "reload to update" notice).
   skipWaiting: false,

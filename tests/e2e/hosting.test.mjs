@@ -1,7 +1,8 @@
 // The playground as a site people deploy: the same build served under a nested path works
 // unchanged; after one visit it works with the network cut (the page, an example run, every
-// document); a new build is picked up only when the person asks, with a notice, never as a
-// half-old page; and it can be installed.
+// document), its precaching waiting for the first run; a new build is picked up only when the
+// person asks, with a notice, never as a half-old page; it can be installed; and a governed
+// run loads only the governed runner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -61,6 +62,12 @@ test('after one visit, with the network cut, the page reloads, an example runs a
   const playground = await openPlayground({ base: '/playground/' });
   try {
     const { page, problems } = await playground.newPage({ serviceWorkers: 'allow' });
+    // A first visit precaches nothing until its first run has ended: on a slow network the
+    // whole build would share it with the run.
+    await page.evaluate(() => new Promise((done) => requestIdleCallback(done)));
+    const registered = () => page.evaluate(async () => Boolean(await navigator.serviceWorker.getRegistration()));
+    assert.equal(await registered(), false, 'no precaching before the first run');
+    await runHello(page);
     await offlineReady(page);
     await page.context().setOffline(true);
     await page.reload();
@@ -87,6 +94,7 @@ test('a new build is picked up when the person asks: a notice, then a reload int
   const playground = await openPlayground({ replace });
   try {
     const { page, problems } = await playground.newPage({ serviceWorkers: 'allow' });
+    await runHello(page);
     await offlineReady(page);
     await page.reload();
     await page.getByTestId('example-hello-world').waitFor();
@@ -126,6 +134,33 @@ test('installable: the page links a web app manifest with its icons, and the ico
       }, icon.src);
       assert.equal(size, icon.sizes);
     }
+    assert.deepEqual(problems, []);
+  } finally {
+    await playground.close();
+  }
+});
+
+test('a governed run loads only the governed runner; the module text and the sandbox load when first used', async () => {
+  const playground = await openPlayground();
+  try {
+    const { page, problems } = await playground.newPage();
+    const fetched = [];
+    page.on('request', (request) => fetched.push(new URL(request.url()).pathname.replace(/^\//, '')));
+    const loaded = (bundle) => [...new Set(fetched.filter((path) => new RegExp(`^${bundle}(_|\\.js$)`).test(path)))].sort();
+    await runHello(page);
+    assert.deepEqual(loaded('runner'), ['runner_bg.wasm', 'runner_loader.js', 'runner.js'].sort());
+    assert.deepEqual([...loaded('sandbox'), ...loaded('printer')], [], 'a governed run needs neither');
+
+    await page.getByTestId('module-text-show').click();
+    await page.getByTestId('module-text').waitFor();
+    assert.match(await text(page, 'module-text'), /^\(module\n/);
+    assert.deepEqual(loaded('printer'), ['printer.js', 'printer_bg.wasm', 'printer_loader.js'].sort());
+    assert.deepEqual(loaded('sandbox'), []);
+
+    await page.getByTestId('mode-governed').uncheck();
+    await runAndWait(page);
+    assert.equal(await text(page, 'end-reason'), 'completed');
+    assert.deepEqual(loaded('sandbox'), ['sandbox.js', 'sandbox_bg.wasm', 'sandbox_loader.js'].sort());
     assert.deepEqual(problems, []);
   } finally {
     await playground.close();

@@ -360,7 +360,7 @@ test('the docs are readable in the app, with links between them, rendered off th
   assert.equal(await page.getByTestId('doc').locator('h1').first().textContent(), 'Traverse Playground');
   await page.getByRole('navigation', { name: 'documents' }).getByRole('link', { name: 'Share links' }).click();
   // Fetched from beside the page when opened, and rendered in the Docs' worker.
-  await page.getByTestId('doc').filter({ hasText: 'Format, version 1' }).waitFor();
+  await page.getByTestId('doc').filter({ hasText: 'Format, version 2' }).waitFor();
   assert.ok(fetched.includes('/reader_loader.js'), fetched.join(', '));
   await page.getByRole('link', { name: 'Playground', exact: true }).click();
   await page.getByTestId('run').waitFor();

@@ -174,7 +174,7 @@ test('a rename fix renames the key: workflow_refs becomes known_compositions, it
   assert.deepEqual(problems, []);
 });
 
-test('the module as text, printed in the runner, its imports marked by their host-ABI status', async () => {
+test('the module as text, printed in its own worker, its imports marked by their host-ABI status', async () => {
   const { page, problems } = await playground.newPage();
   await page.getByTestId('example-hello-world').click();
   await page.locator('[data-testid="verdict"].pass').waitFor();

@@ -1,5 +1,6 @@
-//! The page's side of the runner: owns the worker, enforces the wall-clock limit, and replaces
-//! a worker that timed out or died, so the next run starts clean.
+//! The page's side of the runner: owns the workers, enforces the wall-clock limit, and replaces
+//! a worker that timed out or died, so the next run starts clean. Each kind of request has a
+//! worker bundle of its own ([`Bundle`]), started when it is first needed.
 
 use std::cell::RefCell;
 
@@ -14,12 +15,39 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use crate::{
     run::module_text::ModuleText,
-    run::protocol::{RunEnd, RunOutcome, RunRequest, WorkerMessage, WorkerRequest},
+    run::protocol::{Mode, RunEnd, RunOutcome, RunRequest, WorkerMessage, WorkerRequest},
     web::{describe, worker},
 };
 
-/// The loader trunk writes for the `runner` binary (`data-type="worker"`, `data-loader-shim`).
-const WORKER_SCRIPT: &str = "./runner_loader.js";
+/// The worker bundle that answers a kind of request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bundle {
+    /// Governed runs: the one a first run loads (`src/bin/runner.rs`).
+    Governed,
+    /// Runs with full WASI, on wasmer-wasix (`src/bin/sandbox.rs`).
+    Sandbox,
+    /// Modules' text, with wasmprinter (`src/bin/printer.rs`).
+    Printer,
+}
+
+impl Bundle {
+    fn of(request: &WorkerRequest) -> Self {
+        match request {
+            WorkerRequest::Run(RunRequest { mode: Mode::Governed { .. }, .. }) => Self::Governed,
+            WorkerRequest::Run(_) => Self::Sandbox,
+            WorkerRequest::Print { .. } => Self::Printer,
+        }
+    }
+
+    /// The loader trunk writes for its binary (`data-type="worker"`, `data-loader-shim`).
+    fn script(self) -> &'static str {
+        match self {
+            Self::Governed => "./runner_loader.js",
+            Self::Sandbox => "./sandbox_loader.js",
+            Self::Printer => "./printer_loader.js",
+        }
+    }
+}
 
 /// How long a new worker may take to load its wasm before the run is reported as failed. The
 /// run's own limit starts only once the worker is ready, so loading never eats into it.
@@ -28,22 +56,33 @@ const WORKER_START_LIMIT_MS: u32 = 30_000;
 /// How long the worker may take to print a module's text.
 const PRINT_LIMIT_MS: u32 = 30_000;
 
-/// Runs modules in a Web Worker, one run at a time.
+/// Runs modules in Web Workers, one run at a time.
 pub struct Runner {
-    idle: RefCell<Option<RunnerWorker>>,
+    /// An idle worker of each [`Bundle`], by its discriminant.
+    idle: [RefCell<Option<RunnerWorker>>; 3],
 }
 
 impl Runner {
-    /// A runner with no worker yet: the worker's wasmer bundle is the page's largest download,
-    /// so it is fetched only once there is a module to run ([`Runner::prepare`]).
+    /// A runner with no worker yet: the wasmer bundles are the page's largest downloads, so
+    /// each is fetched only once it is needed ([`Runner::prepare`]).
     pub fn new() -> Self {
-        Self { idle: RefCell::new(None) }
+        Self { idle: Default::default() }
     }
 
-    /// Starts the worker if there is none, so that the first run does not wait for it to load.
+    fn idle(&self, bundle: Bundle) -> &RefCell<Option<RunnerWorker>> {
+        &self.idle[bundle as usize]
+    }
+
+    /// Starts the governed worker if there is none, so that the first run does not wait for it
+    /// to load.
     pub fn prepare(&self) {
-        if self.idle.borrow().is_none() {
-            self.idle.replace(RunnerWorker::spawn().ok());
+        self.prepare_bundle(Bundle::Governed);
+    }
+
+    fn prepare_bundle(&self, bundle: Bundle) {
+        let idle = self.idle(bundle);
+        if idle.borrow().is_none() {
+            idle.replace(RunnerWorker::spawn(bundle).ok());
         }
     }
 
@@ -74,18 +113,20 @@ impl Runner {
     /// Sends one request to an idle worker (started if need be) and waits for its answer for
     /// at most `limit_ms`; a worker that does not answer in time, or dies, is replaced.
     async fn ask(&self, request: WorkerRequest, limit_ms: u32) -> Result<WorkerMessage, RunEnd> {
-        let taken = self.idle.take();
-        let mut worker = taken.map_or_else(RunnerWorker::spawn, Ok).map_err(RunEnd::WorkerFailed)?;
+        let bundle = Bundle::of(&request);
+        let taken = self.idle(bundle).take();
+        let mut worker =
+            taken.map_or_else(|| RunnerWorker::spawn(bundle), Ok).map_err(RunEnd::WorkerFailed)?;
         match worker.ask(&request, limit_ms).await {
             Ok(answer) => {
                 // `prepare` may have started another while this one worked; one idle worker is enough.
-                drop(self.idle.replace(Some(worker)));
+                drop(self.idle(bundle).replace(Some(worker)));
                 Ok(answer)
             }
             Err(end) => {
                 // A worker stuck in a guest cannot be interrupted, only terminated.
                 drop(worker);
-                self.prepare();
+                self.prepare_bundle(bundle);
                 Err(end)
             }
         }
@@ -107,8 +148,8 @@ struct RunnerWorker {
 }
 
 impl RunnerWorker {
-    fn spawn() -> Result<Self, String> {
-        let worker = Worker::new(WORKER_SCRIPT).map_err(|error| describe(&error))?;
+    fn spawn(bundle: Bundle) -> Result<Self, String> {
+        let worker = Worker::new(bundle.script()).map_err(|error| describe(&error))?;
         let (sender, inbox) = mpsc::unbounded();
         let error_sender = sender.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {

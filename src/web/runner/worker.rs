@@ -1,6 +1,6 @@
 //! The worker's side of [`protocol`](crate::run::protocol): announce readiness, then answer every
-//! request with the outcome of one run, governed or sandboxed as the request says, or with a
-//! module's text.
+//! request. Three bundles start here, each with its own entry point naming only its own code,
+//! so the linker leaves the rest out: a governed run never loads wasmer-wasix or wasmprinter.
 
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -11,25 +11,62 @@ use crate::{
     run::protocol::{Mode, RunEnd, RunOutcome, WorkerMessage, WorkerRequest},
 };
 
-/// Entry point of the runner worker (`src/bin/runner.rs`).
-pub fn start() {
+/// Entry point of the runner worker (`src/bin/runner.rs`): runs as Traverse runs them.
+pub fn start_governed() {
+    let mut compiled = CompiledModules::default();
+    serve("runner", move |request| match request {
+        WorkerRequest::Run(request) => match &request.mode {
+            Mode::Governed { events } => {
+                WorkerMessage::Finished(governed::run(&request, events, &mut compiled))
+            }
+            Mode::Sandbox { .. } => misrouted("runner", "a sandbox run"),
+        },
+        WorkerRequest::Print { .. } => misrouted("runner", "a module to print"),
+    });
+}
+
+/// Entry point of the sandbox worker (`src/bin/sandbox.rs`): runs with full WASI.
+pub fn start_sandbox() {
+    let mut compiled = CompiledModules::default();
+    serve("sandbox", move |request| match request {
+        WorkerRequest::Run(request) => match &request.mode {
+            Mode::Sandbox { args, env, files } => {
+                WorkerMessage::Finished(sandbox::run(&request, args, env, files, &mut compiled))
+            }
+            Mode::Governed { .. } => misrouted("sandbox", "a governed run"),
+        },
+        WorkerRequest::Print { .. } => misrouted("sandbox", "a module to print"),
+    });
+}
+
+/// Entry point of the printer worker (`src/bin/printer.rs`): modules' text.
+pub fn start_printer() {
+    serve("printer", |request| match request {
+        WorkerRequest::Print { module } => WorkerMessage::Printed(module_text::print(&module)),
+        WorkerRequest::Run(_) => misrouted("printer", "a run"),
+    });
+}
+
+/// The answer to a request sent to the wrong worker: the page's mistake, said as such.
+fn misrouted(worker: &str, what: &str) -> WorkerMessage {
+    failed(format!("the {worker} worker was sent {what}"))
+}
+
+fn failed(why: String) -> WorkerMessage {
+    WorkerMessage::Finished(RunOutcome::without_output(RunEnd::WorkerFailed(why), 0.0))
+}
+
+/// Answers every request with `answer`, after announcing readiness.
+fn serve(worker: &'static str, mut answer: impl FnMut(WorkerRequest) -> WorkerMessage + 'static) {
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let replies = scope.clone();
-    let mut compiled = CompiledModules::default();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let answer = match serde_wasm_bindgen::from_value::<WorkerRequest>(event.data()) {
-            Ok(WorkerRequest::Run(request)) => WorkerMessage::Finished(match &request.mode {
-                Mode::Governed { events } => governed::run(&request, events, &mut compiled),
-                Mode::Sandbox { args, env, files } => sandbox::run(&request, args, env, files, &mut compiled),
-            }),
-            Ok(WorkerRequest::Print { module }) => WorkerMessage::Printed(module_text::print(&module)),
-            Err(error) => WorkerMessage::Finished(RunOutcome::without_output(
-                RunEnd::WorkerFailed(format!("the runner could not read the request: {error}")),
-                0.0,
-            )),
+        let reply = match serde_wasm_bindgen::from_value::<WorkerRequest>(event.data()) {
+            Ok(request) => answer(request),
+            Err(error) => failed(format!("the {worker} worker could not read the request: {error}")),
         };
-        post(&replies, &answer);
+        post(&replies, &reply);
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker does.

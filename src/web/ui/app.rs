@@ -14,7 +14,7 @@ use super::{
     embed_view::EmbedView,
     examples::{self, Examples},
     files_pane::{DropOverlay, FilesPane},
-    run_pane::{RunOnLoad, RunPane},
+    run_pane::{RunCount, RunOnLoad, RunPane},
     share::{LinkBanner, ShareButton},
     state::{Playground, SharedRunner},
     theme::ThemeToggle,
@@ -39,6 +39,8 @@ use crate::{
 const SAVED_STATE_KEY: &str = "traverse-playground/state";
 /// Where the work a link replaced is kept, one click away, until another link replaces it.
 const REPLACED_STATE_KEY: &str = "traverse-playground/replaced-by-link";
+/// How long a first visit waits for a first run before the service worker precaches the build.
+const OFFLINE_COPY_DELAY: std::time::Duration = std::time::Duration::from_secs(30);
 /// How long changes must pause before the state is saved.
 const SAVE_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -46,6 +48,8 @@ const SAVE_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 pub fn App() -> impl IntoView {
     let playground = Playground::new();
     provide_context(playground);
+    let runs = RwSignal::new(0u32);
+    provide_context(RunCount(runs));
     // One runner for the page: its worker runs modules and prints their text.
     provide_context(SharedRunner::new_local(Rc::new(Runner::new())));
     let route = RwSignal::new(browser::hash());
@@ -168,10 +172,29 @@ pub fn App() -> impl IntoView {
         );
     });
 
-    // Offline after one visit: the service worker precaches the build once the page is idle,
-    // so it never competes with the first load; a newer build waits for the person's word.
+    // Offline after one visit: the service worker precaches the whole build, which on a slow
+    // network would share it with what the person asked for. On a first visit it starts once
+    // the first run has ended (or the page has been open a while); a page a build controls
+    // already only asks at once whether a newer build is out. A newer build waits for the
+    // person's word.
     let update_ready = RwSignal::new(false);
-    request_idle_callback(move || browser::register_service_worker(move || update_ready.set(true)));
+    let registered = StoredValue::new(false);
+    let register = move || {
+        if !registered.get_value() {
+            registered.set_value(true);
+            request_idle_callback(move || browser::register_service_worker(move || update_ready.set(true)));
+        }
+    };
+    if browser::controlled_by_service_worker() {
+        register();
+    } else {
+        Effect::new(move |_| {
+            if runs.get() > 0 {
+                register();
+            }
+        });
+        set_timeout(register, OFFLINE_COPY_DELAY);
+    }
 
     // The strict lint runs in a worker of its own (`web::linter`): its warnings join the report
     // when they arrive, and only the latest job's. A check that leaves the schema and the
@@ -244,12 +267,18 @@ fn restore_saved(playground: Playground, state: SharedState) {
     let Some(example) = example else { return };
     let restored = playground.revision().get_untracked();
     spawn_local(async move {
+        // Offline and not cached: links carry every file until the example can be fetched.
         let Ok(shipped) = examples::fetch_named(&example.name).await else { return };
-        // Another build's example, or other files loaded meanwhile: a link carries every file
-        // rather than name an example they were not loaded from.
-        let unchanged = playground.revision().get_untracked() == restored;
-        if unchanged && share_link::shipped_digest(&shipped) == example.shipped {
+        // Other files loaded meanwhile have an origin of their own.
+        if playground.revision().get_untracked() != restored {
+            return;
+        }
+        // Another build's example: a link carries every file rather than name one they were
+        // not loaded from.
+        if share_link::shipped_digest(&shipped) == example.shipped {
             playground.builds_on(&example.name, shipped);
+        } else {
+            playground.forget_example();
         }
     });
 }
@@ -274,6 +303,7 @@ async fn restore_from_example(playground: Playground, state: SharedState) {
         }
         Err(error) => {
             playground.restore(state);
+            playground.forget_example();
             playground.notify(
                 subject,
                 format!("could not be fetched ({error}): the files of it the link did not carry are missing"),

@@ -283,6 +283,11 @@ fn service_workers() -> Option<web_sys::ServiceWorkerContainer> {
         .then(|| navigator.service_worker())
 }
 
+/// Whether a build's service worker serves this page: it has been here before.
+pub fn controlled_by_service_worker() -> bool {
+    service_workers().and_then(|container| container.controller()).is_some()
+}
+
 /// Registers the service worker, which precaches this build for offline use; `on_waiting` is
 /// called when a newer build has installed and waits for the page's word
 /// ([`activate_waiting_build`]). Where there is none (plain HTTP from another host, a browser
@@ -298,7 +303,7 @@ pub fn register_service_worker(on_waiting: impl Fn() + Clone + 'static) {
         let Ok(registration) = registration.dyn_into::<web_sys::ServiceWorkerRegistration>() else { return };
         // Only a page some build already controls has a newer one waiting: a first visit's
         // worker takes over at the next load by itself.
-        let controlled = move || service_workers().and_then(|container| container.controller()).is_some();
+        let controlled = controlled_by_service_worker;
         if registration.waiting().is_some() && controlled() {
             on_waiting();
         }

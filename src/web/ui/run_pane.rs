@@ -29,6 +29,11 @@ use crate::{
     web::runner::client::Runner,
 };
 
+/// How many runs have ended in this page: the page waits for the first before it precaches
+/// the build for offline use.
+#[derive(Clone, Copy)]
+pub struct RunCount(pub RwSignal<u32>);
+
 /// Asks the run pane to run the chosen input once, as soon as it can (an embed with `run`).
 #[derive(Clone, Copy)]
 pub struct RunOnLoad(pub RwSignal<bool>);
@@ -53,7 +58,7 @@ pub fn RunPane() -> impl IntoView {
     // on, and a Run all whose number is no longer current runs nothing more.
     let generation = RwSignal::new(0u32);
     let running = RwSignal::new(false);
-    let runs = RwSignal::new(0u32);
+    let RunCount(runs) = expect_context::<RunCount>();
     let settings = playground.settings();
     let governed = Memo::new(move |_| settings.with(|s| s.governed));
 

@@ -22,7 +22,10 @@ use crate::{
         json_path,
         workspace::{self, Item, Kind, Reference},
     },
-    present::share_link::{Input, LINK_LIMIT_BYTES, Linked, MAX_KEPT_STDIN_BYTES, SharedState, Unpacked},
+    present::share_link::{
+        ExampleBase, Input, LINK_LIMIT_BYTES, Linked, MAX_KEPT_STDIN_BYTES, SharedState, Unpacked,
+        shipped_digest,
+    },
     run::{
         compose,
         composition::Composition,
@@ -86,9 +89,9 @@ pub struct Playground {
     settings: RwSignal<Settings>,
     /// Files a share link names by digest only, as (path, `sha256:` digest).
     awaited: RwSignal<Vec<(String, String)>>,
-    /// The gallery example the files were loaded from, and its files as this build ships them:
-    /// a link names it and carries only what changed.
-    example: RwSignal<Option<(String, PackageFiles)>>,
+    /// The gallery example the files were loaded from, as a state names it, and its files as
+    /// this build ships them once fetched: a link names it and carries only what changed.
+    example: RwSignal<Option<(ExampleBase, Option<PackageFiles>)>>,
     notices: RwSignal<Vec<Notice>>,
     /// The large file being hashed off the page's thread, with its progress.
     hashing: RwSignal<Option<Hashing>>,
@@ -529,19 +532,28 @@ impl Playground {
                 .map(|path| (path.to_owned(), shipped.get(path).unwrap_or_default().to_vec()))
                 .collect(),
         );
-        self.example.set(Some((name.to_owned(), shipped)));
+        self.builds_on(name, shipped);
     }
 
     /// The files came from this gallery example, `shipped` as this build ships it.
     pub fn builds_on(&self, name: &str, shipped: PackageFiles) {
-        self.example.set(Some((name.to_owned(), shipped)));
+        let base =
+            ExampleBase { name: name.to_owned(), shipped: shipped_digest(&shipped), removed: Vec::new() };
+        self.example.set(Some((base, Some(shipped))));
+    }
+
+    /// The files no longer build on the example the restored state named (this build's
+    /// differs, or it could not be fetched): links carry every file.
+    pub fn forget_example(&self) {
+        self.example.set(None);
     }
 
     /// The state as a link carries it ([`SharedState::for_link`]).
     pub fn link_state(&self, with_sources: bool) -> Linked {
         let state = self.snapshot(LINK_LIMIT_BYTES);
-        self.example
-            .with(|example| state.for_link(example.as_ref().map(|(_, shipped)| shipped), with_sources))
+        self.example.with(|example| {
+            state.for_link(example.as_ref().and_then(|(_, shipped)| shipped.as_ref()), with_sources)
+        })
     }
 
     /// The whole state; binaries over `inline_up_to` bytes only by their SHA-256.
@@ -561,8 +573,11 @@ impl Playground {
             input,
             settings: self.settings.get(),
         };
+        // Until the example is fetched, the state names it as it was restored, so a save in
+        // the meantime writes the same bytes.
         self.example.with(|example| match example {
-            Some((name, shipped)) => state.on_example(name, shipped),
+            Some((base, Some(shipped))) => state.on_example(&base.name, shipped),
+            Some((base, None)) => SharedState { example: Some(base.clone()), ..state },
             None => state,
         })
     }
@@ -580,7 +595,7 @@ impl Playground {
                 format!("was left out of the link ({size} bytes: sources travel only when the sharer includes them); a placeholder stands in, as Traverse needs only that it exists"),
             );
         }
-        self.example.set(None);
+        self.example.set(state.example.clone().map(|base| (base, None)));
         self.files.set(files);
         self.originals.set(BTreeMap::new());
         self.awaited.set(awaited);
