@@ -8,7 +8,8 @@ use std::process::Command;
 use serde_json::{Value, json};
 use traverse_playground::{
     check::{Report, Verdict, check_package, diagnostic::Severity, strict_lint},
-    package::{PackageFiles, digest, workspace},
+    package::{PackageFiles, digest, json_path::Part, workspace},
+    present::file_problems,
     run::{
         plan::{self, InputChoice, Plan},
         settings::Settings,
@@ -978,4 +979,104 @@ fn quick_fixes_set_what_traverse_requires_and_the_package_then_passes() {
     assert_eq!(report.diagnostics().map(|d| d.code).collect::<Vec<_>>(), Vec::<&str>::new());
     let manifest: Value = serde_json::from_slice(fixed.get(MANIFEST).unwrap()).unwrap();
     assert_eq!((manifest.get("workflow_refs"), &manifest["known_compositions"]), (None, &compositions));
+}
+
+/// Every quick fix the checks offer, proven on a package laid out as Traverse lays its own out
+/// (the contract in a folder above the package, `workflow_refs` for its workflows): made as the
+/// editor makes it, it takes away the problem it names and brings none. A new `fixed_by` in the
+/// checks needs its case here, or the count below fails.
+#[test]
+fn every_quick_fix_takes_its_problem_away_and_brings_none() {
+    const AGENT: &str = "examples/hello/agent/manifest.json";
+    let traverse_shaped = |change: fn(&mut Value)| {
+        let mut manifest = hello_manifest("../../../contracts/hello/contract.json");
+        manifest.as_object_mut().unwrap().remove("known_compositions");
+        manifest["workflow_refs"] = json!([]);
+        change(&mut manifest);
+        let mut files = PackageFiles::new();
+        files.insert(AGENT, serde_json::to_vec_pretty(&manifest).unwrap());
+        files.insert("contracts/hello/contract.json", serde_json::to_vec_pretty(&hello_contract()).unwrap());
+        files.insert("examples/hello/agent/src/agent.rs", "// source".as_bytes());
+        files.insert("examples/hello/agent/artifacts/agent.wasm", HELLO_WASM.to_vec());
+        files
+    };
+    // The problem each fix is for, what else it takes away (the parse a misspelt name stops),
+    // and the break.
+    type Break = fn(&mut Value);
+    let cases: [(&str, &[&str], Break); 10] = [
+        ("manifest.kind", &[], |m| m["kind"] = json!("capability-package")),
+        ("manifest.schema_version", &[], |m| m["schema_version"] = json!("2.0.0")),
+        ("manifest.abi_version", &[], |m| m["binary"]["abi_version"] = json!("2.0.0")),
+        ("manifest.binary_format", &[], |m| m["binary"]["format"] = json!("elf")),
+        ("manifest.legacy_workflow_refs", &[], |_| {}),
+        ("linkage.capability_ref", &[], |m| m["capability_ref"]["id"] = json!("acme.other")),
+        ("linkage.capability_ref", &[], |m| m["capability_ref"]["version"] = json!("9.9.9")),
+        ("linkage.constraints", &[], |m| m["constraints"]["network_access"] = json!("allowed")),
+        ("manifest.misspelt_field", &["manifest.parse"], |m| {
+            let format = m["binary"].as_object_mut().unwrap().remove("format").unwrap();
+            m["binary"]["fromat"] = format;
+        }),
+        ("manifest.misspelt_field", &[], |m| {
+            let refs = m.as_object_mut().unwrap().remove("workflow_refs").unwrap();
+            m["known_compostions"] = refs;
+        }),
+    ];
+    let codes = |report: &Report| {
+        let mut codes: Vec<&str> = report.diagnostics().map(|d| d.code).collect();
+        codes.sort_unstable();
+        codes
+    };
+    for (code, also, change) in cases {
+        let files = traverse_shaped(change);
+        let before = check_package(&files, AGENT);
+        let fix = before
+            .diagnostics()
+            .find(|d| d.code == code && !d.fix.is_empty())
+            .unwrap_or_else(|| panic!("{code}: no quick fix offered, among {:?}", codes(&before)))
+            .fix
+            .clone();
+        let text = std::str::from_utf8(files.get(AGENT).unwrap()).unwrap();
+        let fixed =
+            file_problems::apply_fix(text, &fix).unwrap_or_else(|| panic!("{code}: the fix has no place"));
+        // The editor types the same edits at the same places.
+        let places = file_problems::fix_places(text, &fix).unwrap();
+        assert_eq!(places.len(), fix.len(), "{code}");
+        let mut fixed_files = files.clone();
+        fixed_files.insert(AGENT, fixed.as_bytes());
+        let after = check_package(&fixed_files, AGENT);
+        let mut expected = codes(&before);
+        expected.retain(|found| *found != code && !also.contains(found));
+        assert_eq!(codes(&after), expected, "{code}: what the fix took away and brought");
+        // Nothing was touched but what the fix names: the rest of the manifest is as it was.
+        let (mut was, mut now): (Value, Value) =
+            (serde_json::from_str(text).unwrap(), serde_json::from_str(&fixed).unwrap());
+        for edit in &fix {
+            remove_at(&mut was, &edit.path);
+            let renamed = match edit.part {
+                Part::Value => edit.path.clone(),
+                Part::Key => {
+                    let name: String = serde_json::from_str(&edit.json).unwrap();
+                    format!("{}.{name}", edit.path.rsplit_once('.').unwrap().0)
+                }
+            };
+            remove_at(&mut now, &renamed);
+        }
+        assert_eq!(was, now, "{code}: the fix changed more than it names");
+    }
+    let offered = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/check"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default())
+        .map(|source| source.matches(".fixed_by(").count())
+        .sum::<usize>();
+    assert_eq!(offered, 5, "a quick fix was added or removed in src/check: give it its case above");
+}
+
+/// Takes the member at a `$.a.b` path out of `value`.
+fn remove_at(value: &mut Value, path: &str) {
+    let mut parts: Vec<&str> = path.trim_start_matches("$.").split('.').collect();
+    let last = parts.pop().unwrap();
+    let parent = parts.iter().try_fold(value, |value, part| value.get_mut(*part));
+    if let Some(object) = parent.and_then(Value::as_object_mut) {
+        object.remove(last);
+    }
 }

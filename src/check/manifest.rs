@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::{
     check::{
         diagnostic::{Diagnostic, Edit, Location, TraverseStop},
+        field_names,
         host_abi::ABI_VERSION,
     },
     package::{json_path, resolve, template, workspace::MANIFEST_KIND},
@@ -105,10 +106,35 @@ pub fn parse(manifest_path: &str, bytes: &[u8]) -> Result<Manifest, Box<Diagnost
         } else {
             "the manifest is not a valid capability_package document"
         };
-        Box::new(Diagnostic::error("manifest.parse", location(), format!("{hint}: {error}")).stops(
-            TraverseStop::load(format!("failed to parse capability package manifest {manifest_path}: {error}")),
-        ))
+        // A missing field serde finds only at the object's closing brace: when a misspelt key
+        // stands for it, the problem is there.
+        let missing = error.to_string().strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(field, _)| field.to_owned());
+        let misspelt = serde_json::from_str::<Value>(text).map(|value| field_names::misspelt_in_manifest(&value));
+        let at = missing
+            .zip(misspelt.ok())
+            .and_then(|(field, misspelt)| misspelt.into_iter().find(|found| found.field == field))
+            .map_or_else(location, |found| Location::json(manifest_path, found.path()));
+        Box::new(Diagnostic::error("manifest.parse", at, format!("{hint}: {error}")).stops(TraverseStop::load(
+            format!("failed to parse capability package manifest {manifest_path}: {error}"),
+        )))
     })
+}
+
+/// The manifest its author meant, when it does not parse only because of misspelt field names
+/// ([`field_names`]): the keys renamed to the fields they stand for.
+pub fn as_meant(bytes: &[u8]) -> Option<Manifest> {
+    let value: Value = serde_json::from_slice(bytes).ok()?;
+    let misspelt = field_names::misspelt_in_manifest(&value);
+    if misspelt.is_empty() {
+        return None;
+    }
+    serde_json::from_value(field_names::corrected(&value, &misspelt)).ok()
+}
+
+/// A warning for each misspelt field name of the manifest, with its rename as the fix.
+pub fn misspelt_fields(manifest_path: &str, bytes: &[u8]) -> Vec<Diagnostic> {
+    let Ok(value) = serde_json::from_slice::<Value>(bytes) else { return Vec::new() };
+    field_names::diagnostics(manifest_path, &field_names::misspelt_in_manifest(&value))
 }
 
 /// Step 3 of loading (SPEC §2.2, 3a–3k): the manifest's own fields, in Traverse's order.

@@ -14,6 +14,7 @@ pub mod authoring;
 pub mod contract;
 pub mod diagnostic;
 pub mod digest;
+pub mod field_names;
 pub mod host_abi;
 pub mod kept;
 pub mod limits;
@@ -172,15 +173,28 @@ pub fn check_package_with(
         report.push(Check::Manifest, vec![missing]);
         return report;
     };
+    let mut manifest_diagnostics = Vec::new();
     let manifest = match manifest::parse(manifest_path, bytes) {
-        Ok(manifest) => manifest,
+        Ok(manifest) => {
+            report.inspect_output = Some(manifest::inspect_output(manifest_path, &manifest));
+            manifest
+        }
         Err(diagnostic) => {
-            report.push(Check::Manifest, vec![*diagnostic]);
-            return report;
+            manifest_diagnostics.push(*diagnostic);
+            // When misspelt names are all that stops the parse, the other checks go on with
+            // what the author meant; Traverse's line stays the parse's, the first stop.
+            match manifest::as_meant(bytes) {
+                Some(meant) => meant,
+                None => {
+                    manifest_diagnostics.extend(manifest::misspelt_fields(manifest_path, bytes));
+                    report.push(Check::Manifest, manifest_diagnostics);
+                    return report;
+                }
+            }
         }
     };
-    report.inspect_output = Some(manifest::inspect_output(manifest_path, &manifest));
-    let mut manifest_diagnostics = manifest::check_shape(manifest_path, &manifest);
+    manifest_diagnostics.extend(manifest::misspelt_fields(manifest_path, bytes));
+    manifest_diagnostics.extend(manifest::check_shape(manifest_path, &manifest));
     manifest_diagnostics.extend(manifest::notes(manifest_path, &manifest));
     report.push(Check::Manifest, manifest_diagnostics);
 

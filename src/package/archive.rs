@@ -12,7 +12,12 @@ use zip::{
     write::SimpleFileOptions,
 };
 
-use crate::package::PackageFiles;
+use serde_json::Value;
+
+use crate::package::{
+    PackageFiles, split_key,
+    workspace::{Item, Kind},
+};
 
 /// More entries than any package has; beyond it the archive is refused.
 pub const MAX_ENTRIES: usize = 10_000;
@@ -60,6 +65,36 @@ pub fn unpack(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
         files.push((name, content));
     }
     Ok(files)
+}
+
+/// What a download of `files` is called: after the application or registry bundle among the
+/// set's `items` (`<id>-<version>.zip`), else the package whose manifest is `manifest`
+/// (`<package_id>-<version>.zip`), else the one folder every file is in; `package.zip` when none
+/// says. Only letters, digits, `.`, `-` and `_` are kept of a name.
+pub fn download_name(files: &PackageFiles, items: &[Item], manifest: Option<&str>) -> String {
+    let bundle = items
+        .iter()
+        .filter(|item| matches!(item.kind, Kind::Application | Kind::RegistryBundle))
+        .find_map(|item| split_key(item.id.as_deref()?))
+        .map(|(id, version)| format!("{id}-{version}"));
+    let package = || {
+        let manifest: Value = serde_json::from_slice(files.get(manifest?)?).ok()?;
+        Some(format!("{}-{}", manifest.get("package_id")?.as_str()?, manifest.get("version")?.as_str()?))
+    };
+    let folder = || {
+        let mut tops = files.paths().map(|path| path.split_once('/').map(|(top, _)| top));
+        let first = tops.next()??;
+        tops.all(|top| top == Some(first)).then(|| first.to_owned())
+    };
+    let stem: String = bundle
+        .or_else(package)
+        .or_else(folder)
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' })
+        .collect();
+    let stem = stem.trim_matches(['.', '-']);
+    format!("{}.zip", if stem.is_empty() { "package" } else { stem })
 }
 
 /// Every file as a zip entry, byte for byte: text deflated, binaries stored (they gain little,
@@ -199,5 +234,23 @@ mod tests {
         // With the folder zip_of adds, one entry more than the bound, under two names.
         let bytes = all_named_alike(zip_of(&entries));
         assert_eq!(unpack(&bytes).unwrap_err(), "the archive has 10001 entries; at most 10000 are read");
+    }
+
+    /// A download is named after what it holds: the set's bundle, else the package, else its
+    /// folder; never a name a disk would read as a path.
+    #[test]
+    fn a_download_is_named_after_what_it_holds() {
+        let mut files = PackageFiles::new();
+        files.insert("hello/manifest.json", br#"{"package_id": "acme.hello", "version": "1.2.0"}"#.to_vec());
+        files.insert("hello/contract.json", b"{}".to_vec());
+        assert_eq!(download_name(&files, &[], Some("hello/manifest.json")), "acme.hello-1.2.0.zip");
+        assert_eq!(download_name(&files, &[], None), "hello.zip");
+        let bundle =
+            Item { path: "b.json".into(), kind: Kind::RegistryBundle, id: Some("acme/flows@2.0.0".into()) };
+        assert_eq!(download_name(&files, &[bundle], Some("hello/manifest.json")), "acme-flows-2.0.0.zip");
+        files.insert("other/x.json", b"{}".to_vec());
+        assert_eq!(download_name(&files, &[], None), "package.zip");
+        files.insert("m.json", br#"{"package_id": "../..", "version": ""}"#.to_vec());
+        assert_eq!(download_name(&files, &[], Some("m.json")), "package.zip");
     }
 }

@@ -35,10 +35,30 @@ pub const DOCS: &[Doc] = &[
 /// The route of a document in the page's fragment.
 pub const ROUTE_PREFIX: &str = "docs/";
 
-/// The document a route names (`docs/execution.md`), or the README for any other docs route.
+/// The document a route names (`docs/execution.md`, with or without an anchor), or the README
+/// for any other docs route.
 pub fn find(route: &str) -> &'static Doc {
     let path = route.strip_prefix(ROUTE_PREFIX).unwrap_or(route);
+    let path = path.split_once('#').map_or(path, |(path, _)| path);
     DOCS.iter().find(|doc| doc.path == path).unwrap_or(&DOCS[0])
+}
+
+/// What a route points at inside its document (`docs/docs/diagnostics.md#manifest.kind`: the
+/// entry of `manifest.kind`).
+pub fn anchor(route: &str) -> Option<&str> {
+    route
+        .trim_start_matches('#')
+        .split_once('#')
+        .map(|(_, anchor)| anchor)
+        .filter(|anchor| !anchor.is_empty())
+}
+
+/// The document that lists every diagnostic code.
+const DIAGNOSTICS: &str = "docs/diagnostics.md";
+
+/// The route of a diagnostic code's entry in docs/diagnostics.md.
+pub fn code_route(code: &str) -> String {
+    format!("#{ROUTE_PREFIX}{DIAGNOSTICS}#{code}")
 }
 
 /// Where a link of the document at `doc_path` leads in the page: another document's route
@@ -169,6 +189,20 @@ mod tests {
             }
         }
         assert!(links > 0);
+    }
+
+    /// A diagnostic's code leads to its entry: the route opens docs/diagnostics.md, and every
+    /// code the checks give is written there as `code`, for the Docs view to find.
+    #[test]
+    fn a_code_route_opens_the_diagnostics_at_the_code() {
+        let route = code_route("manifest.misspelt_field");
+        assert_eq!(route, "#docs/docs/diagnostics.md#manifest.misspelt_field");
+        assert_eq!(find(route.trim_start_matches('#')).path, "docs/diagnostics.md");
+        assert_eq!(anchor(&route), Some("manifest.misspelt_field"));
+        assert_eq!(anchor("#docs/docs/diagnostics.md"), None);
+        let listed =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md")).unwrap();
+        assert!(listed.contains("`manifest.misspelt_field`"));
     }
 
     #[test]

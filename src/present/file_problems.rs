@@ -4,7 +4,7 @@
 //! fix's edits go, so the editor can type them (its undo then takes them back as one step).
 
 use crate::{
-    check::diagnostic::{Diagnostic, Edit},
+    check::diagnostic::{Diagnostic, Edit, Severity},
     package::json_path,
     present::position::{self, Position},
 };
@@ -16,6 +16,7 @@ pub struct FileProblem {
     pub position: Option<Position>,
     /// The diagnostic's code, or `json` for a parse error.
     pub code: String,
+    pub severity: Severity,
     pub message: String,
     pub fix: Vec<Edit>,
 }
@@ -34,6 +35,7 @@ pub fn problems<'a>(
         found.push(FileProblem {
             position: Some(position),
             code: "json".to_owned(),
+            severity: Severity::Error,
             message,
             fix: Vec::new(),
         });
@@ -42,11 +44,17 @@ pub fn problems<'a>(
         FileProblem {
             position: position::of_location(text, &diagnostic.location),
             code: diagnostic.code.to_owned(),
+            severity: diagnostic.severity,
             message: diagnostic.message.clone(),
             fix: diagnostic.fix.clone(),
         }
     }));
     found
+}
+
+/// What a quick fix does, in a few words (its edits' labels); `None` when there is none.
+pub fn fix_label(fix: &[Edit]) -> Option<String> {
+    (!fix.is_empty()).then(|| fix.iter().map(Edit::label).collect::<Vec<_>>().join(", "))
 }
 
 /// The gutter beside `text`: a number per line, `●` before those with a problem.
@@ -63,12 +71,20 @@ pub fn gutter(text: &str, problems: &[FileProblem]) -> String {
 /// first, so each is still where it was found when typed; `None` when the text has changed so
 /// that one is no longer there.
 pub fn fix_places<'e>(text: &str, edits: &'e [Edit]) -> Option<Vec<(Position, &'e str)>> {
-    let pairs: Vec<_> =
-        edits.iter().map(|edit| (edit.path.as_str(), edit.part, edit.json.as_str())).collect();
-    let places = json_path::places(text, &pairs)?;
+    let places = json_path::places(text, &parts(edits))?;
     Some(
         places.into_iter().map(|((start, end), json)| (position::of_range(text, start, end), json)).collect(),
     )
+}
+
+/// `text` with a quick fix's edits made at once (a file too large for the editor); `None` when
+/// one is no longer there.
+pub fn apply_fix(text: &str, edits: &[Edit]) -> Option<String> {
+    json_path::apply(text, &parts(edits))
+}
+
+fn parts(edits: &[Edit]) -> Vec<(&str, json_path::Part, &str)> {
+    edits.iter().map(|edit| (edit.path.as_str(), edit.part, edit.json.as_str())).collect()
 }
 
 #[cfg(test)]

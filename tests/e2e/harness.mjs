@@ -232,3 +232,54 @@ const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Refused before running: the detailed cause follows the prefix. */
 export const refused = (detail) => ({ end: 'failed',
   detail: new RegExp(`^refused before running: ${detail instanceof RegExp ? (detail.source.startsWith('^') ? detail.source.slice(1) : `.*${detail.source}`) : escape(detail)}`), verdict: COLLAPSED, stdout: '' });
+
+/** Asks the editor's module (editor.js, as the page imported it) for `what` of the open
+ *  file's editor (in the shadow root of `.code-editor`): `textOf` or `selectionOf`. */
+function askEditor(page, what) {
+  return page.evaluate(async (what) => (await import(new URL('editor.js', document.baseURI).href))[what](
+    document.querySelector('.code-editor')), what);
+}
+
+/** The open file's text in its editor, once the editor is open (CodeMirror draws only the
+ *  lines in view, so the text is asked of the editor itself). */
+export async function editorText(page) {
+  await page.getByTestId('editor').waitFor();
+  return askEditor(page, 'textOf');
+}
+
+/** Waits until the editor's text is `expected`, or holds `{ includes }`; returns it. */
+export async function waitForEditorText(page, expected) {
+  await page.getByTestId('editor').waitFor();
+  const found = await page.waitForFunction(async (expected) => {
+    const text = (await import(new URL('editor.js', document.baseURI).href)).textOf(
+      document.querySelector('.code-editor'));
+    const holds = typeof expected === 'string' ? text === expected : text?.includes(expected.includes);
+    return holds && text;
+  }, expected);
+  return found.jsonValue();
+}
+
+/** Replaces the open file's text in its editor as a paste would. */
+export async function pasteIntoEditor(page, text) {
+  await page.getByTestId('editor').waitFor();
+  await page.evaluate(async (text) => (await import(new URL('editor.js', document.baseURI).href)).pasteInto(
+    document.querySelector('.code-editor'), text), text);
+}
+
+/** The editor's selection (UTF-16 offsets) and whether it has the focus. */
+export async function editorSelection(page) {
+  await page.getByTestId('editor').waitFor();
+  return askEditor(page, 'selectionOf');
+}
+
+/** Waits until the editor selects some text (a diagnostic's place); returns that text. */
+export async function selectedInEditor(page) {
+  await page.getByTestId('editor').waitFor();
+  const selected = await page.waitForFunction(async () => {
+    const module = await import(new URL('editor.js', document.baseURI).href);
+    const host = document.querySelector('.code-editor');
+    const selection = module.selectionOf(host);
+    return selection && selection.to > selection.from && module.textOf(host).slice(selection.from, selection.to);
+  });
+  return selected.jsonValue();
+}

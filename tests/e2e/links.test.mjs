@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { EXAMPLES, openPlayground, runAndWait, shown, text } from './harness.mjs';
+import { EXAMPLES, editorText, openPlayground, pasteIntoEditor, runAndWait, shown, text } from './harness.mjs';
 
 let playground;
 before(async () => { playground = await openPlayground(); });
@@ -57,8 +57,8 @@ test('an example travels by its name, with only what was changed, and runs the s
   // An edit travels, and only it: the link grows by about the edit, not by the package.
   await page.getByTestId('file-list').getByRole('button', { name: 'manifest.json', exact: true }).click();
   const editor = page.getByTestId('editor');
-  const manifest = (await editor.inputValue()).replace(/"summary": "[^"]*"/, '"summary": "Shared with an edit."');
-  await editor.fill(manifest);
+  const manifest = (await editorText(page)).replace(/"summary": "[^"]*"/, '"summary": "Shared with an edit."');
+  await pasteIntoEditor(page, manifest);
   await page.getByTestId('file-changed').waitFor();
   await page.getByRole('button', { name: 'remove runtime-requests/suspended-denied.json' }).click();
   const edited = await share(page);
@@ -66,7 +66,7 @@ test('an example travels by its name, with only what was changed, and runs the s
   const opened = await openFresh(edited.link);
   assert.deepEqual(await fileNames(opened.page), files.filter((file) => !file.endsWith('suspended-denied.json')));
   await opened.page.getByTestId('file-list').getByRole('button', { name: 'manifest.json', exact: true }).click();
-  assert.equal(await opened.page.getByTestId('editor').inputValue(), manifest);
+  assert.equal(await editorText(opened.page), manifest);
   await opened.context.close();
   assert.deepEqual(problems, []);
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { EXAMPLES, HELLO_WASM, NEEDS_REFERENCE, REFERENCE, loadPackage, looseHello, openPlayground, runAndWait, shown, text, watchProblems } from './harness.mjs';
+import { EXAMPLES, HELLO_WASM, NEEDS_REFERENCE, selectedInEditor, REFERENCE, loadPackage, looseHello, openPlayground, runAndWait, shown, text, watchProblems } from './harness.mjs';
 
 const HELLO = resolve(EXAMPLES, 'hello-world');
 const GREET_ADA = 'runtime-requests/greet-ada.json';
@@ -72,7 +72,7 @@ test('a broken digest fails with Traverse\'s line, points at the field, and pass
   const diagnostic = page.locator('[data-testid="diagnostic"][data-code="digest.mismatch"]');
   await diagnostic.getByRole('button', { name: /manifest\.json \$\.binary\.expected_digest/ }).click();
   assert.equal(await text(page, 'file-view-path'), '$.binary.expected_digest');
-  assert.equal(await page.locator('[data-testid="file-view"] mark').textContent(), '"fnv1a64:0000000000000000"');
+  assert.equal(await selectedInEditor(page), '"fnv1a64:0000000000000000"', 'the editor selects the field\'s value');
 
   await loadPackage(page, files, { pinDigest: true });
   assert.match(await text(page, 'verdict'), /^Traverse loads this package/);

@@ -2,11 +2,11 @@
 // .zip (checked entry by entry), and every request and use case is run at once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { CLI, EXAMPLES, HELLO_WASM, loadPackage, looseHello, openPlayground, runAndWait, shown, text } from './harness.mjs';
+import { CLI, EXAMPLES, HELLO_WASM, editorSelection, editorText, loadPackage, pasteIntoEditor, looseHello, openPlayground, runAndWait, shown, text, waitForEditorText, watchProblems } from './harness.mjs';
 
 const index = JSON.parse(await readFile(resolve(EXAMPLES, 'index.json'), 'utf8'));
 
@@ -51,20 +51,22 @@ test('the strict lint is not in the first load; its warnings arrive from its wor
 
   await page.getByTestId('example-hello-world').click();
   await page.locator('[data-testid="verdict"].pass').waitFor();
+  assert.deepEqual(fetched.filter((path) => path.endsWith('/editor.js')), [], 'no editor before a file is opened');
   await page.getByTestId('file-list').getByRole('button', { name: 'runtime-requests/greet-ada.json', exact: true }).click();
   const editor = page.getByTestId('editor');
-  const original = await editor.inputValue();
+  const original = await editorText(page);
+  assert.deepEqual(fetched.filter((path) => path.endsWith('/editor.js')), ['/editor.js'], 'the editor once a file is opened');
   const strict = page.getByTestId('editor-problem').filter({ has: page.locator('code', { hasText: /^request\.strict_schema$/ }) });
   assert.equal(await strict.count(), 0);
 
   // Traverse runs an input with a key the schema forbids; only the strict lint names it.
-  await editor.fill(original.replace('"name": "Ada"', '"name": "Ada", "title": "Countess"'));
+  await pasteIntoEditor(page, original.replace('"name": "Ada"', '"name": "Ada", "title": "Countess"'));
   await strict.waitFor();
   assert.match(await strict.textContent(), /^\d+:\d+ request\.strict_schema stricter than Traverse, which accepts this input: Additional properties are not allowed \('title' was unexpected\)$/);
   assert.equal(await page.locator('[data-testid="verdict"].pass').count(), 1, 'a warning never changes the verdict');
   assert.ok(fetched.some((path) => path.startsWith('/linter')), 'the lint worker was fetched once there was a request');
 
-  await editor.fill(original);
+  await pasteIntoEditor(page, original);
   await page.getByTestId('file-changed').waitFor({ state: 'detached' });
   await strict.waitFor({ state: 'detached' });
   await context.close();
@@ -81,14 +83,16 @@ test('a manifest broken as JSON is fixed in the editor, reverted, fixed again an
 
   await page.getByTestId('file-list').getByRole('button', { name: 'manifest.json', exact: true }).click();
   const editor = page.getByTestId('editor');
-  assert.equal(await editor.inputValue(), broken);
+  assert.equal(await editorText(page), broken);
   const parse = page.getByTestId('editor-problem').filter({ has: page.locator('code', { hasText: /^json$/ }) });
   assert.equal(await parse.textContent(), '2:32 json key must be a string at line 2 column 32');
+  // The parse error is marked in the text where it is, as a lint mark of the editor.
+  await page.locator('.cm-lintRange-error').first().waitFor();
   await parse.getByRole('button').click();
-  assert.deepEqual(await editor.evaluate((area) => [document.activeElement === area, area.selectionStart]),
-    [true, broken.indexOf(',,') + 1]);
+  const at = broken.indexOf(',,') + 1;
+  assert.deepEqual(await editorSelection(page), { from: at, to: at, focused: true });
 
-  await editor.fill(fixed);
+  await pasteIntoEditor(page, fixed);
   await page.locator('[data-testid="verdict"].pass').waitFor();
   assert.equal(await shown(page, 'file-changed'), 'edited');
   assert.equal(await page.getByTestId('editor-problem').count(), 0);
@@ -97,15 +101,15 @@ test('a manifest broken as JSON is fixed in the editor, reverted, fixed again an
   await page.getByTestId('file-revert').click();
   await page.locator('[data-testid="verdict"].fail').waitFor();
   assert.equal(await shown(page, 'file-changed'), null);
-  assert.equal(await editor.inputValue(), broken);
+  await waitForEditorText(page, broken);
 
-  // Tab indents where the cursor is, as typing would.
-  await editor.fill(fixed);
-  await editor.evaluate((area) => area.setSelectionRange(0, 0));
+  // Tab indents the line, Backspace takes the indent back, as in any code editor.
+  await pasteIntoEditor(page, fixed);
+  await editor.press('Control+Home');
   await editor.press('Tab');
-  assert.equal(await editor.inputValue(), `  ${fixed}`);
+  await waitForEditorText(page, `  ${fixed}`);
   await editor.press('Backspace');
-  await editor.press('Backspace');
+  await waitForEditorText(page, fixed);
   await page.locator('[data-testid="verdict"].pass').waitFor();
 
   const one = await download(page, 'download-file');
@@ -113,7 +117,7 @@ test('a manifest broken as JSON is fixed in the editor, reverted, fixed again an
   assert.equal(await readFile(one.path, 'utf8'), fixed);
 
   const whole = await download(page, 'download-package');
-  assert.equal(whole.name, 'package.zip');
+  assert.equal(whole.name, 'playground.examples.hello-world-1.0.0.zip', 'named after the package it holds');
   const entries = unzip(whole.path);
   assert.deepEqual(Object.keys(entries).sort(), ['contract.json', 'hello-world.wasm', 'lib.rs', 'manifest.json']);
   assert.equal(entries['manifest.json'].toString(), fixed);
@@ -124,11 +128,83 @@ test('a manifest broken as JSON is fixed in the editor, reverted, fixed again an
   await page.reload();
   await page.locator('[data-testid="verdict"].pass').waitFor();
   await page.getByTestId('file-list').getByRole('button', { name: 'manifest.json', exact: true }).click();
-  assert.equal(await page.getByTestId('editor').inputValue(), fixed);
+  assert.equal(await editorText(page), fixed);
   // The package taken away passes the command line's checks too.
   const folder = resolve(work, 'unzipped');
   execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', whole.path, folder]);
   assert.match(execFileSync(CLI, ['check', resolve(folder, 'manifest.json')], { encoding: 'utf8' }), /traverse inspect: passes/);
+  assert.deepEqual(problems, []);
+});
+
+test('where the editor cannot start, the page\'s own text field edits the file', async () => {
+  const context = await playground.browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await page.route('**/editor.js', (route) => route.abort());
+  await page.goto(playground.url);
+  await page.getByTestId('example-hello-world').click();
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  await page.getByTestId('file-list').getByRole('button', { name: 'manifest.json', exact: true }).click();
+  await page.getByTestId('editor-fallback').waitFor();
+  assert.match(await text(page, 'editor-fallback'), /^The editor could not start \(.+\): this is the page's own text field\.$/);
+  const editor = page.getByTestId('editor');
+  assert.equal(await editor.evaluate((element) => element.tagName), 'TEXTAREA');
+  const original = await editor.inputValue();
+  await editor.fill(original.replace('"format": "wasm"', '"format": "elf"'));
+  await page.locator('[data-testid="verdict"].fail').waitFor();
+  assert.equal(await shown(page, 'file-changed'), 'edited');
+  assert.deepEqual(problems.filter((problem) => !problem.includes('net::ERR_FAILED')), [], "only the editor's refused load");
+  await context.close();
+});
+
+test('a package laid out as Traverse lays it out downloads under its own name, and a stock unzip gives a package the CLI passes', async () => {
+  const { page, problems } = await playground.newPage();
+  // Traverse's layout: the contract in a folder of its own, three levels above the manifest.
+  const root = resolve(work, 'traverse-layout');
+  const agent = resolve(root, 'examples/hello/agent');
+  const manifest = JSON.parse(await readFile(resolve(EXAMPLES, 'hello-world/manifest.json'), 'utf8'));
+  manifest.capability_ref.contract_path = '../../../contracts/hello/contract.json';
+  await mkdir(resolve(agent, 'src'), { recursive: true });
+  await mkdir(resolve(agent, 'artifacts'), { recursive: true });
+  await mkdir(resolve(root, 'contracts/hello'), { recursive: true });
+  await writeFile(resolve(agent, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  await copyFile(resolve(EXAMPLES, 'hello-world/src/lib.rs'), resolve(agent, 'src/lib.rs'));
+  await copyFile(HELLO_WASM, resolve(agent, 'artifacts/hello-world.wasm'));
+  await copyFile(resolve(EXAMPLES, 'hello-world/contract.json'), resolve(root, 'contracts/hello/contract.json'));
+  // The person drops the package's folder, then gives the contract it asks for.
+  await page.getByTestId('folder-input').setInputFiles(agent);
+  await page.getByTestId('missing-file').filter({ hasText: 'contract.json' }).getByTestId('add-file')
+    .setInputFiles(resolve(root, 'contracts/hello/contract.json'));
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+
+  const whole = await download(page, 'download-package');
+  assert.equal(whole.name, 'playground.examples.hello-world-1.0.0.zip');
+  const out = resolve(work, 'unzipped-traverse-layout');
+  const unzipped = spawnSync('unzip', ['-q', whole.path, '-d', out], { encoding: 'utf8' });
+  assert.equal(unzipped.status, 0, unzipped.stderr);
+  assert.equal(unzipped.stderr, '', 'unzip warns of no entry');
+  const manifests = execFileSync('find', [out, '-name', 'manifest.json'], { encoding: 'utf8' }).trim().split('\n');
+  assert.equal(manifests.length, 1);
+  assert.match(execFileSync(CLI, ['check', manifests[0]], { encoding: 'utf8' }), /traverse inspect: passes/);
+  assert.deepEqual(problems, []);
+});
+
+test('a diagnostic\'s code opens its entry in the Docs view', async () => {
+  const { page, problems } = await playground.newPage();
+  const files = await looseHello();
+  const manifest = JSON.parse(files[0].buffer.toString());
+  manifest.binary.format = 'elf';
+  await loadPackage(page, [{ ...files[0], buffer: Buffer.from(JSON.stringify(manifest, null, 2)) }, ...files.slice(1)]);
+  await page.locator('[data-testid="diagnostic"][data-code="manifest.binary_format"] a.code').click();
+  const entry = page.locator('[data-testid="doc"] tr[data-target]');
+  await entry.waitFor();
+  assert.equal(await entry.count(), 1);
+  assert.match(await entry.textContent(), /manifest\.binary_format.*must be/s);
+  assert.equal(await page.evaluate(() => location.hash), '#docs/docs/diagnostics.md#manifest.binary_format');
+  assert.ok(await entry.evaluate((row) => {
+    const box = row.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= innerHeight;
+  }), 'the entry is scrolled into view');
   assert.deepEqual(problems, []);
 });
 
@@ -145,13 +221,18 @@ test('quick fixes set what Traverse requires, as edits that undo takes back', as
   await fixes.filter({ hasText: 'binary.format' }).click();
   await page.locator('[data-testid="verdict"].pass').waitFor();
   const editor = page.getByTestId('editor');
-  const fixed = await editor.inputValue();
+  const fixed = await editorText(page);
   assert.equal(fixed, JSON.stringify({ ...manifest, binary: { ...manifest.binary, format: 'wasm', abi_version: '1.0.0' } }, null, 2));
   assert.equal(await shown(page, 'file-changed'), 'edited');
-  // Each fix was typed into the editor: undo takes the last one back, and the checks follow.
+  // Each fix is one step of the editor's history: undo takes the last one back, then the
+  // first, and the checks follow; redo applies it again.
   await editor.press('Control+z');
   await page.locator('[data-testid="verdict"].fail').waitFor();
-  assert.equal(await editor.inputValue(), fixed.replace('"format": "wasm"', '"format": "elf"'));
+  assert.equal(await editorText(page), fixed.replace('"format": "wasm"', '"format": "elf"'));
+  await editor.press('Control+z');
+  await waitForEditorText(page, JSON.stringify(manifest, null, 2));
+  await editor.press('Control+Shift+z');
+  await waitForEditorText(page, fixed.replace('"format": "wasm"', '"format": "elf"'));
   assert.deepEqual(problems, []);
 });
 
@@ -166,9 +247,8 @@ test('a rename fix renames the key: workflow_refs becomes known_compositions, it
   const fix = page.locator('[data-testid="diagnostic"] [data-testid="quick-fix"]');
   assert.deepEqual(await fix.allTextContents(), ['Fix: rename $.workflow_refs to "known_compositions"']);
   await fix.click();
-  const editor = page.getByTestId('editor');
-  await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('known_compositions'));
-  assert.equal(await editor.inputValue(), written.replace('"workflow_refs": []', '"known_compositions": []'));
+  await waitForEditorText(page, { includes: 'known_compositions' });
+  assert.equal(await editorText(page), written.replace('"workflow_refs": []', '"known_compositions": []'));
   await page.locator('[data-testid="verdict"].pass').waitFor();
   assert.equal(await page.locator('[data-testid="diagnostic"][data-code="manifest.legacy_workflow_refs"]').count(), 0);
   assert.deepEqual(problems, []);
@@ -305,11 +385,21 @@ test('six breakages of one package, each fixed in the page, and the package take
   const editor = page.getByTestId('editor');
   const codes = () => page.locator('[data-testid="diagnostic"].severity-error').evaluateAll((ds) => ds.map((d) => d.dataset.code));
 
-  // 1. The typo, in the editor.
+  // 1. The typo. Traverse's line is its parse error, word for word, but every other problem
+  // shows at once, as the checks go on with what was meant; the typo is named with the field it
+  // stands for, and its quick fix renames the key.
   assert.match(await text(page, 'verdict-line'), /missing field `binary`/);
+  assert.deepEqual((await codes()).sort(), ['digest.mismatch', 'linkage.capability_ref', 'linkage.constraints', 'manifest.parse']);
+  const misspelt = page.locator('[data-testid="diagnostic"][data-code="manifest.misspelt_field"]');
+  assert.match(await misspelt.textContent(), /`binray`: did you mean `binary`\?/);
   await open('manifest.json');
-  await editor.fill((await editor.inputValue()).replace('"binray"', '"binary"'));
-  await page.locator('[data-testid="diagnostic"][data-code="linkage.capability_ref"]').waitFor();
+  // The parse error is where the typo is, not at the manifest's closing brace.
+  const parse = page.getByTestId('editor-problem').filter({ has: page.locator('code', { hasText: /^manifest\.parse$/ }) });
+  const line = typo.split('\n').findIndex((text) => text.includes('"binray"')) + 1;
+  assert.match(await parse.textContent(), new RegExp(`^${line}:\\d+ manifest\\.parse `));
+  await misspelt.getByTestId('quick-fix').click();
+  await page.locator('[data-testid="diagnostic"][data-code="manifest.parse"]').waitFor({ state: 'detached' });
+  assert.equal(await editorText(page), typo.replace('"binray"', '"binary"'));
   assert.deepEqual((await codes()).sort(), ['digest.mismatch', 'linkage.capability_ref', 'linkage.constraints']);
   // 2 and 3. The contract's version and the constraint, by their quick fixes.
   for (const code of ['linkage.capability_ref', 'linkage.constraints']) {
@@ -323,7 +413,7 @@ test('six breakages of one package, each fixed in the page, and the package take
   const row = page.getByTestId('request-verdict').filter({ hasText: 'greet.json' });
   assert.match(await row.locator('code').textContent(), /^exit 2: failed to parse runtime request greet\.json: invalid type: integer `7`, expected a string/);
   await open('greet.json');
-  await editor.fill((await editor.inputValue()).replace('"request_id": 7', '"request_id": "greet-7"'));
+  await pasteIntoEditor(page, (await editorText(page)).replace('"request_id": 7', '"request_id": "greet-7"'));
   await row.filter({ hasText: 'runs: nothing stops it' }).waitFor();
   // 6. The input follows: the request chosen, its stdin shown, and it runs.
   await page.getByTestId('request-select').selectOption('greet.json');

@@ -260,6 +260,26 @@ pub fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Scrolls `article` to the first table row with a `<code>` that reads `entry`, and marks that
+/// row (`data-target`) and no other.
+pub fn mark_entry(article: &web_sys::HtmlElement, entry: &str) {
+    let all = |selector: &str| {
+        let found = article.query_selector_all(selector).ok();
+        (0..found.as_ref().map_or(0, web_sys::NodeList::length))
+            .filter_map(move |index| found.as_ref()?.item(index)?.dyn_into::<web_sys::Element>().ok())
+    };
+    for row in all("tr[data-target]") {
+        let _ = row.remove_attribute("data-target");
+    }
+    let row = all("td code")
+        .find(|code| code.text_content().as_deref() == Some(entry))
+        .and_then(|code| code.closest("tr").ok().flatten());
+    if let Some(row) = row {
+        let _ = row.set_attribute("data-target", "");
+        row.scroll_into_view();
+    }
+}
+
 /// Types `text` into the focused text field as the user would, so undo takes it back.
 pub fn insert_text(text: &str) {
     let document = web_sys::window().and_then(|window| window.document());

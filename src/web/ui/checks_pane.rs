@@ -17,7 +17,7 @@ use crate::{
         host_abi::{self, ImportStatus},
         module_info::{ExternKind, ModuleInfo},
     },
-    present::number::grouped,
+    present::{docs, file_problems, number::grouped},
     run::module_text::{MAX_TEXT_BYTES, ModuleText},
 };
 
@@ -187,7 +187,7 @@ pub fn Diagnostics(mut diagnostics: Vec<Diagnostic>) -> impl IntoView {
                 view! {
                     <li data-testid="diagnostic" data-code=d.code class=format!("severity-{severity}")>
                         <span class="severity">{severity}</span>" "
-                        <code class="code">{d.code}</code>" "
+                        <a class="code" href=docs::code_route(d.code) title="what this code means"><code>{d.code}</code></a>" "
                         <button class="link place" title="show in the file"
                             on:click=move |_| playground.view_file(Some(location.clone()))>
                             {d.location.to_string()}
@@ -208,7 +208,7 @@ pub fn Diagnostics(mut diagnostics: Vec<Diagnostic>) -> impl IntoView {
 #[component]
 pub fn QuickFix(file: String, fix: Vec<Edit>) -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let label = fix.iter().map(Edit::label).collect::<Vec<_>>().join(", ");
+    let label = file_problems::fix_label(&fix).unwrap_or_default();
     view! {
         <button class="small" data-testid="quick-fix" title="an edit of the file: undo or Revert takes it back"
             on:click=move |_| playground.apply_fix(&file, fix.clone())>{format!("Fix: {label}")}</button>

@@ -27,6 +27,16 @@ pub fn DocsView(route: RwSignal<String>) -> impl IntoView {
             (path, html)
         }
     });
+    // A route to an entry (a diagnostic code's) scrolls to the row that lists it and marks it.
+    let article = NodeRef::<leptos::html::Article>::new();
+    Effect::new(move |_| {
+        let (Some(article), Some(anchor)) =
+            (article.get(), route.with(|route| docs::anchor(route).map(str::to_owned)))
+        else {
+            return;
+        };
+        browser::mark_entry(&article, &anchor);
+    });
     view! {
         <main class="docs">
             <nav aria-label="documents">
@@ -41,7 +51,7 @@ pub fn DocsView(route: RwSignal<String>) -> impl IntoView {
             {move || match shown.get() {
                 // Our own Markdown, from the page's own server: trusted HTML.
                 Some((shown, Ok(html))) if shown == path.get() => view! {
-                    <article class="markdown" data-testid="doc" inner_html=html></article>
+                    <article class="markdown" data-testid="doc" inner_html=html node_ref=article></article>
                 }.into_any(),
                 Some((shown, Err(error))) if shown == path.get() => view! {
                     <p class="error" data-testid="doc-error" role="alert">{error}</p>

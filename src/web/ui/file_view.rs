@@ -1,18 +1,16 @@
-//! The open file: a text file in an editor (line numbers, JSON coloured, Tab, the browser's own
-//! undo, the file's problems at their line, a click on one puts the cursor there), a large one
-//! read-only, a binary by its size; downloaded or put back as loaded from its header.
+//! The open file: a text file in an editor, a large one read-only, a binary by its size;
+//! downloaded or put back as loaded from its header.
 //!
-//! The editor is a `<textarea>` over the coloured text rather than an editor component: the
-//! well-kept ones (CodeMirror, Monaco) are JavaScript that trunk would have to bundle, and the
-//! page needs only what a textarea gives plus colour and places.
-
-use std::time::Duration;
+//! The editor is CodeMirror (`code_editor`), imported when a file is first opened. Where it
+//! cannot start, the file is edited in the page's own text field instead: a `<textarea>` over
+//! the coloured text, with line numbers, Tab, the browser's undo and the problems at their line.
 
 use leptos::{ev, html, prelude::*};
 
 use super::{
     browser,
     checks_pane::QuickFix,
+    code_editor::{self, CHECK_DELAY, CodeEditor},
     state::{EDIT_LIMIT_BYTES, Playground},
 };
 use crate::{
@@ -27,8 +25,6 @@ use crate::{
 
 /// Larger texts are edited without colour, which costs a parse and a span per token per keystroke.
 const COLOUR_LIMIT_BYTES: usize = 256 << 10;
-/// How long typing must pause before the checks run on the edit.
-const CHECK_DELAY: Duration = Duration::from_millis(200);
 
 #[component]
 pub fn FileView() -> impl IntoView {
@@ -108,17 +104,41 @@ fn ReadOnly(file: String, mark_path: Option<String>) -> impl IntoView {
     view! { <pre class="code" data-testid="file-view-text">{coloured(&text, mark)}</pre> }
 }
 
+/// CodeMirror once it is imported, the page's own text field if it cannot be.
 #[component]
 fn Editor(file: String, mark_path: Memo<Option<String>>) -> impl IntoView {
+    let module = match code_editor::loaded() {
+        Some(loaded) => RwSignal::new(Some(loaded)),
+        None => {
+            let module = RwSignal::new(None);
+            leptos::task::spawn_local(async move {
+                let _ = module.try_set(Some(code_editor::load().await));
+            });
+            module
+        }
+    };
+    let file = StoredValue::new(file);
+    move || match module.get() {
+        None => view! { <p class="note" data-testid="editor-loading">"Opening the editor…"</p> }.into_any(),
+        Some(Ok(module)) => {
+            view! { <CodeEditor module=module file=file.get_value() mark_path=mark_path /> }.into_any()
+        }
+        Some(Err(error)) => view! {
+            <p class="note" data-testid="editor-fallback">
+                {format!("The editor could not start ({error}): this is the page's own text field.")}
+            </p>
+            <TextEditor file=file.get_value() mark_path=mark_path />
+        }
+        .into_any(),
+    }
+}
+
+/// The page's own text field, where CodeMirror cannot start.
+#[component]
+fn TextEditor(file: String, mark_path: Memo<Option<String>>) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let path = StoredValue::new(file);
-    let committed = Memo::new(move |_| {
-        path.with_value(|path| {
-            playground
-                .files()
-                .with(|files| files.get(path).map(|bytes| String::from_utf8_lossy(bytes).into_owned()))
-        })
-    });
+    let committed = Memo::new(move |_| path.with_value(|path| playground.text_of(path)));
     // What was typed since the last commit to the page's state.
     let draft = RwSignal::new(None::<String>);
     let text = Memo::new(move |_| draft.get().unwrap_or_else(|| committed.get().unwrap_or_default()));
@@ -151,22 +171,7 @@ fn Editor(file: String, mark_path: Memo<Option<String>>) -> impl IntoView {
     };
     on_cleanup(commit);
 
-    let problems = Memo::new(move |_| {
-        text.with(|text| {
-            path.with_value(|path| {
-                playground.checked.with(|checked| {
-                    playground.lint().with(|lint| {
-                        let report = checked.as_ref().map(|checked| &checked.report);
-                        let diagnostics = report.into_iter().flat_map(|report| {
-                            let requests = report.requests.iter().flat_map(|request| &request.diagnostics);
-                            report.diagnostics().chain(requests)
-                        });
-                        file_problems::problems(path, text, diagnostics.chain(lint))
-                    })
-                })
-            })
-        })
-    });
+    let problems = problems_of(playground, path, text);
     let gutter =
         Memo::new(move |_| text.with(|text| problems.with(|problems| file_problems::gutter(text, problems))));
     let mark = move || mark_path.with(|path| text.with(|text| json_path::locate(text, path.as_deref()?)));
@@ -245,16 +250,55 @@ fn Editor(file: String, mark_path: Memo<Option<String>>) -> impl IntoView {
                     on:input=on_input on:blur=move |_| commit() on:keydown=on_keydown on:scroll=on_scroll></textarea>
             </div>
         </div>
+        <ProblemList problems=problems file=path.get_value() place=Callback::new(place_cursor) />
+    }
+}
+
+/// The problems of the file at `path` holding `text`: the report's and the strict lint's
+/// diagnostics located in it ([`file_problems::problems`]).
+pub(super) fn problems_of(
+    playground: Playground,
+    path: StoredValue<String>,
+    text: Memo<String>,
+) -> Memo<Vec<FileProblem>> {
+    Memo::new(move |_| {
+        text.with(|text| {
+            path.with_value(|path| {
+                playground.checked.with(|checked| {
+                    playground.lint().with(|lint| {
+                        let report = checked.as_ref().map(|checked| &checked.report);
+                        let diagnostics = report.into_iter().flat_map(|report| {
+                            let requests = report.requests.iter().flat_map(|request| &request.diagnostics);
+                            report.diagnostics().chain(requests)
+                        });
+                        file_problems::problems(path, text, diagnostics.chain(lint))
+                    })
+                })
+            })
+        })
+    })
+}
+
+/// The file's problems under its editor: each at its place (a click puts the cursor there),
+/// with its quick fix.
+#[component]
+pub(super) fn ProblemList(
+    problems: Memo<Vec<FileProblem>>,
+    file: String,
+    place: Callback<Position>,
+) -> impl IntoView {
+    let file = StoredValue::new(file);
+    view! {
         <ul class="editor-problems" data-testid="editor-problems">
-            {move || problems.get().into_iter().map(|FileProblem { position, code, message, fix }| view! {
+            {move || problems.get().into_iter().map(|FileProblem { position, code, message, fix, .. }| view! {
                 <li data-testid="editor-problem">
                     {position.map(|position| view! {
-                        <button class="link place" on:click=move |_| place_cursor(position)>
+                        <button class="link place" on:click=move |_| place.run(position)>
                             {format!("{}:{}", position.line, position.column)}
                         </button>" "
                     })}
                     <code>{code}</code>" "{message}
-                    {(!fix.is_empty()).then(|| view! { " " <QuickFix file=path.get_value() fix=fix /> })}
+                    {(!fix.is_empty()).then(|| view! { " " <QuickFix file=file.get_value() fix=fix /> })}
                 </li>
             }).collect_view()}
         </ul>

@@ -160,9 +160,14 @@ pub fn FilesPane() -> impl IntoView {
     let manifests = Memo::new(move |_| playground.files().with(workspace::manifests));
     // Every file as it is in the page: edits as edited, the rest byte for byte as loaded.
     let download_package = move |_| {
+        let name = playground.files().with_untracked(|files| {
+            playground.set.with_untracked(|(items, _)| {
+                archive::download_name(files, items, playground.manifest.get_untracked().as_deref())
+            })
+        });
         let packed = playground.files().with_untracked(archive::pack);
-        if let Err(error) = packed.and_then(|zip| browser::download("package.zip", &zip)) {
-            playground.notify("package.zip", format!("could not be made: {error}"));
+        if let Err(error) = packed.and_then(|zip| browser::download(&name, &zip)) {
+            playground.notify(name, format!("could not be made: {error}"));
         }
     };
 

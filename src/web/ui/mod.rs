@@ -12,6 +12,7 @@
 mod app;
 mod browser;
 mod checks_pane;
+mod code_editor;
 mod composition_view;
 mod docs_view;
 mod embed_view;

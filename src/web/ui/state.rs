@@ -19,12 +19,14 @@ use crate::{
     package::{
         PackageFiles,
         digest::Digests,
-        json_path,
         workspace::{self, Item, Kind, Reference},
     },
-    present::share_link::{
-        ExampleBase, Input, LINK_LIMIT_BYTES, Linked, MAX_KEPT_STDIN_BYTES, SharedState, Unpacked,
-        shipped_digest,
+    present::{
+        file_problems,
+        share_link::{
+            ExampleBase, Input, LINK_LIMIT_BYTES, Linked, MAX_KEPT_STDIN_BYTES, SharedState, Unpacked,
+            shipped_digest,
+        },
     },
     run::{
         compose,
@@ -195,6 +197,11 @@ impl Playground {
 
     pub fn files(&self) -> ReadSignal<PackageFiles> {
         self.files.read_only()
+    }
+
+    /// The file at `path` as text (invalid UTF-8 replaced), tracked.
+    pub fn text_of(&self, path: &str) -> Option<String> {
+        self.files.with(|files| files.get(path).map(|bytes| String::from_utf8_lossy(bytes).into_owned()))
     }
 
     pub fn input(&self) -> ReadSignal<InputChoice> {
@@ -455,11 +462,9 @@ impl Playground {
             self.pending_fix.set(Some((file.to_owned(), edits)));
             return;
         }
-        let pairs: Vec<_> =
-            edits.iter().map(|edit| (edit.path.as_str(), edit.part, edit.json.as_str())).collect();
-        let fixed = self
-            .files
-            .with_untracked(|files| json_path::apply(std::str::from_utf8(files.get(file)?).ok()?, &pairs));
+        let fixed = self.files.with_untracked(|files| {
+            file_problems::apply_fix(std::str::from_utf8(files.get(file)?).ok()?, &edits)
+        });
         match fixed {
             Some(fixed) => self.edit_file(file, fixed),
             None => self.notify(file, "has changed since it was checked: the fix no longer applies"),
