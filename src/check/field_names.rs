@@ -1,23 +1,13 @@
 //! Misspelt field names. Traverse ignores a key its structs do not name, so `"fromat"` is
 //! dropped in silence and the parse then stops on the missing `format`, at the object's closing
 //! brace. Here every object of a manifest is compared with the fields Traverse's struct for it
-//! has (read from the struct's own `Deserialize`, so the lists never drift from the structs),
-//! and an unknown key close to a field the object lacks is named, with the rename as its quick
-//! fix.
+//! has, and an unknown key close to a field the object lacks is named, with the rename as its
+//! quick fix. The lists are written out (reading them from the structs' `Deserialize` at run
+//! time would put a second copy of each in the page); a test holds them to the structs.
 
-use serde::{
-    Deserialize,
-    de::{self, Visitor},
-};
 use serde_json::Value;
 
-use crate::check::{
-    diagnostic::{Diagnostic, Edit, Location},
-    manifest::{
-        CapabilityPackageReference, Manifest, PackageBinaryReference, PackageConstraintDeclaration,
-        PackageModelDependency, PackageSourceReference, PackageWorkflowReference,
-    },
-};
+use crate::check::diagnostic::{Diagnostic, Edit, Location};
 
 /// The most edits (strsim's Damerau–Levenshtein: a swap of two letters is one) between a key
 /// and the field it is taken for: `fromat` is one from `format`, `binray` one from `binary`.
@@ -39,26 +29,48 @@ impl Misspelt {
     }
 }
 
+/// The fields of the manifest's structs, as their `Deserialize` names them.
+const MANIFEST: &[&str] = &[
+    "kind",
+    "schema_version",
+    "package_id",
+    "version",
+    "summary",
+    "capability_ref",
+    "known_compositions",
+    "workflow_refs",
+    "source",
+    "binary",
+    "constraints",
+    "model_dependencies",
+];
+const CAPABILITY_REF: &[&str] = &["id", "version", "contract_path"];
+const SOURCE: &[&str] = &["path", "language", "entry"];
+const BINARY: &[&str] = &["path", "format", "expected_digest", "abi_version"];
+const CONSTRAINTS: &[&str] = &["host_api_access", "network_access", "filesystem_access"];
+const WORKFLOW_REF: &[&str] = &["workflow_id", "workflow_version"];
+const MODEL_DEPENDENCY: &[&str] = &["interface", "purpose"];
+
 /// The unknown keys of `manifest`'s objects that stand for a field the object lacks, in the
 /// order of the file's objects.
 pub fn misspelt_in_manifest(manifest: &Value) -> Vec<Misspelt> {
     let mut found = Vec::new();
-    check_object(manifest, "$", fields_of::<Manifest>(), &mut found);
-    let nested: [(&str, &'static [&'static str]); 4] = [
-        ("capability_ref", fields_of::<CapabilityPackageReference>()),
-        ("source", fields_of::<PackageSourceReference>()),
-        ("binary", fields_of::<PackageBinaryReference>()),
-        ("constraints", fields_of::<PackageConstraintDeclaration>()),
+    check_object(manifest, "$", MANIFEST, &mut found);
+    let nested = [
+        ("capability_ref", CAPABILITY_REF),
+        ("source", SOURCE),
+        ("binary", BINARY),
+        ("constraints", CONSTRAINTS),
     ];
     for (name, fields) in nested {
         if let Some(object) = manifest.get(name) {
             check_object(object, &format!("$.{name}"), fields, &mut found);
         }
     }
-    let lists: [(&str, &'static [&'static str]); 3] = [
-        ("known_compositions", fields_of::<PackageWorkflowReference>()),
-        ("workflow_refs", fields_of::<PackageWorkflowReference>()),
-        ("model_dependencies", fields_of::<PackageModelDependency>()),
+    let lists = [
+        ("known_compositions", WORKFLOW_REF),
+        ("workflow_refs", WORKFLOW_REF),
+        ("model_dependencies", MODEL_DEPENDENCY),
     ];
     for (name, fields) in lists {
         for (index, item) in manifest.get(name).and_then(Value::as_array).into_iter().flatten().enumerate() {
@@ -116,50 +128,63 @@ fn check_object(object: &Value, path: &str, fields: &'static [&'static str], fou
     }
 }
 
-/// The fields `T`'s derived `Deserialize` names: it is asked to read a struct from a
-/// deserializer that only takes note of the names.
-fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
-    let mut names: &'static [&'static str] = &[];
-    let _ = T::deserialize(FieldNames(&mut names));
-    names
-}
-
-struct FieldNames<'n>(&'n mut &'static [&'static str]);
-
-impl<'de> de::Deserializer<'de> for FieldNames<'_> {
-    type Error = de::value::Error;
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        fields: &'static [&'static str],
-        _visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        *self.0 = fields;
-        Err(de::Error::custom("only the field names were asked for"))
-    }
-
-    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
-        Err(de::Error::custom("only a struct's field names can be asked for"))
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
-        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use serde::{
+        Deserialize,
+        de::{self, Visitor},
+    };
 
+    use super::*;
+    use crate::check::manifest::{
+        CapabilityPackageReference, Manifest, PackageBinaryReference, PackageConstraintDeclaration,
+        PackageModelDependency, PackageSourceReference, PackageWorkflowReference,
+    };
+
+    /// The lists are the fields of Traverse's structs, as their `Deserialize` names them: a
+    /// field added to a struct and not to its list fails here.
     #[test]
-    fn the_fields_are_the_structs_own() {
-        assert_eq!(
-            fields_of::<PackageBinaryReference>(),
-            ["path", "format", "expected_digest", "abi_version"]
-        );
-        assert_eq!(fields_of::<Manifest>().len(), 12);
+    fn the_lists_are_the_structs_own_fields() {
+        assert_eq!(fields_of::<Manifest>(), MANIFEST);
+        assert_eq!(fields_of::<CapabilityPackageReference>(), CAPABILITY_REF);
+        assert_eq!(fields_of::<PackageSourceReference>(), SOURCE);
+        assert_eq!(fields_of::<PackageBinaryReference>(), BINARY);
+        assert_eq!(fields_of::<PackageConstraintDeclaration>(), CONSTRAINTS);
+        assert_eq!(fields_of::<PackageWorkflowReference>(), WORKFLOW_REF);
+        assert_eq!(fields_of::<PackageModelDependency>(), MODEL_DEPENDENCY);
+    }
+
+    /// The fields `T`'s derived `Deserialize` names: it is asked to read a struct from a
+    /// deserializer that only takes note of the names.
+    fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+        let mut names: &'static [&'static str] = &[];
+        let _ = T::deserialize(FieldNames(&mut names));
+        names
+    }
+
+    struct FieldNames<'n>(&'n mut &'static [&'static str]);
+
+    impl<'de> de::Deserializer<'de> for FieldNames<'_> {
+        type Error = de::value::Error;
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("only the field names were asked for"))
+        }
+
+        fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("only a struct's field names can be asked for"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
     }
 
     #[test]

@@ -214,25 +214,30 @@ pub fn CodeEditor(module: EditorModule, file: String, mark_path: Memo<Option<Str
         if !ready.get() {
             return;
         }
-        let Some(edits) = path.with_value(|path| playground.take_fix(path)) else { return };
+        let fixes = path.with_value(|path| playground.take_fixes(path));
+        if fixes.is_empty() {
+            return;
+        }
         editor.with_value(|editor| {
             let Some(editor) = editor else { return };
-            let current = editor.text();
-            let Some(places) = file_problems::fix_places(&current, &edits) else {
-                return path.with_value(|path| {
-                    playground.notify(path, "has changed since it was checked: the fix no longer applies")
-                });
-            };
-            let changes: Vec<Change> = places
-                .iter()
-                .map(|(position, insert)| Change {
-                    from: position.utf16_start,
-                    to: position.utf16_end,
-                    insert,
-                })
-                .collect();
-            if let Ok(changes) = serde_wasm_bindgen::to_value(&changes) {
-                editor.apply_changes(changes);
+            for edits in &fixes {
+                let current = editor.text();
+                let Some(places) = file_problems::fix_places(&current, edits) else {
+                    return path.with_value(|path| {
+                        playground.notify(path, "has changed since it was checked: the fix no longer applies")
+                    });
+                };
+                let changes: Vec<Change> = places
+                    .iter()
+                    .map(|(position, insert)| Change {
+                        from: position.utf16_start,
+                        to: position.utf16_end,
+                        insert,
+                    })
+                    .collect();
+                if let Ok(changes) = serde_wasm_bindgen::to_value(&changes) {
+                    editor.apply_changes(changes);
+                }
             }
         });
         commit();

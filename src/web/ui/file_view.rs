@@ -199,21 +199,26 @@ fn TextEditor(file: String, mark_path: Memo<Option<String>>) -> impl IntoView {
     // places stay put, then checked at once.
     Effect::new(move |_| {
         let Some(area) = area.get() else { return };
-        let Some(edits) = path.with_value(|path| playground.take_fix(path)) else { return };
+        let fixes = path.with_value(|path| playground.take_fixes(path));
+        if fixes.is_empty() {
+            return;
+        }
         // A text field just drawn may not hold its text yet.
         let current = text.get_untracked();
         if area.value() != current {
             area.set_value(&current);
         }
-        let Some(places) = file_problems::fix_places(&current, &edits) else {
-            return path.with_value(|path| {
-                playground.notify(path, "has changed since it was checked: the fix no longer applies")
-            });
-        };
         let _ = area.focus();
-        for (position, json) in places {
-            let _ = area.set_selection_range(position.utf16_start as u32, position.utf16_end as u32);
-            browser::insert_text(json);
+        for edits in &fixes {
+            let Some(places) = file_problems::fix_places(&area.value(), edits) else {
+                return path.with_value(|path| {
+                    playground.notify(path, "has changed since it was checked: the fix no longer applies")
+                });
+            };
+            for (position, json) in places {
+                let _ = area.set_selection_range(position.utf16_start as u32, position.utf16_end as u32);
+                browser::insert_text(json);
+            }
         }
         commit();
     });

@@ -101,8 +101,9 @@ pub struct Playground {
     lint: RwSignal<Vec<Diagnostic>>,
     /// The file shown in the viewer, with the JSON path to mark.
     viewing: RwSignal<Option<Location>>,
-    /// A quick fix for the editor to type into a file, so that undo takes it back.
-    pending_fix: RwSignal<Option<(String, Vec<Edit>)>>,
+    /// Quick fixes for the editor to make in a file, in the order they were chosen (two chosen
+    /// before the editor is ready are both made), so that undo takes each back.
+    pending_fix: RwSignal<Vec<(String, Vec<Edit>)>>,
     /// Counts changes to what a link carries (files, manifest, input, stdin, settings).
     revision: RwSignal<u64>,
     /// The revision at which a link was last made or opened.
@@ -181,7 +182,7 @@ impl Playground {
             hashing: RwSignal::new(None),
             lint: RwSignal::new(Vec::new()),
             viewing: RwSignal::new(None),
-            pending_fix: RwSignal::new(None),
+            pending_fix: RwSignal::new(Vec::new()),
             revision: RwSignal::new(0),
             linked_at: RwSignal::new(None),
             manifest,
@@ -459,7 +460,7 @@ impl Playground {
         let size = self.files.with_untracked(|files| files.get(file).map_or(0, <[u8]>::len));
         self.view_file(Some(Location::json(file, first.path.clone())));
         if size <= EDIT_LIMIT_BYTES {
-            self.pending_fix.set(Some((file.to_owned(), edits)));
+            self.pending_fix.update(|pending| pending.push((file.to_owned(), edits)));
             return;
         }
         let fixed = self.files.with_untracked(|files| {
@@ -471,13 +472,22 @@ impl Playground {
         }
     }
 
-    /// The quick fix waiting for the editor of `file`, taken: it is typed once.
-    pub fn take_fix(&self, file: &str) -> Option<Vec<Edit>> {
-        let waiting = self.pending_fix.with(|pending| pending.as_ref().is_some_and(|(f, _)| f == file));
-        if !waiting {
-            return None;
+    /// The quick fixes waiting for the editor of `file`, in order, taken: each is made once.
+    pub fn take_fixes(&self, file: &str) -> Vec<Vec<Edit>> {
+        if !self.pending_fix.with(|pending| pending.iter().any(|(f, _)| f == file)) {
+            return Vec::new();
         }
-        self.pending_fix.try_update(Option::take).flatten().map(|(_, edits)| edits)
+        let mut taken = Vec::new();
+        self.pending_fix.update(|pending| {
+            pending.retain(|(f, edits)| {
+                let mine = f == file;
+                if mine {
+                    taken.push(edits.clone());
+                }
+                !mine
+            });
+        });
+        taken
     }
 
     pub fn view_file(&self, location: Option<Location>) {
