@@ -209,8 +209,9 @@ async function hashing(page) {
 /** One keystroke in the open contract (a space after its opening brace, or that space taken
  *  back), then the page's own figure for the check it set off. */
 async function keystroke(page, i) {
-  const editor = page.getByTestId('editor');
-  await editor.evaluate((area, at) => { area.focus(); area.setSelectionRange(at, at); }, 1 + (i % 2));
+  await page.getByTestId('editor').focus();
+  await page.keyboard.press('Control+Home');
+  for (let step = 0; step < 1 + (i % 2); step += 1) await page.keyboard.press('ArrowRight');
   if (i % 2 === 0) {
     await page.keyboard.type(' ');
     await page.getByTestId('file-changed').waitFor();
