@@ -189,6 +189,21 @@ test('a package laid out as Traverse lays it out downloads under its own name, a
   assert.deepEqual(problems, []);
 });
 
+test('removing the file open in the editor removes it for good', async () => {
+  const { page, problems } = await playground.newPage();
+  await page.getByTestId('example-hello-world').click();
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  const before = await page.getByTestId('file').count();
+  await page.getByTestId('file-list').getByRole('button', { name: 'manifest.json', exact: true }).click();
+  await editorText(page);
+  await page.getByRole('button', { name: 'remove manifest.json' }).click();
+  await page.getByTestId('file-view').waitFor({ state: 'detached' });
+  assert.equal(await page.getByTestId('file').count(), before - 1);
+  assert.equal(await page.getByTestId('file-list').getByRole('button', { name: 'manifest.json', exact: true }).count(), 0,
+    'the closing editor did not write the file back');
+  assert.deepEqual(problems, []);
+});
+
 test('a diagnostic\'s code opens its entry in the Docs view', async () => {
   const { page, problems } = await playground.newPage();
   const files = await looseHello();

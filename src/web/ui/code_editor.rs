@@ -125,13 +125,17 @@ pub fn CodeEditor(module: EditorModule, file: String, mark_path: Memo<Option<Str
     let ready = RwSignal::new(false);
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
     // Also called when the editor closes, when its own values may already be gone.
+    // Only a change since the last commit is committed, and only to a file still loaded: an
+    // editor closed because its file was removed must not bring the file back.
     let commit = move || {
-        if let Some(Some(handle)) = pending.try_get_value() {
-            handle.clear();
-            pending.set_value(None);
-        }
+        let Some(Some(handle)) = pending.try_get_value() else { return };
+        handle.clear();
+        pending.set_value(None);
         let typed = editor.try_with_value(|editor| editor.as_ref().map(Editor::text)).flatten();
-        if let (Some(typed), Some(path)) = (typed, path.try_get_value())
+        let Some(path) = path.try_get_value() else { return };
+        let loaded = playground.files().with_untracked(|files| files.get(&path).is_some());
+        if let Some(typed) = typed
+            && loaded
             && committed.try_with_untracked(|committed| *committed != typed).unwrap_or(false)
         {
             playground.edit_file(&path, typed);
