@@ -358,7 +358,10 @@ impl Playground {
 
     pub fn remove_file(&self, path: &str) {
         // Its view closes first, so its editor has nothing left to write back.
-        if self.viewing.with_untracked(|viewing| viewing.as_ref().is_some_and(|shown| shown.in_file() == path)) {
+        if self
+            .viewing
+            .with_untracked(|viewing| viewing.as_ref().is_some_and(|shown| shown.in_file() == path))
+        {
             self.viewing.set(None);
         }
         self.originals.update(|originals| {
