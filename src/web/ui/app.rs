@@ -146,7 +146,7 @@ pub fn App() -> impl IntoView {
             save_now();
         }
     };
-    if embedded.is_none() {
+    if keeps_work {
         Effect::new(move |_| {
             // What the saved state holds, tracked without building it (that encodes every binary).
             playground.revision().track();
@@ -224,7 +224,7 @@ pub fn App() -> impl IntoView {
     });
 
     let docs_route = move || route.get().trim_start_matches('#').starts_with(docs::ROUTE_PREFIX);
-    if embedded.is_some() {
+    if !keeps_work {
         return view! { <EmbedView /> }.into_any();
     }
     view! {
