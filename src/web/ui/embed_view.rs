@@ -38,7 +38,12 @@ pub fn EmbedView() -> impl IntoView {
             <header class="embed-head">
                 <strong data-testid="embed-package">{name}</strong>
                 <code class="traverse-line" data-testid="verdict-line">{line}</code>
-                <button class="link small" data-testid="embed-open" on:click=open>"Open in playground ↗"</button>
+                // Not before the link's files are restored (an example's are fetched first): the
+                // full page would open empty.
+                <button class="link small" data-testid="embed-open" on:click=open
+                    disabled=move || playground.files().with(|files| files.paths().next().is_none())>
+                    "Open in playground ↗"
+                </button>
             </header>
             <RunPane />
         </div>
