@@ -159,8 +159,9 @@ fn run_all_runs_every_request_then_every_use_case() {
     assert_eq!(refusal.stop.exit_code, 2);
 }
 
-/// A package started from the form: every file but the binary is there; once the built binary
-/// is added and its digest pinned, every step of the authoring guide is ticked.
+/// A package started from the form: every file but the binary is there; a writing step is
+/// ticked only when no REPLACE-ME is left in what it names, and once the built binary is added
+/// and its digest pinned, and every text written, every step of the authoring guide is ticked.
 #[test]
 fn a_package_started_from_the_form_ticks_every_step_once_built() {
     use traverse_playground::{
@@ -178,21 +179,35 @@ fn a_package_started_from_the_form_ticks_every_step_once_built() {
         files.insert(&path, bytes);
     }
     let done = |files: &PackageFiles| -> Vec<bool> {
-        authoring::checklist(&check_package(files, "manifest.json")).iter().map(|step| step.done).collect()
+        authoring::checklist(&check_package(files, "manifest.json"), files)
+            .iter()
+            .map(|step| step.done)
+            .collect()
     };
-    assert_eq!(done(&files), [true, true, true, false, false, false, false]);
+    assert_eq!(done(&files), [false; 7]);
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     // Any module will do for the checks: the hello-world example's, whose digest is not the
     // template's.
     let binary = std::fs::read(root.join("examples/hello-world/artifacts/hello-world.wasm")).unwrap();
     files.insert("artifacts/order-echo.wasm", binary.clone());
-    assert_eq!(done(&files), [true, true, true, true, false, false, false]);
-    let text = String::from_utf8(files.get("manifest.json").unwrap().to_vec()).unwrap();
-    files.insert(
-        "manifest.json",
-        manifest::with_expected_digest(&text, &digest::fnv1a64(&binary)).unwrap().into_bytes(),
-    );
+    assert_eq!(done(&files), [false, false, false, true, false, false, false]);
+    let text =
+        |files: &PackageFiles, path: &str| String::from_utf8(files.get(path).unwrap().to_vec()).unwrap();
+    let pinned =
+        manifest::with_expected_digest(&text(&files, "manifest.json"), &digest::fnv1a64(&binary)).unwrap();
+    files.insert("manifest.json", pinned.into_bytes());
+    assert_eq!(done(&files), [false, false, false, true, true, true, true]);
+    // Each text written ticks its own step, and only its own.
+    let mut written = Vec::new();
+    for path in ["manifest.json", "contract.json", "src/lib.rs"] {
+        let filled = text(&files, path).replace(authoring::TO_WRITE, "Written");
+        files.insert(path, filled.into_bytes());
+        written.push(true);
+        let expected: Vec<bool> =
+            written.iter().copied().chain([false; 3].into_iter().skip(written.len())).collect();
+        assert_eq!(done(&files)[..3], expected[..], "after writing {path}");
+    }
     assert_eq!(done(&files), [true; 7]);
 
     // The template itself, ids and all, is accepted by Traverse, with a warning for each id.

@@ -118,8 +118,11 @@ pub fn pack(files: &PackageFiles) -> Result<Vec<u8>, String> {
         } else {
             CompressionMethod::Stored
         };
+        // A script (build.sh) keeps its right to run once unzipped.
+        let mode = if bytes.starts_with(b"#!") { 0o755 } else { 0o644 };
         let options = SimpleFileOptions::default()
             .compression_method(method)
+            .unix_permissions(mode)
             .large_file(bytes.len() >= u32::MAX as usize);
         writer.start_file(entry, options).map_err(|error| format!("{path}: {error}"))?;
         writer.write_all(bytes).map_err(|error| format!("{path}: {error}"))?;
@@ -178,6 +181,16 @@ mod tests {
             files.paths().map(|path| (path.to_owned(), files.get(path).unwrap().to_vec())).collect();
         assert_eq!(unpacked, expected);
         assert_eq!(unpack(&pack(&PackageFiles::new()).unwrap()).unwrap(), []);
+    }
+
+    #[test]
+    fn a_script_unzips_runnable_and_nothing_else_does() {
+        let mut files = PackageFiles::new();
+        files.insert("build.sh", b"#!/usr/bin/env bash\n".to_vec());
+        files.insert("manifest.json", b"{}".to_vec());
+        let mut archive = zip::ZipArchive::new(Cursor::new(pack(&files).unwrap())).unwrap();
+        let mut mode = |name: &str| archive.by_name(name).unwrap().unix_mode().map(|mode| mode & 0o777);
+        assert_eq!((mode("build.sh"), mode("manifest.json")), (Some(0o755), Some(0o644)));
     }
 
     #[test]

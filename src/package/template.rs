@@ -11,6 +11,13 @@ const CONTRACT: &str = include_str!("../../templates/executable-capability-packa
 const REQUEST: &str =
     include_str!("../../templates/executable-capability-package/runtime-requests/replace-me.json");
 const SOURCE: &str = include_str!("../../templates/executable-capability-package/src/lib.rs");
+/// What building needs, so that the downloaded package builds on its own.
+const BUILD_FILES: [(&str, &str); 4] = [
+    ("src/boundary.rs", include_str!("../../templates/executable-capability-package/src/boundary.rs")),
+    ("Cargo.toml", include_str!("../../templates/executable-capability-package/Cargo.toml")),
+    ("Cargo.lock", include_str!("../../templates/executable-capability-package/Cargo.lock")),
+    ("build.sh", include_str!("../../templates/executable-capability-package/build.sh")),
+];
 const BINARY: &[u8] =
     include_bytes!("../../templates/executable-capability-package/artifacts/replace-me.wasm");
 
@@ -63,12 +70,14 @@ pub fn files(form: &NewPackage) -> Result<Vec<(String, Vec<u8>)>, String> {
     );
     let contract = set(named(CONTRACT), &[("$.version", &form.capability_version), ("$.summary", summary)]);
     let request = set(named(REQUEST), &[("$.intent.capability_version", &form.capability_version)]);
-    Ok(vec![
+    let mut files = vec![
         ("manifest.json".to_owned(), manifest.into_bytes()),
         ("contract.json".to_owned(), contract.into_bytes()),
         (format!("runtime-requests/{name}.json"), request.into_bytes()),
         ("src/lib.rs".to_owned(), named(SOURCE).into_bytes()),
-    ])
+    ];
+    files.extend(BUILD_FILES.iter().map(|(path, text)| ((*path).to_owned(), named(text).into_bytes())));
+    Ok(files)
 }
 
 /// The template exactly as shipped, its built module included: a whole package of every kind of
@@ -148,8 +157,20 @@ mod tests {
         let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(
             paths,
-            ["manifest.json", "contract.json", "runtime-requests/order-echo.json", "src/lib.rs"]
+            [
+                "manifest.json",
+                "contract.json",
+                "runtime-requests/order-echo.json",
+                "src/lib.rs",
+                "src/boundary.rs",
+                "Cargo.toml",
+                "Cargo.lock",
+                "build.sh"
+            ]
         );
+        let text = |index: usize| String::from_utf8(files[index].1.clone()).unwrap();
+        assert!(text(5).contains("name = \"order-echo\"\n"));
+        assert!(text(6).contains("name = \"order-echo\"\n"));
         let json = |index: usize| serde_json::from_slice::<Value>(&files[index].1).unwrap();
         let (manifest, contract, request) = (json(0), json(1), json(2));
         assert_eq!(manifest["package_id"], "acme.orders.order-echo");

@@ -59,6 +59,10 @@ pub struct SharedState {
     pub manifest: Option<String>,
     pub input: Input,
     pub settings: Settings,
+    /// The package was started from the template in the page: the binary added is pinned, and
+    /// the authoring steps are shown.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub started: bool,
 }
 
 /// One file, by its path in the package.
@@ -476,6 +480,7 @@ mod tests {
             manifest: Some("pkg/manifest.json".into()),
             input: Input::Stdin(r#"{"name":"Ada"}"#.into()),
             settings: Settings::default(),
+            started: false,
         }
     }
 
@@ -597,6 +602,7 @@ mod tests {
             manifest: None,
             input: Input::Stdin(String::new()),
             settings: Settings::default(),
+            started: false,
         };
         let encoded = encode_within(&state, usize::MAX);
         let decoded = decode(&encoded, usize::MAX).unwrap();
@@ -644,6 +650,7 @@ mod tests {
                 manifest: Some("hello/manifest.json".into()),
                 input: Input::Stdin("{\"name\":\"Zoë\"}".into()),
                 settings: Settings::default(),
+                started: false,
             }
         );
         assert_eq!((Settings::default().fuel_budget, Settings::default().wall_time_ms), (5_000_000, 5_000));
@@ -679,6 +686,7 @@ mod tests {
                     sandbox_args: "--verbose out.json".into(),
                     sandbox_env: "A=1\nB=two".into(),
                 },
+                started: false,
             }
         );
         let Unpacked { files, awaited, .. } = by_digest.unpack();
@@ -732,6 +740,7 @@ mod tests {
             manifest: None,
             input: Input::Stdin(String::new()),
             settings: Settings::default(),
+            started: false,
         };
         // Too large for the state at all: by digest from the start.
         assert!(matches!(state.files[1].content, Content::Sha256(_)), "{:?}", state.files[1].path);
@@ -783,6 +792,7 @@ mod tests {
             manifest: None,
             input: Input::Request("runtime-requests/admin-deletes.json".into()),
             settings: Settings::default(),
+            started: false,
         }
     }
 

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { CLI, EXAMPLES, HELLO_WASM, editorSelection, editorText, loadPackage, pasteIntoEditor, looseHello, openPlayground, runAndWait, shown, text, waitForEditorText, watchProblems } from './harness.mjs';
@@ -347,7 +347,7 @@ for (const example of index.examples.filter((example) => !example.set)) {
   });
 }
 
-test('a package started from the form: its binary added, every step ticks, and it checks once downloaded', async () => {
+test('an author finishes: the downloaded template builds on its own, its binary runs in the page, and each step ticks only when written', async () => {
   const { page, problems } = await playground.newPage();
   await page.getByTestId('new-package').locator('summary').click();
   await page.getByTestId('new-id').fill('Orders');
@@ -358,22 +358,60 @@ test('a package started from the form: its binary added, every step ticks, and i
   await page.getByTestId('new-package-create').click();
   await page.getByTestId('verdict').waitFor();
   const steps = () => page.getByTestId('checklist-step').evaluateAll((steps) => steps.map((s) => s.dataset.done === 'true'));
-  assert.deepEqual(await steps(), [true, true, true, false, false, false, false]);
-  assert.deepEqual(await page.getByTestId('file').evaluateAll((rows) => rows.map((r) => r.dataset.role)),
-    ['manifest', 'contract', 'source', 'request']);
+  // Nothing is written yet: the manifest, the contract and the source all still say REPLACE-ME.
+  assert.deepEqual(await steps(), [false, false, false, false, false, false, false]);
 
-  // The built module, whatever its digest: the page pins it, as the template's build.sh does.
-  const binary = page.getByTestId('missing-file').filter({ hasText: 'artifacts/order-echo.wasm' });
-  await binary.getByTestId('add-file').setInputFiles(HELLO_WASM);
-  await page.locator('[data-testid="verdict"].pass').waitFor();
-  assert.deepEqual(await steps(), [true, true, true, true, true, true, true]);
-  assert.equal(await text(page, 'digest-declared'), await text(page, 'digest-computed'));
-
-  const whole = await download(page, 'download-package');
+  // The download carries what building needs, and builds with cargo alone, outside this repository.
+  const skeleton = await download(page, 'download-package');
+  assert.equal(skeleton.name, 'acme.orders.order-echo-0.1.0.zip');
   const folder = resolve(work, 'order-echo');
-  execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', whole.path, folder]);
-  const report = JSON.parse(execFileSync(CLI, ['check', resolve(folder, 'manifest.json'), '--json',
-    '--request', resolve(folder, 'runtime-requests/order-echo.json')], { encoding: 'utf8' }));
+  const unzipped = spawnSync('unzip', ['-q', skeleton.path, '-d', folder], { encoding: 'utf8' });
+  assert.equal(unzipped.status, 0, unzipped.stderr);
+  assert.deepEqual((await readdir(folder)).sort(),
+    ['Cargo.lock', 'Cargo.toml', 'build.sh', 'contract.json', 'manifest.json', 'runtime-requests', 'src']);
+  assert.equal((await stat(resolve(folder, 'build.sh'))).mode & 0o111, 0o111, 'build.sh unzips runnable');
+  const { CARGO_TARGET_DIR, RUSTFLAGS, ...env } = process.env;
+  const built = spawnSync('cargo', ['build', '--release', '--target', 'wasm32-wasip1', '--offline', '--locked'],
+    { cwd: folder, env, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  const module = resolve(folder, 'target/wasm32-wasip1/release/order_echo.wasm');
+
+  // The page pins the digest of the binary added, as build.sh would.
+  const binary = page.getByTestId('missing-file').filter({ hasText: 'artifacts/order-echo.wasm' });
+  await binary.getByTestId('add-file').setInputFiles(module);
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  assert.equal(await text(page, 'digest-declared'), await text(page, 'digest-computed'));
+  assert.deepEqual(await steps(), [false, false, false, true, true, true, true]);
+  await runAndWait(page);
+  assert.equal(await text(page, 'end-reason'), 'completed');
+  assert.equal(await text(page, 'stdout'), '{"message":"hello","length":5}');
+
+  // Each text written ticks its own step.
+  const open = (name) => page.getByTestId('file-list').getByRole('button', { name, exact: true }).click();
+  const written = [];
+  for (const path of ['manifest.json', 'contract.json', 'src/lib.rs']) {
+    await open(path);
+    await waitForEditorText(page, { includes: 'REPLACE-ME' });
+    await pasteIntoEditor(page, (await editorText(page)).replaceAll('REPLACE-ME', 'Written'));
+    written.push(true);
+    const expected = [...written, ...[false, false, false].slice(written.length), true, true, true, true];
+    await page.waitForFunction((expected) => JSON.stringify([...document.querySelectorAll('[data-testid="checklist-step"]')]
+      .map((s) => s.dataset.done === 'true')) === JSON.stringify(expected), expected);
+  }
+  assert.deepEqual(await steps(), [true, true, true, true, true, true, true]);
+
+  // A reload keeps the steps and what they tick.
+  await page.reload();
+  await page.locator('[data-testid="verdict"].pass').waitFor();
+  await page.getByTestId('checklist-step').first().waitFor();
+  assert.deepEqual(await steps(), [true, true, true, true, true, true, true]);
+
+  // The finished package, taken away, passes the command line's checks.
+  const finished = await download(page, 'download-package');
+  const out = resolve(work, 'order-echo-finished');
+  assert.equal(spawnSync('unzip', ['-q', finished.path, '-d', out]).status, 0);
+  const report = JSON.parse(execFileSync(CLI, ['check', resolve(out, 'manifest.json'), '--json',
+    '--request', resolve(out, 'runtime-requests/order-echo.json')], { encoding: 'utf8' }));
   assert.equal(report.inspect.status, 'passes');
   assert.equal(report.requests[0].verdict.status, 'passes');
   assert.deepEqual(problems, []);

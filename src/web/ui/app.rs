@@ -13,6 +13,7 @@ use super::{
     docs_view::DocsView,
     embed_view::EmbedView,
     examples::{self, Examples},
+    file_view::FileView,
     files_pane::{DropOverlay, FilesPane},
     run_pane::{RunCount, RunOnLoad, RunPane},
     share::{LinkBanner, ShareButton},
@@ -238,6 +239,11 @@ pub fn App() -> impl IntoView {
             <Examples />
             <ShareButton />
             <ThemeToggle />
+            // Past the examples and the toolbar, straight to Run: shown when focused.
+            <a class="skip-link" href="#run-heading" data-testid="skip-to-run" on:click=move |event| {
+                event.prevent_default();
+                browser::focus_by_id("run-button");
+            }>"Skip to Run"</a>
         </header>
         <LinkBanner opened=opened_link replaced=replaced bring_back=bring_back />
         {move || update_ready.get().then(|| view! {
@@ -251,7 +257,10 @@ pub fn App() -> impl IntoView {
         // The panes stay mounted while the docs show, so a run and its worker survive a visit.
         <main class="panes" hidden=docs_route>
             <FilesPane />
-            <ChecksPane />
+            <div class="work">
+                <FileView />
+                <ChecksPane />
+            </div>
             <RunPane />
         </main>
         {move || docs_route().then(|| view! { <DocsView route=route /> })}

@@ -260,6 +260,15 @@ pub fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Moves the keyboard's focus to the element with this id, when there is one.
+pub fn focus_by_id(id: &str) {
+    let element =
+        web_sys::window().and_then(|window| window.document()).and_then(|d| d.get_element_by_id(id));
+    if let Some(element) = element.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
 /// Scrolls `article` to the first table row with a `<code>` that reads `entry`, and marks that
 /// row (`data-target`) and no other.
 pub fn mark_entry(article: &web_sys::HtmlElement, entry: &str) {

@@ -317,7 +317,7 @@ fn ModuleTextView() -> impl IntoView {
                 </button>
             }.into_any(),
             Some(Ok(text)) => view! {
-                <pre class="code" data-testid="module-text">{text.text}</pre>
+                <pre class="code" tabindex="0" data-testid="module-text">{text.text}</pre>
                 {text.cut.then(|| view! {
                     <p class="note">{format!("Cut after {} MiB of text.", MAX_TEXT_BYTES >> 20)}</p>
                 })}

@@ -21,7 +21,7 @@ import { tags } from '@lezer/highlight';
 
 /** The page's look, in its CSS variables. */
 const theme = EditorView.theme({
-  '&': { height: '28rem', resize: 'vertical', overflow: 'hidden', fontSize: '0.82rem', backgroundColor: 'var(--bg)', color: 'var(--fg)' },
+  '&': { height: 'clamp(14rem, 55vh, 36rem)', resize: 'vertical', overflow: 'hidden', fontSize: '0.82rem', backgroundColor: 'var(--bg)', color: 'var(--fg)' },
   '&.cm-focused': { outline: '2px solid var(--accent)', outlineOffset: '-2px' },
   '.cm-scroller': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', lineHeight: '1.45' },
   '.cm-gutters': { backgroundColor: 'var(--pane)', color: 'var(--muted)', borderRight: '1px solid var(--border)' },
@@ -43,29 +43,46 @@ const colours = HighlightStyle.define([
   { tag: [tags.bool, tags.null, tags.keyword, tags.atom], color: 'var(--json-literal)' },
 ]);
 
-/** Opens an editor on `text` in a shadow root of `host`. `onChange()` is called after every
- *  change to the text; `onFix(index)` when the quick fix of the `index`th diagnostic is
- *  chosen. */
-export function open(host, text, label, onChange, onFix) {
+/** A CodeMirror view of `text` (JSON, in the page's look) in a shadow root of `host`, with
+ *  `extensions` beside the common ones. `attributes` go on the element typed into, which is an
+ *  explicit tab stop: checkers that cannot see a contenteditable as focusable then know the
+ *  scrolling area can be reached from the keyboard. */
+function mount(host, text, attributes, extensions) {
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
-  const view = new EditorView({
+  return new EditorView({
     root,
     parent: root,
     state: EditorState.create({
       doc: text,
       extensions: [
         basicSetup,
-        keymap.of([indentWithTab]),
         json(),
         theme,
         syntaxHighlighting(colours),
-        lintGutter(),
-        EditorView.contentAttributes.of({ 'data-testid': 'editor', 'aria-label': label }),
-        EditorView.updateListener.of((update) => { if (update.docChanged) onChange(); }),
+        EditorView.contentAttributes.of({ ...attributes, tabindex: '0' }),
+        ...extensions,
       ],
     }),
   });
+}
+
+/** Opens an editor on `text` in a shadow root of `host`. `onChange()` is called after every
+ *  change to the text; `onFix(index)` when the quick fix of the `index`th diagnostic is
+ *  chosen. */
+export function open(host, text, label, onChange, onFix) {
+  const view = mount(host, text, { 'data-testid': 'editor', 'aria-label': label }, [
+    keymap.of([indentWithTab]),
+    lintGutter(),
+    EditorView.updateListener.of((update) => { if (update.docChanged) onChange(); }),
+  ]);
   return new Editor(view, onFix);
+}
+
+/** Shows `text` read-only in a shadow root of `host`: folding, search and selection, no
+ *  editing (a trace, a result). Returns the view, to destroy when it is closed. */
+export function view(host, text, label) {
+  return mount(host, text, { 'data-testid': 'json-viewer', 'aria-label': label, 'aria-readonly': 'true' },
+    [EditorState.readOnly.of(true)]);
 }
 
 /** The editor in `host`'s shadow root. */

@@ -47,6 +47,13 @@ extern "C" {
     /// `editor.js` as imported.
     #[derive(Clone)]
     pub type EditorModule;
+    #[wasm_bindgen(method, js_name = view)]
+    fn read_only(this: &EditorModule, parent: &web_sys::HtmlElement, text: &str, label: &str)
+    -> ReadOnlyView;
+    /// A read-only view ([`JsonBlock`]).
+    type ReadOnlyView;
+    #[wasm_bindgen(method, js_name = destroy)]
+    fn destroy_view(this: &ReadOnlyView);
     #[wasm_bindgen(method)]
     fn open(
         this: &EditorModule,
@@ -287,5 +294,65 @@ fn mark<'a>(text: &str, problem: &'a FileProblem) -> Mark<'a> {
         source: &problem.code,
         message: &problem.message,
         fix: file_problems::fix_label(&problem.fix),
+    }
+}
+
+/// A JSON value as text (`testid` names the text), which "Fold and search" opens in the
+/// editor's read-only view: a trace of thousands of lines folded by object and searched with
+/// Ctrl-F. Where the editor cannot load, the text stays and the reason is said.
+#[component]
+pub fn JsonBlock(testid: &'static str, text: String, label: &'static str) -> impl IntoView {
+    let viewer = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let host = NodeRef::<html::Div>::new();
+    let opened = StoredValue::new_local(None::<ReadOnlyView>);
+    let text = StoredValue::new(text);
+    on_cleanup(move || {
+        opened.try_update_value(|view| {
+            if let Some(view) = view.take() {
+                view.destroy_view();
+            }
+        });
+    });
+    Effect::new(move |_| {
+        let Some(host) = host.get() else { return };
+        if !viewer.get() || opened.with_value(Option::is_some) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match load().await {
+                Ok(module) => {
+                    let view = text.with_value(|text| module.read_only(&host, text, label));
+                    opened.set_value(Some(view));
+                }
+                Err(error) => {
+                    problem.set(Some(error));
+                    viewer.set(false);
+                }
+            }
+        });
+    });
+    let toggle = move |_| {
+        if viewer.get_untracked() {
+            opened.update_value(|view| {
+                if let Some(view) = view.take() {
+                    view.destroy_view();
+                }
+            });
+        }
+        viewer.update(|viewer| *viewer = !*viewer);
+    };
+    view! {
+        <div class="json-block">
+            <button class="small" data-testid="json-fold" aria-pressed=move || viewer.get().to_string() on:click=toggle>
+                {move || if viewer.get() { "Plain text" } else { "Fold and search" }}
+            </button>
+            {move || problem.get().map(|problem| view! { <span class="note">" The viewer could not load: " {problem}</span> })}
+            {move || if viewer.get() {
+                view! { <div class="code-editor" node_ref=host></div> }.into_any()
+            } else {
+                view! { <pre class="code" tabindex="0" data-testid=testid>{text.get_value()}</pre> }.into_any()
+            }}
+        </div>
     }
 }

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
+use super::code_editor::JsonBlock;
 use crate::{
     check::workflow::Workflow,
     present::{
@@ -40,18 +41,18 @@ pub fn CompositionView(composed: Composed) -> impl IntoView {
             {run.clone().map(|run| view! { <NodeDetail run=run.clone() chosen /> <StateSteps run /> })}
             {runtime.map(|runtime| view! {
                 <details open><summary>"runtime_result"</summary>
-                    <pre class="code" data-testid="runtime-result">{pretty(&runtime.result)}</pre></details>
+                    <pre class="code" tabindex="0" data-testid="runtime-result">{pretty(&runtime.result)}</pre></details>
                 <details><summary>"RuntimeTrace"</summary>
-                    <pre class="code" data-testid="trace">{pretty(&runtime.trace)}</pre></details>
+                    <JsonBlock testid="trace" text=pretty(&runtime.trace) label="RuntimeTrace" /></details>
             })}
             {run.map(|run| view! {
                 {run.result.map(|result| view! {
                     <details open><summary>"WorkflowExecutionResult"</summary>
-                        <pre class="code" data-testid="workflow-result">{pretty(&result)}</pre></details>
+                        <pre class="code" tabindex="0" data-testid="workflow-result">{pretty(&result)}</pre></details>
                 })}
                 {run.evidence.map(|evidence| view! {
                     <details><summary>"workflow traversal evidence"</summary>
-                        <pre class="code" data-testid="workflow-evidence">{pretty(&evidence)}</pre></details>
+                        <JsonBlock testid="workflow-evidence" text=pretty(&evidence) label="workflow traversal evidence" /></details>
                 })}
             })}
         </section>
@@ -106,12 +107,23 @@ pub fn WorkflowGraph(
                 if node.terminal { " wf-terminal" } else { "" }
             );
             let choose = id.clone();
+            // The name read out holds the text shown, word for word, then the status.
+            let label = format!("{}{id}", if node.start { "▶ " } else { "" });
             view! {
                 <g data-testid="workflow-node" data-node-id=id.clone() data-status=status.clone() class=class
-                    tabindex="0" role="button" on:click=move |_| chosen.set(Some(choose.clone()))>
-                    <title>{format!("{id} ({}): {status}", node.capability)}</title>
+                    tabindex="0" role="button" aria-label=format!("{label} {}, {status}", node.capability)
+                    on:click={
+                        let choose = choose.clone();
+                        move |_| chosen.set(Some(choose.clone()))
+                    }
+                    on:keydown=move |event: leptos::ev::KeyboardEvent| {
+                        if matches!(event.key().as_str(), "Enter" | " ") {
+                            event.prevent_default();
+                            chosen.set(Some(choose.clone()));
+                        }
+                    }>
                     <rect x=node.x y=node.y width=NODE_WIDTH height=NODE_HEIGHT rx="6" />
-                    <text x=node.x + 8 y=node.y + 18>{format!("{}{}", if node.start { "▶ " } else { "" }, id)}</text>
+                    <text x=node.x + 8 y=node.y + 18>{label.clone()}</text>
                     <text class="wf-capability" x=node.x + 8 y=node.y + 36>{node.capability.clone()}</text>
                 </g>
             }
@@ -120,7 +132,7 @@ pub fn WorkflowGraph(
     view! {
         <figure class="workflow-graph" data-testid="workflow-graph">
             <svg width=layout.width height=layout.height viewBox=format!("0 0 {} {}", layout.width, layout.height)
-                role="img" aria-label=format!("workflow {}@{}", workflow.id, workflow.version)>
+                role="group" aria-label=format!("workflow {}@{}", workflow.id, workflow.version)>
                 <defs>
                     <marker id="wf-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" />
@@ -150,15 +162,15 @@ fn NodeDetail(run: WorkflowRun, chosen: RwSignal<Option<String>>) -> impl IntoVi
                         view! {
                             <dl class="facts">
                                 <dt>"step"</dt><dd>{record.step_index}</dd>
-                                <dt>"input"</dt><dd><pre class="code" data-testid="node-input">{pretty(&record.input)}</pre></dd>
+                                <dt>"input"</dt><dd><pre class="code" tabindex="0" data-testid="node-input">{pretty(&record.input)}</pre></dd>
                                 <dt>"stdin"</dt><dd><code data-testid="node-stdin">{record.stdin.clone()}</code></dd>
                                 {match outcome {
                                     None => view! { <dt>"run"</dt><dd class="note">"The module did not run: the step stopped before it."</dd> }.into_any(),
                                     Some(outcome) => view! {
-                                        <dt>"stdout"</dt><dd><pre class="code" data-testid="node-stdout">{String::from_utf8_lossy(&outcome.stdout).into_owned()}</pre></dd>
+                                        <dt>"stdout"</dt><dd><pre class="code" tabindex="0" data-testid="node-stdout">{String::from_utf8_lossy(&outcome.stdout).into_owned()}</pre></dd>
                                         <dt>"end"</dt><dd data-testid="node-end">{outcome.end.detail()}</dd>
                                         <dt>"fuel"</dt><dd data-testid="node-fuel">{outcome.fuel_consumed.map(grouped)}</dd>
-                                        <dt>"events"</dt><dd><pre class="code" data-testid="node-events">{outcome.events.iter()
+                                        <dt>"events"</dt><dd><pre class="code" tabindex="0" data-testid="node-events">{outcome.events.iter()
                                             .map(|e| format!("{}@{} {}", e.event_id, e.version, e.data)).collect::<Vec<_>>().join("\n")}</pre></dd>
                                         <dt>"time"</dt><dd data-testid="node-time">{format!("{:.1} ms", outcome.wall_time_ms)}</dd>
                                     }.into_any(),
@@ -191,7 +203,7 @@ fn StateSteps(run: WorkflowRun) -> impl IntoView {
                         on:input=move |event| step.set(event_target_value(&event).parse().unwrap_or(last)) />
                     <span data-testid="state-step-label">{move || shown().map(|(index, node, _)| format!("{index} ({node})"))}</span>
                 </label>
-                <pre class="code" data-testid="state-at-step">{move || shown().map(|(_, _, state)| state)}</pre>
+                <pre class="code" tabindex="0" data-testid="state-at-step">{move || shown().map(|(_, _, state)| state)}</pre>
             </section>
         }
     })

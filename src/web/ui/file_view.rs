@@ -101,7 +101,7 @@ fn ReadOnly(file: String, mark_path: Option<String>) -> impl IntoView {
         .with_untracked(|files| files.get(&file).map(|bytes| String::from_utf8_lossy(bytes).into_owned()))
         .unwrap_or_default();
     let mark = mark_path.as_deref().and_then(|path| json_path::locate(&text, path));
-    view! { <pre class="code" data-testid="file-view-text">{coloured(&text, mark)}</pre> }
+    view! { <pre class="code" tabindex="0" data-testid="file-view-text">{coloured(&text, mark)}</pre> }
 }
 
 /// CodeMirror once it is imported, the page's own text field if it cannot be.

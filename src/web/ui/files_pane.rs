@@ -9,7 +9,6 @@ use web_sys::HtmlInputElement;
 
 use super::{
     browser::{self, GivenFile},
-    file_view::FileView,
     new_package::{Checklist, NewPackageForm},
     set_tree::SetTree,
     state::{Hashing, Playground},
@@ -171,9 +170,20 @@ pub fn FilesPane() -> impl IntoView {
         }
     };
 
+    // Narrowed to a rail, the files leave the editor and the run their width.
+    let open = RwSignal::new(true);
     view! {
-        <section class="pane files" aria-labelledby="files-heading">
-            <h2 id="files-heading">"Package"</h2>
+        <section class="pane files" class:collapsed=move || !open.get() aria-labelledby="files-heading">
+            <div class="pane-head">
+                <h2 id="files-heading">"Package"</h2>
+                <button class="small collapse" data-testid="files-toggle" aria-controls="files-body"
+                    aria-expanded=move || open.get().to_string()
+                    aria-label=move || if open.get() { "Hide the package's files" } else { "Show the package's files" }
+                    on:click=move |_| open.update(|open| *open = !*open)>
+                    {move || if open.get() { "«" } else { "»" }}
+                </button>
+            </div>
+            <div id="files-body" class="files-body" hidden=move || !open.get()>
             <div class="load">
                 <label class="button">
                     "Files…"
@@ -230,7 +240,15 @@ pub fn FilesPane() -> impl IntoView {
                     view! {
                         <li data-testid="file" data-role=role.label()>
                             <span class=format!("role role-{}", role.label())>{role.label()}</span>
-                            <button class="link" on:click=move |_| playground.view_file(Some(Location::file(&shown)))>{shown_path(&path).into_owned()}</button>
+                            // One tab stop per file: Delete removes the focused one.
+                            <button class="link" aria-keyshortcuts="Delete"
+                                on:click=move |_| playground.view_file(Some(Location::file(&shown)))
+                                on:keydown={
+                                    let path = path.clone();
+                                    move |event: ev::KeyboardEvent| if event.key() == "Delete" {
+                                        playground.remove_file(&path);
+                                    }
+                                }>{shown_path(&path).into_owned()}</button>
                             <span class="size">{size}</span>
                             {
                                 let (edited, revert) = (path.clone(), path.clone());
@@ -243,7 +261,7 @@ pub fn FilesPane() -> impl IntoView {
                                     }
                                 })
                             }
-                            <button class="remove" aria-label=format!("remove {path}") title="remove"
+                            <button class="remove" tabindex="-1" aria-label=format!("remove {path}") title="remove (Delete on the file's name)"
                                 on:click=move |_| playground.remove_file(&path)>"×"</button>
                         </li>
                     }
@@ -289,7 +307,7 @@ pub fn FilesPane() -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
-            <FileView />
+            </div>
         </section>
     }
 }

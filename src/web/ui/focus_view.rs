@@ -74,7 +74,7 @@ fn BundleVerdict(report: BundleReport) -> impl IntoView {
         {json.map(|json| view! {
             <details>
                 <summary>"What bundle register --json prints"</summary>
-                <pre class="json" data-testid="bundle-json">{json}</pre>
+                <pre class="json" tabindex="0" data-testid="bundle-json">{json}</pre>
             </details>
         })}
         <section aria-label="composite capabilities">
@@ -107,7 +107,7 @@ fn AppVerdict(report: AppReport) -> impl IntoView {
         {evidence.map(|evidence| view! {
             <details open=!passes>
                 <summary>"Evidence (app validate --json)"</summary>
-                <pre class="json" data-testid="app-evidence">{evidence}</pre>
+                <pre class="json" tabindex="0" data-testid="app-evidence">{evidence}</pre>
             </details>
         })}
         <section aria-label="registration">

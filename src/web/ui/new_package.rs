@@ -56,7 +56,7 @@ pub fn NewPackageForm() -> impl IntoView {
                 {field("Summary", "new-summary", summary, "What the package does, in one sentence.")}
                 <button type="submit" data-testid="new-package-create">"Create"</button>
                 {move || problem.get().map(|problem| view! { <p class="error" role="alert" data-testid="new-package-problem">{problem}</p> })}
-                <p class="note">"Replaces what is loaded with the template's files. Then write the contract and the logic, build the module (its build.sh, outside the page), and add it here: its digest is pinned."</p>
+                <p class="note">"Replaces what is loaded with the template's files. Write the contract and the logic, download the package and build it where you have Rust (./build.sh, or cargo build --release --target wasm32-wasip1), then add the module here: its digest is pinned."</p>
             </form>
         </details>
     }
@@ -71,7 +71,8 @@ pub fn Checklist() -> impl IntoView {
         playground.checked.with(|checked| {
             let report = &checked.as_ref()?.report;
             let from_template = report.diagnostics().any(|d| d.code == "manifest.template_placeholder");
-            (playground.started() || from_template).then(|| authoring::checklist(report))
+            (playground.started() || from_template)
+                .then(|| playground.files().with(|files| authoring::checklist(report, files)))
         })
     });
     move || {

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::{browser, composition_view::CompositionView, state::Playground};
+use super::{browser, code_editor::JsonBlock, composition_view::CompositionView, state::Playground};
 use crate::{
     present::{json_view, number::grouped, run_result::RunResult},
     run::{
@@ -95,29 +95,30 @@ fn ModuleOutcome(view: ReadSignal<Option<RunResult>>) -> impl IntoView {
                     {execution.map(|(execution, against_contract)| view! { <OutputCheck execution against_contract /> })}
                     {result.map(|result| view! {
                         <details><summary>"runtime_result"</summary>
-                            <pre class="code" data-testid="runtime-result">{pretty(&result)}</pre></details>
+                            <pre class="code" tabindex="0" data-testid="runtime-result">{pretty(&result)}</pre></details>
                     })}
                     {trace.map(|trace| view! {
-                        <details><summary>"trace (its deterministic parts)"</summary><pre class="code">{pretty(&trace)}</pre></details>
+                        <details><summary>"trace (its deterministic parts)"</summary>
+                            <JsonBlock testid="trace" text=pretty(&trace) label="trace" /></details>
                     })}
                 </div>
             })}
             <h4>"stdout"</h4>
-            <pre class="code" data-testid="stdout">{stdout_text}</pre>
+            <pre class="code" tabindex="0" data-testid="stdout">{stdout_text}</pre>
             {move || pretty_stdout().map(|text| view! {
-                <details><summary>"stdout, pretty-printed"</summary><pre class="code" data-testid="stdout-pretty">{text}</pre></details>
+                <details><summary>"stdout, pretty-printed"</summary><pre class="code" tabindex="0" data-testid="stdout-pretty">{text}</pre></details>
             })}
             {move || view.with(|view| view.as_ref()?.dropped_notes()[0].clone()).map(|note| view! {
                 <p class="note" data-testid="stdout-dropped">{note}</p>
             })}
             <h4>"stderr"</h4>
-            <pre class="code" data-testid="stderr">{move || read_outcome(view, |o| String::from_utf8_lossy(&o.stderr).into_owned())}</pre>
+            <pre class="code" tabindex="0" data-testid="stderr">{move || read_outcome(view, |o| String::from_utf8_lossy(&o.stderr).into_owned())}</pre>
             {move || traverse().map(|_| view! { <p class="note">"Traverse discards stderr; the playground shows it for you."</p> })}
             {move || view.with(|view| view.as_ref()?.dropped_notes()[1].clone()).map(|note| view! {
                 <p class="note" data-testid="stderr-dropped">{note}</p>
             })}
             <h4>"events"</h4>
-            <pre class="code" data-testid="events">{move || read_outcome(view, |o| o.events.iter()
+            <pre class="code" tabindex="0" data-testid="events">{move || read_outcome(view, |o| o.events.iter()
                 .map(|e| format!("{}@{} {}", e.event_id, e.version, e.data)).collect::<Vec<_>>().join("\n"))}</pre>
             {move || read_outcome(view, |o| o.files.clone()).filter(|files| !files.is_empty()).map(|files| view! {
                 <h4>"files after the run"</h4>

@@ -407,7 +407,7 @@ pub fn RunPane() -> impl IntoView {
                 }.into_any(),
             }}
             <div class="run-bar">
-                <button data-testid="run" class="primary"
+                <button id="run-button" data-testid="run" class="primary"
                     disabled=move || running.get() || !can_run.get()
                     on:click=move |_| run()>
                     {move || if running.get() { "Running…" } else { "Run" }}

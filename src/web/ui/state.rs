@@ -539,10 +539,10 @@ impl Playground {
             manifest: None,
             input: Input::Stdin(INITIAL_STDIN.to_owned()),
             settings: Settings::default(),
+            started: false,
         });
         self.notices.set(Vec::new());
         self.linked_at.set(None);
-        self.started.set(false);
     }
 
     /// Replaces everything with one of the gallery's examples, `shipped` as the build ships it.
@@ -594,6 +594,7 @@ impl Playground {
             manifest: self.chosen.get(),
             input,
             settings: self.settings.get(),
+            started: self.started.get(),
         };
         // Until the example is fetched, the state names it as it was restored, so a save in
         // the meantime writes the same bytes.
@@ -623,6 +624,7 @@ impl Playground {
         self.awaited.set(awaited);
         self.chosen.set(state.manifest);
         self.settings.set(state.settings);
+        self.started.set(state.started);
         self.viewing.set(None);
         match state.input {
             // A request the state names but does not carry cannot be what runs: say so.

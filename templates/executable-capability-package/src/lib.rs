@@ -4,6 +4,8 @@
 //! granted: no arguments, no environment, no files, no clock, no network.
 #![no_std]
 
+mod boundary;
+
 use serde::{Deserialize, Serialize};
 
 /// Inputs larger than this are answered with a denial rather than read in part.
@@ -23,12 +25,12 @@ struct Output<'a> {
     length: usize,
 }
 
-/// The entry Traverse calls (`_start`; it must take and return nothing). `json_answer` reads
-/// stdin, writes the answer, denies input it cannot read, and makes a panic a trap.
+/// The entry Traverse calls (`_start`; it must take and return nothing). `boundary::serve`
+/// reads stdin, writes the answer, denies input it cannot read, and makes a panic a trap.
 #[unsafe(no_mangle)]
 pub extern "C" fn _start() {
-    json_answer::serve::<INPUT_CAP, OUTPUT_CAP>(|stdin, output| match serde_json_core::from_slice::<Input>(stdin) {
-        Err(_) => json_answer::deny(output, "stdin must be a JSON object with a string `message` (no escapes)"),
-        Ok((Input { message }, _)) => json_answer::write(&Output { message, length: message.chars().count() }, output),
+    boundary::serve::<INPUT_CAP, OUTPUT_CAP>(|stdin, output| match serde_json_core::from_slice::<Input>(stdin) {
+        Err(_) => boundary::deny(output, "stdin must be a JSON object with a string `message` (no escapes)"),
+        Ok((Input { message }, _)) => boundary::write(&Output { message, length: message.chars().count() }, output),
     });
 }
