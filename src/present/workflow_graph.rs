@@ -10,7 +10,8 @@ use crate::{
 };
 
 pub const NODE_WIDTH: u32 = 260;
-pub const NODE_HEIGHT: u32 = 46;
+/// Three lines: the node's id, its capability, its status.
+pub const NODE_HEIGHT: u32 = 62;
 const GAP_X: u32 = 24;
 const GAP_Y: u32 = 40;
 const MARGIN: u32 = 12;

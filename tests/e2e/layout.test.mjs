@@ -155,7 +155,7 @@ test('the workflow graph\'s text stands out from its boxes in both themes', asyn
         });
       });
     });
-    assert.equal(ratios.length, 4, 'two nodes, each with its id and its capability');
+    assert.equal(ratios.length, 6, 'two nodes, each with its id, capability and status');
     for (const ratio of ratios) assert.ok(ratio >= 4.5, `${theme}: contrast ${ratio.toFixed(2)}`);
     await context.close();
   }

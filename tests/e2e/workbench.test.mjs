@@ -40,7 +40,7 @@ async function download(page, id) {
   return { path, name: file.suggestedFilename() };
 }
 
-test('the strict lint is not in the first load; its warnings arrive from its worker and follow edits', async () => {
+test('the strict lint is not in the first load nor before the first run; its warnings arrive from its worker and follow edits', async () => {
   const context = await playground.browser.newContext();
   const page = await context.newPage();
   const fetched = [];
@@ -52,6 +52,8 @@ test('the strict lint is not in the first load; its warnings arrive from its wor
   await page.getByTestId('example-hello-world').click();
   await page.locator('[data-testid="verdict"].pass').waitFor();
   assert.deepEqual(fetched.filter((path) => path.endsWith('/editor.js')), [], 'no editor before a file is opened');
+  // The first run has the link to itself: the lint waits for it, or for a file to be opened.
+  assert.deepEqual(fetched.filter((path) => path.startsWith('/linter')), [], 'no lint worker before a run or an open file');
   await page.getByTestId('file-list').getByRole('button', { name: 'runtime-requests/greet-ada.json', exact: true }).click();
   const editor = page.getByTestId('editor');
   const original = await editorText(page);

@@ -40,7 +40,8 @@ use crate::{
 const SAVED_STATE_KEY: &str = "traverse-playground/state";
 /// Where the work a link replaced is kept, one click away, until another link replaces it.
 const REPLACED_STATE_KEY: &str = "traverse-playground/replaced-by-link";
-/// How long a first visit waits for a first run before the service worker precaches the build.
+/// How long a first visit waits for a first run before the service worker precaches the build,
+/// and the strict lint's worker is fetched.
 const OFFLINE_COPY_DELAY: std::time::Duration = std::time::Duration::from_secs(30);
 /// How long changes must pause before the state is saved.
 const SAVE_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
@@ -200,8 +201,21 @@ pub fn App() -> impl IntoView {
     // The strict lint runs in a worker of its own (`web::linter`): its warnings join the report
     // when they arrive, and only the latest job's. A check that leaves the schema and the
     // requests' inputs as they were (an edit elsewhere) keeps the findings it has.
+    // Its worker (702 KB gzip) would share a slow link with the first run's runner: it starts
+    // once the first run has ended, a file is opened (where its marks show) or a while has
+    // passed, whichever comes first.
+    let lint_ready = RwSignal::new(false);
+    Effect::new(move |_| {
+        if runs.get() > 0 || playground.viewing().with(Option::is_some) {
+            lint_ready.set(true);
+        }
+    });
+    set_timeout(move || lint_ready.set(true), OFFLINE_COPY_DELAY);
     let linted = StoredValue::new_local(None::<Rc<Job>>);
     Effect::new(move |_| {
+        if !lint_ready.get() {
+            return;
+        }
         let job = playground
             .checked
             .with(|checked| checked.as_ref().and_then(|checked| Job::of(&checked.report)))

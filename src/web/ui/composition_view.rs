@@ -107,11 +107,11 @@ pub fn WorkflowGraph(
                 if node.terminal { " wf-terminal" } else { "" }
             );
             let choose = id.clone();
-            // The name read out holds the text shown, word for word, then the status.
+            // Its name is its text: id, capability and status, each shown (not only as colour).
             let label = format!("{}{id}", if node.start { "▶ " } else { "" });
             view! {
                 <g data-testid="workflow-node" data-node-id=id.clone() data-status=status.clone() class=class
-                    tabindex="0" role="button" aria-label=format!("{label} {}, {status}", node.capability)
+                    tabindex="0" role="button"
                     on:click={
                         let choose = choose.clone();
                         move |_| chosen.set(Some(choose.clone()))
@@ -123,8 +123,9 @@ pub fn WorkflowGraph(
                         }
                     }>
                     <rect x=node.x y=node.y width=NODE_WIDTH height=NODE_HEIGHT rx="6" />
-                    <text x=node.x + 8 y=node.y + 18>{label.clone()}</text>
+                    <text x=node.x + 8 y=node.y + 18>{label}</text>
                     <text class="wf-capability" x=node.x + 8 y=node.y + 36>{node.capability.clone()}</text>
+                    <text class="wf-status" x=node.x + 8 y=node.y + 53>{status.replace('_', " ")}</text>
                 </g>
             }
         })
