@@ -62,8 +62,11 @@ pub fn SetTree() -> impl IntoView {
                     .collect_view();
                 view! {
                     <li class="set-kind">
-                        <h4>{format!("{} ({})", kind.heading(), count(kind))}</h4>
-                        <ul>{rows}</ul>
+                        // A long kind (thirty requests) folds away.
+                        <details open>
+                            <summary>{format!("{} ({})", kind.heading(), count(kind))}</summary>
+                            <ul>{rows}</ul>
+                        </details>
                     </li>
                 }
             });
