@@ -101,7 +101,7 @@ fn help_documents_every_command_and_exit_code() {
     let dir = std::env::temp_dir();
     let (code, help) = run(&dir, &["--help"]);
     assert_eq!(code, 0);
-    for command in ["check", "bundle", "app", "instrument", "update-digest"] {
+    for command in ["check", "run", "bundle", "app", "instrument", "update-digest"] {
         assert!(help.contains(&format!("\n  {command} ")), "{command} is not listed:\n{help}");
         let (code, own) = run(&dir, &[command, "--help"]);
         assert_eq!(code, 0, "{command} --help");
@@ -152,6 +152,61 @@ fn requests_are_checked_and_an_unparsable_one_exits_2() {
         text.contains("traverse execute bad.json: exit 2: failed to parse runtime request bad.json: EOF while parsing an object"),
         "{text}"
     );
+}
+
+/// `run` runs what `check` checks: each request refused as Traverse refuses it, or run
+/// governed, with Traverse's line and the exit code `execute` would give.
+#[test]
+fn run_prints_each_request_as_traverse_runs_it_and_exits_as_execute() {
+    let dir = package_on_disk("run", &digest::fnv1a64(HELLO_WASM));
+    std::fs::write(dir.join("good.json"), hello_request().to_string()).unwrap();
+    let mut refused = hello_request();
+    refused["input"] = json!({});
+    std::fs::write(dir.join("refused.json"), refused.to_string()).unwrap();
+    std::fs::write(dir.join("bad.json"), r#"{"kind": "runtime_request""#).unwrap();
+
+    let (code, text) = run(&dir, &["run", "pkg/manifest.json", "good.json"]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        text,
+        "good.json\n  traverse execute: status: completed\n  end       completed\n  fuel      4,266 (wasmtime's units)\n  stdout    {\"greeting\":\"Hello, Ada!\",\"name\":\"Ada\"}\n"
+    );
+
+    let (code, text) =
+        run(&dir, &["run", "pkg/manifest.json", "good.json", "refused.json", "bad.json", "--json"]);
+    assert_eq!(code, 1, "the first request that does not complete decides: {text}");
+    let runs: Value = serde_json::from_str(&text).unwrap();
+    let summary: Vec<(&str, &str, u64)> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| {
+            (
+                run["request"].as_str().unwrap(),
+                run["end"].as_str().unwrap(),
+                run["exit_code"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [("good.json", "completed", 0), ("refused.json", "failed", 1), ("bad.json", "failed", 2)]
+    );
+    assert_eq!(runs[0]["runtime_result"]["output"], json!({"greeting": "Hello, Ada!", "name": "Ada"}));
+    assert_eq!(runs[0]["fuel"], 4266);
+    assert_eq!(
+        runs[1]["traverse"],
+        "runtime execution failed: runtime request input does not satisfy the selected capability input contract"
+    );
+    assert!(runs[2]["traverse"].as_str().unwrap().starts_with("failed to parse runtime request bad.json"));
+
+    // A package that does not load runs nothing: Traverse's inspect line, exit 4.
+    let stale = package_on_disk("run-stale", "fnv1a64:0123456789abcdef");
+    let (code, text) = run(&stale, &["run", "pkg/manifest.json"]);
+    assert_eq!(code, 4);
+    assert!(text.starts_with("traverse inspect: exit 4: "), "{text}");
+    // --stdin is for a lone module.
+    assert_eq!(run(&dir, &["run", "pkg/manifest.json", "good.json", "--stdin", "{}"]).0, 5);
 }
 
 #[test]

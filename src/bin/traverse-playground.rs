@@ -18,7 +18,7 @@ mod native {
     use serde::Serialize;
     use traverse_playground::{
         check::{
-            Verdict, app_bundle, check_package_with,
+            Report, Verdict, app_bundle, check_lone_module, check_package_with,
             limits::FUEL_BUDGET,
             manifest, registry_bundle,
             set::{self, Focus},
@@ -31,8 +31,14 @@ mod native {
             },
             workspace::{self, Item, Role, named_files},
         },
-        present::report,
-        run::instrument::instrument,
+        present::{report, run_result::RunResult},
+        run::{
+            account,
+            instrument::instrument,
+            native,
+            plan::{self, InputChoice, Plan},
+            settings::Settings,
+        },
     };
 
     /// A command line this program does not understand; apart from Traverse's own codes.
@@ -88,6 +94,28 @@ mod native {
         App {
             #[command(subcommand)]
             action: AppAction,
+        },
+        /// Run requests as `traverse-cli capability-package execute` runs them: the package
+        /// checked, each request refused as Traverse refuses it or its module run governed
+        /// (the same fuel rewrite and host functions as the page, on wasmi), printing
+        /// Traverse's line, the end, fuel, stdout and events.
+        ///
+        /// Exits as traverse-cli does for the first request that does not complete: 4 when the
+        /// package does not load, 2 when a request does not parse, 1 when the run fails; else 0.
+        Run {
+            /// The package's manifest.json (the files it names are read beside it), or a lone
+            /// module (`.wasm`), run with `--stdin` and only the module's own checks.
+            manifest: String,
+            /// The runtime requests to run; without any, every `.json` file in the package's
+            /// `runtime-requests/` folder, in name order.
+            requests: Vec<String>,
+            /// For a lone module: the JSON to send, written as Traverse writes it (compact,
+            /// keys sorted).
+            #[arg(long, value_name = "JSON")]
+            stdin: Option<String>,
+            /// Print each run as JSON (docs/report-json.md) instead of text.
+            #[arg(long)]
+            json: bool,
         },
         /// Write the module as governed mode runs it: fuel-metered as wasmtime meters it,
         /// memory and table growth limited. Exits 1 when the module cannot be rewritten.
@@ -184,6 +212,14 @@ mod native {
                 }
                 app_validate(&manifest, workspace.as_deref())
             }
+            Command::Run { manifest, requests, stdin: Some(stdin), json } if requests.is_empty() => {
+                run_module(&manifest, &stdin, json)
+            }
+            Command::Run { stdin: Some(_), .. } => {
+                eprintln!("--stdin runs a lone module; a package runs its requests");
+                ExitCode::from(USAGE_EXIT)
+            }
+            Command::Run { manifest, requests, stdin: None, json } => run(&manifest, &requests, json),
             Command::Instrument { input, output, fuel } => instrument_command(&input, &output, fuel),
             Command::UpdateDigest { manifest } => update_digest_command(&manifest),
         }
@@ -215,6 +251,127 @@ mod native {
             print!("{}", report::package_text(&checked));
         }
         ExitCode::from(checked.exit_code())
+    }
+
+    fn run(manifest: &str, requests: &[String], json: bool) -> ExitCode {
+        let requests = if requests.is_empty() { package_requests(manifest) } else { requests.to_vec() };
+        let requests = &requests[..];
+        let mut files = match read_package(manifest) {
+            Ok(files) => files,
+            Err(error) => {
+                println!(
+                    "traverse inspect: exit 4: failed to read capability package manifest {manifest}: {error}"
+                );
+                return ExitCode::from(4);
+            }
+        };
+        for path in requests {
+            match read_file(Path::new(path), MAX_JSON_FILE_BYTES) {
+                Ok(bytes) => files.insert(path, bytes),
+                Err(error) => eprintln!("{path}: {error}"),
+            }
+        }
+        let report = check_package_with(&files, manifest, requests, &[]);
+        if let Verdict::Fails(stop) = report.load_verdict() {
+            println!("traverse inspect: exit {}: {}", stop.exit_code, stop.message);
+            return ExitCode::from(stop.exit_code);
+        }
+        let module = workspace::module_to_run(&files, Some(manifest))
+            .and_then(|path| files.get(&path).map(<[u8]>::to_vec))
+            .unwrap_or_default();
+        let runs: Vec<_> = report
+            .requests
+            .iter()
+            .map(|request| {
+                let choice = InputChoice::Request(request.file.clone());
+                let stdin = choice.stdin(&report).unwrap_or_default();
+                (request.file.clone(), run_one(&report, &choice, &stdin, &module))
+            })
+            .collect();
+        print_runs(&runs, json)
+    }
+
+    /// A lone module run with `stdin`, as the page runs a module dropped without a manifest.
+    fn run_module(path: &str, stdin: &str, json: bool) -> ExitCode {
+        let module = match read_file(Path::new(path), MAX_FILE_BYTES) {
+            Ok(module) => module,
+            Err(error) => {
+                eprintln!("{path}: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let report = check_lone_module(path, &module);
+        let result = run_one(&report, &InputChoice::Custom, stdin, &module);
+        print_runs(&[(path.to_owned(), result)], json)
+    }
+
+    /// One run as the page's Run makes it: refused as Traverse refuses it, or run governed.
+    fn run_one(
+        report: &Report,
+        choice: &InputChoice,
+        stdin: &str,
+        module: &[u8],
+    ) -> Result<RunResult, String> {
+        match plan::plan(report, choice, stdin, module.to_vec(), &Settings::default(), Vec::new()) {
+            Ok(Plan::Refused { refusal, request_id }) => {
+                Ok(RunResult::Refused { cause: refusal.cause, stop: refusal.stop, request_id })
+            }
+            Ok(Plan::Run { request, request_id, .. }) => {
+                let outcome = native::run(&request);
+                let account = account::account(&outcome, report.contract.as_ref(), &request_id);
+                Ok(RunResult::Ran {
+                    outcome: Box::new(outcome),
+                    account: Some(account),
+                    governed: true,
+                    use_case: None,
+                })
+            }
+            Err(not_sent) => Err(not_sent.message().to_owned()),
+        }
+    }
+
+    /// Prints each run; exits with the first code that is not 0 (1 for a run that could not be
+    /// sent).
+    fn print_runs(runs: &[(String, Result<RunResult, String>)], json: bool) -> ExitCode {
+        let mut exit = 0;
+        let mut printed = Vec::new();
+        for (label, result) in runs {
+            let code = match result {
+                Ok(result) if json => {
+                    printed.push(result.command_json(label));
+                    result.exit_code()
+                }
+                Ok(result) => {
+                    print!("{}", result.command_text(label));
+                    result.exit_code()
+                }
+                Err(problem) => {
+                    eprintln!("{label}: {problem}");
+                    1
+                }
+            };
+            if exit == 0 {
+                exit = code;
+            }
+        }
+        if json {
+            print!("{}", pretty(&printed));
+        }
+        ExitCode::from(exit)
+    }
+
+    /// The package's own requests: its `runtime-requests/*.json`, as the template lays them out.
+    fn package_requests(manifest: &str) -> Vec<String> {
+        let folder = Path::new(manifest).parent().unwrap_or(Path::new(".")).join("runtime-requests");
+        let mut found: Vec<String> = std::fs::read_dir(&folder)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| Some(entry.ok()?.path()))
+            .filter(|path| path.extension().is_some_and(|extension| extension == "json"))
+            .map(|path| path.to_string_lossy().into_owned())
+            .collect();
+        found.sort();
+        found
     }
 
     /// `bundle inspect` or `bundle register`: Traverse's output, stdout on success and its

@@ -11,7 +11,7 @@ use crate::{
     },
     present::number::grouped,
     run::{
-        account::Account,
+        account::{Account, COMPLETED_LINE},
         compose::Composed,
         execution::Execution,
         protocol::{EndReason, RunOutcome},
@@ -94,6 +94,66 @@ impl RunResult {
         [("stdout", outcome.stdout_dropped), ("stderr", outcome.stderr_dropped)].map(|(stream, dropped)| {
             (dropped > 0).then(|| format!("{dropped} more bytes were {}.", rule(stream)))
         })
+    }
+
+    /// The exit code `traverse-cli capability-package execute` gives the run: its refusal's;
+    /// 0 when the runtime result completed; 1 when it is an error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Refused { stop, .. } => stop.exit_code,
+            _ if self.traverse_line().as_deref() == Some(COMPLETED_LINE) => 0,
+            _ => 1,
+        }
+    }
+
+    /// The run of `label` (a request's path) as the command line prints it: Traverse's line,
+    /// then what the playground saw.
+    pub fn command_text(&self, label: &str) -> String {
+        let mut out = format!("{label}\n  traverse execute: {}\n", self.traverse_line().unwrap_or_default());
+        match self {
+            Self::Refused { cause, .. } => out += &format!("  refused   {cause}\n"),
+            Self::Ran { outcome, .. } => {
+                let detail = outcome.end.detail();
+                let detail = if detail.is_empty() { String::new() } else { format!(": {detail}") };
+                out += &format!("  end       {}{detail}\n", self.end().label());
+                if let Some(fuel) = outcome.fuel_consumed {
+                    out += &format!("  fuel      {} (wasmtime's units)\n", grouped(fuel));
+                }
+                out += &format!("  stdout    {}\n", String::from_utf8_lossy(&outcome.stdout));
+                if !outcome.stderr.is_empty() {
+                    out += &format!("  stderr    {}\n", String::from_utf8_lossy(&outcome.stderr).trim_end());
+                }
+                for event in &outcome.events {
+                    out += &format!("  event     {}@{} {}\n", event.event_id, event.version, event.data);
+                }
+            }
+            Self::Composed(_) => {}
+        }
+        out
+    }
+
+    /// The same as JSON (docs/report-json.md).
+    pub fn command_json(&self, label: &str) -> Value {
+        let mut json = serde_json::json!({
+            "request": label,
+            "traverse": self.traverse_line(),
+            "exit_code": self.exit_code(),
+            "end": self.end().label(),
+        });
+        match self {
+            Self::Refused { cause, .. } => json["refused"] = cause.clone().into(),
+            Self::Ran { outcome, account, .. } => {
+                json["detail"] = outcome.end.detail().into();
+                json["fuel"] = outcome.fuel_consumed.into();
+                json["stdout"] = String::from_utf8_lossy(&outcome.stdout).into();
+                json["stderr"] = String::from_utf8_lossy(&outcome.stderr).into();
+                json["events"] = serde_json::to_value(&outcome.events).unwrap_or_default();
+                json["runtime_result"] =
+                    account.as_ref().and_then(|account| account.runtime_result.clone()).unwrap_or_default();
+            }
+            Self::Composed(_) => {}
+        }
+        json
     }
 
     pub fn outcome(&self) -> Option<&RunOutcome> {

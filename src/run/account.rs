@@ -17,6 +17,9 @@ use crate::{
     },
 };
 
+/// What `traverse-cli` prints for a run whose runtime result completed.
+pub const COMPLETED_LINE: &str = "status: completed";
+
 /// Traverse's whole account of one governed run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Account {
@@ -39,7 +42,7 @@ pub fn account(outcome: &RunOutcome, contract: Option<&Contract>, request_id: &s
     let (runtime_result, trace) = runtime_result(request_id, emits, &execution).unzip();
     let traverse_line = runtime_result.as_ref().map(|result| match result["error"]["message"].as_str() {
         Some(message) => format!("runtime execution failed: {message}"),
-        None => "status: completed".to_owned(),
+        None => COMPLETED_LINE.to_owned(),
     });
     Account { execution, against_contract: contract.is_some(), traverse_line, runtime_result, trace }
 }

@@ -115,6 +115,18 @@ pub fn executor_refusal(file: &str, bytes: &[u8]) -> Option<RunEnd> {
     })
 }
 
+/// The exports Traverse's executor calls, in order (SPEC §8.3): a reactor (no `_start`) is
+/// initialised first, as wasmtime's linker does; then `""` if it is exported, else `_start`;
+/// with neither, nothing runs.
+pub fn entry_calls(exported: impl Fn(&str) -> bool) -> Vec<&'static str> {
+    let mut calls = Vec::new();
+    if !exported("_start") && exported("_initialize") {
+        calls.push("_initialize");
+    }
+    calls.extend(["", "_start"].into_iter().find(|name| exported(name)));
+    calls
+}
+
 /// wasmtime's words when an engine built without `Config::shared_memory` (Traverse's
 /// `Config::new()`) instantiates a module with a shared memory, which it compiles.
 pub const SHARED_MEMORY_DISABLED: &str =

@@ -27,7 +27,10 @@ use wasm_encoder::{
 };
 use wasmparser::{CompositeInnerType, FuncType, FunctionBody, Operator, Parser, Payload, TypeRef};
 
-use crate::check::limits::{GOVERNED_FEATURES, MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT};
+use crate::{
+    check::limits::{GOVERNED_FEATURES, MEMORY_LIMIT_PAGES, PAGE_BYTES, TABLE_ELEMENTS_LIMIT},
+    run::protocol::RunEnd,
+};
 
 /// The names the rewrite adds to a module's exports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +46,31 @@ pub struct Exported {
     /// The module's start function, for the runner to call right after instantiation; `None`
     /// when the module has no start section, whatever it exports.
     pub start: Option<String>,
+}
+
+/// The rewrite's counters as read after a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counters {
+    pub fuel: u64,
+    pub grow_pages: u64,
+    pub table_grow_elements: u64,
+}
+
+impl Counters {
+    /// How a run that ended with `end` ended for Traverse: the rewritten module traps with
+    /// `unreachable` for every limit, and its counters say which.
+    pub fn explain(&self, end: RunEnd, budget: u64) -> RunEnd {
+        match end {
+            RunEnd::Trapped(_) if self.grow_pages > 0 => {
+                RunEnd::MemoryLimit { bytes: self.grow_pages.saturating_mul(PAGE_BYTES) }
+            }
+            RunEnd::Trapped(_) if self.table_grow_elements > 0 => {
+                RunEnd::TableLimit { elements: self.table_grow_elements }
+            }
+            RunEnd::Trapped(_) if self.fuel > budget => RunEnd::OutOfFuel { budget },
+            end => end,
+        }
+    }
 }
 
 impl Exported {

@@ -14,7 +14,6 @@ use wasmer::{
 
 use super::{compiled::CompiledModules, now_ms};
 use crate::{
-    check::limits::PAGE_BYTES,
     package::digest,
     run::protocol::{RunEnd, RunOutcome, RunRequest},
     run::{
@@ -24,7 +23,7 @@ use crate::{
             traverse::{self, Accepted, EventPolicy},
             wasi::Stdio,
         },
-        instrument::{self, Exported},
+        instrument::{self, Counters, Exported},
         trap,
     },
 };
@@ -124,21 +123,15 @@ fn run_in(
         None => Ok(()),
     };
     let end = started.err().unwrap_or_else(|| run_entry(store, &instance));
-    let counter =
-        |name: &str| instance.exports.get_global(name).ok().and_then(|global| read_i64(store, global));
-    let fuel = counter(&exported.fuel).unwrap_or(0);
-    let (grown_to, table_grown_to) =
-        (counter(&exported.grow_pages).unwrap_or(0), counter(&exported.table_grow_elements).unwrap_or(0));
-    // The rewritten module traps with `unreachable` for every limit; its counters say which.
-    let end = match end {
-        RunEnd::Trapped(_) if grown_to > 0 => {
-            RunEnd::MemoryLimit { bytes: grown_to.saturating_mul(PAGE_BYTES) }
-        }
-        RunEnd::Trapped(_) if table_grown_to > 0 => RunEnd::TableLimit { elements: table_grown_to },
-        RunEnd::Trapped(_) if fuel > budget => RunEnd::OutOfFuel { budget },
-        end => end,
+    let counter = |name: &str| {
+        instance.exports.get_global(name).ok().and_then(|global| read_i64(store, global)).unwrap_or(0)
     };
-    (end, Some(fuel))
+    let counters = Counters {
+        fuel: counter(&exported.fuel),
+        grow_pages: counter(&exported.grow_pages),
+        table_grow_elements: counter(&exported.table_grow_elements),
+    };
+    (counters.explain(end, budget), Some(counters.fuel))
 }
 
 /// An i64 global's value. wasmer 7.4.2's JS backend reads every global as a JS number, and an
@@ -149,20 +142,8 @@ fn read_i64(store: &Store, global: &wasmer::Global) -> Option<u64> {
 }
 
 fn run_entry(store: &mut Store, instance: &Instance) -> RunEnd {
-    let exported = |name: &str| instance.exports.get_function(name).is_ok();
-    // A reactor (no `_start`) is initialised first, as wasmtime's linker does.
-    if !exported("_start")
-        && exported("_initialize")
-        && let Err(end) = call(store, instance, "_initialize")
-    {
-        return end;
-    }
-    // `""` before `_start`; with neither, nothing runs (SPEC §8.3).
-    let entry = ["", "_start"].into_iter().find(|name| exported(name));
-    match entry {
-        None => RunEnd::Returned,
-        Some(entry) => call(store, instance, entry).err().unwrap_or(RunEnd::Returned),
-    }
+    let calls = execution::entry_calls(|name| instance.exports.get_function(name).is_ok());
+    calls.into_iter().find_map(|name| call(store, instance, name).err()).unwrap_or(RunEnd::Returned)
 }
 
 fn call(store: &mut Store, instance: &Instance, name: &str) -> Result<(), RunEnd> {
