@@ -10,12 +10,15 @@
 //! - [`run`]: what a governed run means: the fuel rewrite, Traverse's host functions, the
 //!   messages to the runner, a composition walked, and the result and trace Traverse gives for
 //!   what ran;
+//! - [`explore`]: inputs generated from a contract's input schema, and what fails among
+//!   their runs, shrunk: decided here, run by the command line (or a runner) that drives it;
 //! - [`present`]: what the page shows or shares, as plain data: share links, JSON spans, docs,
 //!   a run's result, Run all's rows;
 //! - `web` (wasm32 only): the page and its four workers: the runner, intake (large loads read,
 //!   unpacked and hashed), the strict lint and the Docs' reader.
 
 pub mod check;
+pub mod explore;
 pub mod package;
 pub mod present;
 pub mod run;

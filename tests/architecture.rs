@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-const LAYERS: &[&str] = &["package", "check", "run", "present", "web"];
+const LAYERS: &[&str] = &["package", "check", "run", "explore", "present", "web"];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

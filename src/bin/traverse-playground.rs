@@ -24,6 +24,7 @@ mod native {
             set::{self, Focus},
             strict_lint,
         },
+        explore::{self, Explorer},
         package::{
             digest,
             disk::{
@@ -31,7 +32,7 @@ mod native {
             },
             workspace::{self, Item, Role, named_files},
         },
-        present::{report, run_result::RunResult},
+        present::{explore_report::Explored, report, run_result::RunResult},
         run::{
             account,
             instrument::instrument,
@@ -56,7 +57,9 @@ mod native {
                       an application bundle or a workflow that does not validate). bundle inspect: 0 \
                       or 4; bundle register: 0, 2 (validation), 3 (conflict) or 4 (loading); app \
                       validate: 0, with the status in its JSON, or before any, 4 (a manifest it \
-                      cannot read) or 2 (not JSON). Any command: 5 for a command line it \
+                      cannot read) or 2 (not JSON). run: as execute, for the first request that \
+                      does not complete. explore: 0, 1 (a finding), 3 (cannot explore) or 4. \
+                      Any command: 5 for a command line it \
                       does not understand, 1 when instrument or update-digest fails."
     )]
     struct Cli {
@@ -114,6 +117,26 @@ mod native {
             #[arg(long, value_name = "JSON")]
             stdin: Option<String>,
             /// Print each run as JSON (docs/report-json.md) instead of text.
+            #[arg(long)]
+            json: bool,
+        },
+        /// Explore a package: inputs generated from its contract's input schema (its use cases'
+        /// examples first, then boundary values, then random ones from the seed), each run
+        /// governed as `run` runs it; every way a valid input makes Traverse fail is a finding,
+        /// shrunk to a smallest input that fails the same way.
+        ///
+        /// Exits 0 when nothing fails, 1 when there is a finding, 3 when the contract cannot be
+        /// explored (its schema, named by path), 4 when the package does not load.
+        Explore {
+            /// The package's manifest.json.
+            manifest: String,
+            /// How many inputs to generate (shrinking runs more).
+            #[arg(long, default_value_t = explore::DEFAULT_RUNS)]
+            runs: usize,
+            /// The seed the random inputs come from: the same seed, the same inputs.
+            #[arg(long, default_value_t = 1)]
+            seed: u64,
+            /// Print the exploration as JSON instead of text.
             #[arg(long)]
             json: bool,
         },
@@ -220,6 +243,7 @@ mod native {
                 ExitCode::from(USAGE_EXIT)
             }
             Command::Run { manifest, requests, stdin: None, json } => run(&manifest, &requests, json),
+            Command::Explore { manifest, runs, seed, json } => explore_command(&manifest, runs, seed, json),
             Command::Instrument { input, output, fuel } => instrument_command(&input, &output, fuel),
             Command::UpdateDigest { manifest } => update_digest_command(&manifest),
         }
@@ -289,6 +313,56 @@ mod native {
             })
             .collect();
         print_runs(&runs, json)
+    }
+
+    fn explore_command(manifest: &str, runs: usize, seed: u64, json: bool) -> ExitCode {
+        let files = match read_package(manifest) {
+            Ok(files) => files,
+            Err(error) => {
+                println!(
+                    "traverse inspect: exit 4: failed to read capability package manifest {manifest}: {error}"
+                );
+                return ExitCode::from(4);
+            }
+        };
+        let report = check_package_with(&files, manifest, &[], &[]);
+        if let Verdict::Fails(stop) = report.load_verdict() {
+            println!("traverse inspect: exit {}: {}", stop.exit_code, stop.message);
+            return ExitCode::from(stop.exit_code);
+        }
+        let Some(contract) = report.contract.as_ref() else {
+            eprintln!("{manifest}: no contract to explore");
+            return ExitCode::from(3);
+        };
+        let module = workspace::module_to_run(&files, Some(manifest))
+            .and_then(|path| files.get(&path).map(<[u8]>::to_vec))
+            .unwrap_or_default();
+        let mut explorer = match Explorer::new(&contract.inputs.schema, explore::seeds(contract), seed, runs)
+        {
+            Ok(explorer) => explorer,
+            Err(unsupported) => {
+                eprintln!("cannot explore the input schema at {}: {}", unsupported.path, unsupported.reason);
+                return ExitCode::from(3);
+            }
+        };
+        let settings = Settings::default();
+        while let Some(input) = explorer.next_input() {
+            let outcome = native::run(&explore::request_for(contract, &module, &input, &settings));
+            explorer.observe(&input, explore::judge(&outcome, contract));
+        }
+        let explored = Explored {
+            manifest,
+            seed,
+            generated: runs,
+            runs: explorer.runs(),
+            findings: explorer.findings(),
+        };
+        if json {
+            print!("{}", pretty(&explored.json()));
+        } else {
+            print!("{}", explored.text());
+        }
+        ExitCode::from(u8::from(!explorer.findings().is_empty()))
     }
 
     /// A lone module run with `stdin`, as the page runs a module dropped without a manifest.

@@ -25,6 +25,7 @@ pub const DOCS: &[Doc] = &[
     Doc { path: "docs/share-link.md", title: "Share links" },
     Doc { path: "docs/execution.md", title: "Execution" },
     Doc { path: "docs/compositions.md", title: "Compositions run" },
+    Doc { path: "docs/explore.md", title: "Explore" },
     Doc { path: "docs/traverse-rules.md", title: "Traverse's rules" },
     Doc { path: "docs/diagnostics.md", title: "Diagnostics" },
     Doc { path: "docs/report-json.md", title: "Report JSON" },

@@ -3,6 +3,7 @@
 
 pub mod docs;
 pub mod embed;
+pub mod explore_report;
 pub mod file_problems;
 pub mod gallery;
 pub mod json_view;
