@@ -132,6 +132,46 @@ fn each_planted_bug_is_found_and_shrunk_to_its_smallest_input() {
     assert_eq!(inputs(&other), inputs(&explored));
 }
 
+/// A finding saved as a request (the page's Save as request) is a request of the package that
+/// `run` runs to the same failure, under a name no other request has.
+#[test]
+fn a_finding_saved_as_a_request_runs_to_the_same_failure() {
+    use traverse_playground::{
+        check::contract,
+        explore::{Finding, FindingKind, request_file},
+    };
+    let dir = planted_package("save", &["trap"], json!({"type": "string", "enum": ["trap"]}));
+    let contract = contract::parse(&std::fs::read_to_string(dir.join("contract.json")).unwrap()).unwrap();
+    let finding = Finding {
+        kind: FindingKind::Trap,
+        input: json!({"mode": "trap", "n": 42}),
+        found_with: json!({"mode": "trap", "n": 100}),
+        traverse_line: COLLAPSED.into(),
+        problem: String::new(),
+        shrink_runs: 0,
+    };
+    let taken = |path: &str| path == "pkg/runtime-requests/explore-trap.json";
+    let (path, text) = request_file(&contract, "pkg/manifest.json", &finding, taken);
+    assert_eq!(path, "pkg/runtime-requests/explore-trap-2.json");
+    let (path, text_at_root) = request_file(&contract, "manifest.json", &finding, |_| false);
+    assert_eq!(path, "runtime-requests/explore-trap.json");
+    assert_eq!(text.replace("explore-trap-2", "explore-trap"), text_at_root);
+    std::fs::create_dir_all(dir.join("runtime-requests")).unwrap();
+    std::fs::write(dir.join(&path), text_at_root).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_traverse-playground"))
+        .args(["run", "manifest.json", "--json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let runs: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        (runs[0]["request"].as_str(), runs[0]["end"].as_str()),
+        (Some("runtime-requests/explore-trap.json"), Some("trapped"))
+    );
+    assert_eq!(runs[0]["traverse"], COLLAPSED);
+}
+
 #[test]
 fn a_module_that_never_fails_exits_0_and_the_text_says_so() {
     let dir = planted_package("ok", &["ok"], json!({"type": "string", "enum": ["ok"]}));

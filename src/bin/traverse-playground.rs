@@ -26,7 +26,7 @@ mod native {
         },
         explore::{self, Explorer},
         package::{
-            digest,
+            PackageFiles, digest,
             disk::{
                 MAX_FILE_BYTES, MAX_JSON_FILE_BYTES, ReadSet, read_file, read_package, read_set, read_tree,
             },
@@ -249,24 +249,33 @@ mod native {
         }
     }
 
-    fn check(manifest: &str, requests: &[String], workflows: &[String], json: bool) -> ExitCode {
-        let mut files = match read_package(manifest) {
-            Ok(files) => files,
-            Err(error) => {
-                // What Traverse prints when it cannot read the manifest; the page has no such case.
-                println!(
-                    "traverse inspect: exit 4: failed to read capability package manifest {manifest}: {error}"
-                );
-                return ExitCode::from(4);
-            }
-        };
-        for path in requests.iter().chain(workflows) {
+    /// The package and the files named beside it on the command line; when the manifest cannot
+    /// be read, what Traverse prints then (the page has no such case), and its exit code.
+    fn read_package_with<'a>(
+        manifest: &str,
+        named: impl IntoIterator<Item = &'a String>,
+    ) -> Result<PackageFiles, ExitCode> {
+        let mut files = read_package(manifest).map_err(|error| {
+            println!(
+                "traverse inspect: exit 4: failed to read capability package manifest {manifest}: {error}"
+            );
+            ExitCode::from(4)
+        })?;
+        for path in named {
             // An unreadable file stays out of `files` and is then reported as empty input.
             match read_file(Path::new(path), MAX_JSON_FILE_BYTES) {
                 Ok(bytes) => files.insert(path, bytes),
                 Err(error) => eprintln!("{path}: {error}"),
             }
         }
+        Ok(files)
+    }
+
+    fn check(manifest: &str, requests: &[String], workflows: &[String], json: bool) -> ExitCode {
+        let files = match read_package_with(manifest, requests.iter().chain(workflows)) {
+            Ok(files) => files,
+            Err(exit) => return exit,
+        };
         let mut checked = check_package_with(&files, manifest, requests, workflows);
         strict_lint::add_to(&mut checked);
         if json {
@@ -280,21 +289,10 @@ mod native {
     fn run(manifest: &str, requests: &[String], json: bool) -> ExitCode {
         let requests = if requests.is_empty() { package_requests(manifest) } else { requests.to_vec() };
         let requests = &requests[..];
-        let mut files = match read_package(manifest) {
+        let files = match read_package_with(manifest, requests) {
             Ok(files) => files,
-            Err(error) => {
-                println!(
-                    "traverse inspect: exit 4: failed to read capability package manifest {manifest}: {error}"
-                );
-                return ExitCode::from(4);
-            }
+            Err(exit) => return exit,
         };
-        for path in requests {
-            match read_file(Path::new(path), MAX_JSON_FILE_BYTES) {
-                Ok(bytes) => files.insert(path, bytes),
-                Err(error) => eprintln!("{path}: {error}"),
-            }
-        }
         let report = check_package_with(&files, manifest, requests, &[]);
         if let Verdict::Fails(stop) = report.load_verdict() {
             println!("traverse inspect: exit {}: {}", stop.exit_code, stop.message);
@@ -316,14 +314,9 @@ mod native {
     }
 
     fn explore_command(manifest: &str, runs: usize, seed: u64, json: bool) -> ExitCode {
-        let files = match read_package(manifest) {
+        let files = match read_package_with(manifest, &[]) {
             Ok(files) => files,
-            Err(error) => {
-                println!(
-                    "traverse inspect: exit 4: failed to read capability package manifest {manifest}: {error}"
-                );
-                return ExitCode::from(4);
-            }
+            Err(exit) => return exit,
         };
         let report = check_package_with(&files, manifest, &[], &[]);
         if let Verdict::Fails(stop) = report.load_verdict() {

@@ -115,6 +115,34 @@ pub fn seeds(contract: &Contract) -> Vec<Value> {
     contract.use_cases.iter().map(|use_case| use_case.input_example.clone()).collect()
 }
 
+/// A finding as a runtime request of the package, so that Run all (and `run`) keeps running it:
+/// its path, in `runtime-requests/` beside the manifest under a name not `taken`, and its text.
+pub fn request_file(
+    contract: &Contract,
+    manifest_path: &str,
+    finding: &Finding,
+    taken: impl Fn(&str) -> bool,
+) -> (String, String) {
+    let folder = manifest_path.rsplit_once('/').map_or(String::new(), |(folder, _)| format!("{folder}/"));
+    let kind = finding.kind.as_str();
+    let (path, request_id) = (1..)
+        .map(|n| if n == 1 { format!("explore-{kind}") } else { format!("explore-{kind}-{n}") })
+        .map(|id| (format!("{folder}runtime-requests/{id}.json"), id))
+        .find(|(path, _)| !taken(path))
+        .expect("some name is free");
+    let request = serde_json::json!({
+        "kind": "runtime_request",
+        "schema_version": "1.0.0",
+        "request_id": request_id,
+        "intent": {"capability_id": contract.id, "capability_version": contract.version},
+        "input": finding.input,
+        "lookup": {"scope": "public_only", "allow_ambiguity": false},
+        "context": {"requested_target": "local", "caller": "explore"},
+        "governing_spec": "006-runtime-request-execution"
+    });
+    (path, serde_json::to_string_pretty(&request).expect("a request serialises") + "\n")
+}
+
 /// A failure, with the input that first showed it and the smallest that still does.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {

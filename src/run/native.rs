@@ -13,7 +13,7 @@ use crate::run::{
         wasi::Stdio,
     },
     instrument::{self, Counters, Exported},
-    protocol::{Mode, RunEnd, RunOutcome, RunRequest},
+    protocol::{Mode, RunEnd, RunOutcome, RunRequest, Timing},
 };
 
 /// What the host functions share during one run.
@@ -77,22 +77,10 @@ pub fn run(request: &RunRequest) -> RunOutcome {
             (RunEnd::SetupFailed(format!("module compile (wasmi, the command line's engine): {error}")), None)
         }
     };
-    let host = store.data_mut();
-    let stdio = std::mem::take(&mut host.stdio);
-    RunOutcome {
-        stdout: stdio.stdout,
-        stderr: stdio.stderr,
-        end,
-        wall_time_ms: started.elapsed().as_secs_f64() * 1e3,
-        compile_ms,
-        module_was_kept: false,
-        events_dropped: host.events.dropped,
-        events: std::mem::take(&mut host.events.events),
-        stdout_dropped: stdio.stdout_dropped,
-        stderr_dropped: stdio.stderr_dropped,
-        fuel_consumed: fuel.map(|fuel| fuel.min(budget)),
-        files: Vec::new(),
-    }
+    let timing =
+        Timing { wall_time_ms: started.elapsed().as_secs_f64() * 1e3, compile_ms, module_was_kept: false };
+    let Host { stdio, events, .. } = store.into_data();
+    RunOutcome::governed(stdio, events, end, fuel, budget, timing)
 }
 
 /// How the run ended, and the fuel it consumed once the module was instantiated.
@@ -180,9 +168,16 @@ fn stopped(stop: HostStop) -> wasmi::Error {
     wasmi::Error::host(Stopped(stop))
 }
 
-/// WASI calls need the guest's memory; wasmtime traps without one, and so do we.
-fn no_memory() -> wasmi::Error {
-    stopped(HostStop::Trap("missing required memory export".to_owned()))
+/// Calls a WASI host function with the guest's memory and the host's state: WASI calls need the
+/// memory, and wasmtime traps without one, as we do.
+fn with_memory(
+    caller: &mut Caller<'_, Host>,
+    call: impl FnOnce(&mut View<'_>, &mut Host) -> Result<i32, HostStop>,
+) -> Result<i32, wasmi::Error> {
+    let memory = memory_of(caller)
+        .ok_or_else(|| stopped(HostStop::Trap("missing required memory export".to_owned())))?;
+    let (memory, host) = memory.data_and_store_mut(caller);
+    call(&mut View(memory), host).map_err(stopped)
 }
 
 /// The five host functions Traverse links, and nothing else.
@@ -192,22 +187,18 @@ fn link(engine: &Engine) -> Result<Linker<Host>, wasmi::Error> {
         "wasi_snapshot_preview1",
         "fd_read",
         |mut caller: Caller<'_, Host>, fd: i32, iovs: i32, iovs_len: i32, nread: i32| {
-            let memory = memory_of(&caller).ok_or_else(no_memory)?;
-            let (memory, host) = memory.data_and_store_mut(&mut caller);
-            host.stdio
-                .fd_read(&mut View(memory), fd, iovs as u32, iovs_len as u32, nread as u32)
-                .map_err(stopped)
+            with_memory(&mut caller, |memory, host| {
+                host.stdio.fd_read(memory, fd, iovs as u32, iovs_len as u32, nread as u32)
+            })
         },
     )?;
     linker.func_wrap(
         "wasi_snapshot_preview1",
         "fd_write",
         |mut caller: Caller<'_, Host>, fd: i32, iovs: i32, iovs_len: i32, nwritten: i32| {
-            let memory = memory_of(&caller).ok_or_else(no_memory)?;
-            let (memory, host) = memory.data_and_store_mut(&mut caller);
-            host.stdio
-                .fd_write(&mut View(memory), fd, iovs as u32, iovs_len as u32, nwritten as u32)
-                .map_err(stopped)
+            with_memory(&mut caller, |memory, host| {
+                host.stdio.fd_write(memory, fd, iovs as u32, iovs_len as u32, nwritten as u32)
+            })
         },
     )?;
     linker.func_wrap("wasi_snapshot_preview1", "proc_exit", |code: i32| -> Result<(), wasmi::Error> {

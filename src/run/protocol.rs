@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     check::limits::FUEL_BUDGET,
-    run::host::traverse::{EmittedEvent, EventPolicy},
+    run::host::{
+        traverse::{Accepted, EmittedEvent, EventPolicy},
+        wasi::Stdio,
+    },
     run::module_text::ModuleText,
 };
 
@@ -216,7 +219,41 @@ pub struct RunOutcome {
     pub files: Vec<SandboxFile>,
 }
 
+/// How long a run took, and whether its module was compiled already.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timing {
+    pub wall_time_ms: f64,
+    pub compile_ms: f64,
+    pub module_was_kept: bool,
+}
+
 impl RunOutcome {
+    /// A governed run's outcome, from what its host functions gathered, whatever engine ran it;
+    /// `fuel` as the rewrite counted it, reported up to the `budget`.
+    pub fn governed(
+        stdio: Stdio,
+        events: Accepted,
+        end: RunEnd,
+        fuel: Option<u64>,
+        budget: u64,
+        timing: Timing,
+    ) -> Self {
+        Self {
+            stdout: stdio.stdout,
+            stderr: stdio.stderr,
+            end,
+            wall_time_ms: timing.wall_time_ms,
+            compile_ms: timing.compile_ms,
+            module_was_kept: timing.module_was_kept,
+            events_dropped: events.dropped,
+            events: events.events,
+            stdout_dropped: stdio.stdout_dropped,
+            stderr_dropped: stdio.stderr_dropped,
+            fuel_consumed: fuel.map(|fuel| fuel.min(budget)),
+            files: Vec::new(),
+        }
+    }
+
     /// An outcome with no output, for runs that ended outside the module.
     pub fn without_output(end: RunEnd, wall_time_ms: f64) -> Self {
         Self {

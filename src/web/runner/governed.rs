@@ -15,7 +15,7 @@ use wasmer::{
 use super::{compiled::CompiledModules, now_ms};
 use crate::{
     package::digest,
-    run::protocol::{RunEnd, RunOutcome, RunRequest},
+    run::protocol::{RunEnd, RunOutcome, RunRequest, Timing},
     run::{
         execution,
         host::{
@@ -73,21 +73,9 @@ pub fn run(request: &RunRequest, policy: &EventPolicy, compiled: &mut CompiledMo
         Err(error) => (RunEnd::SetupFailed(format!("module compile: {error}")), None, false),
     };
     let host = env.as_mut(&mut store);
-    let stdio = std::mem::take(&mut host.stdio);
-    RunOutcome {
-        stdout: stdio.stdout,
-        stderr: stdio.stderr,
-        end,
-        wall_time_ms: now_ms() - started,
-        compile_ms,
-        module_was_kept,
-        events_dropped: host.events.dropped,
-        events: std::mem::take(&mut host.events.events),
-        stdout_dropped: stdio.stdout_dropped,
-        stderr_dropped: stdio.stderr_dropped,
-        fuel_consumed: fuel.map(|fuel| fuel.min(budget)),
-        files: Vec::new(),
-    }
+    let (stdio, events) = (std::mem::take(&mut host.stdio), std::mem::take(&mut host.events));
+    let timing = Timing { wall_time_ms: now_ms() - started, compile_ms, module_was_kept };
+    RunOutcome::governed(stdio, events, end, fuel, budget, timing)
 }
 
 /// How the run ended, and the fuel it consumed once the module was instantiated.

@@ -7,7 +7,8 @@
 //! - one module per pane or control: `files_pane`, `file_view`, `checks_pane`, `run_pane`,
 //!   `outcome_view`, `sandbox_settings`, `examples`, `share`, `theme`, `docs_view`,
 //!   `set_tree`, `focus_view`, `composition_view` (a workflow or composite run, drawn),
-//!   `embed_view` (the compact view of an embed).
+//!   `embed_view` (the compact view of an embed), `explore_view` (Explore, driving the core's
+//!   explorer with the runner worker).
 
 mod app;
 mod browser;
@@ -17,6 +18,7 @@ mod composition_view;
 mod docs_view;
 mod embed_view;
 mod examples;
+mod explore_view;
 mod file_view;
 mod files_pane;
 mod focus_view;

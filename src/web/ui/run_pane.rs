@@ -6,6 +6,7 @@ use leptos::{ev, prelude::*, task::spawn_local};
 
 use super::{
     composition_view::WorkflowGraph,
+    explore_view::ExploreView,
     outcome_view::OutcomeView,
     run_all_table::RunAllTable,
     sandbox_settings::SandboxSettings,
@@ -433,6 +434,7 @@ pub fn RunPane() -> impl IntoView {
             })}
             <Settings sandbox_files=sandbox_files />
             <OutcomeView view=view.read_only() />
+            <ExploreView />
         </section>
     }
 }
