@@ -59,7 +59,7 @@ const COLLAPSED: &str = "runtime execution failed: execution failed: registered 
 
 #[test]
 fn each_planted_bug_is_found_and_shrunk_to_its_smallest_input() {
-    let modes = ["ok", "trap", "loop", "exit", "text", "wrong"];
+    let modes = ["ok", "trap", "loop", "exit", "text", "wrong", "event"];
     let dir = planted_package("all", &modes, json!({"type": "string", "enum": modes}));
     let (code, out, err) = explore(&dir, &["--runs", "200", "--json"]);
     assert_eq!(code, 1, "a finding exits 1: {err}");
@@ -82,7 +82,7 @@ fn each_planted_bug_is_found_and_shrunk_to_its_smallest_input() {
         explored["findings"].as_array().unwrap().iter().map(|f| f["found_with"].clone()).collect();
     assert_eq!(
         found_with,
-        ["trap", "loop", "exit", "text", "wrong"].map(|mode| json!({"mode": mode, "n": 100})),
+        ["trap", "loop", "exit", "text", "wrong", "event"].map(|mode| json!({"mode": mode, "n": 100})),
         "each found at the edge n = 100"
     );
     assert_eq!(
@@ -117,6 +117,12 @@ fn each_planted_bug_is_found_and_shrunk_to_its_smallest_input() {
                 json!({"mode": "wrong", "n": 42}),
                 "runtime execution failed: executor output does not satisfy the selected capability output contract",
                 "required property is missing at $.result"
+            ),
+            (
+                "undeclared-event",
+                json!({"mode": "event", "n": 42}),
+                "status: completed",
+                "emitted planted.undeclared@1.0.0, which the contract does not declare: Traverse refused it"
             ),
         ]
     );

@@ -301,13 +301,14 @@ mod native {
         let module = workspace::module_to_run(&files, Some(manifest))
             .and_then(|path| files.get(&path).map(<[u8]>::to_vec))
             .unwrap_or_default();
+        let mut runner = native::Runner::default();
         let runs: Vec<_> = report
             .requests
             .iter()
             .map(|request| {
                 let choice = InputChoice::Request(request.file.clone());
                 let stdin = choice.stdin(&report).unwrap_or_default();
-                (request.file.clone(), run_one(&report, &choice, &stdin, &module))
+                (request.file.clone(), run_one(&mut runner, &report, &choice, &stdin, &module))
             })
             .collect();
         print_runs(&runs, json)
@@ -339,8 +340,9 @@ mod native {
             }
         };
         let settings = Settings::default();
+        let mut runner = native::Runner::default();
         while let Some(input) = explorer.next_input() {
-            let outcome = native::run(&explore::request_for(contract, &module, &input, &settings));
+            let outcome = runner.run(&explore::request_for(contract, &module, &input, &settings));
             explorer.observe(&input, explore::judge(&outcome, contract));
         }
         let explored = Explored {
@@ -368,12 +370,13 @@ mod native {
             }
         };
         let report = check_lone_module(path, &module);
-        let result = run_one(&report, &InputChoice::Custom, stdin, &module);
+        let result = run_one(&mut native::Runner::default(), &report, &InputChoice::Custom, stdin, &module);
         print_runs(&[(path.to_owned(), result)], json)
     }
 
     /// One run as the page's Run makes it: refused as Traverse refuses it, or run governed.
     fn run_one(
+        runner: &mut native::Runner,
         report: &Report,
         choice: &InputChoice,
         stdin: &str,
@@ -384,7 +387,7 @@ mod native {
                 Ok(RunResult::Refused { cause: refusal.cause, stop: refusal.stop, request_id })
             }
             Ok(Plan::Run { request, request_id, .. }) => {
-                let outcome = native::run(&request);
+                let outcome = runner.run(&request);
                 let account = account::account(&outcome, report.contract.as_ref(), &request_id);
                 Ok(RunResult::Ran {
                     outcome: Box::new(outcome),

@@ -45,6 +45,9 @@ pub enum FindingKind {
     NotJson,
     /// Its output fails the contract's output schema.
     OutputSchema,
+    /// It tried to emit an event the contract does not declare: Traverse refuses the event
+    /// (the module is told −2) and may still accept the run, without the event it meant.
+    UndeclaredEvent,
 }
 
 impl FindingKind {
@@ -55,6 +58,7 @@ impl FindingKind {
             Self::Exit => "exit",
             Self::NotJson => "not-json",
             Self::OutputSchema => "output-schema",
+            Self::UndeclaredEvent => "undeclared-event",
         }
     }
 }
@@ -71,8 +75,18 @@ pub struct Failure {
 /// and for a run that says nothing about the input (the module never started, the playground
 /// failed).
 pub fn failure(outcome: &RunOutcome, account: &Account) -> Option<Failure> {
+    let line = || account.traverse_line.clone().unwrap_or_default();
     let kind = match (&account.execution, &outcome.end) {
-        (Execution::Completed { .. } | Execution::PlaygroundFailed { .. }, _) => return None,
+        // The run failed no other way: what it meant to emit is the bug.
+        (Execution::Completed { .. }, _) => {
+            let event = outcome.events_undeclared.first()?;
+            return Some(Failure {
+                kind: FindingKind::UndeclaredEvent,
+                traverse_line: line(),
+                problem: format!("emitted {event}, which the contract does not declare: Traverse refused it"),
+            });
+        }
+        (Execution::PlaygroundFailed { .. }, _) => return None,
         (Execution::OutputInvalid { .. }, _) => FindingKind::OutputSchema,
         (_, RunEnd::Trapped(_) | RunEnd::MemoryLimit { .. } | RunEnd::TableLimit { .. }) => FindingKind::Trap,
         (_, RunEnd::OutOfFuel { .. } | RunEnd::TimedOut { .. }) => FindingKind::Timeout,
@@ -87,7 +101,7 @@ pub fn failure(outcome: &RunOutcome, account: &Account) -> Option<Failure> {
         Execution::ExecutorFailed { error } => error.to_string(),
         _ => String::new(),
     };
-    Some(Failure { kind, traverse_line: account.traverse_line.clone().unwrap_or_default(), problem })
+    Some(Failure { kind, traverse_line: line(), problem })
 }
 
 /// The request id Explore's runs carry in Traverse's account of them.

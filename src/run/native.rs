@@ -43,44 +43,78 @@ impl wasmi::errors::HostError for Stopped {}
 /// Runs `request.module` with `request.stdin` against Traverse's host; the sandbox is the
 /// page's alone.
 pub fn run(request: &RunRequest) -> RunOutcome {
-    let Mode::Governed { events: policy } = &request.mode else {
-        let governed_only = "the command line runs governed only, as Traverse does".to_owned();
-        return RunOutcome::without_output(RunEnd::SetupFailed(governed_only), 0.0);
-    };
-    let started = std::time::Instant::now();
-    let budget = request.limits.fuel_budget;
-    let engine = Engine::default();
-    let mut store = Store::new(
-        &engine,
-        Host {
-            stdio: Stdio::new(request.stdin.clone()),
-            policy: policy.clone(),
-            events: Accepted::default(),
-        },
-    );
+    Runner::default().run(request)
+}
+
+/// What one module compiled to, or why it could not be, and whether wasmtime would refuse to
+/// instantiate it for Traverse.
+struct Compiled {
+    module_bytes: Vec<u8>,
+    budget: u64,
+    refused: Option<RunEnd>,
+    module: Result<(Module, Exported), String>,
+}
+
+/// Governed runs that keep the last module compiled: Explore runs one module thousands of times,
+/// and rewriting and compiling it each time cost more than running it.
+#[derive(Default)]
+pub struct Runner {
+    engine: Engine,
+    kept: Option<Compiled>,
+}
+
+impl Runner {
+    /// Runs `request.module` with `request.stdin` against Traverse's host.
+    pub fn run(&mut self, request: &RunRequest) -> RunOutcome {
+        let Mode::Governed { events: policy } = &request.mode else {
+            let governed_only = "the command line runs governed only, as Traverse does".to_owned();
+            return RunOutcome::without_output(RunEnd::SetupFailed(governed_only), 0.0);
+        };
+        let started = std::time::Instant::now();
+        let budget = request.limits.fuel_budget;
+        let module_was_kept = self
+            .kept
+            .as_ref()
+            .is_some_and(|kept| kept.budget == budget && kept.module_bytes == request.module);
+        if !module_was_kept {
+            self.kept = Some(compile(&self.engine, &request.module, budget));
+        }
+        let compiled = self.kept.as_ref().expect("compiled above");
+        let compile_ms = started.elapsed().as_secs_f64() * 1e3;
+        let mut store = Store::new(
+            &self.engine,
+            Host {
+                stdio: Stdio::new(request.stdin.clone()),
+                policy: policy.clone(),
+                events: Accepted::default(),
+            },
+        );
+        let (end, fuel) = match (&compiled.refused, &compiled.module) {
+            (Some(end), _) => (end.clone(), matches!(end, RunEnd::Trapped(_)).then_some(0)),
+            (None, Ok((module, exported))) => run_in(&mut store, module, exported, budget),
+            // wasmi has no threads proposal: a module with atomics, which Traverse runs, stops here.
+            (None, Err(error)) => (
+                RunEnd::SetupFailed(format!("module compile (wasmi, the command line's engine): {error}")),
+                None,
+            ),
+        };
+        let timing =
+            Timing { wall_time_ms: started.elapsed().as_secs_f64() * 1e3, compile_ms, module_was_kept };
+        let Host { stdio, events, .. } = store.into_data();
+        RunOutcome::governed(stdio, events, end, fuel, budget, timing)
+    }
+}
+
+/// The module rewritten for `budget` and compiled.
+fn compile(engine: &Engine, module_bytes: &[u8], budget: u64) -> Compiled {
     // What wasmtime compiles but will not instantiate for Traverse never reaches wasmi, which
     // has no shared memories to compile it with.
-    let refused = execution::instantiation_failure(&request.module);
-    let compiled = instrument::instrument(&request.module, budget).and_then(|bytes| {
-        let exported = Exported::of(&request.module).map_err(|error| error.to_string())?;
-        Ok((Module::new(&engine, &bytes[..]).map_err(|error| error.to_string())?, exported))
+    let refused = execution::instantiation_failure(module_bytes);
+    let module = instrument::instrument(module_bytes, budget).and_then(|bytes| {
+        let exported = Exported::of(module_bytes).map_err(|error| error.to_string())?;
+        Ok((Module::new(engine, &bytes[..]).map_err(|error| error.to_string())?, exported))
     });
-    let compile_ms = started.elapsed().as_secs_f64() * 1e3;
-    let (end, fuel) = match (refused, compiled) {
-        (Some(end), _) => {
-            let fuel = matches!(end, RunEnd::Trapped(_)).then_some(0);
-            (end, fuel)
-        }
-        (None, Ok((module, exported))) => run_in(&mut store, &module, &exported, budget),
-        // wasmi has no threads proposal: a module with atomics, which Traverse runs, stops here.
-        (None, Err(error)) => {
-            (RunEnd::SetupFailed(format!("module compile (wasmi, the command line's engine): {error}")), None)
-        }
-    };
-    let timing =
-        Timing { wall_time_ms: started.elapsed().as_secs_f64() * 1e3, compile_ms, module_was_kept: false };
-    let Host { stdio, events, .. } = store.into_data();
-    RunOutcome::governed(stdio, events, end, fuel, budget, timing)
+    Compiled { module_bytes: module_bytes.to_vec(), budget, refused, module }
 }
 
 /// How the run ended, and the fuel it consumed once the module was instantiated.

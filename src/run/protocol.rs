@@ -209,6 +209,10 @@ pub struct RunOutcome {
     /// Events accepted past the playground's bound and not kept ([`crate::run::host::traverse::MAX_KEPT_EVENTS`]).
     #[serde(default)]
     pub events_dropped: u64,
+    /// Events the contract does not declare that the module tried to emit, as `id@version`
+    /// (Traverse refused each and the run went on).
+    #[serde(default)]
+    pub events_undeclared: Vec<String>,
     /// Stdout bytes past Traverse's 65,536-byte cap, dropped (governed mode).
     pub stdout_dropped: u64,
     /// Stderr bytes past the playground's display cap, not kept (governed mode).
@@ -247,6 +251,7 @@ impl RunOutcome {
             module_was_kept: timing.module_was_kept,
             events_dropped: events.dropped,
             events: events.events,
+            events_undeclared: events.undeclared,
             stdout_dropped: stdio.stdout_dropped,
             stderr_dropped: stdio.stderr_dropped,
             fuel_consumed: fuel.map(|fuel| fuel.min(budget)),
@@ -265,6 +270,7 @@ impl RunOutcome {
             module_was_kept: false,
             events: Vec::new(),
             events_dropped: 0,
+            events_undeclared: Vec::new(),
             stdout_dropped: 0,
             stderr_dropped: 0,
             fuel_consumed: None,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { CLI, EXAMPLES, FIXTURES, loadPackage, openPlayground } from './harness.mjs';
 
-const MODES = ['ok', 'trap', 'loop', 'exit', 'text', 'wrong'];
+const MODES = ['ok', 'trap', 'loop', 'exit', 'text', 'wrong', 'event'];
 
 let playground;
 let work;
@@ -74,9 +74,10 @@ test('each planted bug is found and shrunk in the page, as the command line find
   assert.deepEqual(findings.map((f) => [f.kind, f.input]), [
     ['trap', { mode: 'trap', n: 42 }], ['timeout', { mode: 'loop', n: 42 }], ['exit', { mode: 'exit', n: 42 }],
     ['not-json', { mode: 'text', n: 42 }], ['output-schema', { mode: 'wrong', n: 42 }],
+    ['undeclared-event', { mode: 'event', n: 42 }],
   ]);
   const summary = page.getByTestId('explore-summary');
-  assert.equal(await summary.getAttribute('data-findings'), '5');
+  assert.equal(await summary.getAttribute('data-findings'), '6');
   assert.equal(await summary.getAttribute('data-seed'), '7');
 
   // The command line, same package, same seed: the same findings, found with the same inputs,

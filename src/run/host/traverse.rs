@@ -50,7 +50,13 @@ pub struct Accepted {
     pub bytes: usize,
     /// Events accepted (the guest was told 0) but not kept.
     pub dropped: u64,
+    /// Events the contract does not declare that the guest tried to emit (it was told −2, or −3
+    /// when the capability emits nothing), as `event_id@version`, the first few.
+    pub undeclared: Vec<String>,
 }
+
+/// The most undeclared events one run remembers: one is enough to name the bug.
+pub const MAX_KEPT_UNDECLARED: usize = 16;
 
 /// The most events, and event bytes, one run keeps.
 pub const MAX_KEPT_EVENTS: usize = 1_000;
@@ -75,8 +81,16 @@ pub fn emit_event(
     len: i32,
     accepted: &mut Accepted,
 ) -> i32 {
+    let mut undeclared = |event: Option<&Value>, code| {
+        let name = |field: &str| event.and_then(|event| event.get(field)?.as_str()).unwrap_or("?").to_owned();
+        if accepted.undeclared.len() < MAX_KEPT_UNDECLARED {
+            accepted.undeclared.push(format!("{}@{}", name("event_id"), name("version")));
+        }
+        code
+    };
     if !policy.subscribable {
-        return EMIT_NOT_SUBSCRIBABLE;
+        let event = read_json(memory, ptr, len);
+        return undeclared(event.as_ref(), EMIT_NOT_SUBSCRIBABLE);
     }
     let Some(event) = read_json(memory, ptr, len) else { return EMIT_INVALID };
     let field = |name: &str| event.get(name).and_then(Value::as_str).map(str::to_owned);
@@ -84,7 +98,7 @@ pub fn emit_event(
         return EMIT_INVALID;
     };
     if !policy.emits.iter().any(|(id, v)| *id == event_id && *v == version) {
-        return EMIT_UNDECLARED;
+        return undeclared(Some(&event), EMIT_UNDECLARED);
     }
     if accepted.events.len() >= MAX_KEPT_EVENTS || accepted.bytes + len as usize > MAX_KEPT_EVENT_BYTES {
         accepted.dropped += 1;
@@ -165,7 +179,7 @@ mod tests {
         let emit = |policy: &EventPolicy, ptr, len, accepted: &mut Accepted| {
             emit_event(policy, Some(&memory), ptr, len, accepted)
         };
-        assert_eq!(emit(&policy(false), -5, -5, &mut accepted), -3, "stateless: memory is not even read");
+        assert_eq!(emit(&policy(false), -5, -5, &mut accepted), -3, "whatever the pointer: no trap");
         assert_eq!(emit(&policy(true), 0x1000, 65_537, &mut accepted), -1);
         assert_eq!(emit(&policy(true), 65_500, 100, &mut accepted), -1, "out of bounds is -1, not a trap");
         assert_eq!(emit(&policy(true), 0x1000, len - 1, &mut accepted), -1, "not JSON");
@@ -176,7 +190,11 @@ mod tests {
         );
         let undeclared = EventPolicy { emits: vec![], ..policy(true) };
         assert_eq!(emit(&undeclared, 0x1000, len, &mut accepted), -2);
-        assert_eq!(accepted, Accepted::default());
+        // Refused, and remembered as refused (what Explore reports): the -3 one named as far as
+        // its bytes could be read.
+        let remembered = ["?@?", "demo.thing-happened@1.0.0"].map(String::from);
+        assert_eq!(accepted, Accepted { undeclared: remembered.to_vec(), ..Accepted::default() });
+        accepted.undeclared.clear();
         assert_eq!(emit(&policy(true), 0x1000, len, &mut accepted), 0);
         assert_eq!(
             accepted.events,

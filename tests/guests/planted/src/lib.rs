@@ -2,7 +2,8 @@
 //! except that from `n` = 42 on each mode fails its own way, as a bug Explore must find and
 //! shrink to `{"mode": …, "n": 42}`: `trap` panics, `loop` never returns (its fuel runs out),
 //! `exit` calls `proc_exit(3)`, `text` writes text that is not JSON, `wrong` answers a field
-//! the output schema does not have. `ok` never fails.
+//! the output schema does not have, `event` emits an event the contract does not declare and
+//! answers as `ok` does. `ok` never fails.
 #![no_std]
 
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,13 @@ unsafe extern "C" {
     fn proc_exit(code: i32) -> !;
 }
 
+#[link(wasm_import_module = "traverse_host")]
+unsafe extern "C" {
+    fn emit_event(ptr: *const u8, len: usize) -> i32;
+}
+
+const UNDECLARED: &[u8] = br#"{"event_id":"planted.undeclared","version":"1.0.0","payload":{}}"#;
+
 /// Where the planted bugs start.
 const FROM: i64 = 42;
 
@@ -48,6 +56,11 @@ pub extern "C" fn _start() {
                 8
             }
             "wrong" if n >= FROM => json_answer::write(&Wrong { wrong: n }, output),
+            "event" if n >= FROM => {
+                // SAFETY: the event is a live byte slice; the host only reads it.
+                unsafe { emit_event(UNDECLARED.as_ptr(), UNDECLARED.len()) };
+                json_answer::write(&Answer { result: n }, output)
+            }
             _ => json_answer::write(&Answer { result: n }, output),
         }
     });
