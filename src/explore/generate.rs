@@ -66,9 +66,11 @@ fn supported(schema: &Value, path: &str) -> Result<(), Unsupported> {
             ),
         });
     }
+    // An exclusive bound moves by one for integers, by a hair for other numbers.
+    let step = if types(schema) == ["integer"] { 1.0 } else { 1e-9 };
     let (low, high) = (
-        bound(object, "minimum", "exclusiveMinimum", 1.0),
-        bound(object, "maximum", "exclusiveMaximum", -1.0),
+        bound(object, "minimum", "exclusiveMinimum", step),
+        bound(object, "maximum", "exclusiveMaximum", -step),
     );
     if let (Some(low), Some(high)) = (low, high)
         && low > high
@@ -400,5 +402,14 @@ mod tests {
         assert!(error.reason.starts_with("`oneOf` chooses"), "{}", error.reason);
         let empty = json!({"type": "integer", "minimum": 5, "maximum": 1});
         assert_eq!(Generator::new(&empty, 1).err().unwrap().reason, "no number lies within its bounds");
+        let no_integer = json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 1});
+        assert!(Generator::new(&no_integer, 1).is_err());
+        // A number has room where an integer has none.
+        let narrow = json!({"type": "number", "exclusiveMinimum": 0, "maximum": 0.5});
+        let mut generator = Generator::new(&narrow, 1).unwrap();
+        for index in 0..50 {
+            let value = generator.next(index).as_f64().unwrap();
+            assert!(value > 0.0 && value <= 0.5, "{value}");
+        }
     }
 }
