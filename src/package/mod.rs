@@ -224,8 +224,21 @@ fn unsafe_name(normalized: &str) -> Option<&'static str> {
 
 /// The path as a disk that ignores letter case and Unicode form compares it.
 fn folded(normalized: &str) -> String {
+    composed(normalized).to_lowercase()
+}
+
+/// The text in Unicode's composed form (NFC): natively by `unicode-normalization`; in the
+/// browser by its own `String.prototype.normalize`, which keeps the crate's tables (63 KB gzip)
+/// out of the page's first load.
+#[cfg(not(target_arch = "wasm32"))]
+fn composed(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    normalized.nfc().collect::<String>().to_lowercase()
+    text.nfc().collect()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn composed(text: &str) -> String {
+    js_sys::JsString::from(text).normalize("NFC").into()
 }
 
 #[cfg(test)]
