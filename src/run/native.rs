@@ -55,12 +55,21 @@ struct Compiled {
     module: Result<(Module, Exported), String>,
 }
 
-/// Governed runs that keep the last module compiled: Explore runs one module thousands of times,
-/// and rewriting and compiling it each time cost more than running it.
-#[derive(Default)]
+/// Governed runs that keep the host functions linked and the last module compiled: Explore runs
+/// one module thousands of times, and rewriting, compiling and linking each time cost more than
+/// running it.
 pub struct Runner {
     engine: Engine,
+    linker: Linker<Host>,
     kept: Option<Compiled>,
+}
+
+impl Default for Runner {
+    fn default() -> Self {
+        let engine = Engine::default();
+        let linker = link(&engine).expect("five distinct host functions link");
+        Self { engine, linker, kept: None }
+    }
 }
 
 impl Runner {
@@ -91,7 +100,7 @@ impl Runner {
         );
         let (end, fuel) = match (&compiled.refused, &compiled.module) {
             (Some(end), _) => (end.clone(), matches!(end, RunEnd::Trapped(_)).then_some(0)),
-            (None, Ok((module, exported))) => run_in(&mut store, module, exported, budget),
+            (None, Ok((module, exported))) => run_in(&mut store, &self.linker, module, exported, budget),
             // wasmi has no threads proposal: a module with atomics, which Traverse runs, stops here.
             (None, Err(error)) => (
                 RunEnd::SetupFailed(format!("module compile (wasmi, the command line's engine): {error}")),
@@ -120,18 +129,18 @@ fn compile(engine: &Engine, module_bytes: &[u8], budget: u64) -> Compiled {
 /// How the run ended, and the fuel it consumed once the module was instantiated.
 fn run_in(
     store: &mut Store<Host>,
+    linker: &Linker<Host>,
     module: &Module,
     exported: &Exported,
     budget: u64,
 ) -> (RunEnd, Option<u64>) {
-    let instance =
-        match link(store.engine()).and_then(|linker| linker.instantiate_and_start(&mut *store, module)) {
-            Ok(instance) => instance,
-            // A data segment out of bounds traps the run, as when wasmtime instantiates a `_start`
-            // module at call time; no fuel was spent.
-            Err(error) if error.as_trap_code().is_some() => return (ended_by(&error), Some(0)),
-            Err(error) => return (RunEnd::SetupFailed(format!("module link: {error}")), None),
-        };
+    let instance = match linker.instantiate_and_start(&mut *store, module) {
+        Ok(instance) => instance,
+        // A data segment out of bounds traps the run, as when wasmtime instantiates a `_start`
+        // module at call time; no fuel was spent.
+        Err(error) if error.as_trap_code().is_some() => return (ended_by(&error), Some(0)),
+        Err(error) => return (RunEnd::SetupFailed(format!("module link: {error}")), None),
+    };
     // The rewrite turned the start section into an export, called here as instantiation would.
     let started = match &exported.start {
         Some(start) => call(store, &instance, start),
