@@ -17,8 +17,8 @@
 // - a five-node workflow of our packages run in the page, cold (a fuel budget not used before)
 //   and warm, against the five single runs of the same packages' requests, each from the Run
 //   click to its outcome;
-// - on a throttled network (Chromium's 4G and fast-3G figures, the build served
-//   gzip-compressed as static hosts serve it): the time until the page is usable and until the
+// - on a throttled network (Chromium's 4G and fast-3G figures, the build served compressed
+//   as static hosts serve it, gzip and brotli): the time until the page is usable and until the
 //   first run of an example is done, from a fresh browser; then, once the service worker has
 //   cached the build, the bytes a second visit moves over the network.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -63,54 +63,65 @@ const PROFILES = [
   { name: 'fast 3G', download: 1.6e6 / 8, upload: 0.75e6 / 8, latency: 150 },
 ];
 
+/** How static hosts compress what they serve: gzip (GitHub Pages) and brotli (Cloudflare,
+ *  Netlify), each at its strongest setting. */
+const ENCODINGS = ['gzip', 'br'];
+
 async function network() {
-  const served = await openPlayground({ gzip: true });
   const results = {};
-  for (const profile of PROFILES) {
-    const usable = [];
-    const firstRun = [];
-    const secondVisitBytes = [];
-    for (let i = 0; i < REPETITIONS; i++) {
-      const context = await served.browser.newContext({ serviceWorkers: 'allow' });
-      const page = await context.newPage();
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
-      const throttle = (on) => cdp.send('Network.emulateNetworkConditions', on
-        ? { offline: false, latency: profile.latency, downloadThroughput: profile.download, uploadThroughput: profile.upload }
-        : { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-      await throttle(true);
-      await page.goto(served.url);
-      const ready = await page.waitForFunction(
-        () => document.querySelector('[data-testid="example-hello-world"]') && performance.now(), null, { polling: 'raf' });
-      usable.push(await ready.jsonValue());
-      await page.getByTestId('example-hello-world').click();
-      await page.locator('[data-testid="verdict"].pass').waitFor({ timeout: 120_000 });
-      await page.getByTestId('run').click();
-      const ran = await page.waitForFunction(
-        () => document.querySelector('[data-testid="run-count"]')?.textContent === '1' && performance.now(),
-        null, { polling: 'raf', timeout: 120_000 });
-      firstRun.push(await ran.jsonValue());
-      // The service worker finishes caching the build unthrottled: the second visit is what
-      // is measured, not the first one's background download.
-      await throttle(false);
-      await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-      await throttle(true);
-      const fromNetwork = new Map();
-      cdp.on('Network.responseReceived', ({ requestId, response }) => {
-        if (!response.fromServiceWorker) fromNetwork.set(requestId, 0);
-      });
-      cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
-        if (fromNetwork.has(requestId)) fromNetwork.set(requestId, encodedDataLength);
-      });
-      await page.reload();
-      await page.getByTestId('example-hello-world').waitFor({ timeout: 120_000 });
-      secondVisitBytes.push([...fromNetwork.values()].reduce((a, b) => a + b, 0));
-      await context.close();
+  for (const encoding of ENCODINGS) {
+    const served = await openPlayground({ encoding });
+    for (const profile of PROFILES) {
+      results[`${profile.name} ${encoding}`] = await throttled(served, profile);
     }
-    results[profile.name] = { usable, firstRun, secondVisitBytes };
+    await served.close();
   }
-  await served.close();
   return results;
+}
+
+/** One profile's figures, each repetition from a fresh browser context. */
+async function throttled(served, profile) {
+  const usable = [];
+  const firstRun = [];
+  const secondVisitBytes = [];
+  for (let i = 0; i < REPETITIONS; i++) {
+    const context = await served.browser.newContext({ serviceWorkers: 'allow' });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    const throttle = (on) => cdp.send('Network.emulateNetworkConditions', on
+      ? { offline: false, latency: profile.latency, downloadThroughput: profile.download, uploadThroughput: profile.upload }
+      : { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await throttle(true);
+    await page.goto(served.url);
+    const ready = await page.waitForFunction(
+      () => document.querySelector('[data-testid="example-hello-world"]') && performance.now(), null, { polling: 'raf' });
+    usable.push(await ready.jsonValue());
+    await page.getByTestId('example-hello-world').click();
+    await page.locator('[data-testid="verdict"].pass').waitFor({ timeout: 120_000 });
+    await page.getByTestId('run').click();
+    const ran = await page.waitForFunction(
+      () => document.querySelector('[data-testid="run-count"]')?.textContent === '1' && performance.now(),
+      null, { polling: 'raf', timeout: 120_000 });
+    firstRun.push(await ran.jsonValue());
+    // The service worker finishes caching the build unthrottled: the second visit is what
+    // is measured, not the first one's background download.
+    await throttle(false);
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await throttle(true);
+    const fromNetwork = new Map();
+    cdp.on('Network.responseReceived', ({ requestId, response }) => {
+      if (!response.fromServiceWorker) fromNetwork.set(requestId, 0);
+    });
+    cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
+      if (fromNetwork.has(requestId)) fromNetwork.set(requestId, encodedDataLength);
+    });
+    await page.reload();
+    await page.getByTestId('example-hello-world').waitFor({ timeout: 120_000 });
+    secondVisitBytes.push([...fromNetwork.values()].reduce((a, b) => a + b, 0));
+    await context.close();
+  }
+  return { usable, firstRun, secondVisitBytes };
 }
 
 /** Budgets below Traverse's, each used once: the worker keeps modules by budget too. */

@@ -1,9 +1,9 @@
 // Serves the built playground (dist/) on loopback and opens it in Debian's headless Chromium.
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
@@ -27,12 +27,29 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+/** Each content encoding a static host may serve, at its strongest setting. */
+const COMPRESS = {
+  gzip: (body) => gzipSync(body, { level: 9 }),
+  br: (body) => brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+};
+
 /** Serves dist/ under `base` (`/` or a nested path such as `/docs/playground/`, as a docs
  *  site or GitHub Pages would) and nothing elsewhere. `replace(path)` may answer a file's path
- *  (relative to `base`) with other bytes instead, as a new build on the server would; with
- *  `gzip`, what the browser accepts compressed is sent gzip-compressed, as static hosts do. */
-function serveDist(base, replace, gzip) {
+ *  (relative to `base`) with other bytes instead, as a new build on the server would; with an
+ *  `encoding` (`gzip` as GitHub Pages, `br` as Cloudflare or Netlify), what the browser accepts
+ *  compressed is sent so, as static hosts do. */
+async function serveDist(base, replace, encoding) {
+  // Every file compressed before the first request, as a static host serves precompressed
+  // files: brotli's strongest setting takes seconds on the page's wasm, which a measured
+  // download must not wait for.
   const compressed = new Map();
+  if (encoding) {
+    for (const entry of await readdir(DIST, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = join(entry.parentPath, entry.name);
+      compressed.set(file, COMPRESS[encoding](await readFile(file)));
+    }
+  }
   const server = createServer(async (request, response) => {
     const requested = decodeURIComponent(new URL(request.url, 'http://x').pathname);
     if (!requested.startsWith(base)) return response.writeHead(404).end();
@@ -40,12 +57,12 @@ function serveDist(base, replace, gzip) {
     const file = join(DIST, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(DIST)) return response.writeHead(403).end();
     try {
-      const body = (await replace?.(path.slice(1))) ?? await readFile(file);
+      const replaced = await replace?.(path.slice(1));
+      const body = replaced ?? await readFile(file);
       const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
-      if (gzip && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
-        // Compressed once per file, as a static host serves precompressed files.
-        if (!compressed.has(file)) compressed.set(file, gzipSync(body, { level: 9 }));
-        return response.writeHead(200, { ...headers, 'content-encoding': 'gzip' }).end(compressed.get(file));
+      if (encoding && new RegExp(`\\b${encoding}\\b`).test(request.headers['accept-encoding'] ?? '')) {
+        if (replaced || !compressed.has(file)) compressed.set(file, COMPRESS[encoding](body));
+        return response.writeHead(200, { ...headers, 'content-encoding': encoding }).end(compressed.get(file));
       }
       response.writeHead(200, headers).end(body);
     } catch {
@@ -68,8 +85,8 @@ export function watchProblems(page) {
 
 /** Starts the server and the browser; `close()` stops both. `base` is the path the build is
  *  served under; `replace` answers a file with other bytes (see `serveDist`). */
-export async function openPlayground({ base = '/', replace, gzip = false } = {}) {
-  const server = await serveDist(base, replace, gzip);
+export async function openPlayground({ base = '/', replace, encoding } = {}) {
+  const server = await serveDist(base, replace, encoding);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,

@@ -1,13 +1,14 @@
 // The playground as a site people deploy: the same build served under a nested path works
 // unchanged; after one visit it works with the network cut (the page, an example run, every
 // document), its precaching waiting for the first run; a new build is picked up only when the
-// person asks, with a notice, never as a half-old page; it can be installed; and a governed
-// run loads only the governed runner.
+// person asks, with a notice, never as a half-old page; it can be installed; a governed run
+// loads only the governed runner; and what a first run needs is asked for at once, not one
+// round trip after another.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { openPlayground, runAndWait, text } from './harness.mjs';
+import { EXAMPLES, openPlayground, runAndWait, text, watchProblems } from './harness.mjs';
 
 const DIST = resolve(import.meta.dirname, '../../dist');
 
@@ -140,7 +141,47 @@ test('installable: the page links a web app manifest with its icons, and the ico
   }
 });
 
-test('a governed run loads only the governed runner; the module text and the sandbox load when first used', async () => {
+test('the gallery index is asked for with the page\'s wasm, and an example\'s files with its runner, all at once', async () => {
+  const playground = await openPlayground();
+  try {
+    const page = await playground.browser.newPage({ serviceWorkers: 'block' });
+    const problems = watchProblems(page);
+    // The page's wasm is held until the index is asked for: only a preload asks that early.
+    let indexAsked;
+    const index = new Promise((asked) => { indexAsked = asked; });
+    await page.route('**/examples/index.json', async (route) => { indexAsked(); await route.continue(); });
+    await page.route(/\/app-[0-9a-f]+_bg\.wasm$/, async (route) => { await index; await route.continue(); });
+    await page.goto(playground.url);
+    await page.getByTestId('example-hello-world').waitFor({ timeout: 15_000 });
+
+    // Every file of the example and the runner's loader are held until all have been asked
+    // for: one request at a time, or a runner started only once the files are in, never gets
+    // them all asked, and the verdict never comes.
+    const { files } = JSON.parse(await readFile(resolve(EXAMPLES, 'index.json'), 'utf8'))
+      .examples.find((example) => example.name === 'hello-world');
+    const asked = new Set();
+    let allAsked;
+    const all = new Promise((done) => { allAsked = done; });
+    const hold = async (route) => {
+      asked.add(new URL(route.request().url()).pathname);
+      if (asked.size === files.length + 1) allAsked();
+      await all;
+      await route.continue();
+    };
+    await page.route('**/examples/hello-world/**', hold);
+    await page.route('**/runner_loader.js', hold);
+    await page.getByTestId('example-hello-world').click();
+    await page.locator('[data-testid="verdict"].pass').waitFor({ timeout: 15_000 });
+    assert.deepEqual([...asked].sort(), [...files.map((file) => `/examples/hello-world/${file}`), '/runner_loader.js'].sort());
+    await runAndWait(page);
+    assert.equal(await text(page, 'end-reason'), 'completed');
+    assert.deepEqual(problems, []);
+  } finally {
+    await playground.close();
+  }
+});
+
+test('a governed run loads only the governed runner; the module text and the sandbox load when first used; each worker is its loader and its wasm', async () => {
   const playground = await openPlayground();
   try {
     const { page, problems } = await playground.newPage();
@@ -148,19 +189,19 @@ test('a governed run loads only the governed runner; the module text and the san
     page.on('request', (request) => fetched.push(new URL(request.url()).pathname.replace(/^\//, '')));
     const loaded = (bundle) => [...new Set(fetched.filter((path) => new RegExp(`^${bundle}(_|\\.js$)`).test(path)))].sort();
     await runHello(page);
-    assert.deepEqual(loaded('runner'), ['runner_bg.wasm', 'runner_loader.js', 'runner.js'].sort());
+    assert.deepEqual(loaded('runner'), ['runner_bg.wasm', 'runner_loader.js']);
     assert.deepEqual([...loaded('sandbox'), ...loaded('printer')], [], 'a governed run needs neither');
 
     await page.getByTestId('module-text-show').click();
     await page.getByTestId('module-text').waitFor();
     assert.match(await text(page, 'module-text'), /^\(module\n/);
-    assert.deepEqual(loaded('printer'), ['printer.js', 'printer_bg.wasm', 'printer_loader.js'].sort());
+    assert.deepEqual(loaded('printer'), ['printer_bg.wasm', 'printer_loader.js']);
     assert.deepEqual(loaded('sandbox'), []);
 
     await page.getByTestId('mode-governed').uncheck();
     await runAndWait(page);
     assert.equal(await text(page, 'end-reason'), 'completed');
-    assert.deepEqual(loaded('sandbox'), ['sandbox.js', 'sandbox_bg.wasm', 'sandbox_loader.js'].sort());
+    assert.deepEqual(loaded('sandbox'), ['sandbox_bg.wasm', 'sandbox_loader.js']);
     assert.deepEqual(problems, []);
   } finally {
     await playground.close();

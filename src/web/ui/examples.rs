@@ -4,7 +4,10 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::{browser, state::Playground};
+use super::{
+    browser,
+    state::{Playground, SharedRunner},
+};
 use crate::{
     package::PackageFiles,
     present::gallery::{Example, Gallery, INDEX},
@@ -14,12 +17,16 @@ async fn fetch_index() -> Result<Gallery, String> {
     Gallery::parse(&browser::fetch_bytes(INDEX).await?)
 }
 
-/// An example's files as this build ships them.
+/// An example's files as this build ships them, asked for all at once: one after another, a
+/// network's round trip each, they took longer than the page's own wasm on 4G.
 async fn fetch_files(example: &Example) -> Result<PackageFiles, String> {
-    let mut files = PackageFiles::new();
-    for file in &example.files {
+    let fetches = example.files.iter().map(|file| async move {
         let bytes =
             browser::fetch_bytes(&example.url(file)).await.map_err(|error| format!("{file}: {error}"))?;
+        Ok::<_, String>((file, bytes))
+    });
+    let mut files = PackageFiles::new();
+    for (file, bytes) in futures::future::try_join_all(fetches).await? {
         files.insert(file, bytes);
     }
     Ok(files)
@@ -47,6 +54,7 @@ async fn load(playground: Playground, example: Example) {
 #[component]
 pub fn Examples() -> impl IntoView {
     let playground = expect_context::<Playground>();
+    let runner = expect_context::<SharedRunner>();
     let index = LocalResource::new(fetch_index);
     view! {
         <div class="examples" role="group" aria-label="examples">
@@ -60,6 +68,8 @@ pub fn Examples() -> impl IntoView {
                     view! {
                         <button class="small" data-testid=format!("example-{name}") title=title
                             on:click=move |_| {
+                                // Every example runs: its runner loads beside its files.
+                                runner.with_value(|runner| runner.prepare());
                                 let example = example.clone();
                                 spawn_local(load(playground, example));
                             }>{name.clone()}</button>
