@@ -98,12 +98,14 @@ export async function openPlayground({ base = '/', replace, encoding } = {}) {
     browser,
     /** A page in a fresh context (its own storage). Service workers are blocked unless
      *  `serviceWorkers: 'allow'`: only the offline tests want sw.js precaching the whole
-     *  build behind each page. */
-    async newPage({ serviceWorkers = 'block' } = {}) {
+     *  build behind each page. `before(page)` runs before the page is opened, for routes and
+     *  listeners that must see the page's first requests (the governed runner loads then). */
+    async newPage({ serviceWorkers = 'block', before } = {}) {
       const page = await browser.newPage({ serviceWorkers });
       const problems = watchProblems(page);
+      await before?.(page);
       await page.goto(url);
-      // The gallery's buttons appear once the app runs and has read examples/index.json.
+      // The gallery's buttons appear once the app runs.
       await page.getByTestId('example-hello-world').waitFor();
       return { page, problems };
     },

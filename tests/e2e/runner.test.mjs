@@ -100,11 +100,12 @@ test('in the sandbox, a file that is not WebAssembly fails to compile', async ()
 });
 
 test('a runner that dies is reported as killed, never as Traverse\'s verdict', async () => {
-  const { page } = await playground.newPage();
   // The runner worker's script throws as it starts, as a worker that runs out of memory would die.
-  await page.route('**/runner_loader.js', (route) => route.fulfill({
-    contentType: 'text/javascript', body: 'throw new Error("the runner breaks on purpose");',
-  }));
+  const { page } = await playground.newPage({
+    before: (page) => page.route('**/runner_loader.js', (route) => route.fulfill({
+      contentType: 'text/javascript', body: 'throw new Error("the runner breaks on purpose");',
+    })),
+  });
   await loadModule(page, HELLO_WASM);
   await runAndWait(page);
   assert.equal(await text(page, 'end-reason'), 'killed');

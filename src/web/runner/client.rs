@@ -63,8 +63,9 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// A runner with no worker yet: the wasmer bundles are the page's largest downloads, so
-    /// each is fetched only once it is needed ([`Runner::prepare`]).
+    /// A runner with no worker yet: the page starts the governed one once it is idle
+    /// ([`Runner::prepare`]); the sandbox and the printer, large and seldom used, are fetched
+    /// only at their first request.
     pub fn new() -> Self {
         Self { idle: Default::default() }
     }

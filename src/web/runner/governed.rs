@@ -52,7 +52,9 @@ pub fn run(request: &RunRequest, policy: &EventPolicy, compiled: &mut CompiledMo
     let key = format!("governed {budget} {}", digest::sha256(&request.module));
     let module = compiled.get_or_compile(key, || {
         let bytes = instrument::instrument(&request.module, budget)?;
-        Module::new(&store, bytes).map_err(|error| error.to_string())
+        // From the binary: `Module::new` would also take WAT text, and carry wasmer's WAT
+        // parser (a quarter of this worker) for it.
+        Module::from_binary(&store, &bytes).map_err(|error| error.to_string())
     });
     // A kept module was rewritten from these bytes, so the rewrite's names come from them too.
     let module = module.and_then(|(module, kept)| {

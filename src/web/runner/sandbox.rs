@@ -61,8 +61,9 @@ pub fn run(
     filesystem.set_memory_limiter(Arc::new(FilesystemBudget::default()));
     let mut store = Store::default();
     let key = format!("sandbox {}", digest::sha256(&request.module));
-    let module = compiled
-        .get_or_compile(key, || Module::new(&store, &request.module).map_err(|error| error.to_string()));
+    let module = compiled.get_or_compile(key, || {
+        Module::from_binary(&store, &request.module).map_err(|error| error.to_string())
+    });
     let compile_ms = now_ms() - started;
     let module_was_kept = matches!(module, Ok((_, true)));
     let (stdout, stderr) = (Captured::default(), Captured::default());

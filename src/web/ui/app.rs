@@ -53,7 +53,8 @@ pub fn App() -> impl IntoView {
     let runs = RwSignal::new(0u32);
     provide_context(RunCount(runs));
     // One runner for the page: its worker runs modules and prints their text.
-    provide_context(SharedRunner::new_local(Rc::new(Runner::new())));
+    let runner = SharedRunner::new_local(Rc::new(Runner::new()));
+    provide_context(runner);
     let route = RwSignal::new(browser::hash());
     // An embed shows the link's state compactly and keeps nothing: the full page's saved work
     // in this browser is never read or written by it.
@@ -173,6 +174,10 @@ pub fn App() -> impl IntoView {
             check::check_package(&files, "manifest.json"),
         );
     });
+
+    // A first run should not wait for the governed runner to download: it loads while the
+    // page is idle, before a package is chosen.
+    request_idle_callback(move || runner.with_value(|runner| runner.prepare()));
 
     // Offline after one visit: the service worker precaches the whole build, which on a slow
     // network would share it with what the person asked for. On a first visit it starts once

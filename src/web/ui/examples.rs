@@ -1,21 +1,14 @@
 //! The gallery: our example packages and compositions (examples/, listed in
-//! examples/index.json by scripts/build-fixtures), each loaded with one click in place of what
-//! was loaded.
+//! examples/index.json by scripts/build-fixtures and built into the page), each loaded with one
+//! click in place of what was loaded.
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::{
-    browser,
-    state::{Playground, SharedRunner},
-};
+use super::{browser, state::Playground};
 use crate::{
     package::PackageFiles,
-    present::gallery::{Example, Gallery, INDEX},
+    present::gallery::{Example, Gallery},
 };
-
-async fn fetch_index() -> Result<Gallery, String> {
-    Gallery::parse(&browser::fetch_bytes(INDEX).await?)
-}
 
 /// An example's files as this build ships them, asked for all at once: one after another, a
 /// network's round trip each, they took longer than the page's own wasm on 4G.
@@ -35,7 +28,7 @@ async fn fetch_files(example: &Example) -> Result<PackageFiles, String> {
 /// The example of this name as this build ships it, for a link or a saved state that builds
 /// on it.
 pub async fn fetch_named(name: &str) -> Result<PackageFiles, String> {
-    let index = fetch_index().await.map_err(|error| format!("the examples' index: {error}"))?;
+    let index = Gallery::shipped().map_err(|error| format!("the examples' index: {error}"))?;
     let example = index
         .examples
         .into_iter()
@@ -54,22 +47,17 @@ async fn load(playground: Playground, example: Example) {
 #[component]
 pub fn Examples() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let runner = expect_context::<SharedRunner>();
-    let index = LocalResource::new(fetch_index);
     view! {
         <div class="examples" role="group" aria-label="examples">
             <span class="note">"Examples:"</span>
-            {move || match index.get() {
-                None => view! { <span class="note">"…"</span> }.into_any(),
-                Some(Err(error)) => view! { <span class="error">{format!("examples unavailable: {error}")}</span> }.into_any(),
-                Some(Ok(index)) => index.examples.into_iter().map(|example| {
+            {match Gallery::shipped() {
+                Err(error) => view! { <span class="error">{format!("examples unavailable: {error}")}</span> }.into_any(),
+                Ok(index) => index.examples.into_iter().map(|example| {
                     let title = example.summary.clone();
                     let name = example.name.clone();
                     view! {
                         <button class="small" data-testid=format!("example-{name}") title=title
                             on:click=move |_| {
-                                // Every example runs: its runner loads beside its files.
-                                runner.with_value(|runner| runner.prepare());
                                 let example = example.clone();
                                 spawn_local(load(playground, example));
                             }>{name.clone()}</button>

@@ -138,11 +138,6 @@ pub fn RunPane() -> impl IntoView {
         let composed = composite_requests.with(Vec::len) + workflow_requests.with(Vec::len);
         settings.with(|settings| plan::can_run_all(module.with(Option::is_some), composed, settings))
     });
-    Effect::new(move |_| {
-        if module.with(Option::is_some) || composed.get() {
-            runner.with_value(|runner| runner.prepare());
-        }
-    });
 
     let choose = move |value: String| {
         let choice = if let Some(index) = value.strip_prefix(USE_CASE_PREFIX).and_then(|i| i.parse().ok()) {
