@@ -162,6 +162,10 @@ pub fn App() -> impl IntoView {
         let _ = window_event_listener(ev::pagehide, move |_| flush());
     }
 
+    // A first run should not wait for the governed runner to download: it loads while the
+    // page is idle, before a package is chosen, and before the warm-up below holds the thread.
+    request_idle_callback(move || runner.with_value(|runner| runner.prepare()));
+
     // V8 compiles each WebAssembly function when it is first called: without this, the first
     // check of a session spends most of its time compiling the check's code (a Traverse-size
     // package: 130 ms, against 8 ms for the next check). Checking the template once while the
@@ -174,10 +178,6 @@ pub fn App() -> impl IntoView {
             check::check_package(&files, "manifest.json"),
         );
     });
-
-    // A first run should not wait for the governed runner to download: it loads while the
-    // page is idle, before a package is chosen.
-    request_idle_callback(move || runner.with_value(|runner| runner.prepare()));
 
     // Offline after one visit: the service worker precaches the whole build, which on a slow
     // network would share it with what the person asked for. On a first visit it starts once
