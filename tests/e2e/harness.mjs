@@ -28,7 +28,7 @@ const CHROMIUM_ARGS = [
 ];
 
 /** Each content encoding a static host may serve, at its strongest setting. */
-const COMPRESS = {
+export const COMPRESS = {
   gzip: (body) => gzipSync(body, { level: 9 }),
   br: (body) => brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }),
 };
