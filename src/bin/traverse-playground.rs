@@ -288,19 +288,10 @@ mod native {
 
     fn run(manifest: &str, requests: &[String], json: bool) -> ExitCode {
         let requests = if requests.is_empty() { package_requests(manifest) } else { requests.to_vec() };
-        let requests = &requests[..];
-        let files = match read_package_with(manifest, requests) {
-            Ok(files) => files,
+        let (report, module) = match loaded(manifest, &requests) {
+            Ok(loaded) => loaded,
             Err(exit) => return exit,
         };
-        let report = check_package_with(&files, manifest, requests, &[]);
-        if let Verdict::Fails(stop) = report.load_verdict() {
-            println!("traverse inspect: exit {}: {}", stop.exit_code, stop.message);
-            return ExitCode::from(stop.exit_code);
-        }
-        let module = workspace::module_to_run(&files, Some(manifest))
-            .and_then(|path| files.get(&path).map(<[u8]>::to_vec))
-            .unwrap_or_default();
         let mut runner = native::Runner::default();
         let runs: Vec<_> = report
             .requests
@@ -314,28 +305,35 @@ mod native {
         print_runs(&runs, json)
     }
 
-    fn explore_command(manifest: &str, runs: usize, seed: u64, json: bool) -> ExitCode {
-        let files = match read_package_with(manifest, &[]) {
-            Ok(files) => files,
-            Err(exit) => return exit,
-        };
-        let report = check_package_with(&files, manifest, &[], &[]);
+    /// The package checked with `requests` and the module it runs, when Traverse loads it;
+    /// otherwise what Traverse prints and its exit code.
+    fn loaded(manifest: &str, requests: &[String]) -> Result<(Report, Vec<u8>), ExitCode> {
+        let files = read_package_with(manifest, requests)?;
+        let report = check_package_with(&files, manifest, requests, &[]);
         if let Verdict::Fails(stop) = report.load_verdict() {
             println!("traverse inspect: exit {}: {}", stop.exit_code, stop.message);
-            return ExitCode::from(stop.exit_code);
+            return Err(ExitCode::from(stop.exit_code));
         }
+        let module = workspace::module_to_run(&files, Some(manifest))
+            .and_then(|path| files.get(&path).map(<[u8]>::to_vec))
+            .unwrap_or_default();
+        Ok((report, module))
+    }
+
+    fn explore_command(manifest: &str, runs: usize, seed: u64, json: bool) -> ExitCode {
+        let (report, module) = match loaded(manifest, &[]) {
+            Ok(loaded) => loaded,
+            Err(exit) => return exit,
+        };
         let Some(contract) = report.contract.as_ref() else {
             eprintln!("{manifest}: no contract to explore");
             return ExitCode::from(3);
         };
-        let module = workspace::module_to_run(&files, Some(manifest))
-            .and_then(|path| files.get(&path).map(<[u8]>::to_vec))
-            .unwrap_or_default();
         let mut explorer = match Explorer::new(&contract.inputs.schema, explore::seeds(contract), seed, runs)
         {
             Ok(explorer) => explorer,
             Err(unsupported) => {
-                eprintln!("cannot explore the input schema at {}: {}", unsupported.path, unsupported.reason);
+                eprintln!("cannot explore {unsupported}");
                 return ExitCode::from(3);
             }
         };

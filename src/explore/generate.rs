@@ -28,6 +28,13 @@ pub struct Unsupported {
     pub reason: String,
 }
 
+/// "the input schema at /properties/amount: …", as the command line and the page say it.
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the input schema at {}: {}", self.path, self.reason)
+    }
+}
+
 /// The inputs of one exploration, in order: the same schema and seed give the same inputs.
 pub struct Generator {
     schema: Value,

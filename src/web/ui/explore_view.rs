@@ -66,10 +66,7 @@ pub fn ExploreView() -> impl IntoView {
                 Err(unsupported) => {
                     exploration.set(Exploration {
                         seed,
-                        note: Some(format!(
-                            "Explore cannot generate from the input schema at {}: {}",
-                            unsupported.path, unsupported.reason
-                        )),
+                        note: Some(format!("Explore cannot generate from {unsupported}")),
                         done: true,
                         ..Exploration::default()
                     });
