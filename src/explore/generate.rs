@@ -305,7 +305,7 @@ fn random(schema: &Value, rng: &mut ChaCha8Rng, size: u64) -> Value {
         "object" => {
             let mut object = Map::new();
             for (key, child) in properties(schema) {
-                if required(schema, key) || rng.next_u32() % 2 == 0 {
+                if required(schema, key) || rng.next_u32().is_multiple_of(2) {
                     object.insert(key.clone(), random(child, rng, size));
                 }
             }
@@ -339,7 +339,7 @@ fn random(schema: &Value, rng: &mut ChaCha8Rng, size: u64) -> Value {
             let value = low + (high - low) * fraction;
             json!(if below(rng, 3) == 0 { value.trunc().clamp(low, high) } else { value })
         }
-        "boolean" => json!(rng.next_u32() % 2 == 0),
+        "boolean" => json!(rng.next_u32().is_multiple_of(2)),
         _ => Value::Null,
     }
 }
