@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::explore::Finding;
+use crate::{explore::Finding, present::number::counted};
 
 /// What was explored, and what was found.
 pub struct Explored<'a> {
@@ -17,13 +17,12 @@ pub struct Explored<'a> {
 impl Explored<'_> {
     pub fn text(&self) -> String {
         let mut out = format!(
-            "explore {}: seed {}, {} inputs, {} runs with shrinking, {} finding{}\n",
+            "explore {}: seed {}, {} inputs, {} runs with shrinking, {}\n",
             self.manifest,
             self.seed,
             self.generated,
             self.runs,
-            self.findings.len(),
-            if self.findings.len() == 1 { "" } else { "s" }
+            counted(self.findings.len(), "finding"),
         );
         for finding in self.findings {
             out += &format!("finding {}\n", finding.kind.as_str());

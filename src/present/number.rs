@@ -13,9 +13,21 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// `n` of `noun`, grouped, with the noun's plural for any count but one: `1 file`, `2,048 files`.
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{} {noun}{}", grouped(n as u64), if n == 1 { "" } else { "s" })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::grouped;
+    use super::{counted, grouped};
+
+    #[test]
+    fn a_count_takes_its_noun_in_the_plural_but_for_one() {
+        assert_eq!(counted(0, "finding"), "0 findings");
+        assert_eq!(counted(1, "finding"), "1 finding");
+        assert_eq!(counted(2_048, "file"), "2,048 files");
+    }
 
     #[test]
     fn thousands_are_grouped() {

@@ -29,7 +29,7 @@ use crate::{
 pub const OFF_THREAD_BYTES: usize = 4 << 20;
 
 /// The loader trunk writes for the `intake` binary.
-const WORKER_SCRIPT: &str = "./intake_loader.js";
+const WORKER: &str = "intake";
 
 /// Bytes hashed between two progress messages.
 const PIECE_BYTES: u32 = 4 << 20;
@@ -72,7 +72,7 @@ pub async fn take(
     unpack_zips: bool,
     mut progress: impl FnMut(&str, u32, u32),
 ) -> Result<(Vec<Arrived>, Vec<(String, String)>), String> {
-    let mut worker = OneJob::start(WORKER_SCRIPT, |message| matches!(message, Message::Ready))
+    let mut worker = OneJob::start(WORKER, |message| matches!(message, Message::Ready))
         .await
         .map_err(|error| format!("the intake worker did not start: {error}"))?;
     let files: js_sys::Array =

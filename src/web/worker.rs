@@ -1,11 +1,12 @@
 //! A Web Worker started for one job, as the intake, lint and Docs' workers are: it is ready once
 //! it says so, its messages arrive in order as values (or the worker's error), and dropping it
 //! terminates the worker. The runner's worker outlives its runs and has its own client
-//! (`web::runner::client`); both end a worker with [`terminate`].
+//! (`web::runner::client`); both start a worker with [`spawn`] and end it with [`terminate`].
 
 use futures::{StreamExt, channel::mpsc};
 use serde::{Serialize, de::DeserializeOwned};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
 
 pub struct OneJob<M> {
@@ -17,11 +18,11 @@ pub struct OneJob<M> {
 }
 
 impl<M: DeserializeOwned + std::fmt::Debug + 'static> OneJob<M> {
-    /// Starts the worker trunk's loader `script` runs, and waits for its first message, which
+    /// Starts trunk's worker `bundle` ([`spawn`]), and waits for its first message, which
     /// `is_ready` must accept: messages posted before a worker listens are lost, so each says
     /// when it does.
-    pub async fn start(script: &str, is_ready: impl Fn(&M) -> bool) -> Result<Self, String> {
-        let worker = Worker::new(script).map_err(|error| super::describe(&error))?;
+    pub async fn start(bundle: &str, is_ready: impl Fn(&M) -> bool) -> Result<Self, String> {
+        let worker = spawn(bundle)?;
         let (sender, inbox) = mpsc::unbounded::<Result<M, String>>();
         let error_sender = sender.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -66,6 +67,31 @@ thread_local! {
         Closure::new(|event: ErrorEvent| event.prevent_default());
 }
 
+/// Starts the worker trunk builds for the binary `bundle` (`data-type="worker"`): its loader,
+/// `{bundle}_loader.js`, and at the same time its wasm, fetched and compiled as it downloads
+/// (off the page's thread) and handed to the worker as its first message, which the loader
+/// waits for (`scripts/post-build`). The downloads overlap: a worker that fetched its own wasm
+/// would ask for it only once its script had come, a round trip later. A wasm the page could
+/// not fetch or compile is handed on as its path, for the worker to fetch, and fail on, itself.
+pub fn spawn(bundle: &str) -> Result<Worker, String> {
+    let worker = Worker::new(&format!("./{bundle}_loader.js")).map_err(|error| super::describe(&error))?;
+    let wasm = format!("./{bundle}_bg.wasm");
+    let target = worker.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let module = match web_sys::window() {
+            Some(window) => {
+                JsFuture::from(js_sys::WebAssembly::compile_streaming(&window.fetch_with_str(&wasm)))
+                    .await
+                    .ok()
+            }
+            None => None,
+        };
+        // Posting to a worker terminated meanwhile does nothing.
+        let _ = target.post_message(&module.unwrap_or_else(|| JsValue::from_str(&wasm)));
+    });
+    Ok(worker)
+}
+
 /// Terminates `worker` before its handlers are freed with their owner. Browsers deliver an error
 /// a worker raised even after it is terminated, so the error handler is swapped for one that
 /// lives as long as the page; messages stop with the worker.
@@ -78,13 +104,13 @@ pub fn terminate(worker: &Worker) {
 /// Starts a worker for one job with one answer: waits for its ready message, posts `job`, and
 /// returns what it answers. `name` names the worker in every error ("the lint's worker").
 pub async fn ask_once<M: DeserializeOwned + std::fmt::Debug + 'static>(
-    script: &str,
+    bundle: &str,
     name: &str,
     is_ready: impl Fn(&M) -> bool,
     job: &JsValue,
 ) -> Result<M, String> {
     let mut worker =
-        OneJob::start(script, is_ready).await.map_err(|error| format!("{name} did not start: {error}"))?;
+        OneJob::start(bundle, is_ready).await.map_err(|error| format!("{name} did not start: {error}"))?;
     worker.post(job, &[]).map_err(|error| format!("{name} could not be given its job: {error}"))?;
     match worker.next().await {
         Some(Ok(answer)) => Ok(answer),

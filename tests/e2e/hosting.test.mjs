@@ -178,12 +178,33 @@ test('the gallery shows with no request of its own, the governed runner loads wh
   }
 });
 
-test('a governed run loads only the governed runner; the module text and the sandbox load when first used; each worker is its loader and its wasm', async () => {
+test('a governed run loads only the governed runner; the module text and the sandbox load when first used; each worker is its loader and its wasm, asked for together', async () => {
   const playground = await openPlayground();
   try {
     const fetched = [];
+    // Each worker's loader is held until its wasm has been asked for: a worker that fetched its
+    // own wasm once its script had come would never start, and no run would end.
+    const wasmAsked = new Map();
+    const asked = (bundle) => {
+      if (!wasmAsked.has(bundle)) {
+        let done;
+        wasmAsked.set(bundle, { promise: new Promise((resolve) => { done = resolve; }), done });
+      }
+      return wasmAsked.get(bundle);
+    };
     const { page, problems } = await playground.newPage({
-      before: (page) => page.on('request', (request) => fetched.push(new URL(request.url()).pathname.replace(/^\//, ''))),
+      before: async (page) => {
+        page.on('request', (request) => {
+          const path = new URL(request.url()).pathname.replace(/^\//, '');
+          fetched.push(path);
+          const wasm = path.match(/^(\w+)_bg\.wasm$/);
+          if (wasm) asked(wasm[1]).done();
+        });
+        await page.route(/\/\w+_loader\.js$/, async (route) => {
+          await asked(new URL(route.request().url()).pathname.match(/(\w+)_loader\.js$/)[1]).promise;
+          await route.continue();
+        });
+      },
     });
     const loaded = (bundle) => [...new Set(fetched.filter((path) => new RegExp(`^${bundle}(_|\\.js$)`).test(path)))].sort();
     await runHello(page);

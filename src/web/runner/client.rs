@@ -39,12 +39,12 @@ impl Bundle {
         }
     }
 
-    /// The loader trunk writes for its binary (`data-type="worker"`, `data-loader-shim`).
-    fn script(self) -> &'static str {
+    /// Its binary, which trunk builds as a worker ([`worker::spawn`]).
+    fn name(self) -> &'static str {
         match self {
-            Self::Governed => "./runner_loader.js",
-            Self::Sandbox => "./sandbox_loader.js",
-            Self::Printer => "./printer_loader.js",
+            Self::Governed => "runner",
+            Self::Sandbox => "sandbox",
+            Self::Printer => "printer",
         }
     }
 }
@@ -150,7 +150,7 @@ struct RunnerWorker {
 
 impl RunnerWorker {
     fn spawn(bundle: Bundle) -> Result<Self, String> {
-        let worker = Worker::new(bundle.script()).map_err(|error| describe(&error))?;
+        let worker = worker::spawn(bundle.name())?;
         let (sender, inbox) = mpsc::unbounded();
         let error_sender = sender.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {

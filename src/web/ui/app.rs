@@ -164,6 +164,8 @@ pub fn App() -> impl IntoView {
 
     // A first run should not wait for the governed runner to download: it loads while the
     // page is idle, before a package is chosen, and before the warm-up below holds the thread.
+    // (Asked for as the page starts, before its first render, it made that render later on
+    // two cores, and the first run no sooner.)
     request_idle_callback(move || runner.with_value(|runner| runner.prepare()));
 
     // V8 compiles each WebAssembly function when it is first called: without this, the first

@@ -5,6 +5,7 @@
 
 use futures::{StreamExt, channel::oneshot, stream};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
 use crate::web::describe;
@@ -221,11 +222,15 @@ pub async fn copy_to_clipboard(text: &str) -> Result<(), String> {
 
 /// One of the app's own files (`examples/…`), by its path relative to the page.
 pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    let response = gloo_net::http::Request::get(path).send().await.map_err(|error| error.to_string())?;
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(path)).await.map_err(|error| describe(&error))?;
+    let response: web_sys::Response = response.unchecked_into();
     if !response.ok() {
         return Err(format!("HTTP {} {}", response.status(), response.status_text()));
     }
-    response.binary().await.map_err(|error| error.to_string())
+    let body = response.array_buffer().map_err(|error| describe(&error))?;
+    let body = JsFuture::from(body).await.map_err(|error| describe(&error))?;
+    Ok(js_sys::Uint8Array::new(&body).to_vec())
 }
 
 pub fn prefers_dark() -> bool {

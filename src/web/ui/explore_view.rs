@@ -10,7 +10,7 @@ use super::state::{Playground, SharedRunner};
 use crate::{
     check::Verdict,
     explore::{self, Explorer, Finding},
-    present::number::grouped,
+    present::number::{counted, grouped},
     run::settings::Settings,
 };
 
@@ -131,9 +131,9 @@ pub fn ExploreView() -> impl IntoView {
             {move || exploration.with(|e| (e.running || e.done) && e.note.is_none()).then(|| exploration.with(|e| view! {
                 <p data-testid="explore-summary" role="status" data-done=e.done.to_string() data-runs=e.runs.to_string()
                     data-findings=e.findings.len().to_string() data-seed=e.seed.to_string()>
-                    {format!("{} {} inputs from seed {}, {} runs with shrinking: {} finding{}",
+                    {format!("{} {} inputs from seed {}, {} runs with shrinking: {}",
                         if e.done { "Explored" } else { "Exploring" }, grouped(e.inputs as u64), e.seed,
-                        grouped(e.runs as u64), e.findings.len(), if e.findings.len() == 1 { "" } else { "s" })}
+                        grouped(e.runs as u64), counted(e.findings.len(), "finding"))}
                 </p>
             }))}
             <ul class="explore-findings">

@@ -16,7 +16,7 @@ use super::{
 use crate::{
     check::diagnostic::Location,
     package::{archive, digest::Digests, shown_path, workspace},
-    present::number::grouped,
+    present::number::{counted, grouped},
     web::intake,
 };
 
@@ -276,7 +276,7 @@ pub fn FilesPane() -> impl IntoView {
                     }
                     let counts: Vec<String> = by_role
                         .iter()
-                        .map(|(role, count)| format!("{} {role}{}", grouped(*count as u64), if *count == 1 { "" } else { "s" }))
+                        .map(|(role, count)| counted(*count, role))
                         .collect();
                     view! {
                         <p class="note" data-testid="files-more">{format!(

@@ -7,6 +7,7 @@ use super::{browser, state::Playground};
 use crate::{
     present::{
         embed,
+        number::counted,
         share_link::{self, Content, FRAGMENT_KEY},
     },
     run::plan::InputChoice,
@@ -133,8 +134,8 @@ pub fn LinkBanner(
                     {move || replaced.get().map(|files| view! {
                         <p data-testid="link-replaced">
                             {format!(
-                                "It replaced the work you had here ({files} file{}), which is kept in this browser. ",
-                                if files == 1 { "" } else { "s" }
+                                "It replaced the work you had here ({}), which is kept in this browser. ",
+                                counted(files, "file")
                             )}
                             <button class="small" data-testid="link-bring-back" on:click=move |_| bring_back.run(())>
                                 "Bring it back"
