@@ -18,11 +18,7 @@ test('the JSON guest greets the name it reads on stdin', async () => {
   assert.equal(await text(page, 'stderr'), '');
   assert.equal(await text(page, 'end-reason'), 'completed');
   assert.equal(await text(page, 'run-verdict'), 'status: completed');
-  // The runner warmed up on this very module (web::runner::worker::warm_up): nothing of that
-  // run is kept, so the first run compiles it, and the next reuses what the first compiled.
   assert.match(await text(page, 'wall-time'), /^check \d+\.\d ms · compile \d+\.\d ms · run \d+\.\d ms$/);
-  await runAndWait(page);
-  assert.match(await text(page, 'wall-time'), /^check \d+\.\d ms · compile \d+\.\d ms \(compiled for an earlier run\) · run \d+\.\d ms$/);
   assert.deepEqual(problems, []);
 });
 

@@ -7,9 +7,8 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::{compiled::CompiledModules, governed, sandbox};
 use crate::{
-    run::host::traverse::EventPolicy,
     run::module_text,
-    run::protocol::{Limits, Mode, RunEnd, RunOutcome, RunRequest, WorkerMessage, WorkerRequest},
+    run::protocol::{Mode, RunEnd, RunOutcome, WorkerMessage, WorkerRequest},
 };
 
 /// Entry point of the runner worker (`src/bin/runner.rs`): runs as Traverse runs them.
@@ -24,24 +23,6 @@ pub fn start_governed() {
         },
         WorkerRequest::Print { .. } => misrouted("runner", "a module to print"),
     });
-    warm_up();
-}
-
-/// V8 compiles each of the runner's functions when it is first called: a worker's first run
-/// spent 60–75 ms doing that, the next about 5. Right after saying it is ready, the worker runs
-/// the hello-world example once (5 KB) with a cache of compiled modules of its own, dropped
-/// after, so a first run finds the runner's code compiled and no module of the person's kept. A
-/// request that comes meanwhile waits for it, about as long as its own compiling would have.
-fn warm_up() {
-    const HELLO_WORLD: &[u8] = include_bytes!("../../../examples/hello-world/artifacts/hello-world.wasm");
-    let events = EventPolicy::default();
-    let request = RunRequest {
-        module: HELLO_WORLD.to_vec(),
-        stdin: br#"{"name":"Ada"}"#.to_vec(),
-        mode: Mode::Governed { events: events.clone() },
-        limits: Limits::default(),
-    };
-    governed::run(&request, &events, &mut CompiledModules::default());
 }
 
 /// Entry point of the sandbox worker (`src/bin/sandbox.rs`): runs with full WASI.
