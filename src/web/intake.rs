@@ -28,7 +28,7 @@ use crate::{
 /// about 40 ms on the page's own thread (both digests run at about 110 MiB/s there).
 pub const OFF_THREAD_BYTES: usize = 4 << 20;
 
-/// The loader trunk writes for the `intake` binary.
+/// The binary trunk builds as this worker ([`crate::web::worker::spawn`]).
 const WORKER: &str = "intake";
 
 /// Bytes hashed between two progress messages.

@@ -14,7 +14,7 @@ use crate::{
     web::worker::{ask_once, serve},
 };
 
-/// The loader trunk writes for the `linter` binary.
+/// The binary trunk builds as this worker ([`crate::web::worker::spawn`]).
 const WORKER: &str = "linter";
 
 #[derive(Debug, Serialize, Deserialize)]

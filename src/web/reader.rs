@@ -12,7 +12,7 @@ use crate::{
     web::worker::{ask_once, serve},
 };
 
-/// The loader trunk writes for the `reader` binary.
+/// The binary trunk builds as this worker ([`crate::web::worker::spawn`]).
 const WORKER: &str = "reader";
 
 #[derive(Serialize, Deserialize)]
