@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use traverse_playground::{
     check::{
         Verdict, app_bundle,
+        module_info::ReadHere,
         registry::{Capability, Registry},
         registry_bundle,
         set::{self, Focus},
@@ -691,7 +692,7 @@ fn a_bundle_names_every_missing_file() {
 }
 
 fn app(files: &PackageFiles) -> app_bundle::AppReport {
-    app_bundle::check(files, APP)
+    app_bundle::check(files, APP, &ReadHere)
 }
 
 fn first_error(report: &app_bundle::AppReport) -> (String, String, String) {
@@ -1571,7 +1572,8 @@ fn a_registry_ref_component_fails_to_resolve_with_or_without_a_workspace() {
             "component playground.examples.authorize-component@1.0.0 uses registry_ref and must be resolved during app registration".into()
         )
     );
-    let in_workspace = |files: &PackageFiles| app_bundle::check_in_workspace(files, APP, Some("team-a"));
+    let in_workspace =
+        |files: &PackageFiles| app_bundle::check_in_workspace(files, APP, Some("team-a"), &ReadHere);
     assert_eq!(
         first_error(&in_workspace(&files)),
         (
@@ -1636,10 +1638,10 @@ fn a_set_is_read_by_content_with_its_references() {
     let diagnostics = set::set_diagnostics(&items, &references);
     assert_eq!(diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), ["set.file_missing"]);
     // Each checkable item gets its own focus.
-    assert!(matches!(set::check_item(&files, BUNDLE), Some(Focus::RegistryBundle(_))));
-    assert!(matches!(set::check_item(&files, APP), Some(Focus::Application(_))));
-    assert!(matches!(set::check_item(&files, "authorize/manifest.json"), Some(Focus::Package(_))));
-    assert!(set::check_item(&files, "authorize/contract.json").is_none());
+    assert!(matches!(set::check_item(&files, BUNDLE, &ReadHere), Some(Focus::RegistryBundle(_))));
+    assert!(matches!(set::check_item(&files, APP, &ReadHere), Some(Focus::Application(_))));
+    assert!(matches!(set::check_item(&files, "authorize/manifest.json", &ReadHere), Some(Focus::Package(_))));
+    assert!(set::check_item(&files, "authorize/contract.json", &ReadHere).is_none());
 }
 
 /// Contracts and a workflow, with no package or bundle: a set whose workflow is checked by
@@ -1654,7 +1656,7 @@ fn contracts_and_a_workflow_are_a_set_whose_workflow_is_checked_first() {
     let (items, _) = workspace::set(&files);
     assert!(set::is_set(&items));
     assert_eq!(set::default_focus(&items).map(|item| item.path.as_str()), Some(WORKFLOW));
-    let Some(Focus::Workflow { diagnostics, .. }) = set::check_item(&files, WORKFLOW) else {
+    let Some(Focus::Workflow { diagnostics, .. }) = set::check_item(&files, WORKFLOW, &ReadHere) else {
         panic!("a workflow")
     };
     assert!(diagnostics.iter().all(|d| d.traverse.is_none()), "it registers: {diagnostics:?}");
@@ -1737,7 +1739,8 @@ fn traverse_reference_sets() {
         ),
         ("doc-approval", "analyze", "../../../../doc-approval/analyze-agent/artifacts/analyze-agent.wasm"),
     ] {
-        let report = app_bundle::check(&files, &format!("examples/applications/{app}/app.manifest.json"));
+        let report =
+            app_bundle::check(&files, &format!("examples/applications/{app}/app.manifest.json"), &ReadHere);
         // Traverse's path is the binary's, as the component manifest resolves it.
         let binary = format!("examples/applications/{app}/components/{component}/{wasm}");
         assert_eq!(

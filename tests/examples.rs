@@ -7,13 +7,13 @@ use std::path::Path;
 
 use serde_json::Value;
 use traverse_playground::{
-    check::{Verdict, check_package, diagnostic::Severity},
+    check::{Verdict, check_package, diagnostic::Severity, module_info::ReadHere},
     package::disk,
 };
 
 fn check_folder(folder: &Path) {
     let files = disk::read_tree(folder).unwrap();
-    let report = check_package(&files, "manifest.json");
+    let report = check_package(&files, "manifest.json", &ReadHere);
     let name = folder.display();
     let errors: Vec<_> = report.diagnostics().filter(|d| d.severity == Severity::Error).collect();
     assert!(errors.is_empty(), "{name}: {errors:#?}");
@@ -67,7 +67,7 @@ fn the_shipped_template_reaches_every_check() {
             "src/lib.rs"
         ]
     );
-    let report = check_package(&shipped, "manifest.json");
+    let report = check_package(&shipped, "manifest.json", &ReadHere);
     assert!(report.module.is_some(), "the module is checked too");
     assert_eq!(report.requests.len(), 1);
     assert_eq!(report.load_verdict(), Verdict::Passes);
@@ -91,7 +91,7 @@ fn every_example_without_its_source_and_binary_fails_only_for_them() {
         for path in [source, binary] {
             files.remove(path.trim_start_matches("./"));
         }
-        let report = check_package(&files, "manifest.json");
+        let report = check_package(&files, "manifest.json", &ReadHere);
         assert_eq!(
             report.load_verdict(),
             Verdict::Fails(TraverseStop::load(format!("missing capability source file {source}"))),
@@ -114,7 +114,7 @@ fn run_all_runs_every_request_then_every_use_case() {
     };
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/hello-world");
     let files = disk::read_tree(&folder).unwrap();
-    let report = check_package(&files, "manifest.json");
+    let report = check_package(&files, "manifest.json", &ReadHere);
     assert_eq!(plan::initial_choice(&report), InputChoice::Request("runtime-requests/greet-ada.json".into()));
     let batches = plan::run_all(&report);
     let names: Vec<(BatchKind, &str)> = batches.iter().map(|b| (b.kind, b.name.as_str())).collect();
@@ -148,7 +148,7 @@ fn run_all_runs_every_request_then_every_use_case() {
     // A request that does not parse has no stdin, and is still refused with Traverse's line.
     let mut broken = files.clone();
     broken.insert("runtime-requests/broken.json", b"{".to_vec());
-    let report = check_package(&broken, "manifest.json");
+    let report = check_package(&broken, "manifest.json", &ReadHere);
     let choice = InputChoice::Request("runtime-requests/broken.json".into());
     assert_eq!(choice.stdin(&report).as_deref(), Some(""), "no stale stdin");
     let Ok(Plan::Refused { refusal, .. }) =
@@ -179,7 +179,7 @@ fn a_package_started_from_the_form_ticks_every_step_once_built() {
         files.insert(&path, bytes);
     }
     let done = |files: &PackageFiles| -> Vec<bool> {
-        authoring::checklist(&check_package(files, "manifest.json"), files)
+        authoring::checklist(&check_package(files, "manifest.json", &ReadHere), files)
             .iter()
             .map(|step| step.done)
             .collect()
@@ -212,7 +212,7 @@ fn a_package_started_from_the_form_ticks_every_step_once_built() {
 
     // The template itself, ids and all, is accepted by Traverse, with a warning for each id.
     let template = disk::read_tree(&root.join("templates/executable-capability-package")).unwrap();
-    let report = check_package(&template, "manifest.json");
+    let report = check_package(&template, "manifest.json", &ReadHere);
     let placeholders: Vec<String> = report
         .diagnostics()
         .filter(|d| d.code == "manifest.template_placeholder")

@@ -10,6 +10,7 @@ use traverse_playground::{
     check::{
         Verdict, check_package,
         diagnostic::{Location, Severity},
+        module_info::ReadHere,
     },
     package::PackageFiles,
 };
@@ -54,7 +55,7 @@ fn bad_bytes() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 fn assert_named(files: &PackageFiles, file: &str, kind: &str) {
-    let report = check_package(files, MANIFEST);
+    let report = check_package(files, MANIFEST, &ReadHere);
     let all: Vec<_> =
         report.diagnostics().chain(report.requests.iter().flat_map(|r| &r.diagnostics)).collect();
     let named = all.iter().find(|d| {

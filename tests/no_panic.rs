@@ -12,7 +12,7 @@ use common::{HELLO_WASM, hello_contract, hello_manifest, hello_request};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use traverse_playground::{
-    check::{app_bundle, check_package, registry_bundle, request, set},
+    check::{app_bundle, check_package, module_info::ReadHere, registry_bundle, request, set},
     package::{PackageFiles, digest, workspace},
     run::{
         compose::{Composed, Composing, Next},
@@ -39,7 +39,7 @@ fn package(manifest: &[u8], contract: &[u8], request: &[u8], binary: &[u8]) -> P
 
 /// Checks the package and reads everything a caller would, so a panic anywhere shows.
 fn check_all(files: &PackageFiles) {
-    let report = check_package(files, "pkg/manifest.json");
+    let report = check_package(files, "pkg/manifest.json", &ReadHere);
     let _ = (report.load_verdict(), report.run_verdict(None));
     for request in &report.requests {
         let _ = report.run_verdict(Some(request));
@@ -106,7 +106,7 @@ fn check_set(files: &PackageFiles) {
     let (items, references) = workspace::set(files);
     let _ = set::set_diagnostics(&items, &references);
     for item in &items {
-        if let Some(focus) = set::check_item(files, &item.path) {
+        if let Some(focus) = set::check_item(files, &item.path, &ReadHere) {
             let _ = (focus.passes(), focus.diagnostics());
             serde_json::to_string(&focus).expect("a focus always serialises");
         }
@@ -191,7 +191,7 @@ proptest! {
         check_set(&files);
         // Whatever the file now is, each kind's check reads it without panicking.
         let _ = registry_bundle::check(&files, path);
-        let _ = app_bundle::check(&files, path).evidence();
+        let _ = app_bundle::check(&files, path, &ReadHere).evidence();
     }
 
     #[test]

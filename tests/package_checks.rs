@@ -7,7 +7,12 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 use traverse_playground::{
-    check::{Report, Verdict, check_package, diagnostic::Severity, strict_lint},
+    check::{
+        Check, Report, Verdict, check_package,
+        diagnostic::Severity,
+        module_info::{InspectError, ReadHere, Reader, Reading},
+        strict_lint,
+    },
     package::{PackageFiles, digest, json_path::Part, workspace},
     present::file_problems,
     run::{
@@ -74,7 +79,7 @@ impl Case {
 /// give the same verdicts on it: one function decides them all. With the strict lint's pass, as
 /// the command line reports it (the page runs that pass in a worker).
 fn checked(files: &PackageFiles) -> Report {
-    let mut report = check_package(files, MANIFEST);
+    let mut report = check_package(files, MANIFEST, &ReadHere);
     verdicts_agree(files, &report);
     strict_lint::add_to(&mut report);
     report
@@ -494,6 +499,55 @@ fn module_cases() {
     for (name, wat, expected) in cases {
         assert_eq!(check(&Case::base().with_module(&wat)), expected, "{name}");
     }
+}
+
+/// Reads no module, as the page's checks before its runner has answered.
+struct NotReadYet;
+
+impl Reader for NotReadYet {
+    fn read(&self, _: &[u8], _: Option<&str>) -> Option<Reading> {
+        None
+    }
+}
+
+/// What the page's checks see when its runner could not read the module.
+struct RunnerGone;
+
+impl Reader for RunnerGone {
+    fn read(&self, _: &[u8], _: Option<&str>) -> Option<Reading> {
+        Some(Err(InspectError::Unread("the runner did not start".into())))
+    }
+}
+
+/// In the page the runner reads modules: until it has, the report names the module it waits
+/// for and has no module checks, and loading, which never looks at the module, is judged the same.
+#[test]
+fn a_module_not_read_yet_is_waited_for_not_judged() {
+    let refused = wat_module(
+        r#"(import "wasi_snapshot_preview1" "environ_get" (func (param i32 i32) (result i32)))"#,
+        1,
+    );
+    let files = Case::base().with_module(&refused).files();
+    let read = check_package(&files, MANIFEST, &ReadHere);
+    let waiting = check_package(&files, MANIFEST, &NotReadYet);
+    assert_eq!(read.reading, None);
+    assert_eq!(waiting.reading.as_deref(), Some("pkg/artifacts/agent.wasm"));
+    assert!(read.sections.iter().any(|section| section.check == Check::Module));
+    assert!(waiting.sections.iter().all(|section| section.check != Check::Module));
+    assert_eq!(waiting.module, None);
+    assert_eq!(waiting.load_verdict(), Verdict::Passes);
+    assert_eq!(waiting.load_verdict(), read.load_verdict());
+    assert_eq!(read.run_verdict(None).line(), format!("exit 1: runtime execution failed: {COLLAPSED}"));
+
+    // A module the runner could not read is not Traverse's problem: said, with no verdict.
+    let unread = check_package(&files, MANIFEST, &RunnerGone);
+    assert_eq!(unread.reading, None);
+    let diagnostic = unread.diagnostics().find(|d| d.code == "module.unread").expect("module.unread");
+    assert_eq!(
+        diagnostic.message,
+        "the playground could not read pkg/artifacts/agent.wasm: the runner did not start; reload the page to retry"
+    );
+    assert_eq!(diagnostic.traverse, None);
 }
 
 #[test]
@@ -1028,7 +1082,7 @@ fn every_quick_fix_takes_its_problem_away_and_brings_none() {
     };
     for (code, also, change) in cases {
         let files = traverse_shaped(change);
-        let before = check_package(&files, AGENT);
+        let before = check_package(&files, AGENT, &ReadHere);
         let fix = before
             .diagnostics()
             .find(|d| d.code == code && !d.fix.is_empty())
@@ -1043,7 +1097,7 @@ fn every_quick_fix_takes_its_problem_away_and_brings_none() {
         assert_eq!(places.len(), fix.len(), "{code}");
         let mut fixed_files = files.clone();
         fixed_files.insert(AGENT, fixed.as_bytes());
-        let after = check_package(&fixed_files, AGENT);
+        let after = check_package(&fixed_files, AGENT, &ReadHere);
         let mut expected = codes(&before);
         expected.retain(|found| *found != code && !also.contains(found));
         assert_eq!(codes(&after), expected, "{code}: what the fix took away and brought");

@@ -12,6 +12,7 @@ use traverse_playground::{
     check::{
         Verdict, check_package,
         diagnostic::{Diagnostic, Severity, TraverseStop},
+        module_info::ReadHere,
     },
     package::disk,
 };
@@ -26,7 +27,7 @@ fn traverse_packages_fail_only_for_their_absent_sources() {
         ("examples/core-transition-action-status/manifest.json", None),
         ("examples/hello-world/say-hello-agent/manifest.json", Some("./src/agent.rs")),
     ] {
-        let report = check_package(&files, manifest);
+        let report = check_package(&files, manifest, &ReadHere);
         let folder = manifest.trim_end_matches("/manifest.json");
         let source = source.map_or_else(
             || {
@@ -56,7 +57,7 @@ fn traverse_requests_are_valid_and_their_stdin_is_traverse_bytes() {
     assert_eq!(runs.len(), 28);
     for run in runs {
         let package = run["package_dir"].as_str().unwrap();
-        let report = check_package(&files, &format!("{package}/manifest.json"));
+        let report = check_package(&files, &format!("{package}/manifest.json"), &ReadHere);
         let file = run["request_file"].as_str().unwrap();
         let request =
             report.requests.iter().find(|r| r.file == file).unwrap_or_else(|| panic!("{file} found"));
@@ -77,7 +78,7 @@ fn the_strict_lint_flags_a_traverse_request_that_relies_on_its_leniency() {
     // core-authorize uc10 sends an empty action to get its structured `invalid_action` denial:
     // Traverse accepts it, while the schema's minLength does not.
     let files = disk::read_tree(&reference_dir()).unwrap();
-    let mut report = check_package(&files, "examples/core-authorize/manifest.json");
+    let mut report = check_package(&files, "examples/core-authorize/manifest.json", &ReadHere);
     traverse_playground::check::strict_lint::add_to(&mut report);
     let uc10 = report.requests.iter().find(|r| r.file.ends_with("uc10-invalid-action-deny.json")).unwrap();
     let strict: Vec<_> =

@@ -9,7 +9,7 @@ mod traverse_size;
 use std::{hint::black_box, path::Path, time::Instant};
 
 use traverse_playground::{
-    check::{self, app_bundle, diagnostic::Severity, registry_bundle, set},
+    check::{self, app_bundle, diagnostic::Severity, module_info::ReadHere, registry_bundle, set},
     package::{PackageFiles, digest, disk, workspace},
 };
 
@@ -44,7 +44,7 @@ fn main() {
             for (path, bytes) in &files {
                 fresh.insert(path, bytes.clone());
             }
-            black_box(check::check_package(&fresh, "manifest.json"));
+            black_box(check::check_package(&fresh, "manifest.json", &ReadHere));
         });
         let name = folder.file_name().unwrap().to_string_lossy().into_owned();
         checks.insert(name, summary(samples));
@@ -64,11 +64,12 @@ fn main() {
         }
         files
     };
-    let report = check::check_package(&fresh_large(), "manifest.json");
+    let report = check::check_package(&fresh_large(), "manifest.json", &ReadHere);
     let errors: Vec<_> = report.diagnostics().filter(|d| d.severity == Severity::Error).collect();
     assert!(errors.is_empty() && report.module.is_some(), "the Traverse-size package must pass: {errors:?}");
-    let traverse_size =
-        summary(time_ms(200, || drop(black_box(check::check_package(&fresh_large(), "manifest.json")))));
+    let traverse_size = summary(time_ms(200, || {
+        drop(black_box(check::check_package(&fresh_large(), "manifest.json", &ReadHere)))
+    }));
     // Our composition as the page holds a dropped set, fresh each time as on a first load.
     let mut composition = Vec::new();
     for folder in ["authorize", "transition-status", "guarded-transition"] {
@@ -95,11 +96,11 @@ fn main() {
     );
     sets.insert(
         "application bundle".into(),
-        summary(time_ms(200, || drop(black_box(app_bundle::check(&fresh_set(), app))))),
+        summary(time_ms(200, || drop(black_box(app_bundle::check(&fresh_set(), app, &ReadHere))))),
     );
     sets.insert(
         "workflow".into(),
-        summary(time_ms(200, || drop(black_box(set::check_item(&fresh_set(), workflow))))),
+        summary(time_ms(200, || drop(black_box(set::check_item(&fresh_set(), workflow, &ReadHere))))),
     );
     let buffer: Vec<u8> = (0..64u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
     let mib = buffer.len() as f64 / f64::from(1 << 20);

@@ -4,12 +4,12 @@
 
 use libfuzzer_sys::fuzz_target;
 use traverse_playground::{
-    check::{limits::FUEL_BUDGET, module},
+    check::{limits::FUEL_BUDGET, module, module_info::ReadHere},
     run::instrument,
 };
 
 fuzz_target!(|data: &[u8]| {
-    let _ = module::check("agent.wasm", data, None);
+    let _ = module::check("agent.wasm", data, None, &ReadHere);
     if wasmparser::validate(data).is_ok() {
         if let Ok(rewritten) = instrument::instrument(data, FUEL_BUDGET) {
             if let Err(error) = wasmparser::validate(&rewritten) {

@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use traverse_playground::{
-    check,
+    check::{self, module_info::ReadHere},
     package::{PackageFiles, workspace},
 };
 
@@ -20,12 +20,12 @@ fuzz_target!(|data: &[u8]| {
         files.insert(path, &rest[..end]);
         rest = rest.get(end + SEPARATOR.len()..).unwrap_or_default();
     }
-    let report = check::check_package(&files, PATHS[0]);
+    let report = check::check_package(&files, PATHS[0], &ReadHere);
     let _ = serde_json::to_string(&report).expect("the report serializes");
     let _ = (report.load_verdict().exit_code(), report.run_verdict(None), report.inspect_output.as_ref());
     for request in &report.requests {
         let _ = report.run_verdict(Some(request));
     }
     let _ = workspace::roles(&files, Some(PATHS[0]));
-    let _ = workspace::missing(&files, PATHS[0]);
+    let _ = workspace::missing(&files, PATHS[0], &[]);
 });

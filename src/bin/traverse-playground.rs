@@ -20,7 +20,9 @@ mod native {
         check::{
             Report, Verdict, app_bundle, check_lone_module, check_package_with,
             limits::FUEL_BUDGET,
-            manifest, registry_bundle,
+            manifest,
+            module_info::ReadHere,
+            registry_bundle,
             set::{self, Focus},
             strict_lint,
         },
@@ -276,7 +278,7 @@ mod native {
             Ok(files) => files,
             Err(exit) => return exit,
         };
-        let mut checked = check_package_with(&files, manifest, requests, workflows);
+        let mut checked = check_package_with(&files, manifest, requests, workflows, &ReadHere);
         strict_lint::add_to(&mut checked);
         if json {
             print!("{}", pretty(&report::PackageJson::new(&checked)));
@@ -309,7 +311,7 @@ mod native {
     /// otherwise what Traverse prints and its exit code.
     fn loaded(manifest: &str, requests: &[String]) -> Result<(Report, Vec<u8>), ExitCode> {
         let files = read_package_with(manifest, requests)?;
-        let report = check_package_with(&files, manifest, requests, &[]);
+        let report = check_package_with(&files, manifest, requests, &[], &ReadHere);
         if let Verdict::Fails(stop) = report.load_verdict() {
             println!("traverse inspect: exit {}: {}", stop.exit_code, stop.message);
             return Err(ExitCode::from(stop.exit_code));
@@ -367,7 +369,7 @@ mod native {
                 return ExitCode::FAILURE;
             }
         };
-        let report = check_lone_module(path, &module);
+        let report = check_lone_module(path, &module, &ReadHere);
         let result = run_one(&mut native::Runner::default(), &report, &InputChoice::Custom, stdin, &module);
         print_runs(&[(path.to_owned(), result)], json)
     }
@@ -487,7 +489,7 @@ mod native {
                 return ExitCode::from(4);
             }
         };
-        let report = app_bundle::check_in_workspace(&files, manifest, workspace);
+        let report = app_bundle::check_in_workspace(&files, manifest, workspace, &ReadHere);
         match (&report.stop, report.evidence()) {
             (Some(stop), _) => eprintln!("{}", stop.message),
             (None, evidence) => print!("{}", pretty(&evidence)),
@@ -518,8 +520,10 @@ mod native {
             }
         };
         let (items, references) = workspace::set(&files);
-        let mut focused: Vec<(&Item, Focus)> =
-            items.iter().filter_map(|item| Some((item, set::check_item(&files, &item.path)?))).collect();
+        let mut focused: Vec<(&Item, Focus)> = items
+            .iter()
+            .filter_map(|item| Some((item, set::check_item(&files, &item.path, &ReadHere)?)))
+            .collect();
         for (_, focus) in &mut focused {
             if let Focus::Package(report) = focus {
                 strict_lint::add_to(report);

@@ -39,7 +39,7 @@ use crate::{
         contract::Contract,
         diagnostic::{Diagnostic, Location, Severity, TraverseStop},
         digest::BinaryFacts,
-        module_info::ModuleInfo,
+        module_info::{ModuleInfo, Reader},
         registry::Registry,
     },
     package::{PackageFiles, digest::Digests, resolve, workspace},
@@ -107,6 +107,9 @@ pub struct Report {
     pub sections: Vec<Section>,
     pub binary: Option<BinaryFacts>,
     pub module: Option<ModuleInfo>,
+    /// The module being read elsewhere ([`module_info::Reader`]): its checks, and whether it
+    /// runs, are not known yet.
+    pub reading: Option<String>,
     pub requests: Vec<RequestReport>,
     /// What `traverse-cli capability-package inspect` prints when the manifest parses; what
     /// it prints is this only when the load verdict passes.
@@ -129,6 +132,7 @@ impl Report {
             sections: Vec::new(),
             binary: None,
             module: None,
+            reading: None,
             requests: Vec::new(),
             inspect_output: None,
             contract: None,
@@ -137,6 +141,17 @@ impl Report {
 
     fn push(&mut self, check: Check, diagnostics: Vec<Diagnostic>) {
         self.sections.push(Section { check, diagnostics });
+    }
+
+    /// The module's checks, or that it is being read.
+    fn push_module(&mut self, file: &str, bytes: &[u8], sha256: Option<&str>, reader: &dyn Reader) {
+        match module::check(file, bytes, sha256, reader) {
+            Some((diagnostics, module)) => {
+                self.module = module;
+                self.push(Check::Module, diagnostics);
+            }
+            None => self.reading = Some(file.to_owned()),
+        }
     }
 
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -150,10 +165,11 @@ impl Report {
 }
 
 /// Checks the package whose manifest is `manifest_path` among `files`, with every runtime
-/// request and workflow definition among them ([`workspace::requests_and_workflows`]).
-pub fn check_package(files: &PackageFiles, manifest_path: &str) -> Report {
+/// request and workflow definition among them ([`workspace::requests_and_workflows`]), its
+/// module read by `reader`.
+pub fn check_package(files: &PackageFiles, manifest_path: &str, reader: &dyn Reader) -> Report {
     let (requests, workflows) = workspace::requests_and_workflows(files, Some(manifest_path));
-    check_package_with(files, manifest_path, &requests, &workflows)
+    check_package_with(files, manifest_path, &requests, &workflows, reader)
 }
 
 /// Checks the package with exactly these request and workflow files (paths into `files`).
@@ -162,6 +178,7 @@ pub fn check_package_with(
     manifest_path: &str,
     request_paths: &[String],
     workflow_paths: &[String],
+    reader: &dyn Reader,
 ) -> Report {
     let mut report = Report::empty(Some(manifest_path.to_owned()));
 
@@ -254,9 +271,7 @@ pub fn check_package_with(
 
     if let Some((binary, bytes)) = binary_file {
         let sha256 = digests.as_ref().map(|digests| digests.sha256.as_str());
-        let (diagnostics, module) = module::check(&binary.key, bytes, sha256);
-        report.module = module;
-        report.push(Check::Module, diagnostics);
+        report.push_module(&binary.key, bytes, sha256, reader);
     }
 
     let mut workflow_diagnostics = Vec::new();
@@ -303,19 +318,27 @@ pub fn check_package_with(
 
 /// What the page checks of what is loaded: the package of `manifest`, or with none the lone
 /// `module` (its module checks only); `None` with neither.
-pub fn check_loaded(files: &PackageFiles, manifest: Option<&str>, module: Option<&str>) -> Option<Report> {
+pub fn check_loaded(
+    files: &PackageFiles,
+    manifest: Option<&str>,
+    module: Option<&str>,
+    reader: &dyn Reader,
+) -> Option<Report> {
     match (manifest, module) {
-        (Some(manifest), _) => Some(check_package(files, manifest)),
-        (None, Some(module)) => Some(check_lone_module(module, files.get(module)?)),
+        (Some(manifest), _) => Some(check_package(files, manifest, reader)),
+        (None, Some(module)) => {
+            let sha256 = files.digests(module).map(|digests| digests.sha256.as_str());
+            let mut report = Report::empty(None);
+            report.push_module(module, files.get(module)?, sha256, reader);
+            Some(report)
+        }
         (None, None) => None,
     }
 }
 
 /// A module run without its package: only the executor's checks of the module itself.
-pub fn check_lone_module(file: &str, bytes: &[u8]) -> Report {
+pub fn check_lone_module(file: &str, bytes: &[u8], reader: &dyn Reader) -> Report {
     let mut report = Report::empty(None);
-    let (diagnostics, module) = module::check(file, bytes, None);
-    report.module = module;
-    report.push(Check::Module, diagnostics);
+    report.push_module(file, bytes, None, reader);
     report
 }

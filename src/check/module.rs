@@ -5,19 +5,20 @@
 use crate::check::{
     diagnostic::{Diagnostic, Location},
     linkage,
-    module_info::{self, InspectError, ModuleInfo},
+    module_info::{InspectError, ModuleInfo, Reader},
 };
 
 /// What stops the module before it runs; also used alone, for a module run without its package.
-/// With the module's SHA-256, its description is kept for the next checks
-/// ([`module_info::inspect_known`]).
-pub fn check(file: &str, bytes: &[u8], sha256: Option<&str>) -> (Vec<Diagnostic>, Option<ModuleInfo>) {
+/// The module is read by `reader` (by its SHA-256, when known); `None` while it is being read
+/// elsewhere.
+pub fn check(
+    file: &str,
+    bytes: &[u8],
+    sha256: Option<&str>,
+    reader: &dyn Reader,
+) -> Option<(Vec<Diagnostic>, Option<ModuleInfo>)> {
     let collapsed = linkage::collapsed_stop();
-    let inspected = match sha256 {
-        Some(sha256) => module_info::inspect_known(bytes, sha256),
-        None => module_info::inspect(bytes),
-    };
-    match inspected {
+    Some(match reader.read(bytes, sha256)? {
         Ok(module) => (linkage::module_against_host(file, &module), Some(module)),
         Err(error) => {
             let message = match error {
@@ -34,8 +35,17 @@ pub fn check(file: &str, bytes: &[u8], sha256: Option<&str>) -> (Vec<Diagnostic>
                 InspectError::Invalid(detail) => {
                     format!("malformed_wasm_artifact: module compile: {detail}")
                 }
+                // Not Traverse's to say: nothing is known of the module.
+                InspectError::Unread(why) => {
+                    let message =
+                        format!("the playground could not read {file}: {why}; reload the page to retry");
+                    return Some((
+                        vec![Diagnostic::error("module.unread", Location::file(file), message)],
+                        None,
+                    ));
+                }
             };
             (vec![Diagnostic::error("module.invalid", Location::file(file), message).stops(collapsed)], None)
         }
-    }
+    })
 }

@@ -3,6 +3,10 @@
 //! Pure data read with wasmparser: imports of every kind, exports, memories, tables, function
 //! signatures of the entry points, and the `producers` section. Compiling and running the
 //! module is the runner's business, not this module's.
+//!
+//! The checks are given a [`Reader`] rather than reading modules themselves: the command line
+//! and the workers read them here ([`ReadHere`]); the page has the runner worker read them, so
+//! that wasmparser, an eighth of its download, is not in the page (`web::ui::modules`).
 
 use wasmparser::{
     CompositeInnerType, ExternalKind, FuncType, KnownCustom, Parser, Payload, TypeRef, Validator,
@@ -10,10 +14,12 @@ use wasmparser::{
 
 use std::cell::RefCell;
 
+use serde::{Deserialize, Serialize};
+
 use crate::check::{kept::Kept, limits::GOVERNED_FEATURES};
 
 /// What kind of thing an import or export is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExternKind {
     Function,
@@ -23,14 +29,14 @@ pub enum ExternKind {
     Tag,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Import {
     pub module: String,
     pub name: String,
     pub kind: ExternKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Export {
     pub name: String,
     pub kind: ExternKind,
@@ -38,14 +44,14 @@ pub struct Export {
     pub signature: Option<Signature>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signature {
     pub params: usize,
     pub results: usize,
 }
 
 /// Limits of a memory (in 64 KiB pages) or a table (in elements).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     pub initial: u64,
     pub maximum: Option<u64>,
@@ -53,7 +59,7 @@ pub struct Limits {
 }
 
 /// The function Traverse calls, chosen as Traverse chooses it (SPEC §8.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Entry {
     /// An export with the empty name, preferred over `_start`.
@@ -63,7 +69,7 @@ pub enum Entry {
     None,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModuleInfo {
     /// In the module's own order.
     pub imports: Vec<Import>,
@@ -102,14 +108,16 @@ impl ModuleInfo {
 }
 
 /// Why bytes are not a module Traverse could run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InspectError {
     /// A component-model binary, not a core module.
     Component,
     /// Not WebAssembly at all: its first bytes in hex, and what they look like, if known.
-    NotWasm { starts: String, looks_like: Option<&'static str> },
+    NotWasm { starts: String, looks_like: Option<String> },
     /// Not WebAssembly, or invalid WebAssembly: the validator's message.
     Invalid(String),
+    /// Not read: the page's runner worker, which reads modules for it, did not answer (why).
+    Unread(String),
 }
 
 /// Every WebAssembly binary starts with these four bytes (`\0asm`).
@@ -137,28 +145,50 @@ fn file_kind(bytes: &[u8]) -> Option<&'static str> {
     })
 }
 
+/// What reading a module gives: its description, or why it is not a module Traverse could run.
+pub type Reading = Result<ModuleInfo, InspectError>;
+
+/// Where the checks get the modules they check.
+pub trait Reader {
+    /// The reading of `bytes`, whose SHA-256 is `sha256` when known; `None` while it is being
+    /// read elsewhere (the checks say so, and are run again once it is read).
+    fn read(&self, bytes: &[u8], sha256: Option<&str>) -> Option<Reading>;
+}
+
+/// Reads modules on the spot, with wasmparser.
+pub struct ReadHere;
+
+impl Reader for ReadHere {
+    fn read(&self, bytes: &[u8], sha256: Option<&str>) -> Option<Reading> {
+        Some(match sha256 {
+            Some(sha256) => inspect_known(bytes, sha256),
+            None => inspect(bytes),
+        })
+    }
+}
+
 /// How many modules' descriptions are kept for the next checks.
 const KEPT_MODULES: usize = 4;
 
 /// [`inspect`] of a module whose SHA-256 is known (the page and the checks keep each file's),
 /// its outcome kept for the next checks: validating is most of a package's check in the page,
 /// and a re-check after an edit elsewhere in the package need not validate the module again.
-pub fn inspect_known(bytes: &[u8], sha256: &str) -> Result<ModuleInfo, InspectError> {
+pub fn inspect_known(bytes: &[u8], sha256: &str) -> Reading {
     thread_local! {
-        static KEPT: RefCell<Kept<String, Result<ModuleInfo, InspectError>, KEPT_MODULES>> =
+        static KEPT: RefCell<Kept<String, Reading, KEPT_MODULES>> =
             const { RefCell::new(Kept::new()) };
     }
     KEPT.with_borrow_mut(|kept| kept.get_or_make(&sha256.to_owned(), || inspect(bytes)))
 }
 
 /// Validates `bytes` as a core module and describes it.
-pub fn inspect(bytes: &[u8]) -> Result<ModuleInfo, InspectError> {
+pub fn inspect(bytes: &[u8]) -> Reading {
     if Parser::is_component(bytes) {
         return Err(InspectError::Component);
     }
     if !bytes.starts_with(WASM_MAGIC) {
         let starts = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ");
-        return Err(InspectError::NotWasm { starts, looks_like: file_kind(bytes) });
+        return Err(InspectError::NotWasm { starts, looks_like: file_kind(bytes).map(str::to_owned) });
     }
     Validator::new_with_features(GOVERNED_FEATURES)
         .validate_all(bytes)
@@ -323,10 +353,13 @@ mod tests {
             Err(InspectError::NotWasm { starts, looks_like }) => (starts, looks_like),
             other => panic!("{other:?}"),
         };
-        assert_eq!(not_wasm(b"\x89PNG\r\n\x1a\n"), ("89 50 4e 47".into(), Some("a PNG image")));
-        assert_eq!(not_wasm(b"  {\"kind\": 1}").1, Some("JSON text"));
-        assert_eq!(not_wasm(b"(module)").1, Some("WebAssembly text (WAT): assemble it into a binary first"));
-        assert_eq!(not_wasm(b"").1, Some("an empty file"));
+        assert_eq!(not_wasm(b"\x89PNG\r\n\x1a\n"), ("89 50 4e 47".into(), Some("a PNG image".into())));
+        assert_eq!(not_wasm(b"  {\"kind\": 1}").1.as_deref(), Some("JSON text"));
+        assert_eq!(
+            not_wasm(b"(module)").1.as_deref(),
+            Some("WebAssembly text (WAT): assemble it into a binary first")
+        );
+        assert_eq!(not_wasm(b"").1.as_deref(), Some("an empty file"));
         assert_eq!(not_wasm(&[0xde, 0xad, 0xbe, 0xef, 0xff]).1, None);
         // The right magic but a broken body is invalid, not "not WebAssembly".
         assert!(matches!(inspect(b"\0asm\x01\0\0\0\x01"), Err(InspectError::Invalid(_))));

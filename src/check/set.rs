@@ -11,6 +11,7 @@ use crate::{
         app_bundle::{self, AppReport},
         check_package,
         diagnostic::{Diagnostic, Location},
+        module_info::Reader,
         registry::Registry,
         registry_bundle::{self, BundleReport},
         workflow,
@@ -82,12 +83,12 @@ impl Focus {
 
 /// Checks the item at `path` as its kind; `None` for a file that is checked only with what
 /// names it (a contract, a request, a module).
-pub fn check_item(files: &PackageFiles, path: &str) -> Option<Focus> {
+pub fn check_item(files: &PackageFiles, path: &str, reader: &dyn Reader) -> Option<Focus> {
     let bytes = files.get(path)?;
     Some(match workspace::kind_of_file(path, bytes) {
-        Kind::Package => Focus::Package(Box::new(check_package(files, path))),
+        Kind::Package => Focus::Package(Box::new(check_package(files, path, reader))),
         Kind::RegistryBundle => Focus::RegistryBundle(registry_bundle::check(files, path)),
-        Kind::Application => Focus::Application(app_bundle::check(files, path)),
+        Kind::Application => Focus::Application(app_bundle::check(files, path, reader)),
         Kind::Workflow => {
             let registry = Registry::of_files(files);
             let (diagnostics, _) = workflow::check(path, &String::from_utf8_lossy(bytes), &registry);

@@ -248,7 +248,8 @@ mod tests {
         files.insert("runtime-requests/extra.json", extra);
         files.insert("runtime-requests/wrong-type.json", wrong_type);
         files.insert("runtime-requests/broken.json", b"{".to_vec());
-        let mut report = crate::check::check_package(&files, "manifest.json");
+        let mut report =
+            crate::check::check_package(&files, "manifest.json", &crate::check::module_info::ReadHere);
         let job = Job::of(&report).unwrap();
         let linted: Vec<&str> = job.inputs.iter().map(|(file, _)| file.as_str()).collect();
         assert!(linted.contains(&"runtime-requests/extra.json"));
@@ -270,6 +271,13 @@ mod tests {
             .map(|d| d.code)
             .collect();
         assert_eq!(codes, [STRICT]);
-        assert_eq!(Job::of(&crate::check::check_package(&PackageFiles::new(), "manifest.json")), None);
+        assert_eq!(
+            Job::of(&crate::check::check_package(
+                &PackageFiles::new(),
+                "manifest.json",
+                &crate::check::module_info::ReadHere
+            )),
+            None
+        );
     }
 }

@@ -882,8 +882,11 @@ mod tests {
         assert_eq!(opened.get(&format!("{agent}/src/lib.rs")), Some(placeholder(source_size).as_bytes()));
         assert_eq!(opened.get(&format!("{agent}/Cargo.lock")), None);
         let manifest = format!("{agent}/manifest.json");
-        let verdict =
-            |files: &PackageFiles| crate::check::check_package(files, &manifest).load_verdict().line();
+        let verdict = |files: &PackageFiles| {
+            crate::check::check_package(files, &manifest, &crate::check::module_info::ReadHere)
+                .load_verdict()
+                .line()
+        };
         assert_eq!(verdict(&opened), verdict(&files));
         assert_eq!(verdict(&files), "passes");
         // Asked for, every file travels as it is.

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::{
     check::{
+        module_info::{ReadHere, Reader},
         request::{self, Request},
         workflow::Workflow,
     },
@@ -191,7 +192,7 @@ impl<'c> Composing<'c> {
             match next {
                 Next::Done(done) => return *done,
                 Next::Run(node) => {
-                    let outcome = match node.dispatch(files.get(&node.module), limits) {
+                    let outcome = match node.dispatch(files.get(&node.module), limits, &ReadHere) {
                         Dispatch::Run(request) => run(&node, request),
                         Dispatch::Ended(outcome) => outcome,
                     };
@@ -213,9 +214,9 @@ impl NodeRun {
     /// What the runner is sent for this node, governed with `limits`, its binary `module`; or
     /// how Traverse's executor ends it without running it (a module it refuses before
     /// instantiating, a binary that is not loaded), which never reaches the runner.
-    pub fn dispatch(&self, module: Option<&[u8]>, limits: Limits) -> Dispatch {
+    pub fn dispatch(&self, module: Option<&[u8]>, limits: Limits, reader: &dyn Reader) -> Dispatch {
         let module = module.unwrap_or_default();
-        if let Some(end) = execution::executor_refusal(&self.module, module) {
+        if let Some(end) = execution::executor_refusal(&self.module, module, reader) {
             return Dispatch::Ended(RunOutcome::without_output(end, 0.0));
         }
         let mode = Mode::Governed { events: self.policy.clone() };

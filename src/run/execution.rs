@@ -11,7 +11,7 @@ use crate::{
     check::{
         limits::PAGE_BYTES,
         module,
-        module_info::Limits,
+        module_info::{Limits, Reader},
         schema_subset::{self, SchemaViolation},
         verdict,
     },
@@ -101,9 +101,10 @@ pub fn classify(outcome: &RunOutcome, output_schema: &Value) -> Execution {
 
 /// How Traverse's executor ends a module it will not run (SPEC §8.2: the checks before it
 /// instantiates), as the runner would have reported it; `None` when it runs. A workflow node
-/// gets this instead of a run, as a package run gets its refusal from the checks.
-pub fn executor_refusal(file: &str, bytes: &[u8]) -> Option<RunEnd> {
-    let (diagnostics, module) = module::check(file, bytes, None);
+/// gets this instead of a run, as a package run gets its refusal from the checks. The module is
+/// read by `reader`; one not read yet is sent (the runner refuses what it cannot compile).
+pub fn executor_refusal(file: &str, bytes: &[u8], reader: &dyn Reader) -> Option<RunEnd> {
+    let (diagnostics, module) = module::check(file, bytes, None, reader)?;
     let stop = verdict::first_stop(diagnostics.iter())?;
     let largest = |limits: &[Limits]| limits.iter().map(|l| l.initial).max().unwrap_or_default();
     Some(match (stop.code, &module) {
@@ -217,28 +218,29 @@ mod tests {
 
     #[test]
     fn the_executor_refuses_what_the_module_checks_stop() {
+        use crate::check::module_info::ReadHere;
         let fixture = |name: &str| {
             std::fs::read(format!("{}/tests/fixtures/{name}.wasm", env!("CARGO_MANIFEST_DIR"))).unwrap()
         };
-        assert_eq!(executor_refusal("m.wasm", &fixture("write-json")), None);
+        assert_eq!(executor_refusal("m.wasm", &fixture("write-json"), &ReadHere), None);
         // Traverse runs a module with no entry (nothing happens) and fails on its empty stdout:
         // a workflow node of it ends InvalidInput, not refused before running.
-        assert_eq!(executor_refusal("m.wasm", &fixture("no-entry")), None);
+        assert_eq!(executor_refusal("m.wasm", &fixture("no-entry"), &ReadHere), None);
         assert_eq!(
-            executor_refusal("m.wasm", &fixture("import-sock-accept")),
+            executor_refusal("m.wasm", &fixture("import-sock-accept"), &ReadHere),
             Some(RunEnd::SetupFailed(
                 "unauthorized_host_import: ABI 1.0.0 does not allow import wasi_snapshot_preview1::sock_accept".into()
             ))
         );
         assert_eq!(
-            executor_refusal("m.wasm", &fixture("initial-200-pages")),
+            executor_refusal("m.wasm", &fixture("initial-200-pages"), &ReadHere),
             Some(RunEnd::MemoryLimit { bytes: 200 * 65_536 })
         );
         assert_eq!(
-            executor_refusal("m.wasm", &fixture("table-bomb")),
+            executor_refusal("m.wasm", &fixture("table-bomb"), &ReadHere),
             Some(RunEnd::TableLimit { elements: 10_000_000 })
         );
-        assert!(matches!(executor_refusal("m.wasm", b"not wasm"), Some(RunEnd::SetupFailed(_))));
+        assert!(matches!(executor_refusal("m.wasm", b"not wasm", &ReadHere), Some(RunEnd::SetupFailed(_))));
     }
 
     #[test]

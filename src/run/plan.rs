@@ -351,7 +351,8 @@ mod tests {
     #[test]
     fn what_cannot_be_sent_is_named() {
         let hello = include_bytes!("../../examples/hello-world/artifacts/hello-world.wasm");
-        let report = crate::check::check_lone_module("hello-world.wasm", hello);
+        let report =
+            crate::check::check_lone_module("hello-world.wasm", hello, &crate::check::module_info::ReadHere);
         let sandbox = Settings { governed: false, sandbox_env: "NO_EQUALS".into(), ..Settings::default() };
         let error = plan(&report, &InputChoice::Custom, "{}", vec![], &sandbox, vec![]).unwrap_err();
         assert_eq!(error, NotSent::Environment("\"NO_EQUALS\" is not KEY=VALUE".into()));

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    check::limits::FUEL_BUDGET,
+    check::{limits::FUEL_BUDGET, module_info::Reading},
     run::host::{
         traverse::{Accepted, EmittedEvent, EventPolicy},
         wasi::Stdio,
@@ -289,6 +289,12 @@ pub enum WorkerRequest {
         #[serde(with = "serde_bytes")]
         module: Vec<u8>,
     },
+    /// The module's description for the page's checks ([`crate::check::module_info::Reader`]):
+    /// the governed runner carries wasmparser for its runs, so the page need not.
+    Read {
+        #[serde(with = "serde_bytes")]
+        module: Vec<u8>,
+    },
 }
 
 /// A message from the runner worker to the page.
@@ -301,6 +307,8 @@ pub enum WorkerMessage {
     Finished(RunOutcome),
     /// The module's text, or why it has none.
     Printed(Result<ModuleText, String>),
+    /// The module's description, or why it is not a module Traverse could run.
+    Read(Reading),
 }
 
 #[cfg(test)]

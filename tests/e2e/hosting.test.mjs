@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { deflateRawSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { EXAMPLES, openPlayground, runAndWait, text, watchProblems } from './harness.mjs';
 
@@ -24,6 +25,8 @@ async function runHello(page) {
 async function openEveryDocument(page) {
   await page.getByRole('link', { name: 'Docs' }).click();
   const links = page.getByRole('navigation', { name: 'documents' }).getByRole('link');
+  // The list comes with the Docs view's first render; counted before it, it would be empty.
+  await links.first().waitFor();
   const count = await links.count();
   assert.ok(count >= 8, `the docs list ${count} documents`);
   const titles = [];
@@ -172,6 +175,72 @@ test('the gallery shows with no request of its own, the governed runner loads wh
     assert.deepEqual([...asked].sort(), files.map((file) => `/examples/hello-world/${file}`).sort());
     await runAndWait(page);
     assert.equal(await text(page, 'end-reason'), 'completed');
+    assert.deepEqual(problems, []);
+  } finally {
+    await playground.close();
+  }
+});
+
+test('the page reads no module itself: the governed runner reads each one for the checks, which name it until then, and a run waits for it', async () => {
+  const playground = await openPlayground();
+  try {
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    const { page, problems } = await playground.newPage({
+      before: (page) => page.route('**/runner_bg.wasm', async (route) => {
+        await held;
+        await route.continue();
+      }),
+    });
+    const stages = () => page.getByTestId('stage').evaluateAll((items) => items.map((item) => item.dataset.stage));
+    await page.getByTestId('example-hello-world').click();
+    await page.getByTestId('module-reading').waitFor();
+    assert.equal(await text(page, 'module-reading'),
+      'Reading artifacts/hello-world.wasm: the module\'s checks follow once the runner has read it.');
+    // Loading never looks at the module: its line is whole without it; executing waits, and so
+    // does the verdict box's colour.
+    assert.match(await text(page, 'verdict'), /^Traverse loads this package.*execute: known once the module is read$/s);
+    assert.equal(await page.locator('[data-testid="verdict"]:is(.pass, .fail)').count(), 0);
+    assert.ok(!(await stages()).includes('module'), 'no module checks before it is read');
+
+    // A run decides on the whole report: it waits for the module to be read, then runs.
+    await page.getByTestId('run').click();
+    release();
+    await page.waitForFunction(() => document.querySelector('[data-testid="run-count"]')?.textContent === '1');
+    assert.equal(await text(page, 'end-reason'), 'completed');
+    assert.ok((await stages()).includes('module'));
+    assert.equal(await page.getByTestId('module-reading').count(), 0);
+    assert.match(await text(page, 'verdict'), /execute: nothing stops a valid request before the module runs/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await playground.close();
+  }
+});
+
+test('a module checked as the page opens (a link\'s) is read and run by one governed runner', async () => {
+  const playground = await openPlayground();
+  try {
+    const wasm = await readFile(resolve(EXAMPLES, 'hello-world/artifacts/hello-world.wasm'));
+    const state = {
+      files: [{ path: 'hello-world.wasm', base64: wasm.toString('base64url') }],
+      manifest: null,
+      input: { stdin: '{"name":"Ada"}' },
+      settings: { governed: true, fuel_budget: 5000000, wall_time_ms: 5000 },
+    };
+    const link = `#share=1.${deflateRawSync(Buffer.from(JSON.stringify(state))).toString('base64url')}`;
+    const runners = [];
+    const page = await playground.browser.newPage({ serviceWorkers: 'block' });
+    const problems = watchProblems(page);
+    page.on('request', (request) => {
+      if (request.url().endsWith('/runner_bg.wasm')) runners.push(request.url());
+    });
+    await page.goto(`${playground.url}${link}`);
+    await page.getByTestId('link-banner').waitFor();
+    await runAndWait(page);
+    assert.equal(await text(page, 'end-reason'), 'completed');
+    assert.equal(await text(page, 'stdout'), '{"greeting":"Hello, Ada!","name":"Ada"}');
+    // Its read asked for the worker before the page was idle; the idle page must not start another.
+    assert.equal(runners.length, 1, `the governed runner was fetched ${runners.length} times`);
     assert.deepEqual(problems, []);
   } finally {
     await playground.close();

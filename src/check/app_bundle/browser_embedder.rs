@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{AppReport, component::LoadedComponent, normalize_sha256};
 use crate::{
-    check::{module_info, registry::key, workflow},
+    check::{module_info::Reader, registry::key, workflow},
     package::{PackageFiles, resolve},
 };
 
@@ -20,6 +20,7 @@ pub fn notes(
     raw: Option<&Value>,
     components: Option<&[LoadedComponent]>,
     report: &AppReport,
+    reader: &dyn Reader,
 ) -> Vec<String> {
     let mut notes = Vec::new();
     let Some(raw) = raw else { return notes };
@@ -82,7 +83,8 @@ pub fn notes(
     }
     for component in components.into_iter().flatten() {
         let Some(bytes) = component.wasm_key.as_deref().and_then(|key| files.get(key)) else { continue };
-        let Ok(info) = module_info::inspect(bytes) else { continue };
+        // A module still being read elsewhere gets its notes once it is read.
+        let Some(Ok(info)) = reader.read(bytes, None) else { continue };
         for import in info.imports.iter().filter(|import| {
             import.module == "traverse_host"
                 && matches!(import.name.as_str(), "emit_event" | "connector_invoke")

@@ -28,6 +28,7 @@ use self::{
 use crate::{
     check::{
         diagnostic::{Diagnostic, Location, TraverseStop},
+        module_info::Reader,
         registry::key,
     },
     package::{PackageFiles, resolve},
@@ -166,14 +167,19 @@ fn has_text(value: &str) -> bool {
 }
 
 /// Checks the application bundle whose `app.manifest.json` is `manifest_path` among `files`.
-pub fn check(files: &PackageFiles, manifest_path: &str) -> AppReport {
-    check_in_workspace(files, manifest_path, None)
+pub fn check(files: &PackageFiles, manifest_path: &str, reader: &dyn Reader) -> AppReport {
+    check_in_workspace(files, manifest_path, None, reader)
 }
 
 /// [`check`] as `app validate --workspace <id>` runs it: a `registry_ref` component is resolved
 /// against the workspace's synced public registry, which the playground never holds (it runs no
 /// `registry sync`), so the resolution fails as Traverse's does without one.
-pub fn check_in_workspace(files: &PackageFiles, manifest_path: &str, workspace: Option<&str>) -> AppReport {
+pub fn check_in_workspace(
+    files: &PackageFiles,
+    manifest_path: &str,
+    workspace: Option<&str>,
+    reader: &dyn Reader,
+) -> AppReport {
     let mut report = AppReport {
         manifest_path: manifest_path.to_owned(),
         stop: None,
@@ -211,6 +217,7 @@ pub fn check_in_workspace(files: &PackageFiles, manifest_path: &str, workspace: 
         raw.as_ref().ok(),
         loaded.as_ref().map(|l| l.components.as_slice()),
         &report,
+        reader,
     );
     let located = |error: &AppError, code| {
         let location = match (&error.shown_at, error.path.split_once(":$")) {

@@ -2,7 +2,7 @@
 //! a worker that timed out or died, so the next run starts clean. Each kind of request has a
 //! worker bundle of its own ([`Bundle`]), started when it is first needed.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use futures::{
     StreamExt,
@@ -14,6 +14,7 @@ use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use crate::{
+    check::module_info::{InspectError, Reading},
     run::module_text::ModuleText,
     run::protocol::{Mode, RunEnd, RunOutcome, RunRequest, WorkerMessage, WorkerRequest},
     web::{describe, worker},
@@ -33,7 +34,8 @@ enum Bundle {
 impl Bundle {
     fn of(request: &WorkerRequest) -> Self {
         match request {
-            WorkerRequest::Run(RunRequest { mode: Mode::Governed { .. }, .. }) => Self::Governed,
+            WorkerRequest::Run(RunRequest { mode: Mode::Governed { .. }, .. })
+            | WorkerRequest::Read { .. } => Self::Governed,
             WorkerRequest::Run(_) => Self::Sandbox,
             WorkerRequest::Print { .. } => Self::Printer,
         }
@@ -53,13 +55,15 @@ impl Bundle {
 /// run's own limit starts only once the worker is ready, so loading never eats into it.
 const WORKER_START_LIMIT_MS: u32 = 30_000;
 
-/// How long the worker may take to print a module's text.
+/// How long the worker may take to print a module's text, or to read it for the checks.
 const PRINT_LIMIT_MS: u32 = 30_000;
 
 /// Runs modules in Web Workers, one run at a time.
 pub struct Runner {
     /// An idle worker of each [`Bundle`], by its discriminant.
     idle: [RefCell<Option<RunnerWorker>>; 3],
+    /// How many workers of each [`Bundle`] are answering a request.
+    busy: [Cell<u32>; 3],
 }
 
 impl Runner {
@@ -67,7 +71,7 @@ impl Runner {
     /// ([`Runner::prepare`]); the sandbox and the printer, large and seldom used, are fetched
     /// only at their first request.
     pub fn new() -> Self {
-        Self { idle: Default::default() }
+        Self { idle: Default::default(), busy: Default::default() }
     }
 
     fn idle(&self, bundle: Bundle) -> &RefCell<Option<RunnerWorker>> {
@@ -82,7 +86,8 @@ impl Runner {
 
     fn prepare_bundle(&self, bundle: Bundle) {
         let idle = self.idle(bundle);
-        if idle.borrow().is_none() {
+        // A worker answering a request (the checks' first module read, say) becomes the idle one.
+        if idle.borrow().is_none() && self.busy[bundle as usize].get() == 0 {
             idle.replace(RunnerWorker::spawn(bundle).ok());
         }
     }
@@ -111,6 +116,18 @@ impl Runner {
         }
     }
 
+    /// The module's description for the page's checks; what the checks see when the worker
+    /// could not read it.
+    pub async fn read(&self, module: Vec<u8>) -> Reading {
+        let unread = |why: String| Err(InspectError::Unread(why));
+        match self.ask(WorkerRequest::Read { module }, PRINT_LIMIT_MS).await {
+            Ok(WorkerMessage::Read(reading)) => reading,
+            Ok(other) => unread(format!("the runner answered with {other:?}")),
+            Err(RunEnd::TimedOut { limit_ms }) => unread(format!("no answer within {} s", limit_ms / 1000)),
+            Err(end) => unread(end.detail()),
+        }
+    }
+
     /// Sends one request to an idle worker (started if need be) and waits for its answer for
     /// at most `limit_ms`; a worker that does not answer in time, or dies, is replaced.
     async fn ask(&self, request: WorkerRequest, limit_ms: u32) -> Result<WorkerMessage, RunEnd> {
@@ -118,7 +135,10 @@ impl Runner {
         let taken = self.idle(bundle).take();
         let mut worker =
             taken.map_or_else(|| RunnerWorker::spawn(bundle), Ok).map_err(RunEnd::WorkerFailed)?;
-        match worker.ask(&request, limit_ms).await {
+        let busy = Busy::new(&self.busy[bundle as usize]);
+        let answer = worker.ask(&request, limit_ms).await;
+        drop(busy);
+        match answer {
             Ok(answer) => {
                 // `prepare` may have started another while this one worked; one idle worker is enough.
                 drop(self.idle(bundle).replace(Some(worker)));
@@ -131,6 +151,22 @@ impl Runner {
                 Err(end)
             }
         }
+    }
+}
+
+/// A worker counted as answering for as long as this lives, however its request ends.
+struct Busy<'a>(&'a Cell<u32>);
+
+impl<'a> Busy<'a> {
+    fn new(count: &'a Cell<u32>) -> Self {
+        count.set(count.get() + 1);
+        Self(count)
+    }
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
     }
 }
 

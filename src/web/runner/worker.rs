@@ -7,6 +7,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::{compiled::CompiledModules, governed, sandbox};
 use crate::{
+    check::module_info,
     run::module_text,
     run::protocol::{Mode, RunEnd, RunOutcome, WorkerMessage, WorkerRequest},
 };
@@ -21,6 +22,7 @@ pub fn start_governed() {
             }
             Mode::Sandbox { .. } => misrouted("runner", "a sandbox run"),
         },
+        WorkerRequest::Read { module } => WorkerMessage::Read(module_info::inspect(&module)),
         WorkerRequest::Print { .. } => misrouted("runner", "a module to print"),
     });
 }
@@ -36,6 +38,7 @@ pub fn start_sandbox() {
             Mode::Governed { .. } => misrouted("sandbox", "a governed run"),
         },
         WorkerRequest::Print { .. } => misrouted("sandbox", "a module to print"),
+        WorkerRequest::Read { .. } => misrouted("sandbox", "a module to read"),
     });
 }
 
@@ -44,6 +47,7 @@ pub fn start_printer() {
     serve("printer", |request| match request {
         WorkerRequest::Print { module } => WorkerMessage::Printed(module_text::print(&module)),
         WorkerRequest::Run(_) => misrouted("printer", "a run"),
+        WorkerRequest::Read { .. } => misrouted("printer", "a module to read"),
     });
 }
 

@@ -172,13 +172,21 @@ pub fn App() -> impl IntoView {
     // check of a session spends most of its time compiling the check's code (a Traverse-size
     // package: 130 ms, against 8 ms for the next check). Checking the template once while the
     // page is idle pays for that before a package arrives.
-    request_idle_callback(|| {
+    request_idle_callback(move || {
         let files = template::shipped();
         let _ = (
             workspace::set(&files),
             Composition::of_files(&files),
-            check::check_package(&files, "manifest.json"),
+            playground.modules.check(|reader| check::check_package(&files, "manifest.json", reader)),
         );
+    });
+
+    // The modules the checks meet are read by the governed runner, each once (`modules`).
+    Effect::new(move |_| {
+        let checked = playground.checked.with(|checked| checked.as_ref().map(|c| c.missed.clone()));
+        let focused = playground.focus.with(|focused| focused.as_ref().map(|f| f.missed.clone()));
+        let missed: Vec<_> = checked.into_iter().chain(focused).flatten().collect();
+        runner.with_value(|runner| playground.modules.ask(runner, &missed));
     });
 
     // Offline after one visit: the service worker precaches the whole build, which on a slow

@@ -38,6 +38,7 @@ pub fn ChecksPane() -> impl IntoView {
                     let report = checked.report;
                     view! {
                         <p class="note">"No manifest: only the module's own checks (what Traverse's executor refuses)."</p>
+                        <ModuleReading report=report.clone() />
                         <Diagnostics diagnostics=report.diagnostics().cloned().collect() />
                         {report.module.map(|module| view! { <ModuleTables module=module /> })}
                     }.into_any()
@@ -48,6 +49,7 @@ pub fn ChecksPane() -> impl IntoView {
                         <VerdictView report=report.clone() />
                         <p class="note timing" data-testid="check-time">{format!("Checked in {:.1} ms, in this page.", checked.check_ms)}</p>
                         <Stages report=report.clone() />
+                        <ModuleReading report=report.clone() />
                         <Requests report=report.clone() />
                         <Diagnostics diagnostics=report.diagnostics().cloned().collect() />
                         <DigestPanel report=report.clone() />
@@ -71,6 +73,9 @@ fn VerdictView(report: Report) -> impl IntoView {
     let printed = report.inspect_printout();
     let execute_line = match (&inspect, &execute) {
         (Verdict::Fails(_), _) => None,
+        (_, Verdict::Passes) if report.reading.is_some() => {
+            Some("execute: known once the module is read".to_owned())
+        }
         (_, Verdict::Passes) => {
             Some("execute: nothing stops a valid request before the module runs".to_owned())
         }
@@ -85,8 +90,10 @@ fn VerdictView(report: Report) -> impl IntoView {
         spawn_local(async move { copied.set(browser::copy_to_clipboard(&text).await.is_ok()) });
     };
     let passes = inspect == Verdict::Passes;
+    // Whole once the module is read: until then the box is neither passed nor failed.
+    let reading = report.reading.is_some();
     view! {
-        <div class="verdict" class:pass=passes class:fail=!passes data-testid="verdict">
+        <div class="verdict" class:pass=passes && !reading class:fail=!passes data-testid="verdict">
             <p class="verdict-head">
                 {if passes { "Traverse loads this package".to_owned() } else {
                     format!("Traverse refuses this package: exit {}", inspect.exit_code())
@@ -121,6 +128,19 @@ fn Stages(report: Report) -> impl IntoView {
     }
 }
 
+/// The module the checks wait for: the runner reads it (`modules`), and the checks then run
+/// again with it.
+#[component]
+fn ModuleReading(report: Report) -> impl IntoView {
+    report.reading.map(|path| {
+        view! {
+            <p class="note" data-testid="module-reading">
+                {format!("Reading {path}: the module's checks follow once the runner has read it.")}
+            </p>
+        }
+    })
+}
+
 /// Each runtime request's own verdict, before anything runs: what `traverse-cli capability-package
 /// execute` says with it, up to running the module.
 #[component]
@@ -134,7 +154,11 @@ fn Requests(report: Report) -> impl IntoView {
         let rows = report.requests.iter().take(MAX_SHOWN_REQUESTS).map(|request| {
             let verdict = report.run_verdict(Some(request));
             let passes = verdict == Verdict::Passes;
-            let line = if passes { "runs: nothing stops it before the module".to_owned() } else { verdict.line() };
+            let line = match (passes, &report.reading) {
+                (true, Some(_)) => "runs unless the module stops it: it is being read".to_owned(),
+                (true, None) => "runs: nothing stops it before the module".to_owned(),
+                (false, _) => verdict.line(),
+            };
             let file = request.file.clone();
             view! {
                 <li data-testid="request-verdict" data-file=request.file.clone() class:fail=!passes>

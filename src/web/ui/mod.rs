@@ -22,6 +22,7 @@ mod explore_view;
 mod file_view;
 mod files_pane;
 mod focus_view;
+mod modules;
 mod new_package;
 mod outcome_view;
 mod run_all_table;

@@ -2,6 +2,8 @@
 //! will be sent; run governed (as Traverse) or in the WASI sandbox, with Ctrl/⌘-Enter too; or
 //! run every request and use case at once into a table (Ctrl/⌘-Shift-Enter).
 
+use std::rc::Rc;
+
 use leptos::{ev, prelude::*, task::spawn_local};
 
 use super::{
@@ -192,12 +194,13 @@ pub fn RunPane() -> impl IntoView {
             });
             return;
         }
-        let Some(prepared) = prepared() else { return };
         running.set(true);
         view.set(None);
         let (choice, stdin) = (playground.input().get_untracked(), playground.stdin().get_untracked());
         let runner = runner.get_value();
         spawn_local(async move {
+            playground.read_module(&runner).await;
+            let Some(prepared) = prepared() else { return finish(None) };
             let ran = run_one(&runner, &prepared, &choice, &stdin).await;
             if let Err(problem) = &ran {
                 playground.notify(problem.subject(), problem.message());
@@ -233,24 +236,25 @@ pub fn RunPane() -> impl IntoView {
         if running.get_untracked() || !can_run_all.get_untracked() {
             return;
         }
-        // The package's requests and use cases, then the set's composite and workflow requests.
-        let prepared = prepared();
-        let mut batches =
-            prepared.as_ref().map(|prepared| plan::run_all(&prepared.report)).unwrap_or_default();
-        batches.extend(plan::run_all_composed(
-            &composite_requests.get_untracked(),
-            &workflow_requests.get_untracked(),
-        ));
-        if batches.is_empty() {
-            return;
-        }
         let limits = settings.get_untracked().limits();
         generation.update(|generation| *generation += 1);
         let mine = generation.get_untracked();
-        run_all_state.set(Some(RunAll::new(batches.len())));
         running.set(true);
         let runner = runner.get_value();
         spawn_local(async move {
+            playground.read_module(&runner).await;
+            // The package's requests and use cases, then the set's composite and workflow requests.
+            let prepared = prepared();
+            let mut batches =
+                prepared.as_ref().map(|prepared| plan::run_all(&prepared.report)).unwrap_or_default();
+            batches.extend(plan::run_all_composed(
+                &composite_requests.get_untracked(),
+                &workflow_requests.get_untracked(),
+            ));
+            if batches.is_empty() || generation.get_untracked() != mine {
+                return running.set(false);
+            }
+            run_all_state.set(Some(RunAll::new(batches.len())));
             for batch in batches {
                 if generation.get_untracked() != mine {
                     break;
@@ -517,7 +521,7 @@ async fn run_one(
 /// by the core; each node's module run governed in the runner worker with `limits`. Why not
 /// when stdin is not JSON or the request cannot be read.
 async fn run_composed(
-    runner: &Runner,
+    runner: &Rc<Runner>,
     playground: Playground,
     choice: InputChoice,
     stdin: &str,
@@ -531,8 +535,13 @@ async fn run_composed(
             Next::Done(composed) => return Ok(RunResult::Composed(composed)),
             Next::Run(node) => node,
         };
-        let dispatch =
-            playground.files().with_untracked(|files| node.dispatch(files.get(&node.module), limits));
+        // Traverse's executor may refuse the node's module: it is read first (`modules`).
+        let module = playground.files().with_untracked(|files| files.get(&node.module).map(<[u8]>::to_vec));
+        if let Some(module) = &module {
+            playground.modules.read_now(runner, module).await;
+        }
+        let (dispatch, _) =
+            untrack(|| playground.modules.check(|reader| node.dispatch(module.as_deref(), limits, reader)));
         let outcome = match dispatch {
             Dispatch::Run(request) => runner.run(request).await,
             Dispatch::Ended(outcome) => outcome,

@@ -37,6 +37,8 @@ use crate::{
     web::runner::client::Runner,
 };
 
+use super::modules::{Missed, Modules};
+
 /// The page's one runner, shared by the panes that run or print modules.
 pub type SharedRunner = StoredValue<Rc<Runner>, LocalStorage>;
 
@@ -60,6 +62,8 @@ pub struct Notice {
 pub struct Checked {
     pub report: Report,
     pub check_ms: f64,
+    /// The modules it could not read yet ([`Modules::ask`]).
+    pub missed: Vec<Missed>,
 }
 
 /// A focused bundle, application or workflow, checked, and how long that took.
@@ -67,6 +71,8 @@ pub struct Checked {
 pub struct Focused {
     pub focus: Focus,
     pub check_ms: f64,
+    /// The modules it could not read yet ([`Modules::ask`]).
+    pub missed: Vec<Missed>,
 }
 
 pub const INITIAL_STDIN: &str = r#"{"name": "Traverse"}"#;
@@ -108,6 +114,8 @@ pub struct Playground {
     revision: RwSignal<u64>,
     /// The revision at which a link was last made or opened.
     linked_at: RwSignal<Option<u64>>,
+    /// The modules the checks have read, by the runner ([`Modules`]).
+    pub modules: Modules,
     /// The manifest the package checks and runs use: the chosen one, else the first.
     pub manifest: Memo<Option<String>>,
     /// The set's items by kind and what refers to what ([`workspace::set`]).
@@ -131,6 +139,7 @@ pub struct Playground {
 impl Playground {
     pub fn new() -> Self {
         let files = RwSignal::new(PackageFiles::new());
+        let modules = Modules::new();
         let chosen = RwSignal::new(None::<String>);
         let manifest = Memo::new(move |_| {
             chosen.with(|chosen| files.with(|files| workspace::manifest_in_use(files, chosen.as_deref())))
@@ -142,11 +151,13 @@ impl Playground {
                 .or_else(|| set.with(|(items, _)| set::default_focus(items).map(|item| item.path.clone())))?;
             let started = super::browser::now_ms();
             // A package's report is `checked`'s: it is not checked a second time here.
-            let focus = files.with(|files| match files.kind(&chosen)? {
-                Kind::Package => None,
-                _ => set::check_item(files, &chosen),
-            })?;
-            Some(Focused { focus, check_ms: super::browser::now_ms() - started })
+            let (focus, missed) = modules.check(|reader| {
+                files.with(|files| match files.kind(&chosen)? {
+                    Kind::Package => None,
+                    _ => set::check_item(files, &chosen, reader),
+                })
+            });
+            Some(Focused { focus: focus?, check_ms: super::browser::now_ms() - started, missed })
         });
         let module = Memo::new(move |_| {
             files.with(|files| workspace::module_to_run(files, manifest.get().as_deref()))
@@ -157,9 +168,10 @@ impl Playground {
             let started = super::browser::now_ms();
             // Only the binary is hashed here, as natively: the other files' digests are worked
             // out when a link or the saved state needs them.
-            let report =
-                files.with(|files| check::check_loaded(files, manifest.as_deref(), module.as_deref()))?;
-            Some(Checked { report, check_ms: super::browser::now_ms() - started })
+            let (report, missed) = modules.check(|reader| {
+                files.with(|files| check::check_loaded(files, manifest.as_deref(), module.as_deref(), reader))
+            });
+            Some(Checked { report: report?, check_ms: super::browser::now_ms() - started, missed })
         });
         let composition = Memo::new(move |_| files.with(Composition::of_files));
         let composite_requests = Memo::new(move |_| {
@@ -185,6 +197,7 @@ impl Playground {
             pending_fix: RwSignal::new(Vec::new()),
             revision: RwSignal::new(0),
             linked_at: RwSignal::new(None),
+            modules,
             manifest,
             set,
             focus,
@@ -193,6 +206,18 @@ impl Playground {
             composition,
             composite_requests,
             workflow_requests,
+        }
+    }
+
+    /// Reads the module the package's report waits for, if it waits: a run is decided on the
+    /// whole report.
+    pub async fn read_module(self, runner: &Rc<Runner>) {
+        let Some(path) = self.checked.with_untracked(|checked| checked.as_ref()?.report.reading.clone())
+        else {
+            return;
+        };
+        if let Some(bytes) = self.files.with_untracked(|files| files.get(&path).map(<[u8]>::to_vec)) {
+            self.modules.read_now(runner, &bytes).await;
         }
     }
 
