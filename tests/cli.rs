@@ -61,6 +61,8 @@ fn json_report_is_versioned_and_carries_both_verdicts_and_digests() {
     assert_eq!(report["inspect"]["status"], "fails");
     assert_eq!(report["inspect"]["exit_code"], 4);
     assert_eq!(report["binary"]["sha256"], digest::sha256(HELLO_WASM));
+    // The command line reads its module itself: a report never waits for one (the page's may).
+    assert_eq!(report.get("reading"), None);
     let codes: Vec<_> = report["sections"]
         .as_array()
         .unwrap()

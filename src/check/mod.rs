@@ -108,7 +108,8 @@ pub struct Report {
     pub binary: Option<BinaryFacts>,
     pub module: Option<ModuleInfo>,
     /// The module being read elsewhere ([`module_info::Reader`]): its checks, and whether it
-    /// runs, are not known yet.
+    /// runs, are not known yet. Never so natively, so not in the command line's JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reading: Option<String>,
     pub requests: Vec<RequestReport>,
     /// What `traverse-cli capability-package inspect` prints when the manifest parses; what
