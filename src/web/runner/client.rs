@@ -56,7 +56,7 @@ impl Bundle {
 const WORKER_START_LIMIT_MS: u32 = 30_000;
 
 /// How long the worker may take to print a module's text, or to read it for the checks.
-const PRINT_LIMIT_MS: u32 = 30_000;
+const MODULE_ANSWER_LIMIT_MS: u32 = 30_000;
 
 /// Runs modules in Web Workers, one run at a time.
 pub struct Runner {
@@ -108,7 +108,7 @@ impl Runner {
 
     /// The module's text form, made in the worker so a large module never holds up the page.
     pub async fn print(&self, module: Vec<u8>) -> Result<ModuleText, String> {
-        match self.ask(WorkerRequest::Print { module }, PRINT_LIMIT_MS).await {
+        match self.ask(WorkerRequest::Print { module }, MODULE_ANSWER_LIMIT_MS).await {
             Ok(WorkerMessage::Printed(printed)) => printed,
             Ok(other) => Err(format!("the runner answered with {other:?}")),
             Err(RunEnd::TimedOut { limit_ms }) => Err(format!("no text within {} s", limit_ms / 1000)),
@@ -120,7 +120,7 @@ impl Runner {
     /// could not read it.
     pub async fn read(&self, module: Vec<u8>) -> Reading {
         let unread = |why: String| Err(InspectError::Unread(why));
-        match self.ask(WorkerRequest::Read { module }, PRINT_LIMIT_MS).await {
+        match self.ask(WorkerRequest::Read { module }, MODULE_ANSWER_LIMIT_MS).await {
             Ok(WorkerMessage::Read(reading)) => reading,
             Ok(other) => unread(format!("the runner answered with {other:?}")),
             Err(RunEnd::TimedOut { limit_ms }) => unread(format!("no answer within {} s", limit_ms / 1000)),

@@ -38,7 +38,7 @@ pub fn ChecksPane() -> impl IntoView {
                     let report = checked.report;
                     view! {
                         <p class="note">"No manifest: only the module's own checks (what Traverse's executor refuses)."</p>
-                        <ModuleReading report=report.clone() />
+                        <ModuleReading reading=report.reading.clone() />
                         <Diagnostics diagnostics=report.diagnostics().cloned().collect() />
                         {report.module.map(|module| view! { <ModuleTables module=module /> })}
                     }.into_any()
@@ -49,7 +49,7 @@ pub fn ChecksPane() -> impl IntoView {
                         <VerdictView report=report.clone() />
                         <p class="note timing" data-testid="check-time">{format!("Checked in {:.1} ms, in this page.", checked.check_ms)}</p>
                         <Stages report=report.clone() />
-                        <ModuleReading report=report.clone() />
+                        <ModuleReading reading=report.reading.clone() />
                         <Requests report=report.clone() />
                         <Diagnostics diagnostics=report.diagnostics().cloned().collect() />
                         <DigestPanel report=report.clone() />
@@ -131,8 +131,8 @@ fn Stages(report: Report) -> impl IntoView {
 /// The module the checks wait for: the runner reads it (`modules`), and the checks then run
 /// again with it.
 #[component]
-fn ModuleReading(report: Report) -> impl IntoView {
-    report.reading.map(|path| {
+fn ModuleReading(reading: Option<String>) -> impl IntoView {
+    reading.map(|path| {
         view! {
             <p class="note" data-testid="module-reading">
                 {format!("Reading {path}: the module's checks follow once the runner has read it.")}

@@ -9,7 +9,7 @@
 
 use std::{
     cell::RefCell,
-    collections::{BTreeMap, BTreeSet, VecDeque},
+    collections::{BTreeMap, VecDeque},
     rc::Rc,
 };
 
@@ -28,9 +28,8 @@ pub type Missed = (String, Vec<u8>);
 #[derive(Clone, Copy)]
 pub struct Modules {
     read: RwSignal<BTreeMap<String, Reading>>,
-    /// Asked of the runner, answered or not: each module is asked once.
-    asked: StoredValue<BTreeSet<String>>,
-    /// Asked and not sent yet, in order; empty when no module is being read.
+    /// Asked and not answered yet, in order, the one being read first; empty when no module is
+    /// being read. A module read or queued is not asked again.
     queue: StoredValue<VecDeque<Missed>>,
     /// Runs waiting for a module to be read, by its SHA-256.
     waiting: StoredValue<Vec<(String, oneshot::Sender<()>)>>,
@@ -40,7 +39,6 @@ impl Modules {
     pub fn new() -> Self {
         Self {
             read: RwSignal::new(BTreeMap::new()),
-            asked: StoredValue::new(BTreeSet::new()),
             queue: StoredValue::new(VecDeque::new()),
             waiting: StoredValue::new(Vec::new()),
         }
@@ -56,29 +54,24 @@ impl Modules {
         })
     }
 
-    /// Has the runner read each module not asked for before, in turn.
+    /// Has the runner read each module not read or asked for before, in turn.
     pub fn ask(self, runner: &Rc<Runner>, missed: &[Missed]) {
-        let fresh: Vec<Missed> = missed
-            .iter()
-            .filter(|(sha256, _)| {
-                self.asked.try_update_value(|asked| asked.insert(sha256.clone())) == Some(true)
-            })
-            .cloned()
-            .collect();
-        if fresh.is_empty() {
-            return;
-        }
-        let idle = self.queue.try_update_value(|queue| {
+        let start = self.queue.try_update_value(|queue| {
             let idle = queue.is_empty();
-            queue.extend(fresh);
-            idle
+            for (sha256, bytes) in missed {
+                let read = self.read.with_untracked(|read| read.contains_key(sha256));
+                if !read && !queue.iter().any(|(queued, _)| queued == sha256) {
+                    queue.push_back((sha256.clone(), bytes.clone()));
+                }
+            }
+            idle && !queue.is_empty()
         });
-        if idle != Some(true) {
+        if start != Some(true) {
             return;
         }
         let runner = runner.clone();
         spawn_local(async move {
-            // The module stays queued while it is read: a module asked meanwhile waits its turn.
+            // The module stays queued until its reading is in: asked meanwhile, it is not asked again.
             while let Some((sha256, bytes)) = self.queue.with_value(|queue| queue.front().cloned()) {
                 let reading = runner.read(bytes).await;
                 self.read.update(|read| drop(read.insert(sha256.clone(), reading)));
