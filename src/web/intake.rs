@@ -1,16 +1,19 @@
-//! Large loads enter the page through a Web Worker of their own (`src/bin/intake.rs`): it reads
-//! the files the user gave (the page posts the `File`s, which are handles, not bytes), unpacks
-//! each `.zip` ([`workspace::unpacked`], within the archive's bounds), hashes the files of
-//! [`OFF_THREAD_BYTES`] or more with progress, and moves the bytes to the page. The page's
+//! Large loads and every archive go through a Web Worker of their own (`src/bin/intake.rs`): it
+//! reads the files the user gave (the page posts the `File`s, which are handles, not bytes),
+//! unpacks each `.zip` ([`workspace::unpacked`], within the archive's bounds), hashes the files
+//! of [`OFF_THREAD_BYTES`] or more with progress, and moves the bytes to the page. The page's
 //! thread then only copies in what it keeps: inflating a 300 MB zip there took most of a
-//! second, and hashing a large file copied it out of the page's memory first.
+//! second, and hashing a large file copied it out of the page's memory first. It also packs the
+//! files the page downloads into one `.zip` ([`pack`]).
 //!
-//! Anything else is read on the page ([`wants_worker`]): a package as people write it has its
+//! The page itself holds no zip code: reading and writing archives is a sixth of a megabyte of
+//! the page's wasm before `wasm-opt` (about 20 KB gzip), which every first visit would wait for.
+//! Plain files are read on the page ([`wants_worker`]): a package as people write it has its
 //! verdict before a worker would have started.
 //!
-//! The worker answers `Ready`, then `Progress` while it hashes a large file and `Done` with
-//! every file. SHA-256 is the browser's own (Web Crypto) where it has one, checked against ours
-//! by the browser tests.
+//! The worker answers `Ready`, then to a `take` job `Progress` while it hashes a large file and
+//! `Done` with every file, to a `pack` job `Packed` or `Failed`. SHA-256 is the browser's own
+//! (Web Crypto) where it has one, checked against ours by the browser tests.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
@@ -18,10 +21,11 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::{
     package::{
+        PackageFiles, archive,
         digest::{Digests, Fnv1a64, Hasher, sha256_text},
         workspace,
     },
-    web::worker::{OneJob, reply},
+    web::worker::{OneJob, ask_once, reply},
 };
 
 /// Files at least this large are read and hashed in the worker; a smaller one takes at most
@@ -49,9 +53,28 @@ pub struct Arrived {
 #[derive(Debug, Serialize, Deserialize)]
 enum Message {
     Ready,
-    Progress { path: String, done: u32, total: u32 },
-    Done { files: Vec<Arrived>, problems: Vec<(String, String)> },
+    Progress {
+        path: String,
+        done: u32,
+        total: u32,
+    },
+    Done {
+        files: Vec<Arrived>,
+        problems: Vec<(String, String)>,
+    },
+    Packed {
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        zip: js_sys::Uint8Array,
+    },
+    Failed {
+        error: String,
+    },
 }
+
+/// The jobs the page posts, as JS arrays (a `File` is a handle serde cannot carry):
+/// `[TAKE, unpack_zips, [[path, File]…]]` and `[PACK, [[path, Uint8Array]…]]`.
+const TAKE: &str = "take";
+const PACK: &str = "pack";
 
 /// The most files a load may have for the worker to be considered: Chromium stats each file
 /// the first time its size is asked for or it is posted, about 0.15 ms of the page's thread
@@ -78,16 +101,32 @@ pub async fn take(
     let files: js_sys::Array =
         given.iter().map(|(path, file)| js_sys::Array::of2(&JsValue::from_str(path), file)).collect();
     worker
-        .post(&js_sys::Array::of2(&JsValue::from_bool(unpack_zips), &files), &[])
+        .post(&js_sys::Array::of3(&TAKE.into(), &JsValue::from_bool(unpack_zips), &files), &[])
         .map_err(|error| format!("the files could not be sent to the intake worker: {error}"))?;
     loop {
         match worker.next().await {
             Some(Ok(Message::Progress { path, done, total })) => progress(&path, done, total),
             Some(Ok(Message::Done { files, problems })) => return Ok((files, problems)),
             Some(Ok(Message::Ready)) => {}
+            Some(Ok(other @ (Message::Packed { .. } | Message::Failed { .. }))) => {
+                return Err(format!("the intake worker answered {other:?}"));
+            }
             Some(Err(error)) => return Err(format!("the intake worker failed: {error}")),
             None => return Err("the intake worker stopped".to_owned()),
         }
+    }
+}
+
+/// `files` (path and bytes) as one `.zip` ([`archive::pack`]), made in a new worker; the error
+/// says why none was made.
+pub async fn pack(files: &[(String, js_sys::Uint8Array)]) -> Result<js_sys::Uint8Array, String> {
+    let files: js_sys::Array =
+        files.iter().map(|(path, bytes)| js_sys::Array::of2(&JsValue::from_str(path), bytes)).collect();
+    let job = js_sys::Array::of2(&PACK.into(), &files);
+    match ask_once(WORKER, "the intake worker", |message| matches!(message, Message::Ready), &job).await? {
+        Message::Packed { zip } => Ok(zip),
+        Message::Failed { error } => Err(error),
+        other => Err(format!("the intake worker answered {other:?}")),
     }
 }
 
@@ -107,24 +146,48 @@ pub fn start_worker() {
     let replies = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let job: js_sys::Array = event.data().unchecked_into();
-        let unpack_zips = job.get(0).is_truthy();
-        let given: js_sys::Array = job.get(1).unchecked_into();
         let replies = replies.clone();
+        if job.get(0).as_string().as_deref() == Some(PACK) {
+            let (message, transfer) = match pack_in_worker(job.get(1).unchecked_ref()) {
+                Ok(zip) => {
+                    let buffer = zip.buffer();
+                    (Message::Packed { zip }, js_sys::Array::of1(&buffer))
+                }
+                Err(error) => (Message::Failed { error }, js_sys::Array::new()),
+            };
+            post_moving(&replies, &message, &transfer);
+            return;
+        }
+        let unpack_zips = job.get(1).is_truthy();
+        let given: js_sys::Array = job.get(2).unchecked_into();
         wasm_bindgen_futures::spawn_local(async move {
             let (files, problems) = take_in_worker(&replies, &given, unpack_zips).await;
             // The bytes move to the page: copying hundreds of megabytes there would cost its thread.
             let transfer: js_sys::Array = files.iter().map(|file| file.bytes.buffer()).collect();
-            let message = serde_wasm_bindgen::to_value(&Message::Done { files, problems })
-                .expect("worker messages convert to JS");
-            replies
-                .post_message_with_transfer(&message, &transfer)
-                .expect("a worker can always post to its page");
+            post_moving(&replies, &Message::Done { files, problems }, &transfer);
         });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker does.
     on_message.forget();
     reply(&scope, &Message::Ready);
+}
+
+/// Posts `message` to the page, moving the buffers in `transfer` rather than copying them.
+fn post_moving(scope: &DedicatedWorkerGlobalScope, message: &Message, transfer: &js_sys::Array) {
+    let message = serde_wasm_bindgen::to_value(message).expect("worker messages convert to JS");
+    scope.post_message_with_transfer(&message, transfer).expect("a worker can always post to its page");
+}
+
+/// Each `[path, Uint8Array]` of `given` packed into one zip.
+fn pack_in_worker(given: &js_sys::Array) -> Result<js_sys::Uint8Array, String> {
+    let mut files = PackageFiles::new();
+    for pair in given.iter() {
+        let pair: js_sys::Array = pair.unchecked_into();
+        let bytes: js_sys::Uint8Array = pair.get(1).unchecked_into();
+        files.insert(&pair.get(0).as_string().unwrap_or_default(), bytes.to_vec());
+    }
+    archive::pack(&files).map(|zip| js_sys::Uint8Array::from(&zip[..]))
 }
 
 /// Reads each `[path, File]` of `given`, unpacks zips, and hashes the large files.

@@ -296,22 +296,49 @@ test('a 1 MB zip of 300 MB of text is unpacked and hashed off the page, and a re
   }
 });
 
-test('a zip is read on the page when the intake worker cannot start, and the page says so', async () => {
+test('a zip the intake worker cannot unpack is named with why, what is loaded stays, and a download says why it was not made', async () => {
   const { page } = await playground.newPage();
   await page.route('**/intake_loader.js', (route) => route.fulfill({
     contentType: 'text/javascript', body: 'throw new Error("the intake breaks on purpose");',
   }));
-  const work = await mkdtemp(resolve(tmpdir(), 'zip-on-page-'));
+  const work = await mkdtemp(resolve(tmpdir(), 'zip-no-intake-'));
   const zip = resolve(work, 'hello.zip');
   zipHello(zip);
   try {
+    await page.getByTestId('example-hello-world').click();
+    await page.getByTestId('verdict').waitFor();
+    const files = await page.getByTestId('file').count();
     await page.getByTestId('file-input').setInputFiles(zip);
-    await notice(page, 'the files were read on the page instead').waitFor();
+    // The page holds no zip code: the archive is the intake worker's to read, or no one's.
+    await notice(page, 'hello.zip').waitFor();
     assert.match(await text(page, 'load-error'),
       /loading: the intake worker did not start: .*the intake breaks on purpose.*; the files were read on the page instead/);
+    assert.match(await text(page, 'load-error'),
+      /hello\.zip: cannot be unpacked here \(the intake worker did not start: .*the intake breaks on purpose.*\): unzip it and add its folder/);
+    assert.equal(await page.getByTestId('file').count(), files, 'nothing added, nothing lost');
+    assert.match(await text(page, 'verdict'), /^Traverse loads this package/);
+    await page.getByTestId('download-package').click();
+    await notice(page, 'could not be made').waitFor();
+    assert.match(await text(page, 'load-error'),
+      /playground\.examples\.hello-world-1\.0\.0\.zip: could not be made: the intake worker did not start: .*the intake breaks on purpose/);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
+
+test('a zip named otherwise is known by its first bytes and unpacked', async () => {
+  const { page, problems } = await playground.newPage();
+  const work = await mkdtemp(resolve(tmpdir(), 'zip-by-bytes-'));
+  const zip = resolve(work, 'hello.zip');
+  zipHello(zip);
+  try {
+    await page.getByTestId('file-input').setInputFiles({ name: 'hello.package', mimeType: 'application/octet-stream', buffer: await readFile(zip) });
+    await page.getByTestId('file').filter({ hasText: 'manifest.json' }).waitFor();
+    assert.equal(await page.getByTestId('file').filter({ hasText: 'hello.package' }).count(), 0, 'unpacked, not added as it is');
     await page.getByTestId('verdict').waitFor();
     assert.match(await text(page, 'verdict'), /^Traverse loads this package/);
     await assertAnswers(page);
+    assert.deepEqual(problems, []);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

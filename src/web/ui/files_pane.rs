@@ -43,42 +43,60 @@ async fn accept(playground: Playground, given: Vec<GivenFile>, unreadable: Vec<(
 }
 
 /// `given` read, each `.zip` unpacked when `unpack_zips`, with the problems by file: a large
-/// load in the intake worker (on the page if that fails, with a notice), the rest here.
+/// load in the intake worker (on the page if that fails, with a notice), the rest here. Archives
+/// are unpacked in the intake worker only (the page holds no zip code): one it cannot unpack is
+/// a problem of that file's, with why.
 async fn take(
     playground: Playground,
     given: &[GivenFile],
     unpack_zips: bool,
 ) -> (Vec<Loaded>, Vec<(String, String)>) {
-    if intake::wants_worker(given) {
-        let progress = |path: &str, done, total| {
-            playground.set_hashing(Some(Hashing { path: path.to_owned(), done, total }));
-        };
+    let progress = |path: &str, done, total| {
+        playground.set_hashing(Some(Hashing { path: path.to_owned(), done, total }));
+    };
+    let in_worker = |given| async move {
         let taken = intake::take(given, unpack_zips, progress).await;
-        let loaded = taken.map(|(files, problems)| {
-            (
-                files.into_iter().map(|file| (file.path, (file.bytes.to_vec(), file.digests))).collect(),
-                problems,
-            )
-        });
         playground.set_hashing(None);
-        match loaded {
+        taken.map(|(files, problems)| {
+            let files = files.into_iter().map(|file| (file.path, (file.bytes.to_vec(), file.digests)));
+            (files.collect::<Vec<_>>(), problems)
+        })
+    };
+    let mut worker_failed = None;
+    if intake::wants_worker(given) {
+        match in_worker(given).await {
             Ok(loaded) => return loaded,
             Err(error) => {
-                playground.notify("loading", format!("{error}; the files were read on the page instead"))
+                playground.notify("loading", format!("{error}; the files were read on the page instead"));
+                worker_failed = Some(error);
             }
         }
     }
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for (path, bytes) in browser::read_files(given).await {
-        let unpacked = match bytes {
-            Err(error) => Err((path, format!("could not be read: {error}"))),
-            Ok(bytes) if unpack_zips => workspace::unpacked(path, bytes),
-            Ok(bytes) => Ok(vec![(path, bytes)]),
+    let mut archives = Vec::new();
+    for ((path, bytes), (_, file)) in browser::read_files(given).await.into_iter().zip(given) {
+        match bytes {
+            Err(error) => problems.push((path, format!("could not be read: {error}"))),
+            Ok(bytes) if unpack_zips && workspace::is_archive(&path, &bytes) => {
+                archives.push((path, file.clone()))
+            }
+            Ok(bytes) => files.push((path, (bytes, None))),
+        }
+    }
+    if !archives.is_empty() {
+        let unpacked = match worker_failed {
+            Some(error) => Err(error),
+            None => in_worker(&archives).await,
         };
         match unpacked {
-            Ok(entries) => files.extend(entries.into_iter().map(|(path, bytes)| (path, (bytes, None)))),
-            Err(problem) => problems.push(problem),
+            Ok((unpacked, unpack_problems)) => {
+                files.extend(unpacked);
+                problems.extend(unpack_problems);
+            }
+            Err(error) => problems.extend(archives.into_iter().map(|(path, _)| {
+                (path, format!("cannot be unpacked here ({error}): unzip it and add its folder"))
+            })),
         }
     }
     (files, problems)
@@ -164,10 +182,19 @@ pub fn FilesPane() -> impl IntoView {
                 archive::download_name(files, items, playground.manifest.get_untracked().as_deref())
             })
         });
-        let packed = playground.files().with_untracked(archive::pack);
-        if let Err(error) = packed.and_then(|zip| browser::download(&name, &zip)) {
-            playground.notify(name, format!("could not be made: {error}"));
-        }
+        let files: Vec<_> = playground.files().with_untracked(|files| {
+            files
+                .paths()
+                .map(|path| (path.to_owned(), js_sys::Uint8Array::from(files.get(path).unwrap_or_default())))
+                .collect()
+        });
+        // Made in the intake worker, which holds the zip code the page leaves out.
+        spawn_local(async move {
+            let packed = intake::pack(&files).await;
+            if let Err(error) = packed.and_then(|zip| browser::download(&name, &zip.to_vec())) {
+                playground.notify(name, format!("could not be made: {error}"));
+            }
+        });
     };
 
     // Narrowed to a rail, the files leave the editor and the run their width.
