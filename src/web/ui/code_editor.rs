@@ -8,7 +8,10 @@
 //! Where the module cannot be imported (a build without it, a browser that refuses), the file
 //! view falls back to its own text field (`file_view`).
 
-use std::{cell::RefCell, time::Duration};
+use std::{
+    cell::{Cell, RefCell},
+    time::Duration,
+};
 
 use leptos::{html, prelude::*};
 use serde::Serialize;
@@ -33,14 +36,6 @@ use crate::{
 const MODULE: &str = "editor.js";
 /// How long typing must pause before the text is committed and checked.
 pub const CHECK_DELAY: Duration = Duration::from_millis(200);
-
-#[wasm_bindgen(
-    inline_js = "export function import_module(url) { return import(new URL(url, document.baseURI).href); }"
-)]
-extern "C" {
-    /// The module at `url`, relative to the page (not to this snippet's own file).
-    fn import_module(url: &str) -> js_sys::Promise;
-}
 
 #[wasm_bindgen]
 extern "C" {
@@ -80,9 +75,19 @@ extern "C" {
     fn destroy(this: &Editor);
 }
 
+/// A dynamic `import()` of a URL relative to the page.
+pub type ImportModule = fn(&str) -> js_sys::Promise;
+
 thread_local! {
     /// The module once imported, or why it could not be: asked for once per page.
     static LOADED: RefCell<Option<Result<EditorModule, String>>> = const { RefCell::new(None) };
+    /// The page's import, given by the page's binary (`src/main.rs` says why it lives there).
+    static IMPORT: Cell<Option<ImportModule>> = const { Cell::new(None) };
+}
+
+/// Imports the editor with `import_module` from now on.
+pub fn import_with(import_module: ImportModule) {
+    IMPORT.set(Some(import_module));
 }
 
 /// The module, if it was imported already.
@@ -95,10 +100,13 @@ pub async fn load() -> Result<EditorModule, String> {
     if let Some(loaded) = loaded() {
         return loaded;
     }
-    let imported = JsFuture::from(import_module(MODULE))
-        .await
-        .map(JsCast::unchecked_into::<EditorModule>)
-        .map_err(|error| describe(&error));
+    let imported = match IMPORT.get() {
+        Some(import_module) => JsFuture::from(import_module(MODULE))
+            .await
+            .map(JsCast::unchecked_into::<EditorModule>)
+            .map_err(|error| describe(&error)),
+        None => Err("this page cannot import modules".to_owned()),
+    };
     LOADED.with_borrow_mut(|loaded| loaded.replace(imported.clone()));
     imported
 }

@@ -35,8 +35,10 @@ mod theme;
 
 pub use app::App;
 
-/// Mounts the playground on the page's `<body>`.
-pub fn mount() {
+/// Mounts the playground on the page's `<body>`; `import_module` is the page's dynamic `import()`,
+/// which the editor is loaded with.
+pub fn mount(import_module: code_editor::ImportModule) {
     console_error_panic_hook::set_once();
+    code_editor::import_with(import_module);
     leptos::mount::mount_to_body(App);
 }
