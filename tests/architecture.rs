@@ -87,6 +87,23 @@ fn the_shell_parses_no_json_and_splits_no_ids() {
     }
 }
 
+#[test]
+fn only_the_page_binary_carries_a_javascript_snippet() {
+    // Every binary writes the library's snippets into trunk's one wasm-bindgen folder, so a
+    // worker's build can rewrite the page's snippet while trunk hashes it (src/main.rs).
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    assert!(files.len() > 50, "the sources were not read: {files:?}");
+    let with_snippet: Vec<_> = files
+        .iter()
+        .filter(|file| {
+            let text = std::fs::read_to_string(root().join(file)).unwrap();
+            text.contains("inline_js =") || text.contains("wasm_bindgen(module =")
+        })
+        .collect();
+    assert_eq!(with_snippet, [Path::new("src/main.rs")]);
+}
+
 /// The source file of module `segments` (`["check", "verdict"]`), if there is one.
 fn module_file(segments: &[&str]) -> Option<PathBuf> {
     let base = root().join("src").join(segments.join("/"));
