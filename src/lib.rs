@@ -14,6 +14,7 @@
 //!   their runs, shrunk: decided here, run by the command line (or a runner) that drives it;
 //! - [`present`]: what the page shows or shares, as plain data: share links, JSON spans, docs,
 //!   a run's result, Run all's rows;
+//! - [`sorted`]: sorting and sorted collections with one copy of the sort, for code the page runs;
 //! - `web` (wasm32 only): the page and its four workers: the runner, intake (large loads read,
 //!   unpacked and hashed), the strict lint and the Docs' reader.
 
@@ -22,5 +23,6 @@ pub mod explore;
 pub mod package;
 pub mod present;
 pub mod run;
+pub mod sorted;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

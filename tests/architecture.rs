@@ -104,6 +104,22 @@ fn only_the_page_binary_carries_a_javascript_snippet() {
     assert_eq!(with_snippet, [Path::new("src/main.rs")]);
 }
 
+#[test]
+fn code_the_page_runs_sorts_through_sorted() {
+    // Each `sort_by` adds a copy of the standard library's sort to the page's wasm (src/sorted.rs).
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    assert!(files.len() > 50, "the sources were not read: {files:?}");
+    let native_or_the_helper = [Path::new("src/bin/traverse-playground.rs"), Path::new("src/sorted.rs")];
+    for file in files.iter().filter(|file| !native_or_the_helper.contains(&file.as_path())) {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+        for sort in [".sort(", ".sort_by(", ".sort_by_key(", ".sort_by_cached_key(", ".sort_unstable"] {
+            assert!(!code.contains(sort), "{} calls {sort}: sort through crate::sorted", file.display());
+        }
+    }
+}
+
 /// The source file of module `segments` (`["check", "verdict"]`), if there is one.
 fn module_file(segments: &[&str]) -> Option<PathBuf> {
     let base = root().join("src").join(segments.join("/"));

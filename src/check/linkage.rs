@@ -19,6 +19,7 @@ use crate::check::{
     manifest::Manifest,
     module_info::{Entry, ModuleInfo},
 };
+use crate::sorted;
 
 /// The runtime error every executor failure becomes (SPEC §8.9).
 pub const COLLAPSED_EXECUTION_ERROR: &str = "execution failed: registered artifact execution failed";
@@ -226,7 +227,7 @@ pub fn contract_runnable(
 pub fn module_against_host(binary_file: &str, module: &ModuleInfo) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut imports: Vec<_> = module.imports.iter().collect();
-    imports.sort_by(|a, b| {
+    sorted::sort_by(&mut imports, |a, b| {
         (a.module.as_bytes(), a.name.as_bytes()).cmp(&(b.module.as_bytes(), b.name.as_bytes()))
     });
     let import_at = |module: &str, name: &str| Location::Import {

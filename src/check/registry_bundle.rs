@@ -18,6 +18,7 @@ use crate::{
         workflow::{self, Workflow},
     },
     package::{PackageFiles, ResolvedPath, resolve},
+    sorted,
 };
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -498,7 +499,7 @@ fn register(manifest_path: &str, loaded: &Loaded, found: &mut Vec<Diagnostic>) -
         }
     }
     if !unresolved.is_empty() {
-        unresolved.sort_by(|a, b| a.0.cmp(b.0));
+        sorted::sort_by(&mut unresolved, |a, b| a.0.cmp(b.0));
         let lines: String = unresolved
             .iter()
             .map(|(path, event, _)| {

@@ -7,7 +7,7 @@
 //! flow between nodes, outgoing edges and the events they wait for. Package loading and
 //! execution never read workflow files, so nothing here stops Traverse on a package.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -19,6 +19,7 @@ use crate::check::{
     registry::{Registry, key},
 };
 use crate::package::workspace::WORKFLOW_KIND;
+use crate::sorted;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename = "WorkflowDefinition")]
@@ -435,17 +436,17 @@ fn declares_properties(schema: &Value) -> bool {
 /// The declared `type` string of each property that has one.
 fn property_types(schema: &Value) -> BTreeMap<String, String> {
     let Some(properties) = schema["properties"].as_object() else { return BTreeMap::new() };
-    properties
-        .iter()
-        .filter_map(|(name, property)| Some((name.clone(), property["type"].as_str()?.to_owned())))
-        .collect()
+    sorted::map(
+        properties
+            .iter()
+            .filter_map(|(name, property)| Some((name.clone(), property["type"].as_str()?.to_owned()))),
+    )
 }
 
 /// The nodes (by index) in an order where every edge between declared nodes goes forward,
 /// ready nodes taken by `node_id`; `None` when there is none (a cycle).
 pub fn topological_order(w: &Workflow) -> Option<Vec<usize>> {
-    let index: BTreeMap<&str, usize> =
-        w.nodes.iter().enumerate().map(|(i, node)| (node.node_id.as_str(), i)).collect();
+    let index = sorted::map(w.nodes.iter().enumerate().map(|(i, node)| (node.node_id.as_str(), i)));
     let mut incoming = vec![0usize; w.nodes.len()];
     let mut successors = vec![Vec::new(); w.nodes.len()];
     for edge in &w.edges {
@@ -454,8 +455,9 @@ pub fn topological_order(w: &Workflow) -> Option<Vec<usize>> {
             incoming[to] += 1;
         }
     }
-    let mut ready: BTreeSet<(&str, usize)> =
-        (0..w.nodes.len()).filter(|&i| incoming[i] == 0).map(|i| (w.nodes[i].node_id.as_str(), i)).collect();
+    let mut ready = sorted::set(
+        (0..w.nodes.len()).filter(|&i| incoming[i] == 0).map(|i| (w.nodes[i].node_id.as_str(), i)),
+    );
     let mut order = Vec::with_capacity(w.nodes.len());
     while let Some((_, next)) = ready.pop_first() {
         order.push(next);

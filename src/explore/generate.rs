@@ -11,6 +11,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use serde_json::{Map, Value, json};
 
+use crate::sorted;
+
 /// Keywords whose meaning this generator does not follow: a schema holding one is refused.
 const UNSUPPORTED: [&str; 6] = ["oneOf", "anyOf", "allOf", "not", "if", "$ref"];
 /// Strings are drawn from these characters: plain, spaces, escapes, two- and four-byte UTF-8.
@@ -156,11 +158,10 @@ pub fn minimal(schema: &Value) -> Value {
         return first.clone();
     }
     match types(schema)[0] {
-        "object" => Value::Object(
+        "object" => sorted::object(
             properties(schema)
                 .filter(|(key, _)| required(schema, key))
-                .map(|(key, child)| (key.clone(), minimal(child)))
-                .collect(),
+                .map(|(key, child)| (key.clone(), minimal(child))),
         ),
         "array" => {
             let (low, _) = length_range(schema, "minItems", "maxItems");
@@ -189,7 +190,7 @@ fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
 fn full(schema: &Value) -> Value {
     match schema.get("properties").and_then(Value::as_object) {
         Some(properties) if types(schema)[0] == "object" && schema.get("enum").is_none() => {
-            Value::Object(properties.iter().map(|(key, child)| (key.clone(), full(child))).collect())
+            sorted::object(properties.iter().map(|(key, child)| (key.clone(), full(child))))
         }
         _ => minimal(schema),
     }

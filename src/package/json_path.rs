@@ -12,6 +12,8 @@ use jsonc_parser::{
 };
 use serde::Serialize;
 
+use crate::sorted;
+
 /// The byte range of the value at `path` (`$`, `.field`, `[index]`), or of its deepest
 /// ancestor present in `text`; `None` when `text` is not JSON or the path is not `$…`.
 pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
@@ -141,7 +143,7 @@ pub fn places<'e>(text: &str, edits: &[(&str, Part, &'e str)]) -> Option<Vec<((u
         .iter()
         .map(|&(path, part, json)| find_part(text, path, part).map(|range| (range, json)))
         .collect::<Option<Vec<_>>>()?;
-    ranges.sort_by_key(|&((start, _), _)| std::cmp::Reverse(start));
+    sorted::sort_by_key(&mut ranges, |&((start, _), _)| std::cmp::Reverse(start));
     Some(ranges)
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::package::{PackageFiles, PathProblem, ResolvedPath, archive, distinct_paths, key, resolve};
+use crate::sorted;
 
 /// The `kind` of each of Traverse's documents, by which a file is recognised whatever its name.
 pub const MANIFEST_KIND: &str = "capability_package";
@@ -256,7 +257,7 @@ pub fn set(files: &PackageFiles) -> (Vec<Item>, Vec<Reference>) {
             .map(|item| item.path.clone());
         references.push(Reference { from, json_path, target: Target::Capability { id }, found });
     }
-    items.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
+    sorted::sort_by(&mut items, |a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
     (items, references)
 }
 
@@ -327,7 +328,7 @@ pub fn manifests(files: &PackageFiles) -> Vec<String> {
             (by_kind || by_name).then(|| (!by_kind, path.matches('/').count(), path.to_owned()))
         })
         .collect();
-    found.sort();
+    sorted::sort(&mut found);
     found.into_iter().map(|(_, _, path)| path).collect()
 }
 
@@ -381,12 +382,13 @@ pub fn requests_and_workflows(
         let packages: Vec<String> =
             manifests(files).iter().filter_map(|path| capability_of(&json_of(path)?)).collect();
         if packages.len() > 1 {
-            let contracts: std::collections::BTreeSet<String> = kinds(files)
-                .into_iter()
-                .filter(|(_, kind)| *kind == Kind::Contract)
-                .filter_map(|(path, _)| Some(json_of(&path)?["id"].as_str()?.to_owned()))
-                .chain(packages.iter().cloned())
-                .collect();
+            let contracts = sorted::set(
+                kinds(files)
+                    .into_iter()
+                    .filter(|(_, kind)| *kind == Kind::Contract)
+                    .filter_map(|(path, _)| Some(json_of(&path)?["id"].as_str()?.to_owned()))
+                    .chain(packages.iter().cloned()),
+            );
             let manifest = json_of(manifest_path).unwrap_or_default();
             let own = capability_of(&manifest);
             requests.retain(|path| match intent_of(files.get(path).unwrap_or_default()) {
@@ -466,8 +468,8 @@ pub fn roles(files: &PackageFiles, manifest_path: Option<&str>) -> Vec<(String, 
     let named = manifest_path.and_then(|path| Some(named_files(path, files.get(path)?))).unwrap_or_default();
     let (requests, workflows) = requests_and_workflows(files, manifest_path);
     // Sets, not lists: a drop may hold thousands of requests.
-    let requests: std::collections::BTreeSet<&str> = requests.iter().map(String::as_str).collect();
-    let workflows: std::collections::BTreeSet<&str> = workflows.iter().map(String::as_str).collect();
+    let requests = sorted::set(requests.iter().map(String::as_str));
+    let workflows = sorted::set(workflows.iter().map(String::as_str));
     files
         .paths()
         .map(|path| {

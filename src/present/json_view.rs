@@ -4,6 +4,7 @@
 use jsonc_parser::{ast::Value, common::Ranged};
 
 use crate::package::json_path;
+use crate::sorted;
 
 /// How a segment is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +47,7 @@ pub fn segments(text: &str, mark: Option<(usize, usize)>) -> Vec<Segment> {
         cuts.extend([start.min(text.len()), end.min(text.len())]);
     }
     cuts.retain(|&cut| text.is_char_boundary(cut));
-    cuts.sort_unstable();
+    sorted::sort(&mut cuts);
     cuts.dedup();
     // Tokens come in document order and never overlap, so one forward walk finds each colour.
     let mut next_token = 0;

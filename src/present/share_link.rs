@@ -21,6 +21,7 @@ use serde_json::Value;
 use crate::{
     package::{PackageFiles, digest, distinct_paths, resolve},
     run::{plan::InputChoice, settings::Settings},
+    sorted,
 };
 
 /// The fragment key: `#share=…`.
@@ -398,7 +399,7 @@ pub fn encode_link(state: &SharedState) -> String {
 pub fn encode_within(state: &SharedState, limit: usize) -> String {
     let mut state = state.clone();
     let mut largest_first: Vec<usize> = (0..state.files.len()).collect();
-    largest_first.sort_by_key(|&i| std::cmp::Reverse(state.files[i].content.len()));
+    sorted::sort_by_key(&mut largest_first, |&i| std::cmp::Reverse(state.files[i].content.len()));
     let mut demote = largest_first.into_iter();
     let mut raw: usize = state.files.iter().map(|file| file.content.len()).sum();
     loop {

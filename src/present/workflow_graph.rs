@@ -2,11 +2,10 @@
 //! path from the nodes nothing points to, side by side within a layer in topological order,
 //! and each edge from one box to the next. Plain numbers; the page turns them into SVG.
 
-use std::collections::BTreeMap;
-
 use crate::{
     check::workflow::{Trigger, Workflow, topological_order},
     package::key,
+    sorted,
 };
 
 pub const NODE_WIDTH: u32 = 260;
@@ -56,8 +55,8 @@ pub fn label_x(edge: &PlacedEdge) -> u32 {
 /// laid out in declaration order, one node per layer.
 pub fn layout(workflow: &Workflow) -> Layout {
     let count = workflow.nodes.len();
-    let positions: BTreeMap<&str, usize> =
-        workflow.nodes.iter().enumerate().map(|(i, node)| (node.node_id.as_str(), i)).collect();
+    let positions =
+        sorted::map(workflow.nodes.iter().enumerate().map(|(i, node)| (node.node_id.as_str(), i)));
     let index = |id: &str| positions.get(id).copied();
     let sorted = topological_order(workflow);
     let acyclic = sorted.is_some();

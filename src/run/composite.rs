@@ -15,6 +15,7 @@ use crate::{
         composition::Composite,
         workflow::{WorkflowRequest, WorkflowRun, runtime_error},
     },
+    sorted,
 };
 
 const GOVERNING_SPEC: &str = "006-runtime-request-execution";
@@ -153,7 +154,7 @@ impl Clock {
 /// The request as `RuntimeRequest` serialises it: every field, absent optional ones `null`.
 fn normalised_request(raw: &Value) -> Value {
     let pick = |object: &Value, keys: &[&str]| -> Value {
-        Value::Object(keys.iter().map(|key| ((*key).to_owned(), object[*key].clone())).collect())
+        sorted::object(keys.iter().map(|key| ((*key).to_owned(), object[*key].clone())))
     };
     let mut request = pick(raw, &["kind", "schema_version", "request_id", "input", "governing_spec"]);
     request["intent"] =

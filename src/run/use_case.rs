@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::check::contract::{Contract, UseCase};
+use crate::sorted;
 
 /// The first use case whose `input_example` equals `input`, with its index.
 pub fn matching<'a>(contract: &'a Contract, input: &Value) -> Option<(usize, &'a UseCase)> {
@@ -42,7 +43,7 @@ fn compare(path: String, expected: Option<&Value>, actual: Option<&Value>, out: 
     match (expected, actual) {
         (Some(Value::Object(e)), Some(Value::Object(a))) => {
             let mut keys: Vec<&String> = e.keys().chain(a.keys()).collect();
-            keys.sort();
+            sorted::sort(&mut keys);
             keys.dedup();
             for key in keys {
                 compare(format!("{path}.{key}"), e.get(key), a.get(key), out);

@@ -28,6 +28,7 @@ use crate::{
         host::traverse::{EmittedEvent, EventPolicy},
         protocol::RunOutcome,
     },
+    sorted,
 };
 
 /// What `execute_workflow` is asked (`WorkflowExecutionRequest`, §3.1): every field required.
@@ -380,13 +381,17 @@ fn documents(
 fn initial_state(input: &Value) -> Map<String, Value> {
     match input {
         Value::Object(map) => map.clone(),
-        other => Map::from_iter([("input".to_owned(), other.clone())]),
+        other => {
+            let mut state = Map::new();
+            state.insert("input".to_owned(), other.clone());
+            state
+        }
     }
 }
 
 /// An object of the `keys` present in the state; missing keys are left out.
 fn present(state: &Map<String, Value>, keys: &[String]) -> Value {
-    Value::Object(keys.iter().filter_map(|key| Some((key.clone(), state.get(key)?.clone()))).collect())
+    sorted::object(keys.iter().filter_map(|key| Some((key.clone(), state.get(key)?.clone()))))
 }
 
 /// The node's `from_workflow_input` keys present in the state.
@@ -591,11 +596,12 @@ impl<'c> Traversal<'c> {
         }));
         let prefix = format!("{}:step:{}:local", self.request.request_id, self.step_index);
         let taken = self.evidence.events.evaluate(&waiting, records, &execution_id, &prefix);
-        let unresolved: BTreeSet<&str> = waiting
-            .iter()
-            .filter(|edge| !taken.contains(&edge.edge_id))
-            .filter_map(|edge| edge.event.as_ref().map(|event| event.event_id.as_str()))
-            .collect();
+        let unresolved = sorted::set(
+            waiting
+                .iter()
+                .filter(|edge| !taken.contains(&edge.edge_id))
+                .filter_map(|edge| edge.event.as_ref().map(|event| event.event_id.as_str())),
+        );
         // The broker pass (§4.3): Traverse's default broker has an empty event catalog, so
         // subscribing to the first unresolved event type fails.
         if let Some(event_type) = unresolved.first() {
@@ -703,7 +709,7 @@ impl EventEvidence {
         prefix: &str,
     ) -> Vec<String> {
         let mut edges: Vec<&Edge> = waiting.to_vec();
-        edges.sort_by(|a, b| a.edge_id.cmp(&b.edge_id));
+        sorted::sort_by(&mut edges, |a, b| a.edge_id.cmp(&b.edge_id));
         let record =
             |event: &EventReference, edge: &Edge, result: &str, predicate: Value, reason: Value, at| {
                 json!({"event_id": event.event_id, "event_version": event.version, "edge_id": edge.edge_id,
@@ -794,7 +800,7 @@ pub fn starting_input(schema: &Value) -> Value {
             );
             let value_of =
                 |name: &str| starting_input(properties.and_then(|p| p.get(name)).unwrap_or(&Value::Null));
-            Value::Object(required.into_iter().map(|name| (name.to_owned(), value_of(name))).collect())
+            sorted::object(required.into_iter().map(|name| (name.to_owned(), value_of(name))))
         }
         Some("array") => json!([]),
         Some("string") => json!(""),

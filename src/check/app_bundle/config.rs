@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{AppError, has_text};
-use crate::{check::diagnostic::Location, package::PackageFiles, package::resolve};
+use crate::{check::diagnostic::Location, package::PackageFiles, package::resolve, sorted};
 
 /// Fields a workspace may never override: they make the application what it is.
 const IMMUTABLE: [&str; 9] = [
@@ -98,7 +98,7 @@ pub fn effective(
     }
     check_required(values_object, declared.config_schema, manifest_path)?;
     let mut redacted_secret_keys: Vec<String> = secrets.keys().cloned().collect();
-    redacted_secret_keys.sort();
+    sorted::sort(&mut redacted_secret_keys);
     Ok(EffectiveConfig { values, redacted_secret_keys })
 }
 

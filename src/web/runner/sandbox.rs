@@ -42,6 +42,7 @@ use crate::{
         settings::SANDBOX_OUTPUT_KEPT_BYTES,
         trap,
     },
+    sorted,
 };
 
 /// argv[0] of every guest; Traverse passes no arguments at all.
@@ -222,7 +223,7 @@ fn put_files(filesystem: &mem_fs::FileSystem, files: &[SandboxFile]) -> Result<(
 fn collect_files(filesystem: &mem_fs::FileSystem, folder: &Path, into: &mut Vec<SandboxFile>) {
     let Ok(entries) = filesystem.read_dir(folder) else { return };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    sorted::sort_by(&mut entries, |a, b| a.path.cmp(&b.path));
     for entry in entries {
         if entry.metadata.as_ref().is_ok_and(|metadata| metadata.is_dir()) {
             collect_files(filesystem, &entry.path, into);

@@ -8,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
+use crate::sorted;
 use crate::web::describe;
 
 /// The page's monotonic clock, in milliseconds.
@@ -86,7 +87,7 @@ pub async fn dropped_files(transfer: DataTransfer) -> (Vec<GivenFile>, Vec<(Stri
             }
         }
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted::sort_by(&mut files, |a, b| a.0.cmp(&b.0));
     (files, problems)
 }
 

@@ -19,6 +19,7 @@ use crate::{
     },
     present::{docs, file_problems, number::grouped},
     run::module_text::{MAX_TEXT_BYTES, ModuleText},
+    sorted,
 };
 
 #[component]
@@ -193,7 +194,7 @@ const MAX_SHOWN_DIAGNOSTICS: usize = 500;
 #[component]
 pub fn Diagnostics(mut diagnostics: Vec<Diagnostic>) -> impl IntoView {
     let playground = expect_context::<Playground>();
-    diagnostics.sort_by_key(|d| d.severity);
+    sorted::sort_by_key(&mut diagnostics, |d| d.severity);
     // A bundle of 10,000 missing files has 10,000 problems: the page lists the first ones and
     // says how many more there are, so it keeps answering.
     let more = diagnostics.len().saturating_sub(MAX_SHOWN_DIAGNOSTICS);

@@ -17,6 +17,7 @@ use crate::{
     check::diagnostic::Location,
     package::{archive, digest::Digests, shown_path, workspace},
     present::number::{counted, grouped},
+    sorted,
     web::intake,
 };
 
@@ -164,7 +165,9 @@ pub fn FilesPane() -> impl IntoView {
         let manifest = playground.manifest.get();
         let mut roles = playground.files().with(|files| workspace::roles(files, manifest.as_deref()));
         // The package's own files first, in reading order, then requests, workflows, the rest.
-        roles.sort_by(|(a_path, a_role), (b_path, b_role)| (a_role, a_path).cmp(&(b_role, b_path)));
+        sorted::sort_by(&mut roles, |(a_path, a_role), (b_path, b_role)| {
+            (a_role, a_path).cmp(&(b_role, b_path))
+        });
         roles
     });
     let missing = Memo::new(move |_| {

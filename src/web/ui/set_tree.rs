@@ -11,6 +11,7 @@ use crate::{
         shown_path,
         workspace::{Item, Kind, Reference, Target},
     },
+    sorted,
 };
 
 /// The most references listed under one item (a workflow of 100,000 nodes has as many).
@@ -52,7 +53,7 @@ pub fn SetTree() -> impl IntoView {
                         // Missing references first: they are what needs doing.
                         let mut own: Vec<&Reference> =
                             references.iter().filter(|reference| reference.from == item.path).collect();
-                        own.sort_by_key(|reference| reference.found.is_some());
+                        sorted::sort_by_key(&mut own, |reference| reference.found.is_some());
                         let rest = own.iter().skip(MAX_SHOWN_REFERENCES);
                         let hidden = (rest.clone().count(), rest.filter(|reference| reference.found.is_none()).count());
                         let own: Vec<Reference> = own.into_iter().take(MAX_SHOWN_REFERENCES).cloned().collect();
