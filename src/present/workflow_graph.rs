@@ -58,9 +58,9 @@ pub fn layout(workflow: &Workflow) -> Layout {
     let positions =
         sorted::map(workflow.nodes.iter().enumerate().map(|(i, node)| (node.node_id.as_str(), i)));
     let index = |id: &str| positions.get(id).copied();
-    let sorted = topological_order(workflow);
-    let acyclic = sorted.is_some();
-    let order = sorted.unwrap_or_else(|| (0..count).collect());
+    let topological = topological_order(workflow);
+    let acyclic = topological.is_some();
+    let order = topological.unwrap_or_else(|| (0..count).collect());
     let mut layer = vec![0u32; count];
     if acyclic {
         let mut successors = vec![Vec::new(); count];
