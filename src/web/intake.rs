@@ -117,13 +117,15 @@ pub async fn take(
     }
 }
 
-/// `files` (path and bytes) as one `.zip` ([`archive::pack`]), made in a new worker; the error
-/// says why none was made.
-pub async fn pack(files: &[(String, js_sys::Uint8Array)]) -> Result<js_sys::Uint8Array, String> {
+/// `files` (path and bytes) as one `.zip` ([`archive::pack`]), made in a new worker, to which
+/// the bytes are moved; the error says why none was made.
+pub async fn pack(files: Vec<(String, js_sys::Uint8Array)>) -> Result<js_sys::Uint8Array, String> {
+    let transfer: Vec<JsValue> = files.iter().map(|(_, bytes)| bytes.buffer().into()).collect();
     let files: js_sys::Array =
         files.iter().map(|(path, bytes)| js_sys::Array::of2(&JsValue::from_str(path), bytes)).collect();
     let job = js_sys::Array::of2(&PACK.into(), &files);
-    match ask_once(WORKER, "the intake worker", |message| matches!(message, Message::Ready), &job).await? {
+    let is_ready = |message: &Message| matches!(message, Message::Ready);
+    match ask_once(WORKER, "the intake worker", is_ready, &job, &transfer).await? {
         Message::Packed { zip } => Ok(zip),
         Message::Failed { error } => Err(error),
         other => Err(format!("the intake worker answered {other:?}")),

@@ -29,7 +29,7 @@ enum Message {
 pub async fn lint(job: &Job) -> Result<Vec<Finding>, String> {
     let text = job.to_message();
     let is_ready = |message: &Message| matches!(message, Message::Ready);
-    match ask_once(WORKER, "the lint's worker", is_ready, &JsValue::from_str(&text)).await? {
+    match ask_once(WORKER, "the lint's worker", is_ready, &JsValue::from_str(&text), &[]).await? {
         Message::Done { findings } => Ok(findings),
         Message::Failed { error } => Err(error),
         Message::Ready => Err("the lint's worker started twice".to_owned()),

@@ -34,7 +34,7 @@ pub async fn render(path: &str, markdown: String) -> Result<String, String> {
     let job = serde_wasm_bindgen::to_value(&Job { path: path.to_owned(), markdown })
         .map_err(|error| error.to_string())?;
     let is_ready = |message: &Message| matches!(message, Message::Ready);
-    match ask_once(WORKER, "the Docs' worker", is_ready, &job).await? {
+    match ask_once(WORKER, "the Docs' worker", is_ready, &job, &[]).await? {
         Message::Rendered { html } => Ok(html),
         Message::Failed { error } => Err(error),
         Message::Ready => Err("the Docs' worker started twice".to_owned()),

@@ -101,17 +101,19 @@ pub fn terminate(worker: &Worker) {
     worker.terminate();
 }
 
-/// Starts a worker for one job with one answer: waits for its ready message, posts `job`, and
-/// returns what it answers. `name` names the worker in every error ("the lint's worker").
+/// Starts a worker for one job with one answer: waits for its ready message, posts `job` (moving
+/// the buffers in `transfer` rather than copying them), and returns what it answers. `name`
+/// names the worker in every error ("the lint's worker").
 pub async fn ask_once<M: DeserializeOwned + std::fmt::Debug + 'static>(
     bundle: &str,
     name: &str,
     is_ready: impl Fn(&M) -> bool,
     job: &JsValue,
+    transfer: &[JsValue],
 ) -> Result<M, String> {
     let mut worker =
         OneJob::start(bundle, is_ready).await.map_err(|error| format!("{name} did not start: {error}"))?;
-    worker.post(job, &[]).map_err(|error| format!("{name} could not be given its job: {error}"))?;
+    worker.post(job, transfer).map_err(|error| format!("{name} could not be given its job: {error}"))?;
     match worker.next().await {
         Some(Ok(answer)) => Ok(answer),
         Some(Err(error)) => Err(format!("{name} failed: {error}")),

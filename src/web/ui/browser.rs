@@ -248,11 +248,10 @@ pub fn apply_theme(dark: bool) {
 }
 
 /// Offers `bytes` to the user as a file named `name` (the browser's download).
-pub fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
-    let array = js_sys::Uint8Array::from(bytes);
+pub fn download(name: &str, bytes: &js_sys::Uint8Array) -> Result<(), String> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/octet-stream");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&array), &options)
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(bytes), &options)
         .map_err(|error| describe(&error))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|error| describe(&error))?;
     let document = web_sys::window().and_then(|window| window.document()).ok_or("no document")?;

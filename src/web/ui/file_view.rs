@@ -61,8 +61,9 @@ pub fn FileView() -> impl IntoView {
         let (download_name, download_path, revert_path) = (file.clone(), file.clone(), file.clone());
         let download = move |_| {
             let name = download_name.rsplit('/').next().unwrap_or(&download_name).to_owned();
-            let bytes =
-                playground.files().with_untracked(|files| files.get(&download_path).map(<[u8]>::to_vec));
+            let bytes = playground
+                .files()
+                .with_untracked(|files| files.get(&download_path).map(js_sys::Uint8Array::from));
             if let Some(Err(error)) = bytes.map(|bytes| browser::download(&name, &bytes)) {
                 playground.notify(&download_path, format!("could not be downloaded: {error}"));
             }

@@ -193,8 +193,8 @@ pub fn FilesPane() -> impl IntoView {
         });
         // Made in the intake worker, which holds the zip code the page leaves out.
         spawn_local(async move {
-            let packed = intake::pack(&files).await;
-            if let Err(error) = packed.and_then(|zip| browser::download(&name, &zip.to_vec())) {
+            let packed = intake::pack(files).await;
+            if let Err(error) = packed.and_then(|zip| browser::download(&name, &zip)) {
                 playground.notify(name, format!("could not be made: {error}"));
             }
         });

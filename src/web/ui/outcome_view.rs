@@ -149,7 +149,7 @@ fn FileAfterRun(file: SandboxFile) -> impl IntoView {
     let (path, size) = (file.path.clone(), file.bytes.len());
     let download = move |_| {
         let name = file.path.rsplit('/').next().unwrap_or(&file.path);
-        if let Err(error) = browser::download(name, &file.bytes) {
+        if let Err(error) = browser::download(name, &js_sys::Uint8Array::from(&file.bytes[..])) {
             playground.notify(&file.path, format!("could not be downloaded: {error}"));
         }
     };
