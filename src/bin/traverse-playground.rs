@@ -369,7 +369,7 @@ mod native {
                 return ExitCode::FAILURE;
             }
         };
-        let report = check_lone_module(path, &module, &ReadHere);
+        let report = check_lone_module(path, &module, None, &ReadHere);
         let result = run_one(&mut native::Runner::default(), &report, &InputChoice::Custom, stdin, &module);
         print_runs(&[(path.to_owned(), result)], json)
     }

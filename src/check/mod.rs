@@ -329,17 +329,16 @@ pub fn check_loaded(
         (Some(manifest), _) => Some(check_package(files, manifest, reader)),
         (None, Some(module)) => {
             let sha256 = files.digests(module).map(|digests| digests.sha256.as_str());
-            let mut report = Report::empty(None);
-            report.push_module(module, files.get(module)?, sha256, reader);
-            Some(report)
+            Some(check_lone_module(module, files.get(module)?, sha256, reader))
         }
         (None, None) => None,
     }
 }
 
-/// A module run without its package: only the executor's checks of the module itself.
-pub fn check_lone_module(file: &str, bytes: &[u8], reader: &dyn Reader) -> Report {
+/// A module run without its package: only the executor's checks of the module itself, read by
+/// its SHA-256 when known.
+pub fn check_lone_module(file: &str, bytes: &[u8], sha256: Option<&str>, reader: &dyn Reader) -> Report {
     let mut report = Report::empty(None);
-    report.push_module(file, bytes, None, reader);
+    report.push_module(file, bytes, sha256, reader);
     report
 }

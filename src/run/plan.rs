@@ -351,8 +351,12 @@ mod tests {
     #[test]
     fn what_cannot_be_sent_is_named() {
         let hello = include_bytes!("../../examples/hello-world/artifacts/hello-world.wasm");
-        let report =
-            crate::check::check_lone_module("hello-world.wasm", hello, &crate::check::module_info::ReadHere);
+        let report = crate::check::check_lone_module(
+            "hello-world.wasm",
+            hello,
+            None,
+            &crate::check::module_info::ReadHere,
+        );
         let sandbox = Settings { governed: false, sandbox_env: "NO_EQUALS".into(), ..Settings::default() };
         let error = plan(&report, &InputChoice::Custom, "{}", vec![], &sandbox, vec![]).unwrap_err();
         assert_eq!(error, NotSent::Environment("\"NO_EQUALS\" is not KEY=VALUE".into()));
